@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { migrate, openDb, type Database } from './storage/db.ts';
+import { buildServer } from './http/server.ts';
+import { createRateLimiter, type RateLimiter } from './http/platform/rate-limit.ts';
+
+export type App = {
+  config: Config;
+  database: Database;
+  server: FastifyInstance;
+  rateLimiter: RateLimiter;
+  close(): Promise<void>;
+};
+
+// The composition root: config → database → HTTP. main.ts and the tests both start here.
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    await migrate(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, logger });
+  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE });
+  let closed = false;
+  return {
+    config,
+    database,
+    server,
+    rateLimiter,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.close(); // stops accepting, finishes in-flight requests
+      await rateLimiter.close();
+      await database.close();
+    },
+  };
+}

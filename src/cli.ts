@@ -1,0 +1,156 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrate, openDb, DataDirLockedError, type Database } from './storage/db.ts';
+import { createTenant, getTenant } from './core/tenants.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './core/api-keys.ts';
+import { seedDemo } from './core/demo.ts';
+import { AppError } from './core/errors.ts';
+import { tenants } from './storage/schema/index.ts';
+import type { Environment } from './core/context.ts';
+
+const USAGE = `Usage: motors <command>
+
+  migrate                                             apply database migrations
+  tenant create --name NAME [--json]                  create a dealership (tenant)
+  tenant list [--json]                                list tenants
+  keys create --tenant ID --env live|test [--scopes a:read,b:write|*] [--name NAME] [--rate-limit N] [--json]
+                                                      create an API key (printed once)
+  keys list --tenant ID [--json]                      list a tenant's keys
+  keys revoke ID                                      revoke a key
+  seed demo --tenant ID [--env live|test]             add realistic demo data
+
+Uses the same environment as the server: DATABASE_URL (PostgreSQL) or DATA_DIR (embedded, default ./data).`;
+
+class UsageError extends Error {}
+
+function usage(message?: string): never {
+  throw new UsageError(message ? `${message}\n\n${USAGE}` : USAGE);
+}
+
+const options = {
+  name: { type: 'string' },
+  json: { type: 'boolean' },
+  tenant: { type: 'string' },
+  env: { type: 'string' },
+  scopes: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
+  try {
+    await migrate(database);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function requireEnv(value: string | undefined): Environment {
+  if (value !== 'live' && value !== 'test') usage('--env must be live or test');
+  return value;
+}
+
+async function requireTenant(database: Database, id: string | undefined) {
+  if (!id) usage('--tenant ID is required');
+  const tenant = await getTenant(database.db, id);
+  if (!tenant) throw new AppError('not_found', `No tenant with id ${id} (list them with: motors tenant list)`);
+  return tenant;
+}
+
+const print = (json: boolean | undefined, value: unknown, text: string) => console.log(json ? JSON.stringify(value) : text);
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  const { values: v, positionals: p } = parsed;
+  if (v.help || p.length === 0) usage();
+  const command = p.slice(0, 2).join(' ');
+
+  switch (p[0] === 'migrate' ? 'migrate' : command) {
+    case 'migrate':
+      await withDb(async () => {});
+      console.log('Migrations applied.');
+      return 0;
+    case 'tenant create': {
+      if (!v.name) usage('--name is required');
+      const tenant = await withDb((d) => createTenant(d.db, { name: v.name! }));
+      print(v.json, { id: tenant.id, name: tenant.name }, `Created tenant ${tenant.name}: ${tenant.id}`);
+      return 0;
+    }
+    case 'tenant list': {
+      const rows = await withDb((d) => d.db.select().from(tenants).orderBy(tenants.createdAt));
+      const list = rows.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString() }));
+      print(v.json, list, list.map((t) => `${t.id}  ${t.name}`).join('\n') || 'No tenants yet.');
+      return 0;
+    }
+    case 'keys create': {
+      const environment = requireEnv(v.env);
+      const scopes = v.scopes ? v.scopes.split(',').map((s) => s.trim()).filter(Boolean) : ['*'];
+      const rateLimit = v['rate-limit'] === undefined ? undefined : Number(v['rate-limit']);
+      if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) usage('--rate-limit must be a positive whole number');
+      const key = await withDb(async (d) => {
+        const tenant = await requireTenant(d, v.tenant);
+        return createApiKey(d.db, { tenantId: tenant.id, environment, scopes, name: v.name, rateLimit });
+      });
+      print(
+        v.json,
+        { id: key.id, key: key.key, environment: key.environment, scopes: key.scopes, name: key.name },
+        `Created ${key.environment} key "${key.name}" (${key.id}) with scopes ${key.scopes.join(',')}.\nKey (shown once, store it now):\n${key.key}`,
+      );
+      return 0;
+    }
+    case 'keys list': {
+      const keys = await withDb(async (d) => listApiKeys(d.db, (await requireTenant(d, v.tenant)).id));
+      print(
+        v.json,
+        keys,
+        keys.map((k) => `${k.id}  ${k.prefix}…${k.last4}  ${k.environment}  ${k.revokedAt ? 'revoked' : 'active'}  ${k.name}  [${k.scopes.join(',')}]`).join('\n') || 'No keys.',
+      );
+      return 0;
+    }
+    case 'keys revoke': {
+      const id = p[2];
+      if (!id) usage('keys revoke needs the key id');
+      const key = await withDb((d) => revokeApiKey(d.db, id));
+      print(v.json, key, `Revoked key ${key.id} (${key.prefix}…${key.last4}).`);
+      return 0;
+    }
+    case 'seed demo': {
+      const environment = v.env ? requireEnv(v.env) : 'test';
+      const result = await withDb(async (d) => {
+        const tenant = await requireTenant(d, v.tenant);
+        return d.db.transaction((tx) =>
+          seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'cli' }, requestId: 'cli', db: tx }),
+        );
+      });
+      print(v.json, result, `Seeded ${environment} data: ${Object.entries(result).map(([k, n]) => `${n} ${k}`).join(', ')}.`);
+      return 0;
+    }
+    default:
+      usage(`Unknown command: ${p.join(' ')}`);
+  }
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  try {
+    process.exitCode = await run(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof AppError) {
+      console.error(err.message);
+      process.exitCode = 1;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  }
+}

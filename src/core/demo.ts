@@ -1,0 +1,75 @@
+import type { Ctx, Environment } from './context.ts';
+import type { Queryable } from '../storage/db.ts';
+import { createCustomer } from './customers.ts';
+import { subscribe } from './newsletter.ts';
+import { createApiKey } from './api-keys.ts';
+import { createTenant, createUser } from './tenants.ts';
+
+// Realistic demo data for a dealership. Deterministic names, so screenshots and docs match.
+const people = [
+  ['Amelia', 'Hart', 'Leeds', 'GB'],
+  ['Jonas', 'Weber', 'Stuttgart', 'DE'],
+  ['Grace', 'Otieno', 'Nairobi', 'KE'],
+  ['Mateo', 'García', 'Valencia', 'ES'],
+  ['Priya', 'Nair', 'Pune', 'IN'],
+  ['Liam', "O'Connor", 'Cork', 'IE'],
+  ['Sofia', 'Rossi', 'Turin', 'IT'],
+  ['Noah', 'Johnson', 'Austin', 'US'],
+  ['Yuki', 'Tanaka', 'Nagoya', 'JP'],
+  ['Chloé', 'Martin', 'Lyon', 'FR'],
+  ['Ethan', 'Brown', 'Denver', 'US'],
+  ['Zanele', 'Dlamini', 'Durban', 'ZA'],
+] as const;
+const companies = [
+  ['Northern Fleet Services Ltd', 'fleet@northernfleet.example', 'Manchester', 'GB'],
+  ['Rapid Couriers GmbH', 'ops@rapidcouriers.example', 'Berlin', 'DE'],
+  ['Savanna Safaris', 'bookings@savannasafaris.example', 'Arusha', 'TZ'],
+] as const;
+const tagPool = ['repeat-buyer', 'financing-interest', 'service-plan', 'trade-in', 'fleet', 'newsletter'];
+
+export async function seedDemo(ctx: Ctx): Promise<{ customers: number; subscribers: number }> {
+  let count = 0;
+  for (const [i, [first, last, city, country]] of people.entries()) {
+    await createCustomer(ctx, {
+      type: 'person',
+      firstName: first,
+      lastName: last,
+      email: `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + '@example.com',
+      mobile: `+1 555 01${String(i).padStart(2, '0')}`,
+      address: { line1: `${10 + i} Station Road`, city, country },
+      tags: [tagPool[i % tagPool.length], ...(i % 3 === 0 ? [tagPool[(i + 2) % tagPool.length]] : [])],
+      marketingConsent: i % 2 === 0,
+      isVip: i % 5 === 0,
+      leadScore: (i * 37) % 100,
+      lifecycleStage: i % 4 === 0 ? 'CUSTOMER' : 'PROSPECT',
+      source: ['website', 'walk-in', 'referral', 'import'][i % 4],
+    });
+    count++;
+  }
+  for (const [name, email, city, country] of companies) {
+    await createCustomer(ctx, { type: 'company', companyName: name, email, address: { city, country }, tags: ['fleet'], source: 'referral', lifecycleStage: 'CUSTOMER' });
+    count++;
+  }
+  let subscribers = 0;
+  for (const [first, last] of people.slice(0, 5)) {
+    await subscribe(ctx, `${first}.${last}@example.com`.toLowerCase().normalize('NFD').replace(/[^a-z.@]/g, ''), 'demo');
+    subscribers++;
+  }
+  return { customers: count, subscribers };
+}
+
+export const DEMO_EMAIL = 'owner@demo.motors.local';
+export const DEMO_PASSWORD = 'motors-demo-2026';
+
+/** First start on an empty database: a demo dealership, its owner, a test key and demo data. */
+export async function createDemoTenant(db: Queryable): Promise<{ tenantId: string; key: string }> {
+  return db.transaction(async (tx) => {
+    const tenant = await createTenant(tx, { name: 'Demo Motors' });
+    await createUser(tx, { tenantId: tenant.id, email: DEMO_EMAIL, name: 'Demo Owner', role: 'owner', password: DEMO_PASSWORD });
+    const key = await createApiKey(tx, { tenantId: tenant.id, environment: 'test', name: 'Demo test key', scopes: ['*'] });
+    for (const environment of ['test', 'live'] as Environment[]) {
+      await seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db: tx });
+    }
+    return { tenantId: tenant.id, key: key.key };
+  });
+}

@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../platform/route.ts';
+import { registerClients } from './clients.ts';
+
+// /crm-api/v1: the CRM API (specs/crm-api--autochat-crm-rest-api.txt).
+export function registerCrmApi(app: FastifyInstance, deps: Deps) {
+  registerClients(app, deps);
+}

@@ -1,0 +1,57 @@
+import type { FastifyRequest } from 'fastify';
+import type { Queryable } from '../../storage/db.ts';
+import { findKeyByHash, hashKey, parseKey, touchKey, type ApiKeyRow } from '../../core/api-keys.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Surface } from './surfaces.ts';
+
+// A revoked key must be refused by every process within a second: lookups are cached for at most
+// half of that, which also keeps the hot path to one hash and one map read.
+const CACHE_MS = 500;
+const TOUCH_EVERY_MS = 60_000;
+
+export type KeyAuth = Pick<ApiKeyRow, 'id' | 'tenantId' | 'environment' | 'scopes' | 'rateLimit'>;
+
+export function createKeyAuthenticator(db: Queryable) {
+  const cache = new Map<string, { row: ApiKeyRow | undefined; at: number }>();
+  const touched = new Map<string, number>();
+
+  async function lookup(hash: string): Promise<ApiKeyRow | undefined> {
+    const hit = cache.get(hash);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.row;
+    const row = await findKeyByHash(db, hash);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, { row, at: Date.now() });
+    return row;
+  }
+
+  return async function authenticate(req: FastifyRequest, surface: Surface): Promise<KeyAuth> {
+    const presented = presentedKey(req, surface);
+    if (!presented) {
+      const where = surface === 'storefront' ? 'the x-api-key header' : 'the X-API-Key header or Authorization: Bearer';
+      throw new AppError('unauthorized', `Invalid or missing API key: send your key in ${where}`);
+    }
+    if (!parseKey(presented)) throw new AppError('unauthorized', 'Invalid or missing API key: this is not a Motors CRM API key (motors_sk_live_… or motors_sk_test_…)');
+    const row = await lookup(hashKey(presented));
+    if (!row) throw new AppError('unauthorized', 'Invalid or missing API key: this key does not exist');
+    if (row.revokedAt) throw new AppError('unauthorized', 'Invalid or missing API key: this key has been revoked');
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new AppError('unauthorized', 'Invalid or missing API key: this key has expired');
+    const last = touched.get(row.id) ?? 0;
+    if (Date.now() - last > TOUCH_EVERY_MS) {
+      touched.set(row.id, Date.now());
+      touchKey(db, row.tenantId, row.id).catch(() => touched.delete(row.id));
+    }
+    return row;
+  };
+}
+
+// The Storefront takes the key only as x-api-key, because its Authorization header carries the
+// shopper's JWT. The Records and CRM APIs accept either header.
+function presentedKey(req: FastifyRequest, surface: Surface): string | undefined {
+  const header = req.headers['x-api-key'];
+  const apiKey = Array.isArray(header) ? header[0] : header;
+  if (apiKey) return apiKey.trim();
+  if (surface === 'storefront') return undefined;
+  const auth = req.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  return undefined;
+}

@@ -1,0 +1,83 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from 'pino';
+
+export type RateDecision = {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetIn: number;
+};
+
+export type RateLimiter = {
+  consume(bucket: string, limit: number): Promise<RateDecision>;
+  close(): Promise<void>;
+};
+
+const WINDOW_SECONDS = 60;
+
+// Counters live in memory by default and in Redis when REDIS_URL is set, so every server process
+// shares one budget per key. If Redis is unreachable requests are served (fail open) and a
+// warning is logged; limiting resumes by itself when Redis answers again.
+export function createRateLimiter(opts: { redisUrl?: string; logger: Logger }): RateLimiter {
+  const redis = opts.redisUrl
+    ? new Redis(opts.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 2000,
+        retryStrategy: (times) => Math.min(200 * times, 2000),
+      })
+    : undefined;
+  let lastWarning = 0;
+  redis?.on('error', (err) => warn(`Redis unavailable for rate limiting: ${err.message}`));
+
+  function warn(message: string) {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    opts.logger.warn(message + ' (serving requests without limits until it returns)');
+  }
+
+  // rate-limiter-flexible fixes `points` per instance, and keys may have their own limits.
+  const limiters = new Map<number, RateLimiterAbstract>();
+  function limiterFor(points: number): RateLimiterAbstract {
+    let limiter = limiters.get(points);
+    if (!limiter) {
+      limiter = redis
+        ? new RateLimiterRedis({ storeClient: redis, points, duration: WINDOW_SECONDS, keyPrefix: `motors_rl_${points}` })
+        : new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
+      limiters.set(points, limiter);
+    }
+    return limiter;
+  }
+
+  return {
+    async consume(bucket, limit) {
+      try {
+        const res = await limiterFor(limit).consume(bucket, 1);
+        return { allowed: true, limit, remaining: res.remainingPoints, resetIn: Math.ceil(res.msBeforeNext / 1000) };
+      } catch (err) {
+        if (err instanceof RateLimiterRes) {
+          return { allowed: false, limit, remaining: 0, resetIn: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+        }
+        warn(`Rate limiter error: ${(err as Error).message}`);
+        return { allowed: true, limit, remaining: limit, resetIn: WINDOW_SECONDS };
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+export function rateLimitHeaders(d: RateDecision): Record<string, string> {
+  const resetAt = Math.ceil(Date.now() / 1000) + d.resetIn;
+  return {
+    'x-ratelimit-limit': String(d.limit),
+    'x-ratelimit-remaining': String(d.remaining),
+    'x-ratelimit-reset': String(resetAt),
+    // IETF draft-ietf-httpapi-ratelimit-headers: the policy and the current state.
+    'ratelimit-policy': `"default";q=${d.limit};w=${WINDOW_SECONDS}`,
+    ratelimit: `"default";r=${d.remaining};t=${d.resetIn}`,
+  };
+}

@@ -1,0 +1,187 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Ctx } from '../../core/context.ts';
+import { AppError } from '../../core/errors.ts';
+import { hasScope } from '../../core/scopes.ts';
+import * as idempotency from '../../core/idempotency.ts';
+import type { Database } from '../../storage/db.ts';
+import type { KeyAuth } from './auth.ts';
+import { rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
+import { errorSchemas, renderError, surfacePrefix, type Surface } from './surfaces.ts';
+
+export type Deps = {
+  database: Database;
+  rateLimiter: RateLimiter;
+  authenticate: (req: FastifyRequest, surface: Surface) => Promise<KeyAuth>;
+  defaultRateLimit: number;
+};
+
+export type Result = { status?: number; body: unknown; headers?: Record<string, string> };
+
+type Maybe<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : undefined;
+
+export type Input<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> = {
+  body: Maybe<B>;
+  query: Maybe<Q>;
+  params: Maybe<P>;
+  req: FastifyRequest;
+  reply: FastifyReply;
+};
+
+export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the surface's prefix, e.g. `/clients/:id`. */
+  path: string;
+  /** The scope a key needs; `null` means any valid key of the tenant. */
+  scope: string | null;
+  summary: string;
+  description?: string;
+  tags: string[];
+  body?: B;
+  querystring?: Q;
+  params?: P;
+  /** Success responses by status code. */
+  responses: Record<number, z.ZodType>;
+  handler: (ctx: Ctx, input: Input<B, Q, P>) => Promise<Result>;
+};
+
+const securityBySurface: Record<Surface, Record<string, string[]>[]> = {
+  records: [{ ApiKeyHeader: [] }, { BearerApiKey: [] }],
+  crm: [{ BearerApiKey: [] }, { ApiKeyHeader: [] }],
+  storefront: [{ StorefrontApiKey: [] }],
+  manage: [{ SessionCookie: [] }],
+};
+
+const errorStatuses = [400, 401, 403, 404, 409, 412, 413, 415, 422, 429] as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    keyAuth?: KeyAuth;
+  }
+}
+
+// The platform layer, written once: every route of every API-key surface is declared through
+// here, and gets authentication, tenant and environment, scopes, rate limits, idempotency, one
+// transaction per write and its surface's error shape, without the route doing anything.
+export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
+  app: FastifyInstance,
+  deps: Deps,
+  surface: Surface,
+  spec: RouteSpec<B, Q, P>,
+): void {
+  const errorResponses = Object.fromEntries(
+    errorStatuses.filter((s) => !(s === 412 && spec.method !== 'PUT')).map((s) => [s, errorSchemas[surface]]),
+  );
+  const scopeText = spec.scope ? `Requires scope \`${spec.scope}\`.` : 'Any valid key of the tenant.';
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: spec.method,
+    url: surfacePrefix[surface] + spec.path,
+    schema: {
+      summary: spec.summary,
+      description: [spec.description, scopeText, spec.method === 'POST' ? 'Send an `Idempotency-Key` header to make retries safe.' : '']
+        .filter(Boolean)
+        .join('\n\n'),
+      tags: spec.tags,
+      security: securityBySurface[surface],
+      ...(spec.body ? { body: spec.body } : {}),
+      ...(spec.querystring ? { querystring: spec.querystring } : {}),
+      ...(spec.params ? { params: spec.params } : {}),
+      response: { ...spec.responses, ...errorResponses },
+      ...(spec.scope ? { 'x-required-scope': spec.scope } : {}),
+    } as never,
+    config: { surface, scope: spec.scope },
+    // Authentication comes before the body is even parsed: a caller without a valid key learns
+    // nothing about the shape of our requests.
+    onRequest: async (req, reply) => {
+      const auth = await deps.authenticate(req, surface);
+      req.keyAuth = auth;
+      const decision = await deps.rateLimiter.consume(auth.id, auth.rateLimit ?? deps.defaultRateLimit);
+      reply.headers(rateLimitHeaders(decision));
+      if (!decision.allowed) {
+        throw new AppError('rate_limited', `Rate limit of ${decision.limit} requests a minute exceeded for this API key; retry in ${decision.resetIn} s`, {
+          headers: { 'retry-after': String(decision.resetIn) },
+        });
+      }
+      if (spec.scope && !hasScope(auth.scopes, spec.scope)) {
+        throw new AppError('insufficient_scope', `This API key lacks the scope "${spec.scope}" needed for ${spec.method} ${surfacePrefix[surface]}${spec.path}`);
+      }
+    },
+    handler: async (req, reply) => {
+      const auth = req.keyAuth!;
+      const ctx: Ctx = {
+        tenantId: auth.tenantId,
+        environment: auth.environment,
+        scopes: auth.scopes,
+        actor: { type: 'api_key', id: auth.id },
+        requestId: req.id,
+        db: deps.database.db,
+      };
+      const input = { body: req.body, query: req.query, params: req.params, req, reply } as Input<B, Q, P>;
+      const result = await execute(deps, surface, spec, ctx, input);
+      if (result.headers) reply.headers(result.headers);
+      return reply.code(result.status ?? 200).send(result.body as never);
+    },
+  });
+}
+
+class Replay {
+  constructor(readonly stored: idempotency.StoredResponse) {}
+}
+
+// Requests in flight in this process, by idempotency key: the answer for a duplicate arriving
+// while the first is running (the database catches duplicates across processes).
+const inFlight = new Set<string>();
+
+async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
+  deps: Deps,
+  surface: Surface,
+  spec: RouteSpec<B, Q, P>,
+  ctx: Ctx,
+  input: Input<B, Q, P>,
+): Promise<Result> {
+  const db = deps.database.db;
+  if (spec.method === 'GET') return spec.handler(ctx, input);
+
+  const keyHeader = input.req.headers['idempotency-key'];
+  const key = Array.isArray(keyHeader) ? keyHeader[0] : keyHeader;
+  if (spec.method !== 'POST' || key === undefined) {
+    return db.transaction((tx) => spec.handler({ ...ctx, db: tx }, input));
+  }
+  if (!key || key.length > 255) {
+    throw new AppError('validation_failed', 'Idempotency-Key: must be 1 to 255 characters', { fields: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }] });
+  }
+
+  const scope = { tenantId: ctx.tenantId, environment: ctx.environment, key };
+  const request = { ...scope, requestHash: idempotency.requestHash(spec.method, input.req.url, input.body), method: spec.method, path: input.req.url };
+  const replay = (stored: idempotency.StoredResponse): Result => {
+    if (stored.requestHash !== request.requestHash) throw idempotency.reused(key);
+    return { status: stored.statusCode, body: stored.response, headers: { 'idempotent-replayed': 'true' } };
+  };
+
+  const flightKey = `${ctx.tenantId}:${ctx.environment}:${key}`;
+  if (inFlight.has(flightKey)) throw idempotency.inUse(key);
+  inFlight.add(flightKey);
+  try {
+    const stored = await idempotency.findStored(db, scope);
+    if (stored) return replay(stored);
+    try {
+      return await db.transaction(async (tx) => {
+        const claimed = await idempotency.claim(tx, request);
+        if (claimed !== 'claimed') throw new Replay(claimed);
+        const result = await spec.handler({ ...ctx, db: tx }, input);
+        await idempotency.complete(tx, scope, result.status ?? 200, result.body);
+        return result;
+      });
+    } catch (err) {
+      if (err instanceof Replay) return replay(err.stored);
+      // A refused request is answered the same way on every retry, as the first time.
+      if (err instanceof AppError && err.status < 500 && err.code !== 'idempotency_key_in_use' && err.code !== 'idempotency_key_reused') {
+        await idempotency.storeFailure(db, request, err.status, renderError(surface, err));
+      }
+      throw err;
+    }
+  } finally {
+    inFlight.delete(flightKey);
+  }
+}

@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { createApp, type App } from '../src/app.ts';
+import { createTenant } from '../src/core/tenants.ts';
+import { createApiKey } from '../src/core/api-keys.ts';
+import type { Environment } from '../src/core/context.ts';
+
+// Tests run on the embedded database by default and on PostgreSQL when DATABASE_URL is set
+// (as .ci/run does for its second pass). Each test file gets a database of its own.
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+export const redisUrl = process.env.REDIS_URL || undefined;
+
+export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return undefined;
+  const name = `motors_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export type TestServer = {
+  url: string;
+  app: App;
+  config: Config;
+  /** A new tenant with a key; each test can have its own dealership. */
+  tenant(opts?: { env?: Environment; scopes?: string[]; rateLimit?: number; name?: string }): Promise<{ tenantId: string; key: string; keyId: string }>;
+  key(tenantId: string, opts?: { env?: Environment; scopes?: string[]; rateLimit?: number }): Promise<{ key: string; keyId: string }>;
+  close(): Promise<void>;
+};
+
+export async function startServer(env: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<TestServer> {
+  const fresh = opts.databaseUrl ? undefined : await freshDatabaseUrl();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: 'memory://',
+    DATABASE_URL: opts.databaseUrl ?? fresh?.url,
+    REDIS_URL: redisUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  const app = await createApp(config, createLogger(config.LOG_LEVEL));
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  const key: TestServer['key'] = async (tenantId, o = {}) => {
+    const k = await createApiKey(app.database.db, { tenantId, environment: o.env ?? 'test', scopes: o.scopes ?? ['*'], rateLimit: o.rateLimit ?? 10_000 });
+    return { key: k.key, keyId: k.id };
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    config,
+    key,
+    async tenant(o = {}) {
+      const t = await createTenant(app.database.db, { name: o.name ?? `Dealer ${crypto.randomBytes(3).toString('hex')}` });
+      return { tenantId: t.id, ...(await key(t.id, o)) };
+    },
+    async close() {
+      await app.close();
+      await fresh?.drop();
+    },
+  };
+}
+
+export type Res = { status: number; headers: Headers; body: any; text: string };
+
+/** A small HTTP client over fetch: JSON in, JSON out. */
+export function client(base: string, defaults: Record<string, string> = {}) {
+  return async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+    const init: RequestInit = { method, headers: { ...defaults, ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(base + path, init);
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+}
