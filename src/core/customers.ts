@@ -1,11 +1,9 @@
 import { eq, ilike, or, sql, desc, asc, count, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { customers, type Address } from '../storage/schema/index.ts';
-import { owner, scopedId, scopedLive } from '../storage/tenant-scope.ts';
-import { AppError, notFound } from './errors.ts';
-import { emit } from './events.ts';
-import { newId, now } from './ids.ts';
-import { listForSync, type SyncListOptions } from './listing.ts';
+import { scopedLive } from '../storage/tenant-scope.ts';
+import { AppError } from './errors.ts';
+import { defineCollection, defined } from './collection.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -81,100 +79,27 @@ function validate(c: Pick<CustomerRow, 'type' | 'firstName' | 'lastName' | 'comp
 
 const normaliseEmail = (email: string | null | undefined) => (email == null ? email : email.trim().toLowerCase());
 
-export async function createCustomer(ctx: Ctx, input: CustomerInput): Promise<CustomerView> {
-  const t = now();
-  const values = {
-    ...owner(ctx),
-    id: newId(),
-    type: input.type ?? (input.companyName && !input.firstName && !input.lastName ? 'company' : 'person'),
-    firstName: input.firstName ?? null,
-    lastName: input.lastName ?? null,
-    companyName: input.companyName ?? null,
-    email: normaliseEmail(input.email) ?? null,
-    phone: input.phone ?? null,
-    mobile: input.mobile ?? null,
-    whatsapp: input.whatsapp ?? null,
-    address: input.address ?? null,
-    tags: input.tags ?? [],
-    notes: input.notes ?? null,
-    marketingConsent: input.marketingConsent ?? false,
-    isVip: input.isVip ?? false,
-    leadScore: input.leadScore ?? 0,
-    lifecycleStage: input.lifecycleStage ?? 'PROSPECT',
-    source: input.source ?? null,
-    preferences: input.preferences ?? {},
-    metadata: input.metadata ?? {},
-    createdAt: t,
-    updatedAt: t,
-  } satisfies typeof customers.$inferInsert;
-  validate(values);
-  const [row] = await ctx.db.insert(customers).values(values).returning();
-  const view = customerView(row);
-  await emit(ctx, 'crm.customers.created', view);
-  return view;
-}
+export const customerCollection = defineCollection({
+  name: 'customers',
+  label: 'Customer',
+  table: customers,
+  view: customerView,
+  prepare: async (_ctx, input: CustomerInput, current) => {
+    const patch = defined({ ...input, email: normaliseEmail(input.email) });
+    if (!current) {
+      patch.type ??= input.companyName && !input.firstName && !input.lastName ? 'company' : 'person';
+    }
+    validate({ ...(current ?? { type: 'person', firstName: null, lastName: null, companyName: null, email: null, phone: null, mobile: null }), ...patch } as CustomerRow);
+    return patch;
+  },
+});
 
-async function findRow(ctx: Ctx, id: string): Promise<CustomerRow> {
-  const [row] = await ctx.db.select().from(customers).where(scopedLive(ctx, customers, eq(customers.id, id))).limit(1);
-  if (!row) throw notFound('Customer', id);
-  return row;
-}
-
-export async function getCustomer(ctx: Ctx, id: string): Promise<CustomerView> {
-  return customerView(await findRow(ctx, id));
-}
-
+export const createCustomer = (ctx: Ctx, input: CustomerInput) => customerCollection.create(ctx, input);
+export const getCustomer = (ctx: Ctx, id: string) => customerCollection.get(ctx, id);
 /** Partial update: omitted fields keep their values; `null` clears a nullable field. */
-export async function updateCustomer(
-  ctx: Ctx,
-  id: string,
-  patch: CustomerInput,
-  opts: { ifMatch?: string } = {},
-): Promise<CustomerView> {
-  const current = await findRow(ctx, id);
-  if (opts.ifMatch && opts.ifMatch !== etagOf(current)) {
-    throw new AppError('precondition_failed', `Customer ${id} changed since it was read (If-Match ${opts.ifMatch} does not match ${etagOf(current)})`);
-  }
-  const definedPatch = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as CustomerInput;
-  if ('email' in definedPatch) definedPatch.email = normaliseEmail(definedPatch.email);
-  const next = { ...current, ...definedPatch, updatedAt: nextTimestamp(current.updatedAt) } as CustomerRow;
-  validate(next);
-  const [row] = await ctx.db
-    .update(customers)
-    .set({ ...definedPatch, updatedAt: next.updatedAt } as Partial<CustomerRow>)
-    .where(scopedId(ctx, customers, id))
-    .returning();
-  const view = customerView(row);
-  await emit(ctx, 'crm.customers.updated', view);
-  return view;
-}
-
-export async function deleteCustomer(ctx: Ctx, id: string): Promise<CustomerView> {
-  const current = await findRow(ctx, id);
-  const t = nextTimestamp(current.updatedAt);
-  const [row] = await ctx.db
-    .update(customers)
-    .set({ deletedAt: t, updatedAt: t })
-    .where(scopedId(ctx, customers, id))
-    .returning();
-  const view = customerView(row);
-  await emit(ctx, 'crm.customers.deleted', view);
-  return view;
-}
-
-/** A strong validator that changes whenever the record does. */
-export const etagOf = (row: { id: string; updatedAt: Date }) => `"${row.updatedAt.getTime().toString(36)}"`;
-
-// updatedAt always moves forward, even when two writes land in the same millisecond.
-export function nextTimestamp(previous: Date): Date {
-  const t = now();
-  return t.getTime() > previous.getTime() ? t : new Date(previous.getTime() + 1);
-}
-
-export async function listCustomersForSync(ctx: Ctx, opts: SyncListOptions) {
-  const { rows, total } = await listForSync(ctx, customers, opts);
-  return { rows: rows.map(customerView), last: rows.at(-1), total };
-}
+export const updateCustomer = (ctx: Ctx, id: string, patch: CustomerInput, opts: { ifMatch?: string } = {}) =>
+  customerCollection.update(ctx, id, patch, opts);
+export const deleteCustomer = (ctx: Ctx, id: string) => customerCollection.remove(ctx, id);
 
 export type CustomerSearch = {
   page: number;

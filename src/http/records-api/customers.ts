@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import * as customers from '../../core/customers.ts';
-import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataEnvelope, etag, idParams, listBody, listEnvelope, listQuery, syncOptions } from './common.ts';
+import type { Deps } from '../platform/route.ts';
+import { registerCollectionRoutes } from './collection-routes.ts';
 
 const address = z
   .strictObject({
@@ -58,58 +58,14 @@ export const customerRecord = z
   .meta({ id: 'Customer' });
 
 export function registerCustomers(app: FastifyInstance, deps: Deps) {
-  const tags = ['Records API'];
-  defineRoute(app, deps, 'records', {
-    method: 'GET',
-    path: '/customers',
-    scope: 'customers:read',
-    summary: 'List customers',
-    description: 'Ordered by updatedAt, then id. To sync: call with `updatedAfter` (or nothing) and follow `nextCursor` until `hasMore` is false; store `nextUpdatedAfter` of the last page for the next run.',
-    tags,
-    querystring: listQuery,
-    responses: { 200: listEnvelope(customerRecord) },
-    handler: async (ctx, { query }) => ({ body: listBody(query, await customers.listCustomersForSync(ctx, syncOptions(query))) }),
-  });
-  defineRoute(app, deps, 'records', {
-    method: 'POST',
-    path: '/customers',
-    scope: 'customers:write',
-    summary: 'Create a customer',
-    tags,
-    body: customerCreate,
-    responses: { 201: dataEnvelope(customerRecord) },
-    handler: async (ctx, { body }) => {
-      const record = await customers.createCustomer(ctx, body);
-      return { status: 201, body: { data: record }, headers: { etag: etag(record) } };
-    },
-  });
-  defineRoute(app, deps, 'records', {
-    method: 'GET',
-    path: '/customers/:id',
-    scope: 'customers:read',
-    summary: 'Get a customer',
-    tags,
-    params: idParams,
-    responses: { 200: dataEnvelope(customerRecord) },
-    handler: async (ctx, { params }) => {
-      const record = await customers.getCustomer(ctx, params.id);
-      return { body: { data: record }, headers: { etag: etag(record) } };
-    },
-  });
-  defineRoute(app, deps, 'records', {
-    method: 'PUT',
-    path: '/customers/:id',
-    scope: 'customers:write',
-    summary: 'Update a customer',
-    description: 'Partial update: fields you omit keep their values, `null` clears a field. Send `If-Match` with the ETag of your last read to refuse the update (412) when someone changed the record since.',
-    tags,
-    params: idParams,
-    body: customerInput,
-    responses: { 200: dataEnvelope(customerRecord) },
-    handler: async (ctx, { params, body, req }) => {
-      const ifMatch = req.headers['if-match'];
-      const record = await customers.updateCustomer(ctx, params.id, body, { ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined });
-      return { body: { data: record }, headers: { etag: etag(record) } };
-    },
+  registerCollectionRoutes(app, deps, {
+    name: 'customers',
+    singular: 'customer',
+    plural: 'customers',
+    description: 'Customers are the CRM API\'s clients and the Storefront API\'s customers: one record, three views.',
+    record: customerRecord,
+    create: customerCreate,
+    update: customerInput,
+    ops: customers.customerCollection,
   });
 }
