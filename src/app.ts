@@ -23,6 +23,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     throw err;
   }
   const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, logger });
+  await rateLimiter.ready();
   const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE });
   let closed = false;
   return {

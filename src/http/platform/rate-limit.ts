@@ -12,6 +12,8 @@ export type RateDecision = {
 
 export type RateLimiter = {
   consume(bucket: string, limit: number): Promise<RateDecision>;
+  /** Waits (up to a bound) for Redis at start-up, so the first requests are limited too. */
+  ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -63,6 +65,19 @@ export function createRateLimiter(opts: { redisUrl?: string; logger: Logger }): 
         warn(`Rate limiter error: ${(err as Error).message}`);
         return { allowed: true, limit, remaining: limit, resetIn: WINDOW_SECONDS };
       }
+    },
+    async ready(timeoutMs = 3000) {
+      if (!redis || redis.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          warn("Redis is not reachable yet");
+          resolve();
+        }, timeoutMs);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
     async close() {
       redis?.disconnect();

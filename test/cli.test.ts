@@ -1,0 +1,77 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freshDatabaseUrl } from './helpers.ts';
+import { runCli } from './processes.ts';
+
+describe('motors CLI', () => {
+  let env: Record<string, string | undefined>;
+  let cleanup: () => Promise<void>;
+  before(async () => {
+    const fresh = await freshDatabaseUrl();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-cli-'));
+    env = fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: dir };
+    cleanup = async () => {
+      await fresh?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  });
+  after(async () => cleanup?.());
+
+  it('creates a tenant and a key as JSON, lists and revokes the key, and seeds demo data', async () => {
+    const tenant = await runCli(['tenant', 'create', '--name', 'Hart Motors', '--json'], env);
+    assert.equal(tenant.code, 0, tenant.stderr);
+    const t = JSON.parse(tenant.stdout);
+    assert.equal(t.name, 'Hart Motors');
+    assert.match(t.id, /^[0-9a-f-]{36}$/);
+
+    const key = await runCli(['keys', 'create', '--tenant', t.id, '--env', 'live', '--scopes', 'customers:read,clients:write', '--name', 'Website', '--json'], env);
+    assert.equal(key.code, 0, key.stderr);
+    const k = JSON.parse(key.stdout);
+    assert.match(k.key, /^motors_sk_live_[0-9A-Za-z]{39}$/);
+    assert.equal(k.environment, 'live');
+    assert.deepEqual(k.scopes, ['customers:read', 'clients:write']);
+
+    const list = await runCli(['keys', 'list', '--tenant', t.id, '--json'], env);
+    const keys = JSON.parse(list.stdout);
+    assert.equal(keys.length, 1);
+    assert.equal(keys[0].last4, k.key.slice(-4));
+    assert.ok(!list.stdout.includes(k.key), 'the full key is never listed');
+
+    const revoke = await runCli(['keys', 'revoke', k.id], env);
+    assert.equal(revoke.code, 0, revoke.stderr);
+    const after = JSON.parse((await runCli(['keys', 'list', '--tenant', t.id, '--json'], env)).stdout);
+    assert.ok(after[0].revokedAt);
+
+    const seed = await runCli(['seed', 'demo', '--tenant', t.id, '--env', 'test', '--json'], env);
+    assert.equal(seed.code, 0, seed.stderr);
+    assert.ok(JSON.parse(seed.stdout).customers >= 10);
+  });
+
+  it('answers bad arguments with the usage and exit status 2', async () => {
+    for (const args of [[], ['keys', 'create', '--env', 'staging', '--tenant', 'x'], ['tenant', 'create'], ['frobnicate'], ['keys', 'list', '--nope']]) {
+      const res = await runCli(args, env);
+      assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+      assert.match(res.stderr, /Usage: motors/);
+    }
+  });
+
+  it('refuses an unknown scope and an unknown tenant with a clear message', async () => {
+    const tenant = JSON.parse((await runCli(['tenant', 'create', '--name', 'Scopes', '--json'], env)).stdout);
+    const bad = await runCli(['keys', 'create', '--tenant', tenant.id, '--env', 'test', '--scopes', 'rockets:launch'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /unknown scope "rockets:launch"/);
+    const missing = await runCli(['keys', 'list', '--tenant', '00000000-0000-0000-0000-000000000000'], env);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No tenant/);
+  });
+
+  it('stops with one line naming a bad configuration value', async () => {
+    const res = await runCli(['tenant', 'list'], { ...env, PORT: 'eighty' });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr.trim(), /^Invalid configuration: PORT="eighty"/);
+    assert.equal(res.stderr.trim().split('\n').length, 1);
+  });
+});
