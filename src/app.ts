@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
 import { buildServer } from './http/server.ts';
+import { signingSecret } from './core/secrets.ts';
 import { createRateLimiter, type RateLimiter } from './http/platform/rate-limit.ts';
 
 export type App = {
@@ -24,7 +25,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   }
   const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, logger });
   await rateLimiter.ready();
-  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE });
+  const secret = new TextEncoder().encode(await signingSecret(database.db, config.MOTORS_SECRET));
+  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE, secret });
   let closed = false;
   return {
     config,

@@ -29,6 +29,7 @@ export const scopeCatalogue = {
     'vehicles:read',
     'customers:read',
     'customers:write',
+    'accounts:read',
     'accounts:write',
     'newsletter:write',
     'blogs:read',

@@ -22,6 +22,7 @@ export type ServerDeps = {
   rateLimiter: RateLimiter;
   logger: Logger;
   defaultRateLimit: number;
+  secret: Uint8Array;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -108,6 +109,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     rateLimiter: deps.rateLimiter,
     authenticate: createKeyAuthenticator(deps.database.db),
     defaultRateLimit: deps.defaultRateLimit,
+    secret: deps.secret,
   };
   registerRecordsApi(app, routeDeps);
   registerCrmApi(app, routeDeps);

@@ -12,12 +12,23 @@ export type RateDecision = {
 
 export type RateLimiter = {
   consume(bucket: string, limit: number): Promise<RateDecision>;
+  /**
+   * A counter of failures (e.g. sign-ins) over a longer window: `blocked` says whether the key has
+   * used up its attempts, `fail` counts one more.
+   */
+  failures(name: string, points: number, windowSeconds: number): FailureCounter;
   /** Waits (up to a bound) for Redis at start-up, so the first requests are limited too. */
   ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 };
 
 const WINDOW_SECONDS = 60;
+
+export type FailureCounter = {
+  blocked(key: string): Promise<{ blocked: boolean; retryAfter: number }>;
+  fail(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+};
 
 // Counters live in memory by default and in Redis when REDIS_URL is set, so every server process
 // shares one budget per key. If Redis is unreachable requests are served (fail open) and a
@@ -53,7 +64,37 @@ export function createRateLimiter(opts: { redisUrl?: string; logger: Logger }): 
     return limiter;
   }
 
+  const failureCounters = new Map<string, FailureCounter>();
+  function failures(name: string, points: number, windowSeconds: number): FailureCounter {
+    const id = `${name}:${points}:${windowSeconds}`;
+    const existing = failureCounters.get(id);
+    if (existing) return existing;
+    const limiter: RateLimiterAbstract = redis
+      ? new RateLimiterRedis({ storeClient: redis, points, duration: windowSeconds, keyPrefix: `motors_fail_${name}` })
+      : new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix: `motors_fail_${name}` });
+    const counter: FailureCounter = {
+      async blocked(key) {
+        try {
+          const res = await limiter.get(key);
+          if (res && res.consumedPoints >= points) return { blocked: true, retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+        } catch (err) {
+          warn(`Rate limiter error: ${(err as Error).message}`);
+        }
+        return { blocked: false, retryAfter: 0 };
+      },
+      async fail(key) {
+        await limiter.penalty(key, 1).catch((err: Error) => warn(`Rate limiter error: ${err.message}`));
+      },
+      async reset(key) {
+        await limiter.delete(key).catch((err: Error) => warn(`Rate limiter error: ${err.message}`));
+      },
+    };
+    failureCounters.set(id, counter);
+    return counter;
+  }
+
   return {
+    failures,
     async consume(bucket, limit) {
       try {
         const res = await limiterFor(limit).consume(bucket, 1);

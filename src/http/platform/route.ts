@@ -15,6 +15,8 @@ export type Deps = {
   rateLimiter: RateLimiter;
   authenticate: (req: FastifyRequest, surface: Surface) => Promise<KeyAuth>;
   defaultRateLimit: number;
+  /** Signs shoppers' tokens and staff sessions. */
+  secret: Uint8Array;
 };
 
 export type Result = { status?: number; body: unknown; headers?: Record<string, string> };

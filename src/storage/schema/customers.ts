@@ -1,4 +1,4 @@
-import { pgTable, text, boolean, integer, jsonb, primaryKey, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, boolean, integer, jsonb, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenantColumns, recordTimestamps, metadataColumn } from './columns.ts';
 
 export type Address = {
@@ -31,6 +31,8 @@ export const customers = pgTable(
     leadScore: integer('lead_score').notNull().default(0),
     lifecycleStage: text('lifecycle_stage').notNull().default('PROSPECT'),
     source: text('source'),
+    /** The shopper account that signed up on the dealer's storefront, if any. */
+    accountId: text('account_id'),
     preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),
     metadata: metadataColumn(),
     ...recordTimestamps(),
@@ -39,5 +41,6 @@ export const customers = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('customers_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
     index('customers_email_idx').on(t.tenantId, t.environment, t.email),
+    uniqueIndex('customers_account_uq').on(t.tenantId, t.environment, t.accountId),
   ],
 );

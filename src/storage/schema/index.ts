@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './settings.ts';
 export * from './customers.ts';
 export * from './newsletter-subscribers.ts';
+export * from './shopper-accounts.ts';
