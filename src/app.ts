@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
 import { buildServer } from './http/server.ts';
 import { signingSecret } from './core/secrets.ts';
+import { createRequestLogWriter } from './core/request-log.ts';
 import { createRateLimiter, type RateLimiter } from './http/platform/rate-limit.ts';
 
 export type App = {
@@ -26,7 +27,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, logger });
   await rateLimiter.ready();
   const secret = new TextEncoder().encode(await signingSecret(database.db, config.MOTORS_SECRET));
-  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE, secret });
+  const requestLog = createRequestLogWriter(database.db, (err) => logger.warn({ err }, 'request log write failed'));
+  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE, secret, requestLog });
   let closed = false;
   return {
     config,
@@ -37,6 +39,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       if (closed) return;
       closed = true;
       await server.close(); // stops accepting, finishes in-flight requests
+      await requestLog.close();
       await rateLimiter.close();
       await database.close();
     },

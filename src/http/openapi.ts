@@ -29,6 +29,7 @@ export const openApiInfo = {
     { name: 'Records API', description: 'Back-office sync of the CRM collections (`/api/public/v1`).' },
     { name: 'Storefront API', description: "A dealer's website or app (`/external`)." },
     { name: 'CRM API', description: 'Clients, invoices, products, webhooks (`/crm-api/v1`).' },
+    { name: 'Management API', description: 'What the dashboard uses (`/manage/v1`): staff session cookie only, never an API key. Sign in with `POST /manage/v1/session {email, password}`; send `X-Motors-Environment: live|test` to choose the data.' },
   ],
   components: {
     securitySchemes: {

@@ -15,6 +15,9 @@ import { renderError, surfaceOf } from './platform/surfaces.ts';
 import { registerRecordsApi } from './records-api/index.ts';
 import { registerCrmApi } from './crm-api/index.ts';
 import { registerStorefrontApi } from './storefront-api/index.ts';
+import { registerManageApi } from './manage-api/index.ts';
+import fastifyCookie from '@fastify/cookie';
+import type { RequestLogWriter } from '../core/request-log.ts';
 import { openApiInfo } from './openapi.ts';
 
 export type ServerDeps = {
@@ -23,6 +26,7 @@ export type ServerDeps = {
   logger: Logger;
   defaultRateLimit: number;
   secret: Uint8Array;
+  requestLog?: RequestLogWriter;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -110,10 +114,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     authenticate: createKeyAuthenticator(deps.database.db),
     defaultRateLimit: deps.defaultRateLimit,
     secret: deps.secret,
+    requestLog: deps.requestLog,
   };
+  await app.register(fastifyCookie);
   registerRecordsApi(app, routeDeps);
   registerCrmApi(app, routeDeps);
   registerStorefrontApi(app, routeDeps);
+  registerManageApi(app, routeDeps);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

@@ -3,13 +3,26 @@ import type { Queryable } from '../../storage/db.ts';
 import { findKeyByHash, hashKey, parseKey, touchKey, type ApiKeyRow } from '../../core/api-keys.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Surface } from './surfaces.ts';
+import { resolveSession, type StaffPrincipal } from '../../core/staff-sessions.ts';
+import type { Environment } from '../../core/context.ts';
 
 // A revoked key must be refused by every process within a second: lookups are cached for at most
 // half of that, which also keeps the hot path to one hash and one map read.
 const CACHE_MS = 500;
 const TOUCH_EVERY_MS = 60_000;
 
-export type KeyAuth = Pick<ApiKeyRow, 'id' | 'tenantId' | 'environment' | 'scopes' | 'rateLimit'>;
+/** Who is calling: an API key, or a staff user of the dashboard (management API only). */
+export type Principal = Pick<ApiKeyRow, 'id' | 'tenantId' | 'environment' | 'scopes' | 'rateLimit'> & {
+  actor: 'api_key' | 'user';
+  staff?: StaffPrincipal;
+};
+
+export const SESSION_COOKIE = 'motors_session';
+
+// Staff scopes come from the role: members work with records but can't manage keys or webhooks.
+const memberDenied = new Set(['keys:manage', 'webhooks:manage']);
+export const staffScopes = (role: StaffPrincipal['role']): string[] => (role === 'member' ? ['records:manage'] : ['*']);
+export { memberDenied };
 
 export function createKeyAuthenticator(db: Queryable) {
   const cache = new Map<string, { row: ApiKeyRow | undefined; at: number }>();
@@ -24,7 +37,22 @@ export function createKeyAuthenticator(db: Queryable) {
     return row;
   }
 
-  return async function authenticate(req: FastifyRequest, surface: Surface): Promise<KeyAuth> {
+  async function authenticateStaff(req: FastifyRequest): Promise<Principal> {
+    const token = req.cookies?.[SESSION_COOKIE];
+    const staff = token ? await resolveSession(db, token) : null;
+    if (!staff) throw new AppError('unauthorized', 'Sign in to the dashboard first (no valid session)');
+    const header = req.headers['x-motors-environment'];
+    const environment: Environment = header === 'live' ? 'live' : 'test';
+    // Cookies ride along on cross-site requests; a write must come from our own origin.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host) throw new AppError('forbidden', 'Cross-site request refused');
+    }
+    return { id: staff.userId, tenantId: staff.tenantId, environment, scopes: staffScopes(staff.role), rateLimit: 1000, actor: 'user', staff };
+  }
+
+  return async function authenticate(req: FastifyRequest, surface: Surface): Promise<Principal> {
+    if (surface === 'manage') return authenticateStaff(req);
     const presented = presentedKey(req, surface);
     if (!presented) {
       const where = surface === 'storefront' ? 'the x-api-key header' : 'the X-API-Key header or Authorization: Bearer';
@@ -40,7 +68,7 @@ export function createKeyAuthenticator(db: Queryable) {
       touched.set(row.id, Date.now());
       touchKey(db, row.tenantId, row.id).catch(() => touched.delete(row.id));
     }
-    return row;
+    return { ...row, actor: 'api_key' };
   };
 }
 

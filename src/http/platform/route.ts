@@ -6,14 +6,16 @@ import { AppError } from '../../core/errors.ts';
 import { hasScope } from '../../core/scopes.ts';
 import * as idempotency from '../../core/idempotency.ts';
 import type { Database } from '../../storage/db.ts';
-import type { KeyAuth } from './auth.ts';
+import { memberDenied, type Principal } from './auth.ts';
+import type { RequestLogWriter } from '../../core/request-log.ts';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
 import { errorSchemas, renderError, surfacePrefix, type Surface } from './surfaces.ts';
 
 export type Deps = {
   database: Database;
   rateLimiter: RateLimiter;
-  authenticate: (req: FastifyRequest, surface: Surface) => Promise<KeyAuth>;
+  authenticate: (req: FastifyRequest, surface: Surface) => Promise<Principal>;
+  requestLog?: RequestLogWriter;
   defaultRateLimit: number;
   /** Signs shoppers' tokens and staff sessions. */
   secret: Uint8Array;
@@ -59,7 +61,7 @@ const errorStatuses = [400, 401, 403, 404, 409, 412, 413, 415, 422, 429] as cons
 
 declare module 'fastify' {
   interface FastifyRequest {
-    keyAuth?: KeyAuth;
+    keyAuth?: Principal;
   }
 }
 
@@ -105,9 +107,28 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
           headers: { 'retry-after': String(decision.resetIn) },
         });
       }
+      if (auth.actor === 'user' && spec.scope && memberDenied.has(spec.scope) && auth.staff?.role === 'member') {
+        throw new AppError('forbidden', 'Members cannot manage API keys or webhooks; ask an owner or admin');
+      }
       if (spec.scope && !hasScope(auth.scopes, spec.scope)) {
         throw new AppError('insufficient_scope', `This API key lacks the scope "${spec.scope}" needed for ${spec.method} ${surfacePrefix[surface]}${spec.path}`);
       }
+    },
+    // Every API-key request lands in the request log the dashboard shows (written in batches).
+    onResponse: async (req, reply) => {
+      const auth = req.keyAuth;
+      if (!auth || auth.actor !== 'api_key' || !deps.requestLog) return;
+      deps.requestLog.add({
+        tenantId: auth.tenantId,
+        environment: auth.environment,
+        keyId: auth.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+        requestId: req.id,
+        createdAt: new Date(),
+      });
     },
     handler: async (req, reply) => {
       const auth = req.keyAuth!;
@@ -115,7 +136,7 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         tenantId: auth.tenantId,
         environment: auth.environment,
         scopes: auth.scopes,
-        actor: { type: 'api_key', id: auth.id },
+        actor: { type: auth.actor, id: auth.id },
         requestId: req.id,
         db: deps.database.db,
       };

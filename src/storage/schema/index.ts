@@ -7,3 +7,5 @@ export * from './settings.ts';
 export * from './customers.ts';
 export * from './newsletter-subscribers.ts';
 export * from './shopper-accounts.ts';
+export * from './staff-sessions.ts';
+export * from './request-logs.ts';

@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../core/errors.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys.ts';
+import { scopeCatalogue } from '../../core/scopes.ts';
+import { changePassword, signIn, signOut } from '../../core/staff-sessions.ts';
+import { listRequestLogs, requestStats } from '../../core/request-log.ts';
+import { apiKeys } from '../../storage/schema/index.ts';
+import { and, eq } from 'drizzle-orm';
+import { defineRoute, type Deps } from '../platform/route.ts';
+import { SESSION_COOKIE } from '../platform/auth.ts';
+import { renderError } from '../platform/surfaces.ts';
+
+// /manage/v1: what the dashboard needs. Staff sessions only (an httpOnly, SameSite=Strict cookie);
+// never reachable with an API key.
+const keyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  environment: z.enum(['live', 'test']),
+  prefix: z.string(),
+  last4: z.string(),
+  scopes: z.array(z.string()),
+  rateLimit: z.number().int().nullable(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+const data = <T extends z.ZodType>(t: T) => z.object({ data: t });
+const idParams = z.object({ id: z.string().min(1).max(100) });
+
+export function registerManageApi(app: FastifyInstance, deps: Deps) {
+  const tags = ['Management API'];
+  const failures = deps.rateLimiter.failures('staff-signin', 10, 15 * 60);
+  const db = deps.database.db;
+
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/manage/v1/session',
+    {
+      schema: {
+        hide: true,
+        body: z.strictObject({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) }),
+      },
+    },
+    async (req, reply) => {
+      const email = req.body.email.trim().toLowerCase();
+      const state = await failures.blocked(email);
+      if (state.blocked) {
+        throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${state.retryAfter} s`, { headers: { 'retry-after': String(state.retryAfter) } });
+      }
+      const result = await signIn(db, email, req.body.password);
+      if (!result) {
+        await failures.fail(email);
+        return reply.code(401).send(renderError('manage', new AppError('unauthorized', 'Wrong email or password')));
+      }
+      await failures.reset(email);
+      reply.setCookie(SESSION_COOKIE, result.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/',
+        secure: req.protocol === 'https',
+        maxAge: 7 * 86400,
+      });
+      const { sessionId: _s, ...user } = result.principal;
+      return { data: user };
+    },
+  );
+
+  app.delete('/manage/v1/session', { schema: { hide: true } }, async (req, reply) => {
+    const token = req.cookies?.[SESSION_COOKIE];
+    if (token) await signOut(db, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { data: { signedOut: true } };
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'GET',
+    path: '/me',
+    scope: null,
+    summary: 'The signed-in staff user and dealership',
+    tags,
+    responses: {
+      200: data(z.object({ userId: z.string(), tenantId: z.string(), tenantName: z.string(), email: z.string(), name: z.string(), role: z.string(), environment: z.enum(['live', 'test']) })),
+    },
+    handler: async (ctx, { req }) => {
+      const { sessionId: _s, ...staff } = req.keyAuth!.staff!;
+      return { body: { data: { ...staff, environment: ctx.environment } } };
+    },
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'PUT',
+    path: '/me/password',
+    scope: null,
+    summary: 'Change your password (ends every session of yours; sign in again)',
+    tags,
+    body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(8, 'must be at least 8 characters').max(200) }),
+    responses: { 200: data(z.object({ changed: z.literal(true) })) },
+    handler: async (ctx, { req, body }) => {
+      await changePassword(ctx.db, req.keyAuth!.staff!, body.currentPassword, body.newPassword);
+      return { body: { data: { changed: true as const } } };
+    },
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'GET',
+    path: '/scopes',
+    scope: null,
+    summary: 'Every scope a key can hold, grouped by surface',
+    tags,
+    responses: { 200: data(z.record(z.string(), z.array(z.string()))) },
+    handler: async () => ({ body: { data: scopeCatalogue as unknown as Record<string, string[]> } }),
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'GET',
+    path: '/keys',
+    scope: 'keys:manage',
+    summary: "List the dealership's API keys",
+    tags,
+    responses: { 200: data(z.array(keyView)) },
+    handler: async (ctx) => ({ body: { data: await listApiKeys(ctx.db, ctx.tenantId) } }),
+  });
+
+  const createKey = z.strictObject({
+    name: z.string().trim().min(1).max(100),
+    environment: z.enum(['live', 'test']),
+    scopes: z.array(z.string().max(100)).min(1).max(200),
+    rateLimit: z.number().int().min(1).max(100_000).nullable().optional(),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  });
+  defineRoute(app, deps, 'manage', {
+    method: 'POST',
+    path: '/keys',
+    scope: 'keys:manage',
+    summary: 'Create an API key (the full key is in this response only)',
+    tags,
+    body: createKey,
+    responses: { 201: data(keyView.extend({ key: z.string() })) },
+    handler: async (ctx, { body }) => ({
+      status: 201,
+      body: {
+        data: await createApiKey(ctx.db, {
+          tenantId: ctx.tenantId,
+          environment: body.environment,
+          name: body.name,
+          scopes: body.scopes,
+          rateLimit: body.rateLimit ?? null,
+          expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+        }),
+      },
+    }),
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'POST',
+    path: '/keys/:id/revoke',
+    scope: 'keys:manage',
+    summary: 'Revoke an API key (refused everywhere within a second)',
+    tags,
+    params: idParams,
+    responses: { 200: data(keyView) },
+    handler: async (ctx, { params }) => ({ body: { data: await revokeApiKey(ctx.db, params.id, ctx.tenantId) } }),
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'POST',
+    path: '/keys/:id/rotate',
+    scope: 'keys:manage',
+    summary: 'Rotate an API key: a new key with the same settings; the old one stays valid for the overlap',
+    tags,
+    params: idParams,
+    body: z.strictObject({ overlapHours: z.number().min(0).max(24 * 30).default(24) }),
+    responses: { 201: data(keyView.extend({ key: z.string(), replaces: keyView })) },
+    handler: async (ctx, { params, body }) => {
+      const [old] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.id, params.id)));
+      if (!old || old.revokedAt) throw new AppError('not_found', `API key ${params.id} was not found or is revoked`);
+      const fresh = await createApiKey(ctx.db, { tenantId: ctx.tenantId, environment: old.environment, name: old.name, scopes: old.scopes, rateLimit: old.rateLimit, expiresAt: old.expiresAt });
+      const until = new Date(Date.now() + body.overlapHours * 3600_000);
+      const [replaced] = await ctx.db
+        .update(apiKeys)
+        .set(body.overlapHours === 0 ? { revokedAt: new Date() } : { expiresAt: old.expiresAt && old.expiresAt < until ? old.expiresAt : until })
+        .where(and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.id, old.id)))
+        .returning();
+      const { apiKeyView } = await import('../../core/api-keys.ts');
+      return { status: 201, body: { data: { ...fresh, replaces: apiKeyView(replaced) } } };
+    },
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'GET',
+    path: '/request-logs',
+    scope: null,
+    summary: 'The latest API requests, newest first',
+    tags,
+    querystring: z.strictObject({
+      keyId: z.string().max(100).optional(),
+      status: z.enum(['success', 'error']).optional(),
+      page: z.coerce.number().int().min(1).default(1),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    responses: {
+      200: z.object({
+        data: z.array(z.object({ id: z.string(), keyId: z.string(), environment: z.string(), method: z.string(), path: z.string(), status: z.number(), durationMs: z.number(), requestId: z.string(), createdAt: z.string() })),
+        total: z.number().int(),
+        page: z.number().int(),
+        limit: z.number().int(),
+      }),
+    },
+    handler: async (ctx, { query }) => {
+      await deps.requestLog?.flush();
+      const { rows, total } = await listRequestLogs(ctx.db, ctx.tenantId, { ...query, environment: ctx.environment });
+      return { body: { data: rows, total, page: query.page, limit: query.limit } };
+    },
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'GET',
+    path: '/request-stats',
+    scope: null,
+    summary: 'Requests and errors per hour over the last days',
+    tags,
+    querystring: z.strictObject({ keyId: z.string().max(100).optional(), days: z.coerce.number().int().min(1).max(30).default(7) }),
+    responses: { 200: data(z.array(z.object({ hour: z.string(), requests: z.number(), errors: z.number() }))) },
+    handler: async (ctx, { query }) => ({ body: { data: await requestStats(ctx.db, ctx.tenantId, query) } }),
+  });
+}

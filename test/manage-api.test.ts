@@ -1,0 +1,107 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { startServer, client, type TestServer } from './helpers.ts';
+import { createTenant, createUser, type Role } from '../src/core/tenants.ts';
+
+async function staff(server: TestServer, role: Role = 'owner') {
+  const tenant = await createTenant(server.app.database.db, { name: `Staff dealer ${crypto.randomBytes(3).toString('hex')}` });
+  const email = `${role}.${crypto.randomBytes(4).toString('hex')}@dealer.example`;
+  await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Staff', role, password: 'correct-horse-battery' });
+  const res = await fetch(`${server.url}/manage/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct-horse-battery' }) });
+  assert.equal(res.status, 200, await res.clone().text());
+  const cookie = res.headers.get('set-cookie')!;
+  assert.match(cookie, /HttpOnly/i);
+  assert.match(cookie, /SameSite=Strict/i);
+  return { tenantId: tenant.id, email, cookie: cookie.split(';')[0], api: client(server.url, { cookie: cookie.split(';')[0] }) };
+}
+
+describe('Management API (dashboard)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server?.close());
+
+  it('signs in, creates a key, sees its requests in the log and stats, and revokes it', async () => {
+    const s = await staff(server);
+    const me = await s.api('GET', '/manage/v1/me');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.data.email, s.email);
+    assert.equal(me.body.data.environment, 'test');
+
+    const created = await s.api('POST', '/manage/v1/keys', { name: 'Website', environment: 'test', scopes: ['customers:read'] });
+    assert.equal(created.status, 201, created.text);
+    const key = created.body.data.key;
+    assert.match(key, /^motors_sk_test_/);
+    const listed = await s.api('GET', '/manage/v1/keys');
+    assert.equal(listed.body.data.length, 1);
+    assert.ok(!listed.text.includes(key), 'the full key is shown only once');
+
+    const apiCall = await client(server.url, { 'x-api-key': key })('GET', '/api/public/v1/customers', undefined, { 'x-request-id': 'from-the-test' });
+    assert.equal(apiCall.status, 200);
+    await client(server.url, { 'x-api-key': key })('GET', '/crm-api/v1/clients');
+    const logs = await s.api('GET', `/manage/v1/request-logs?keyId=${created.body.data.id}`);
+    assert.equal(logs.status, 200, logs.text);
+    assert.equal(logs.body.total, 2);
+    const first = logs.body.data.find((l: any) => l.requestId === 'from-the-test');
+    assert.equal(first.path, '/api/public/v1/customers');
+    assert.equal(first.status, 200);
+    assert.equal(logs.body.data.find((l: any) => l.path === '/crm-api/v1/clients').status, 403);
+    const errors = await s.api('GET', '/manage/v1/request-logs?status=error');
+    assert.equal(errors.body.total, 1);
+    const stats = await s.api('GET', `/manage/v1/request-stats?keyId=${created.body.data.id}`);
+    assert.equal(stats.body.data.reduce((n: number, h: any) => n + h.requests, 0), 2);
+    assert.equal(stats.body.data.reduce((n: number, h: any) => n + h.errors, 0), 1);
+
+    const revoked = await s.api('POST', `/manage/v1/keys/${created.body.data.id}/revoke`);
+    assert.equal(revoked.status, 200);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await client(server.url, { 'x-api-key': key })('GET', '/api/public/v1/customers')).status, 401);
+  });
+
+  it('rotates a key: the new one works at once and the old one until the overlap ends', async () => {
+    const s = await staff(server);
+    const old = (await s.api('POST', '/manage/v1/keys', { name: 'ERP', environment: 'live', scopes: ['*'] })).body.data;
+    const rotated = await s.api('POST', `/manage/v1/keys/${old.id}/rotate`, { overlapHours: 1 });
+    assert.equal(rotated.status, 201, rotated.text);
+    assert.equal(rotated.body.data.environment, 'live');
+    assert.ok(rotated.body.data.replaces.expiresAt);
+    assert.equal((await client(server.url, { 'x-api-key': rotated.body.data.key })('GET', '/api/public/v1/customers')).status, 200);
+    assert.equal((await client(server.url, { 'x-api-key': old.key })('GET', '/api/public/v1/customers')).status, 200);
+  });
+
+  it('refuses members key management, API keys the management API, and cross-site writes', async () => {
+    const member = await staff(server, 'member');
+    const res = await member.api('POST', '/manage/v1/keys', { name: 'x', environment: 'test', scopes: ['*'] });
+    assert.equal(res.status, 403);
+    assert.equal(res.body.error.code, 'forbidden');
+    assert.equal((await member.api('GET', '/manage/v1/me')).status, 200);
+
+    const t = await server.tenant();
+    assert.equal((await client(server.url, { 'x-api-key': t.key })('GET', '/manage/v1/me')).status, 401);
+    assert.equal((await client(server.url, { authorization: `Bearer ${t.key}` })('GET', '/manage/v1/keys')).status, 401);
+
+    const owner = await staff(server);
+    const evil = await owner.api('POST', '/manage/v1/keys', { name: 'x', environment: 'test', scopes: ['*'] }, { origin: 'https://evil.example' });
+    assert.equal(evil.status, 403);
+  });
+
+  it('refuses a wrong password, changes the password and signs out', async () => {
+    const s = await staff(server);
+    const wrong = await client(server.url)('POST', '/manage/v1/session', { email: s.email, password: 'nope-nope' });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.error.code, 'unauthorized');
+    const bad = await s.api('PUT', '/manage/v1/me/password', { currentPassword: 'nope', newPassword: 'another-long-one' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /currentPassword/);
+    const ok = await s.api('PUT', '/manage/v1/me/password', { currentPassword: 'correct-horse-battery', newPassword: 'another-long-one' });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal((await s.api('GET', '/manage/v1/me')).status, 401, 'other sessions end with the old password');
+    const again = await client(server.url)('POST', '/manage/v1/session', { email: s.email, password: 'another-long-one' });
+    assert.equal(again.status, 200);
+    const api = client(server.url, { cookie: again.headers.get('set-cookie')!.split(';')[0] });
+    assert.equal((await api('DELETE', '/manage/v1/session')).status, 200);
+    assert.equal((await api('GET', '/manage/v1/me')).status, 401);
+  });
+});
