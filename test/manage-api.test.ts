@@ -105,3 +105,49 @@ describe('Management API (dashboard)', () => {
     assert.equal((await api('GET', '/manage/v1/me')).status, 401);
   });
 });
+
+describe('Management API: records and blog posts', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server?.close());
+
+  it('browses, edits, deletes and restores customers through the dashboard routes', async () => {
+    const s = await staff(server, 'member');
+    const collections = await s.api('GET', '/manage/v1/records');
+    assert.ok(collections.body.data.some((c: any) => c.name === 'customers'));
+    const created = await s.api('POST', '/manage/v1/records/customers', { firstName: 'Dash', lastName: 'Board' });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.data.id;
+    const edited = await s.api('PUT', `/manage/v1/records/customers/${id}`, { notes: 'Called back' });
+    assert.equal(edited.body.data.notes, 'Called back');
+    const page = await s.api('GET', '/manage/v1/records/customers?limit=10');
+    assert.equal(page.body.total, 1);
+    assert.equal((await s.api('DELETE', `/manage/v1/records/customers/${id}`)).status, 200);
+    assert.equal((await s.api('GET', '/manage/v1/records/customers')).body.total, 0);
+    assert.equal((await s.api('GET', '/manage/v1/records/customers?deleted=true')).body.data[0].id, id);
+    const restored = await s.api('POST', `/manage/v1/records/customers/${id}/restore`);
+    assert.equal(restored.status, 200, restored.text);
+    assert.equal(restored.body.data.deletedAt, null);
+    // The test environment is the default; live data is separate.
+    assert.equal((await s.api('GET', '/manage/v1/records/customers', undefined, { 'x-motors-environment': 'live' })).body.total, 0);
+  });
+
+  it('publishes a blog post that the storefront then lists', async () => {
+    const s = await staff(server);
+    const draft = await s.api('POST', '/manage/v1/records/blogPosts', { title: 'Winter tyres: when to change', body: 'Below 7 °C…' });
+    assert.equal(draft.status, 201, draft.text);
+    assert.equal(draft.body.data.slug, 'winter-tyres-when-to-change');
+    const created = await s.api('POST', '/manage/v1/keys', { name: 'Site', environment: 'test', scopes: ['blogs:read'] });
+    const site = client(server.url, { 'x-api-key': created.body.data.key });
+    assert.equal((await site('GET', '/external/blogs')).body.total, 0, 'drafts are not published');
+    await s.api('PUT', `/manage/v1/records/blogPosts/${draft.body.data.id}`, { status: 'published' });
+    const blogs = await site('GET', '/external/blogs');
+    assert.equal(blogs.status, 200, blogs.text);
+    assert.equal(blogs.body.total, 1);
+    assert.equal(blogs.body.data[0].title, 'Winter tyres: when to change');
+    assert.ok(blogs.body.data[0].publishedAt);
+    assert.equal(blogs.body.totalPages, 1);
+  });
+});

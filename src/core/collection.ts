@@ -1,11 +1,14 @@
-import { eq } from 'drizzle-orm';
+import { count, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
-import { owner, scopedId, scopedLive } from '../storage/tenant-scope.ts';
+import { owner, scoped, scopedId, scopedLive } from '../storage/tenant-scope.ts';
 import { AppError, notFound } from './errors.ts';
 import { emit } from './events.ts';
 import { newId, now } from './ids.ts';
 import { listForSync, type SyncListOptions } from './listing.ts';
+
+/** Soft-deleted records can be restored from the dashboard for this long. */
+export const RESTORE_DAYS = 30;
 
 export type RecordTable = PgTable & {
   tenantId: PgColumn;
@@ -96,13 +99,41 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     return view;
   }
 
+  /** Undoes a soft delete within 30 days (the dashboard's "restore"). */
+  async function restore(ctx: Ctx, id: string): Promise<V> {
+    const [current] = (await ctx.db.select().from(table as PgTable).where(scopedId(ctx, t, id)).limit(1)) as Row<T>[];
+    const deletedAt = (current as { deletedAt: Date | null } | undefined)?.deletedAt;
+    if (!current || !deletedAt) throw notFound(`Deleted ${spec.label.toLowerCase()}`, id);
+    if (Date.now() - deletedAt.getTime() > RESTORE_DAYS * 86400_000) {
+      throw new AppError('conflict', `${spec.label} ${id} was deleted more than ${RESTORE_DAYS} days ago and can no longer be restored`);
+    }
+    const [row] = (await ctx.db
+      .update(table as PgTable)
+      .set({ deletedAt: null, updatedAt: nextTimestamp((current as { updatedAt: Date }).updatedAt) } as never)
+      .where(scopedId(ctx, t, id))
+      .returning()) as Row<T>[];
+    const view = spec.view(row);
+    await emit(ctx, `crm.${spec.name}.updated`, view as Record<string, unknown>);
+    return view;
+  }
+
+  /** Newest changes first, for people browsing (the dashboard); `deleted` lists the restorable tombstones. */
+  async function listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean }) {
+    const where = scoped(ctx, t, opts.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt));
+    const [rows, [{ total }]] = await Promise.all([
+      ctx.db.select().from(table as PgTable).where(where).orderBy(desc(t.updatedAt), desc(t.id)).limit(opts.limit).offset((opts.page - 1) * opts.limit),
+      ctx.db.select({ total: count() }).from(table as PgTable).where(where),
+    ]);
+    return { rows: rows.map((r) => spec.view(r as Row<T>)), total: Number(total) };
+  }
+
   async function list(ctx: Ctx, opts: SyncListOptions) {
     const { rows, total } = await listForSync(ctx, t, opts);
     const last = rows.at(-1) as { updatedAt: Date; id: string } | undefined;
     return { rows: rows.map((r) => spec.view(r as Row<T>)), total, last };
   }
 
-  return { name: spec.name, label: spec.label, table, findRow, create, get, update, remove, list };
+  return { name: spec.name, label: spec.label, table, findRow, create, get, update, remove, restore, list, listRecent };
 }
 
 export type Collection = ReturnType<typeof defineCollection<RecordTable, { id: string; updatedAt: string }, never>>;

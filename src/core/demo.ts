@@ -2,6 +2,7 @@ import type { Ctx, Environment } from './context.ts';
 import type { Queryable } from '../storage/db.ts';
 import { createCustomer } from './customers.ts';
 import { subscribe } from './newsletter.ts';
+import { blogPostCollection } from './blog-posts.ts';
 import { createApiKey } from './api-keys.ts';
 import { createTenant, createUser } from './tenants.ts';
 
@@ -55,7 +56,18 @@ export async function seedDemo(ctx: Ctx): Promise<{ customers: number; subscribe
     await subscribe(ctx, `${first}.${last}@example.com`.toLowerCase().normalize('NFD').replace(/[^a-z.@]/g, ''), 'demo');
     subscribers++;
   }
-  return { customers: count, subscribers };
+  const posts = await seedBlogPosts(ctx);
+  return { customers: count, subscribers, blogPosts: posts };
+}
+
+async function seedBlogPosts(ctx: Ctx): Promise<number> {
+  const posts = [
+    ['Winter tyres: when to change and why', 'Below about 7 °C summer compounds harden and lose grip. We fit winter tyres from October and store your summer set until spring.'],
+    ['What a full service history is worth at trade-in', 'A stamped book and invoices add real value: buyers pay more for a car whose oil changes and cambelt are documented.'],
+    ['Hybrid, plug-in or electric? A quick guide', 'Full hybrids charge themselves, plug-ins give 40–80 km of electric driving, and EVs suit drivers who can charge at home.'],
+  ];
+  for (const [title, body] of posts) await blogPostCollection.create(ctx, { title, body, excerpt: body.slice(0, 120), author: 'Service team', status: 'published', tags: ['advice'] });
+  return posts.length;
 }
 
 export const DEMO_EMAIL = 'owner@demo.motors.local';

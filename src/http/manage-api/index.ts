@@ -11,6 +11,7 @@ import { and, eq } from 'drizzle-orm';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { SESSION_COOKIE } from '../platform/auth.ts';
 import { renderError } from '../platform/surfaces.ts';
+import { registerManageRecords } from './records.ts';
 
 // /manage/v1: what the dashboard needs. Staff sessions only (an httpOnly, SameSite=Strict cookie);
 // never reachable with an API key.
@@ -32,6 +33,7 @@ const idParams = z.object({ id: z.string().min(1).max(100) });
 
 export function registerManageApi(app: FastifyInstance, deps: Deps) {
   const tags = ['Management API'];
+  registerManageRecords(app, deps);
   const failures = deps.rateLimiter.failures('staff-signin', 10, 15 * 60);
   const db = deps.database.db;
 

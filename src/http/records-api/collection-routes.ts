@@ -12,7 +12,24 @@ export type CollectionOps<I> = {
   get(ctx: Ctx, id: string): Promise<Record_>;
   update(ctx: Ctx, id: string, input: I, opts: { ifMatch?: string }): Promise<Record_>;
   list(ctx: Ctx, opts: SyncListOptions): Promise<{ rows: Record_[]; total: number; last?: { updatedAt: Date; id: string } }>;
+  remove(ctx: Ctx, id: string): Promise<Record_>;
+  restore(ctx: Ctx, id: string): Promise<Record_>;
+  listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean }): Promise<{ rows: Record_[]; total: number }>;
 };
+
+/** What the dashboard can browse and edit: every collection registered here, with its schemas. */
+export type DashboardCollection = {
+  name: string;
+  singular: string;
+  plural: string;
+  record: z.ZodType;
+  create: z.ZodType;
+  update: z.ZodType;
+  ops: CollectionOps<never>;
+};
+// Per server instance (tests run several in one process).
+const dashboardCollections = new WeakMap<FastifyInstance, DashboardCollection[]>();
+export const dashboardCollectionsOf = (app: FastifyInstance): DashboardCollection[] => dashboardCollections.get(app) ?? [];
 
 // The four documented routes of one Records API collection:
 // GET /:collection, POST /:collection, GET /:collection/:id, PUT /:collection/:id.
@@ -34,6 +51,7 @@ export function registerCollectionRoutes<C extends z.ZodType, U extends z.ZodTyp
 ) {
   const tags = ['Records API'];
   const { name, ops } = opts;
+  dashboardCollections.set(app, [...dashboardCollectionsOf(app), opts as unknown as DashboardCollection]);
   defineRoute(app, deps, 'records', {
     method: 'GET',
     path: `/${name}`,

@@ -3,10 +3,12 @@ import type { Deps } from '../platform/route.ts';
 import { registerCustomers } from './customers.ts';
 import { registerNewsletter } from './newsletter.ts';
 import { registerAuth } from './auth.ts';
+import { registerBlogs } from './blogs.ts';
 
 // /external: the Storefront API (specs/storefront-api--carstrel-api.txt).
 export function registerStorefrontApi(app: FastifyInstance, deps: Deps) {
   registerCustomers(app, deps);
   registerNewsletter(app, deps);
   registerAuth(app, deps);
+  registerBlogs(app, deps);
 }

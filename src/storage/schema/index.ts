@@ -9,3 +9,4 @@ export * from './newsletter-subscribers.ts';
 export * from './shopper-accounts.ts';
 export * from './staff-sessions.ts';
 export * from './request-logs.ts';
+export * from './blog-posts.ts';
