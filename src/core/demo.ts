@@ -28,7 +28,7 @@ const companies = [
 ] as const;
 const tagPool = ['repeat-buyer', 'financing-interest', 'service-plan', 'trade-in', 'fleet', 'newsletter'];
 
-export async function seedDemo(ctx: Ctx): Promise<{ customers: number; subscribers: number }> {
+export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
   let count = 0;
   for (const [i, [first, last, city, country]] of people.entries()) {
     await createCustomer(ctx, {
