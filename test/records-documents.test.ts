@@ -6,6 +6,7 @@ import { startServer, client, type TestServer } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
 import { convertQuoteToInvoice } from '../src/core/invoices.ts';
 import type { Ctx } from '../src/core/context.ts';
+import { seedDemo } from '../src/core/demo.ts';
 
 const base = '/api/public/v1';
 type Api = ReturnType<typeof client>;
@@ -395,6 +396,20 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(invoice.status, 'draft');
     assert.equal((await api('GET', `${base}/quotes/${quote.id}`)).body.data.status, 'accepted');
     await assert.rejects(db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id)), /already converted/);
+  });
+
+  it('seeds realistic demo documents, and can seed the same tenant twice', async () => {
+    const t = await server.tenant();
+    const api = client(server.url, { 'x-api-key': t.key });
+    const ctx = (db: Ctx['db']): Ctx => ({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db });
+    await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
+    await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
+    const invoices = (await api('GET', `${base}/invoices?limit=200`)).body;
+    assert.equal(invoices.total, 8);
+    assert.ok(invoices.data.some((i: any) => i.overdue));
+    assert.ok(invoices.data.some((i: any) => i.quoteId));
+    assert.equal((await api('GET', `${base}/inventoryItems`)).body.total, 10, 'SKUs reused on the second run');
+    for (const c of ['quotes', 'purchaseOrders', 'marketplaceOrders', 'marketplaceItems', 'vendors']) assert.ok((await api('GET', `${base}/${c}`)).body.total > 0, c);
   });
 
   it('documents every collection field by field in /openapi.json', async () => {
