@@ -4,7 +4,8 @@ import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
-import { convertQuoteToInvoice } from '../src/core/invoices.ts';
+import { convertQuoteToInvoice, countOpenInvoices } from '../src/core/invoices.ts';
+import { tenants } from '../src/storage/schema/index.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { seedDemo } from '../src/core/demo.ts';
 
@@ -103,6 +104,13 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const vendorMissing = await api('POST', `${base}/vendors`, { email: 'a@b.example' });
     assert.equal(vendorMissing.status, 400);
     assert.match(vendorMissing.body.error.message, /^name/);
+  });
+
+  it('lets only one of several concurrent creates with the same SKU through', async () => {
+    const t = await server.tenant();
+    const api = client(server.url, { 'x-api-key': t.key });
+    const results = await Promise.all(Array.from({ length: 6 }, () => api('POST', `${base}/inventoryItems`, { kind: 'part', name: 'Spark plug', sku: 'SP-7', unitAmount: 799, currency: 'GBP' })));
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
   });
 
   it('creates, updates and lists marketplace items', async () => {
@@ -396,6 +404,20 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(invoice.status, 'draft');
     assert.equal((await api('GET', `${base}/quotes/${quote.id}`)).body.data.status, 'accepted');
     await assert.rejects(db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id)), /already converted/);
+  });
+
+  it("defaults a document's currency to the tenant's settings, and counts a customer's open invoices", async () => {
+    const t = await server.tenant();
+    const api = client(server.url, { 'x-api-key': t.key });
+    const customerId = await customer(api);
+    const plain = await api('POST', `${base}/invoices`, { customerId, lines: [] });
+    assert.equal(plain.body.data.currency, 'USD');
+    await server.app.database.db.update(tenants).set({ settings: { currency: 'eur' } }).where(eq(tenants.id, t.tenantId));
+    const euro = await api('POST', `${base}/invoices`, { customerId, lines: [] });
+    assert.equal(euro.body.data.currency, 'EUR');
+    await api('PUT', `${base}/invoices/${euro.body.data.id}`, { status: 'void' });
+    const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db: server.app.database.db };
+    assert.equal(await countOpenInvoices(ctx, customerId), 1);
   });
 
   it('seeds realistic demo documents, and can seed the same tenant twice', async () => {

@@ -1,8 +1,8 @@
-import { count, desc, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { count, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { RecordTable } from './collection.ts';
 import type { Ctx } from './context.ts';
-import { documentCounters, inventoryItems, marketplaceItems } from '../storage/schema/index.ts';
+import { documentCounters, inventoryItems, marketplaceItems, tenants } from '../storage/schema/index.ts';
 import type { StoredLine } from '../storage/schema/document-columns.ts';
 import { owner, scopedLive } from '../storage/tenant-scope.ts';
 import { AppError, invalidField } from './errors.ts';
@@ -31,8 +31,15 @@ export type DocumentLineInput = {
 
 export type DocumentTotals = { lines: StoredLine[]; subtotalAmount: number; taxAmount: number; totalAmount: number };
 
-/** Used when neither the input, the stored document nor a referenced item gives a currency. */
+/** Used when neither the input, the stored document, a referenced item nor the tenant's settings give a currency. */
 export const DEFAULT_CURRENCY = 'USD';
+
+/** The tenant's `settings.currency` when set (ISO 4217), else DEFAULT_CURRENCY. */
+export async function tenantCurrency(ctx: Ctx): Promise<string> {
+  const [tenant] = await ctx.db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
+  const configured = tenant?.settings?.currency;
+  return typeof configured === 'string' && /^[A-Za-z]{3}$/.test(configured) ? configured.toUpperCase() : DEFAULT_CURRENCY;
+}
 
 /**
  * Fills line defaults from referenced items, checks that every reference is the caller's and that
@@ -55,7 +62,7 @@ export async function computeLines(
     : [];
   const listingById = new Map(listings.map((i) => [i.id, i]));
 
-  const currency = (opts.currency ?? items[0]?.currency ?? listings[0]?.currency ?? DEFAULT_CURRENCY).toUpperCase();
+  const currency = (opts.currency ?? items[0]?.currency ?? listings[0]?.currency ?? (await tenantCurrency(ctx))).toUpperCase();
   let subtotal = 0n;
   let tax = 0n;
   const lines: StoredLine[] = input.map((line, i) => {

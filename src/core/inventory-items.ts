@@ -79,6 +79,8 @@ export const inventoryItemCollection = defineCollection({
     if (taxRate != null && (Number(taxRate) < 0 || Number(taxRate) > 100)) throw invalidField('taxRate', 'must be between 0 and 100 (percent)');
     const sku = input.sku === undefined ? undefined : input.sku?.trim() || null;
     if (sku) {
+      // Serialises creates of one SKU in a tenant, so the check below cannot race another writer.
+      await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`sku:${ctx.tenantId}:${ctx.environment}:${sku}`}))`);
       const [clash] = await ctx.db
         .select({ id: inventoryItems.id })
         .from(inventoryItems)

@@ -1,4 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { customers, invoices, quotes } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
@@ -82,6 +82,15 @@ export async function listInvoices(ctx: Ctx, q: InvoiceListQuery) {
     q.status === 'overdue' ? and(eq(invoices.status, 'sent'), lt(invoices.dueDate, todayIso())) : q.status ? eq(invoices.status, q.status) : undefined;
   const { rows, total } = await pageDocuments(ctx, invoices, q, q.customerId ? eq(invoices.customerId, q.customerId) : undefined, status);
   return { rows: rows.map(invoiceView), total };
+}
+
+/** Draft or sent invoices of a customer: what the CRM API checks before deleting a client. */
+export async function countOpenInvoices(ctx: Ctx, customerId: string): Promise<number> {
+  const rows = await ctx.db
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(scopedLive(ctx, invoices, eq(invoices.customerId, customerId), inArray(invoices.status, ['draft', 'sent'])));
+  return rows.length;
 }
 
 const convertible: QuoteStatus[] = ['sent', 'accepted'];
