@@ -372,6 +372,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(sent.body.data.displayStatus, 'overdue');
     assert.equal(sent.body.data.status, 'sent');
     assert.ok(sent.body.data.sentAt);
+    assert.equal(sent.body.data.issueDate, new Date().toISOString().slice(0, 10));
     const paid = await api('PUT', `${base}/invoices/${inv.id}`, { status: 'paid' });
     assert.equal(paid.body.data.overdue, false);
     assert.equal(paid.body.data.amountDue, 0);

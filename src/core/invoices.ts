@@ -63,7 +63,9 @@ export const invoiceCollection = defineCollection({
     const doc = await prepareDocument(ctx, { type: 'invoice', label: 'invoice', lifecycle: invoiceLifecycle }, input, current);
     const { lines: _lines, status: _status, currency: _currency, ...rest } = input;
     const stamp = doc.status !== current?.status ? stampFor[doc.status!] : undefined;
-    return defined({ ...rest, ...doc, ...(stamp ? { [stamp]: now() } : {}) });
+    // Sending fixes the issue date when the integrator left it open.
+    const issueDate = doc.status === 'sent' && stamp && !(input.issueDate ?? current?.issueDate) ? todayIso() : undefined;
+    return defined({ ...rest, ...doc, ...(stamp ? { [stamp]: now() } : {}), ...(issueDate ? { issueDate } : {}) });
   },
 });
 

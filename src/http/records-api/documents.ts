@@ -71,7 +71,7 @@ function documentSchemas<S extends readonly [string, ...string[]]>(opts: {
       status: z.enum(opts.statuses).meta({ description: 'See the lifecycle above. On create only the initial status is accepted.' }),
       currency: currency.meta({ description: 'ISO 4217, one for all lines. Defaults to the first referenced item\'s currency, else the tenant\'s settings.currency, else USD.', example: 'GBP' }),
       lines: z.array(lineInput(Boolean(opts.withListing))).max(500).meta({ description: 'Replaces all lines when given; the totals are recomputed.' }),
-      issueDate: isoDate('Date of issue.', '2026-03-01').nullable(),
+      issueDate: isoDate('Date of issue; an invoice sent without one gets the day it is sent.', '2026-03-01').nullable(),
       notes: z.string().max(10_000).nullable().meta({ example: 'Thank you for your business.' }),
       metadata,
       ...opts.fields,
