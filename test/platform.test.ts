@@ -204,6 +204,8 @@ describe('platform rules on every surface', () => {
       assert.ok(op.summary, `${m} ${path} has a summary`);
       for (const status of ['400', '401', '403', '429']) assert.ok(op.responses[status], `${m} ${path} documents ${status}`);
     }
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    for (const ref of new Set(refs)) assert.ok(doc.components?.schemas?.[ref], `$ref ${ref} resolves`);
     const docs = await fetch(server.url + '/docs/', { redirect: 'follow' });
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /<html/i);

@@ -2,9 +2,13 @@ import type { Ctx, Environment } from './context.ts';
 import type { Queryable } from '../storage/db.ts';
 import { createCustomer } from './customers.ts';
 import { subscribe } from './newsletter.ts';
-import { blogPostCollection } from './blog-posts.ts';
+import { blogPostCollection, slugify } from './blog-posts.ts';
+import { eq } from 'drizzle-orm';
+import { blogPosts } from '../storage/schema/index.ts';
+import { scoped } from '../storage/tenant-scope.ts';
 import { createApiKey } from './api-keys.ts';
 import { createTenant, createUser } from './tenants.ts';
+import { seedDocumentsDemo } from './documents-demo.ts';
 
 // Realistic demo data for a dealership. Deterministic names, so screenshots and docs match.
 const people = [
@@ -56,6 +60,7 @@ export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
     await subscribe(ctx, `${first}.${last}@example.com`.toLowerCase().normalize('NFD').replace(/[^a-z.@]/g, ''), 'demo');
     subscribers++;
   }
+  await seedDocumentsDemo(ctx);
   const posts = await seedBlogPosts(ctx);
   return { customers: count, subscribers, blogPosts: posts };
 }
@@ -66,8 +71,15 @@ async function seedBlogPosts(ctx: Ctx): Promise<number> {
     ['What a full service history is worth at trade-in', 'A stamped book and invoices add real value: buyers pay more for a car whose oil changes and cambelt are documented.'],
     ['Hybrid, plug-in or electric? A quick guide', 'Full hybrids charge themselves, plug-ins give 40–80 km of electric driving, and EVs suit drivers who can charge at home.'],
   ];
-  for (const [title, body] of posts) await blogPostCollection.create(ctx, { title, body, excerpt: body.slice(0, 120), author: 'Service team', status: 'published', tags: ['advice'] });
-  return posts.length;
+  let created = 0;
+  for (const [title, body] of posts) {
+    // Seeding twice must not fail: a post whose slug exists is left as it is.
+    const [existing] = await ctx.db.select({ id: blogPosts.id }).from(blogPosts).where(scoped(ctx, blogPosts, eq(blogPosts.slug, slugify(title)))).limit(1);
+    if (existing) continue;
+    await blogPostCollection.create(ctx, { title, body, excerpt: body.slice(0, 120), author: 'Service team', status: 'published', tags: ['advice'] });
+    created++;
+  }
+  return created;
 }
 
 export const DEMO_EMAIL = 'owner@demo.motors.local';

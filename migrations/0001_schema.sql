@@ -1,0 +1,269 @@
+CREATE TABLE "refresh_tokens" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"family_id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"customer_id" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "refresh_tokens_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "shopper_accounts" (
+	"id" text PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"password_hash" text NOT NULL,
+	"first_name" text NOT NULL,
+	"last_name" text NOT NULL,
+	"phone" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"profile_image_url" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "staff_sessions" (
+	"tenant_id" text NOT NULL,
+	"id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "staff_sessions_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "request_logs" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"key_id" text NOT NULL,
+	"method" text NOT NULL,
+	"path" text NOT NULL,
+	"status" integer NOT NULL,
+	"duration_ms" integer NOT NULL,
+	"request_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "request_logs_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "blog_posts" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"title" text NOT NULL,
+	"slug" text NOT NULL,
+	"excerpt" text,
+	"body" text NOT NULL,
+	"cover_image_url" text,
+	"author" text,
+	"tags" text[] DEFAULT '{}' NOT NULL,
+	"status" text NOT NULL,
+	"published_at" timestamp with time zone,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "blog_posts_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "document_counters" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"type" text NOT NULL,
+	"last_number" integer NOT NULL,
+	CONSTRAINT "document_counters_tenant_id_environment_type_pk" PRIMARY KEY("tenant_id","environment","type")
+);
+--> statement-breakpoint
+CREATE TABLE "inventory_items" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"kind" text NOT NULL,
+	"name" text NOT NULL,
+	"sku" text,
+	"description" text,
+	"unit_amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"cost_amount" bigint,
+	"tax_rate" numeric(6, 3) DEFAULT '0' NOT NULL,
+	"track_stock" boolean DEFAULT false NOT NULL,
+	"stock_on_hand" numeric(14, 3) DEFAULT '0' NOT NULL,
+	"reorder_level" numeric(14, 3),
+	"unit" text DEFAULT 'each' NOT NULL,
+	"vendor_id" text,
+	"active" boolean DEFAULT true NOT NULL,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "inventory_items_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "vendors" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"name" text NOT NULL,
+	"contact_name" text,
+	"email" text,
+	"phone" text,
+	"address" jsonb,
+	"tax_id" text,
+	"payment_terms_days" integer,
+	"notes" text,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "vendors_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "marketplace_items" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"title" text NOT NULL,
+	"description" text,
+	"condition" text NOT NULL,
+	"price_amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"quantity" integer DEFAULT 1 NOT NULL,
+	"status" text DEFAULT 'draft' NOT NULL,
+	"inventory_item_id" text,
+	"channel" text,
+	"external_id" text,
+	"media_urls" text[] DEFAULT '{}' NOT NULL,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "marketplace_items_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "quotes" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"number" text NOT NULL,
+	"status" text NOT NULL,
+	"currency" text NOT NULL,
+	"lines" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"subtotal_amount" bigint NOT NULL,
+	"tax_amount" bigint NOT NULL,
+	"total_amount" bigint NOT NULL,
+	"issue_date" date,
+	"notes" text,
+	"customer_id" text NOT NULL,
+	"valid_until" date,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "quotes_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "invoices" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"number" text NOT NULL,
+	"status" text NOT NULL,
+	"currency" text NOT NULL,
+	"lines" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"subtotal_amount" bigint NOT NULL,
+	"tax_amount" bigint NOT NULL,
+	"total_amount" bigint NOT NULL,
+	"issue_date" date,
+	"notes" text,
+	"customer_id" text NOT NULL,
+	"quote_id" text,
+	"due_date" date,
+	"amount_paid" bigint DEFAULT 0 NOT NULL,
+	"sent_at" timestamp with time zone,
+	"paid_at" timestamp with time zone,
+	"voided_at" timestamp with time zone,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "invoices_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "purchase_orders" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"number" text NOT NULL,
+	"status" text NOT NULL,
+	"currency" text NOT NULL,
+	"lines" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"subtotal_amount" bigint NOT NULL,
+	"tax_amount" bigint NOT NULL,
+	"total_amount" bigint NOT NULL,
+	"issue_date" date,
+	"notes" text,
+	"vendor_id" text NOT NULL,
+	"expected_date" date,
+	"reference" text,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "purchase_orders_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "marketplace_orders" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"number" text NOT NULL,
+	"status" text NOT NULL,
+	"currency" text NOT NULL,
+	"lines" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"subtotal_amount" bigint NOT NULL,
+	"tax_amount" bigint NOT NULL,
+	"total_amount" bigint NOT NULL,
+	"issue_date" date,
+	"notes" text,
+	"customer_id" text,
+	"channel" text,
+	"external_order_id" text,
+	"buyer_name" text,
+	"buyer_email" text,
+	"shipping_address" jsonb,
+	"carrier" text,
+	"tracking_number" text,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "marketplace_orders_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+ALTER TABLE "customers" ADD COLUMN "account_id" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "refresh_tokens_hash_uq" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
+CREATE INDEX "refresh_tokens_family_idx" ON "refresh_tokens" USING btree ("tenant_id","family_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "shopper_accounts_email_uq" ON "shopper_accounts" USING btree ("email");--> statement-breakpoint
+CREATE UNIQUE INDEX "staff_sessions_token_uq" ON "staff_sessions" USING btree ("token_hash");--> statement-breakpoint
+CREATE INDEX "request_logs_key_time_idx" ON "request_logs" USING btree ("tenant_id","key_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "blog_posts_slug_uq" ON "blog_posts" USING btree ("tenant_id","environment","slug");--> statement-breakpoint
+CREATE INDEX "blog_posts_published_idx" ON "blog_posts" USING btree ("tenant_id","environment","status","published_at");--> statement-breakpoint
+CREATE INDEX "inventory_items_sync_idx" ON "inventory_items" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "inventory_items_sku_idx" ON "inventory_items" USING btree ("tenant_id","environment","sku") WHERE sku is not null and deleted_at is null;--> statement-breakpoint
+CREATE INDEX "vendors_sync_idx" ON "vendors" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE INDEX "marketplace_items_sync_idx" ON "marketplace_items" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE INDEX "quotes_sync_idx" ON "quotes" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "quotes_number_idx" ON "quotes" USING btree ("tenant_id","environment","number");--> statement-breakpoint
+CREATE INDEX "quotes_customer_idx" ON "quotes" USING btree ("tenant_id","environment","customer_id");--> statement-breakpoint
+CREATE INDEX "invoices_sync_idx" ON "invoices" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "invoices_number_idx" ON "invoices" USING btree ("tenant_id","environment","number");--> statement-breakpoint
+CREATE INDEX "invoices_customer_idx" ON "invoices" USING btree ("tenant_id","environment","customer_id");--> statement-breakpoint
+CREATE INDEX "invoices_quote_idx" ON "invoices" USING btree ("tenant_id","environment","quote_id");--> statement-breakpoint
+CREATE INDEX "purchase_orders_sync_idx" ON "purchase_orders" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "purchase_orders_number_idx" ON "purchase_orders" USING btree ("tenant_id","environment","number");--> statement-breakpoint
+CREATE INDEX "marketplace_orders_sync_idx" ON "marketplace_orders" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "marketplace_orders_number_idx" ON "marketplace_orders" USING btree ("tenant_id","environment","number");--> statement-breakpoint
+CREATE UNIQUE INDEX "customers_account_uq" ON "customers" USING btree ("tenant_id","environment","account_id");

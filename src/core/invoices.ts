@@ -1,0 +1,126 @@
+import { and, eq, inArray, lt } from 'drizzle-orm';
+import type { Ctx } from './context.ts';
+import { customers, invoices, quotes } from '../storage/schema/index.ts';
+import { scopedLive } from '../storage/tenant-scope.ts';
+import { defineCollection, defined } from './collection.ts';
+import { AppError, invalidField } from './errors.ts';
+import { now } from './ids.ts';
+import { assertReferences } from './references.ts';
+import { documentBaseView, lineAsInput, pageDocuments, prepareDocument, todayIso, type DocumentInputBase, type Lifecycle } from './documents.ts';
+import { quoteCollection, type QuoteStatus } from './quotes.ts';
+
+export type InvoiceRow = typeof invoices.$inferSelect;
+export const invoiceStatuses = ['draft', 'sent', 'paid', 'void'] as const;
+export type InvoiceStatus = (typeof invoiceStatuses)[number];
+
+// `overdue` is not a status: it is a sent invoice past its due date, derived when read, so it
+// can never go stale.
+export const invoiceLifecycle: Lifecycle<InvoiceStatus> = {
+  initial: 'draft',
+  next: { draft: ['sent', 'void'], sent: ['paid', 'void'], paid: [], void: [] },
+  locked: ['paid', 'void'],
+};
+
+export type InvoiceInput = DocumentInputBase<InvoiceStatus> & { customerId?: string; quoteId?: string | null; dueDate?: string | null };
+
+export const isOverdue = (row: Pick<InvoiceRow, 'status' | 'dueDate'>, today = todayIso()) =>
+  row.status === 'sent' && row.dueDate !== null && row.dueDate < today;
+
+export function invoiceView(row: InvoiceRow) {
+  const overdue = isOverdue(row);
+  const settled = row.status === 'paid' || row.status === 'void';
+  return {
+    ...documentBaseView(row),
+    status: row.status as InvoiceStatus,
+    overdue,
+    displayStatus: overdue ? ('overdue' as const) : (row.status as InvoiceStatus),
+    customerId: row.customerId,
+    quoteId: row.quoteId,
+    dueDate: row.dueDate,
+    amountPaid: row.amountPaid,
+    amountDue: settled ? 0 : row.totalAmount - row.amountPaid,
+    sentAt: row.sentAt?.toISOString() ?? null,
+    paidAt: row.paidAt?.toISOString() ?? null,
+    voidedAt: row.voidedAt?.toISOString() ?? null,
+    metadata: row.metadata,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+export type InvoiceView = ReturnType<typeof invoiceView>;
+
+const stampFor: Partial<Record<InvoiceStatus, 'sentAt' | 'paidAt' | 'voidedAt'>> = { sent: 'sentAt', paid: 'paidAt', void: 'voidedAt' };
+
+export const invoiceCollection = defineCollection({
+  name: 'invoices',
+  label: 'Invoice',
+  table: invoices,
+  view: invoiceView,
+  prepare: async (ctx, input: InvoiceInput, current) => {
+    if (!current && !input.customerId) throw invalidField('customerId', 'required');
+    await assertReferences(ctx, { customerId: [customers, input.customerId], quoteId: [quotes, input.quoteId] });
+    const doc = await prepareDocument(ctx, { type: 'invoice', label: 'invoice', lifecycle: invoiceLifecycle }, input, current);
+    const { lines: _lines, status: _status, currency: _currency, ...rest } = input;
+    const stamp = doc.status !== current?.status ? stampFor[doc.status!] : undefined;
+    // Sending fixes the issue date when the integrator left it open.
+    const issueDate = doc.status === 'sent' && stamp && !(input.issueDate ?? current?.issueDate) ? todayIso() : undefined;
+    return defined({ ...rest, ...doc, ...(stamp ? { [stamp]: now() } : {}), ...(issueDate ? { issueDate } : {}) });
+  },
+});
+
+export const createInvoice = (ctx: Ctx, input: InvoiceInput) => invoiceCollection.create(ctx, input);
+export const getInvoice = (ctx: Ctx, id: string) => invoiceCollection.get(ctx, id);
+/** Partial update; lines of a paid or void invoice are refused with 409. */
+export const updateInvoice = (ctx: Ctx, id: string, patch: InvoiceInput, opts: { ifMatch?: string } = {}) => invoiceCollection.update(ctx, id, patch, opts);
+/** draft → sent → paid | void, draft → void; anything else is a 409 naming the allowed next statuses. */
+export const setInvoiceStatus = (ctx: Ctx, id: string, status: InvoiceStatus) => invoiceCollection.update(ctx, id, { status });
+
+export type InvoiceListQuery = { page: number; limit: number; customerId?: string; status?: InvoiceStatus | 'overdue'; updatedSince?: Date };
+
+/** Page-numbered list; `status: 'overdue'` finds sent invoices past their due date. */
+export async function listInvoices(ctx: Ctx, q: InvoiceListQuery) {
+  const status =
+    q.status === 'overdue' ? and(eq(invoices.status, 'sent'), lt(invoices.dueDate, todayIso())) : q.status ? eq(invoices.status, q.status) : undefined;
+  const { rows, total } = await pageDocuments(ctx, invoices, q, q.customerId ? eq(invoices.customerId, q.customerId) : undefined, status);
+  return { rows: rows.map(invoiceView), total };
+}
+
+/** Draft or sent invoices of a customer: what the CRM API checks before deleting a client. */
+export async function countOpenInvoices(ctx: Ctx, customerId: string): Promise<number> {
+  const rows = await ctx.db
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(scopedLive(ctx, invoices, eq(invoices.customerId, customerId), inArray(invoices.status, ['draft', 'sent'])));
+  return rows.length;
+}
+
+const convertible: QuoteStatus[] = ['sent', 'accepted'];
+
+/**
+ * A draft invoice from a sent or accepted quote, with the quote's customer, currency and lines
+ * (lineage kept in quoteId); a sent quote becomes accepted. A quote converts once.
+ */
+export async function convertQuoteToInvoice(ctx: Ctx, quoteId: string, extra: Pick<InvoiceInput, 'dueDate' | 'issueDate' | 'notes' | 'metadata'> = {}) {
+  const quote = await quoteCollection.findRow(ctx, quoteId);
+  if (!convertible.includes(quote.status as QuoteStatus)) {
+    throw new AppError('invalid_transition', `status: a ${quote.status} quote cannot be converted to an invoice; only ${convertible.join(' or ')} quotes can`);
+  }
+  const [existing] = await ctx.db
+    .select({ id: invoices.id, number: invoices.number })
+    .from(invoices)
+    .where(scopedLive(ctx, invoices, eq(invoices.quoteId, quoteId)))
+    .limit(1);
+  if (existing) throw new AppError('conflict', `Quote ${quote.number} was already converted to invoice ${existing.number} (${existing.id})`);
+  if (quote.status === 'sent') await quoteCollection.update(ctx, quoteId, { status: 'accepted' });
+  return invoiceCollection.create(ctx, {
+    customerId: quote.customerId,
+    quoteId,
+    currency: quote.currency,
+    lines: quote.lines.map(lineAsInput),
+    notes: extra.notes ?? quote.notes,
+    issueDate: extra.issueDate,
+    dueDate: extra.dueDate,
+    metadata: extra.metadata,
+  });
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+// Field schemas shared by the inventory, vendor, marketplace and document collections.
+
+export const addressInput = z
+  .strictObject({
+    line1: z.string().max(200).optional(),
+    line2: z.string().max(200).optional(),
+    city: z.string().max(100).optional(),
+    region: z.string().max(100).optional(),
+    postalCode: z.string().max(20).optional(),
+    country: z.string().length(2).toUpperCase().optional().meta({ description: 'ISO 3166-1 alpha-2' }),
+  })
+  .meta({ example: { line1: 'Unit 4, Canal Road', city: 'Bradford', postalCode: 'BD1 4SJ', country: 'GB' } });
+
+export const currency = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as GBP')
+  .toUpperCase()
+  .meta({ description: 'ISO 4217 currency code; amounts are in its minor unit.', example: 'GBP' });
+
+export const minorAmount = (description: string, example: number) =>
+  z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ description: `${description} Integer minor units (cents): 1999 is 19.99.`, example });
+
+/** A decimal with up to 3 places, as a JSON number or a string (exact either way). */
+export const decimal3 = (description: string, example: number) =>
+  z
+    .union([z.number(), z.string().regex(/^-?\d+(\.\d{1,3})?$/, 'must be a decimal with at most 3 places')])
+    .meta({ description: `${description} Up to 3 decimal places; a JSON number or a decimal string.`, example });
+
+export const isoDate = (description: string, example: string) => z.iso.date().meta({ description: `${description} ISO 8601 date (YYYY-MM-DD).`, example });
+
+export const metadata = z
+  .record(z.string(), z.unknown())
+  .meta({ description: "Integrators' own keys, stored as given.", example: { dmsId: 'X-1042' } });
+
+export const recordTimestamps = {
+  createdAt: z.string().meta({ description: 'ISO 8601, UTC, milliseconds.', example: '2026-03-01T09:30:00.000Z' }),
+  updatedAt: z.string().meta({ description: 'ISO 8601, UTC, milliseconds; moves on every write.', example: '2026-03-02T14:05:12.345Z' }),
+  deletedAt: z.string().nullable().meta({ description: 'Set on tombstones (includeDeleted=true).', example: null }),
+};
+
+export const reference = (what: string) =>
+  z.string().min(1).max(100).meta({ description: `Id of a ${what} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
