@@ -25,7 +25,7 @@ const create = input.required({ directory: true, name: true }).meta({
 });
 const update = input.meta({ id: 'DirectoryListingUpdate', example: { status: 'suspended' } });
 
-export const directoryListingRecord = z.object({ id: recordId, ...fields, url: z.string().nullable(), ...systemFields }).meta({ id: 'DirectoryListing' });
+export const directoryListingRecord = z.object({ id: recordId, ...fields, ...systemFields }).meta({ id: 'DirectoryListing' });
 
 export function registerDirectoryListings(app: FastifyInstance, deps: Deps) {
   registerCollectionRoutes(app, deps, {

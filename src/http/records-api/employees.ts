@@ -27,7 +27,7 @@ const create = input.required({ firstName: true }).meta({
 const update = input.meta({ id: 'EmployeeUpdate', example: { role: 'service_advisor', active: true } });
 
 export const employeeRecord = z
-  .object({ id: recordId, ...fields, email: z.string().nullable(), hiredOn: z.string().nullable(), ...systemFields })
+  .object({ id: recordId, ...fields, ...systemFields })
   .meta({ id: 'Employee' });
 
 export function registerEmployees(app: FastifyInstance, deps: Deps) {

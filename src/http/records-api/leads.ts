@@ -43,8 +43,6 @@ export const leadRecord = z
   .object({
     id: recordId,
     ...fields,
-    contactEmail: z.string().nullable(),
-    vehicleOfInterest: z.object({ year: z.number().nullable().optional(), make: z.string().nullable().optional(), model: z.string().nullable().optional() }).nullable(),
     ...systemFields,
   })
   .meta({ id: 'Lead' });

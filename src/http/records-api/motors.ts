@@ -157,16 +157,28 @@ export const motorRecord = z
     name: z.string().meta({ description: 'Year, make, model and trim.', example: '2019 Toyota Camry XLE' }),
     engine: outEngine.nullable().meta({ example: { description: '2.5L 4-cylinder', fuelType: 'PETROL', displacement: 2.5, horsepower: 203 } }),
     isListed: z.boolean().meta({ description: 'True when listingType is set and listingStatus is active (shown by the Storefront API).', example: true }),
-    saleOptions: z.object({ priceAmount: z.number(), currency: z.string(), isNegotiable: z.boolean().optional(), financingAvailable: z.boolean().optional() }).nullable(),
+    saleOptions: z
+      .object({ priceAmount: z.number(), currency: z.string(), isNegotiable: z.boolean().optional(), financingAvailable: z.boolean().optional() })
+      .nullable()
+      .meta({ description: 'Sale price (minor units) and terms.', example: { priceAmount: 2150000, currency: 'USD', isNegotiable: true, financingAvailable: true } }),
     rentalOptions: z
       .object({ dailyRateAmount: z.number(), weeklyRateAmount: z.number().nullable().optional(), depositAmount: z.number().nullable().optional(), currency: z.string(), minDays: z.number().nullable().optional() })
-      .nullable(),
+      .nullable()
+      .meta({ description: 'Rental rates and deposit (minor units).', example: null }),
     auctionOptions: z
       .object({ startingBidAmount: z.number(), reserveAmount: z.number().nullable().optional(), currency: z.string(), startsAt: z.string().nullable().optional(), endsAt: z.string().nullable().optional() })
-      .nullable(),
-    media: z.array(z.object({ url: z.string(), type: z.string(), category: z.string(), isFeatured: z.boolean(), sortOrder: z.number() })),
-    features: z.object({ safety: z.array(z.string()), exterior: z.array(z.string()), interior: z.array(z.string()), entertainment: z.array(z.string()) }),
-    pickupDetails: z.object({ address: z.string().nullable().optional(), locationName: z.string().nullable().optional() }).nullable(),
+      .nullable()
+      .meta({ description: 'Opening bid, reserve (minor units) and auction window.', example: null }),
+    media: z
+      .array(z.object({ url: z.string(), type: z.enum(['photo', 'video']), category: z.enum(['exterior', 'interior', 'engine', 'other']), isFeatured: z.boolean(), sortOrder: z.number() }))
+      .meta({ description: 'Photos and videos.', example: [{ url: 'https://images.example.com/motors/camry-front.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }] }),
+    features: z
+      .object({ safety: z.array(z.string()), exterior: z.array(z.string()), interior: z.array(z.string()), entertainment: z.array(z.string()) })
+      .meta({ description: 'Equipment by group.', example: { safety: ['ABS'], exterior: ['Alloy wheels'], interior: ['Heated seats'], entertainment: ['Apple CarPlay'] } }),
+    pickupDetails: z
+      .object({ address: z.string().nullable().optional(), locationName: z.string().nullable().optional() })
+      .nullable()
+      .meta({ description: 'Where the vehicle is collected.', example: { address: '2200 Auto Mall Dr, Fremont, CA', locationName: 'Fremont showroom' } }),
     slug: z.string().meta({ description: 'make-model-year-shortid, generated; follows make, model and year.', example: 'toyota-camry-2019-3f9a1c' }),
     viewsCount: z.number().int().meta({ description: 'Storefront views; read-only.', example: 0 }),
     ...systemFields,

@@ -28,7 +28,7 @@ const create = input.required({ type: true, provider: true, customerId: true, st
 });
 const update = input.meta({ id: 'PolicyUpdate', example: { status: 'cancelled' } });
 
-export const policyRecord = z.object({ id: recordId, ...fields, startsOn: z.string(), endsOn: z.string().nullable(), ...systemFields }).meta({ id: 'Policy' });
+export const policyRecord = z.object({ id: recordId, ...fields, ...systemFields }).meta({ id: 'Policy' });
 
 export function registerPolicies(app: FastifyInstance, deps: Deps) {
   registerCollectionRoutes(app, deps, {
