@@ -4,6 +4,7 @@ import { createCustomer } from './customers.ts';
 import { subscribe } from './newsletter.ts';
 import { createApiKey } from './api-keys.ts';
 import { createTenant, createUser } from './tenants.ts';
+import { seedRecordsDemo } from './demo-records.ts';
 
 // Realistic demo data for a dealership. Deterministic names, so screenshots and docs match.
 const people = [
@@ -55,6 +56,7 @@ export async function seedDemo(ctx: Ctx): Promise<{ customers: number; subscribe
     await subscribe(ctx, `${first}.${last}@example.com`.toLowerCase().normalize('NFD').replace(/[^a-z.@]/g, ''), 'demo');
     subscribers++;
   }
+  await seedRecordsDemo(ctx);
   return { customers: count, subscribers };
 }
 
