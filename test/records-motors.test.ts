@@ -100,6 +100,10 @@ describe('Records API: motors', () => {
     assert.match(dup.body.error.message, /^vin: /);
     const other = await server.tenant();
     assert.equal((await client(server.url, { 'x-api-key': other.key })('POST', base, { vin: VALID_VIN, make: 'Honda', model: 'Accord' })).status, 201);
+    // Concurrent creates of one VIN: exactly one wins, the others are 409s (the unique index backs the check).
+    const racing = withCheckDigit('2T1BURHE0RC000777');
+    const results = await Promise.all(Array.from({ length: 5 }, () => api('POST', base, { vin: racing, make: 'Toyota', model: 'Corolla' })));
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409], results.map((r) => r.text).join('\n'));
     const live = await server.key(t.tenantId, { env: 'live' });
     assert.equal((await client(server.url, { 'x-api-key': live.key })('POST', base, { vin: VALID_VIN, make: 'Honda', model: 'Accord' })).status, 201);
   });

@@ -147,10 +147,8 @@ function engineColumns(engine: MotorInput['engine']) {
 }
 
 async function vinColumns(ctx: Ctx, input: MotorInput, current: MotorRow | undefined) {
-  if (input.vin === undefined) {
-    if (input.vinCheckOverride !== undefined && current) return { vinCheckOverrideReason: input.vinCheckOverride?.reason ?? null };
-    return {};
-  }
+  // The override is a statement about one VIN, so it only counts when sent with that VIN.
+  if (input.vin === undefined) return {};
   if (input.vin === null) return { vin: null, vinCheckDigitValid: null, vinCheckOverrideReason: null };
   const vin = normaliseVin(input.vin);
   const check = checkVin(vin);
@@ -168,7 +166,8 @@ async function vinColumns(ctx: Ctx, input: MotorInput, current: MotorRow | undef
     vin,
     vinCheckDigitValid: check.ok ? check.checkDigitValid : false,
     vinCheckOverrideReason: check.ok && check.checkDigitValid ? null : (override ?? null),
-    inferredYear: check.ok ? check.modelYear : null,
+    // Position 10 is only reliably the model year on North-American VINs.
+    inferredYear: check.ok && check.northAmerican ? check.modelYear : null,
   };
 }
 
@@ -236,10 +235,36 @@ export const motorCollection = defineCollection({
   },
 });
 
-export const createMotor = (ctx: Ctx, input: MotorInput) => motorCollection.create(ctx, input);
+// Two concurrent writes of one VIN both pass the duplicate check in prepare; the unique index
+// stops the second, and it deserves the same 409 as a sequential duplicate, not a 500.
+function isVinConflict(err: unknown): boolean {
+  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === '23505' && (e.constraint === 'motors_vin_uq' || String((e as Error).message).includes('motors_vin_uq'))) return true;
+  }
+  return false;
+}
+
+async function vinSafe<T>(input: MotorInput, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isVinConflict(err)) throw err;
+    const vin = input.vin ? normaliseVin(input.vin) : '';
+    throw new AppError('conflict', `vin: another motor already has VIN ${vin}`, { fields: [{ field: 'vin', message: 'already used by another motor' }] });
+  }
+}
+
+/** The collection operations with VIN conflicts answered as 409; the Records API routes use this. */
+export const motorOps = {
+  ...motorCollection,
+  create: (ctx: Ctx, input: MotorInput) => vinSafe(input, () => motorCollection.create(ctx, input)),
+  update: (ctx: Ctx, id: string, input: MotorInput, opts: { ifMatch?: string } = {}) => vinSafe(input, () => motorCollection.update(ctx, id, input, opts)),
+};
+
+export const createMotor = (ctx: Ctx, input: MotorInput) => motorOps.create(ctx, input);
 export const getMotor = (ctx: Ctx, id: string) => motorCollection.get(ctx, id);
 /** Partial update: omitted fields keep their values; `null` clears a nullable field. */
-export const updateMotor = (ctx: Ctx, id: string, patch: MotorInput, opts: { ifMatch?: string } = {}) => motorCollection.update(ctx, id, patch, opts);
+export const updateMotor = (ctx: Ctx, id: string, patch: MotorInput, opts: { ifMatch?: string } = {}) => motorOps.update(ctx, id, patch, opts);
 
 // ---- Active listings: what the Storefront API calls vehicles -------------------------------
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { motorCollection } from '../../core/motors.ts';
+import { motorOps } from '../../core/motors.ts';
 import { drivetrains, fuelTypes, listingStatuses, listingTypes, motorStatuses, transmissions } from '../../storage/schema/index.ts';
 import type { Deps } from '../platform/route.ts';
 import { registerCollectionRoutes } from './collection-routes.ts';
@@ -78,13 +78,13 @@ const fields = {
     .nullable()
     .meta({
       description:
-        'Vehicle Identification Number: 17 characters of 0-9 and A-Z without I, O, Q (spaces and dashes are removed, letters upper-cased). The ISO 3779 check digit (position 9) is enforced for North-American VINs (first character 1–5): a wrong one is a 400 naming vin unless vinCheckOverride is sent; elsewhere it is only reported in vinCheckDigitValid. Unique per dealership and environment (a duplicate is a 409). On create, a year-less motor takes its model year from position 10.',
+        'Vehicle Identification Number: 17 characters of 0-9 and A-Z without I, O, Q (spaces and dashes are removed, letters upper-cased). The ISO 3779 check digit (position 9) is enforced for North-American VINs (first character 1–5): a wrong one is a 400 naming vin unless vinCheckOverride is sent; elsewhere it is only reported in vinCheckDigitValid. Unique per dealership and environment (a duplicate is a 409). On create, a year-less motor with a North-American VIN takes its model year from position 10.',
       example: '1HGCM82633A004352',
     }),
   vinCheckOverride: z
     .strictObject({ reason: z.string().trim().min(3).max(500).meta({ example: 'Grey import, VIN as stamped on the chassis' }) })
     .nullable()
-    .meta({ description: 'Keep a VIN whose check digit fails, with the reason (stored and returned).' }),
+    .meta({ description: 'Send with vin to keep a VIN whose check digit fails, with the reason (stored and returned; cleared when the VIN changes to a valid one).' }),
   stockNumber: z.string().trim().max(50).nullable().meta({ description: "The dealer's own stock number.", example: 'STK-2291' }),
   make: z.string().trim().min(1).max(100).meta({ description: 'Required.', example: 'Toyota' }),
   model: z.string().trim().min(1).max(100).meta({ description: 'Required.', example: 'Camry' }),
@@ -195,6 +195,6 @@ export function registerMotors(app: FastifyInstance, deps: Deps) {
     record: motorRecord,
     create,
     update,
-    ops: motorCollection,
+    ops: motorOps,
   });
 }
