@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
 import { searchActiveListings, incrementMotorViews, getActiveListing } from '../src/core/motors.ts';
@@ -201,6 +201,15 @@ describe('Records API: motors', () => {
     assert.equal(civic.viewsCount, 2);
     assert.equal((await getActiveListing(ctx, civic.slug)).id, ids['Civic']);
     await assert.rejects(getActiveListing(ctx, ids['F-150']), /not found/);
+    // The storefront's list is served by the partial index of active listings.
+    const plan = await server.app.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const res = (await tx.execute(
+        sql`explain select * from motors where tenant_id = ${t.tenantId} and environment = 'test' and deleted_at is null and listing_type is not null and listing_status = 'active' and listing_type = 'sale' order by created_at desc limit 20`,
+      )) as unknown as { rows: Record<string, string>[] };
+      return res.rows.map((r) => Object.values(r)[0]).join('\n');
+    });
+    assert.match(plan, /motors_active_listing_idx/, plan);
     // Another dealership sees none of them.
     const other = await server.tenant();
     assert.equal((await searchActiveListings(ctxOf(other.tenantId), { page: 1, limit: 50 })).total, 0);
