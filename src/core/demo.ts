@@ -9,6 +9,7 @@ import { scoped } from '../storage/tenant-scope.ts';
 import { createApiKey } from './api-keys.ts';
 import { createTenant, createUser } from './tenants.ts';
 import { seedDocumentsDemo } from './documents-demo.ts';
+import { seedRecordsDemo } from './demo-records.ts';
 
 // Realistic demo data for a dealership. Deterministic names, so screenshots and docs match.
 const people = [
@@ -60,9 +61,10 @@ export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
     await subscribe(ctx, `${first}.${last}@example.com`.toLowerCase().normalize('NFD').replace(/[^a-z.@]/g, ''), 'demo');
     subscribers++;
   }
+  const records = await seedRecordsDemo(ctx);
   await seedDocumentsDemo(ctx);
   const posts = await seedBlogPosts(ctx);
-  return { customers: count, subscribers, blogPosts: posts };
+  return { customers: count, subscribers, blogPosts: posts, ...records };
 }
 
 async function seedBlogPosts(ctx: Ctx): Promise<number> {

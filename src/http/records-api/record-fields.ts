@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Field schemas shared by the inventory, vendor, marketplace and document collections.
+// Field schemas the Records API collections share, so money, dates and ids read the same everywhere.
 
 export const addressInput = z
   .strictObject({
@@ -40,5 +40,15 @@ export const recordTimestamps = {
   deletedAt: z.string().nullable().meta({ description: 'Set on tombstones (includeDeleted=true).', example: null }),
 };
 
-export const reference = (what: string) =>
-  z.string().min(1).max(100).meta({ description: `Id of a ${what} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
+/** A reference to another record: `what` names the collection or kind, `description` says what it is for. */
+export const reference = (what: string, description = '') =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({
+      description: `${description ? description + ' ' : ''}Id of a record in ${what} of the same dealership and environment; anything else is a 400 naming this field.`,
+      example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+    });
+
+export const recordId = z.string().meta({ description: 'Record id (UUIDv7), assigned by the server.', example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });

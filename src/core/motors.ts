@@ -1,0 +1,386 @@
+import crypto from 'node:crypto';
+import { and, asc, count, desc, eq, gte, ilike, isNotNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Ctx } from './context.ts';
+import {
+  customers,
+  motors,
+  type AuctionOptions,
+  type MotorFeatures,
+  type MotorMedia,
+  type PickupDetails,
+  type RentalOptions,
+  type SaleOptions,
+  fuelTypes,
+  transmissions,
+  drivetrains,
+  motorStatuses,
+  listingTypes,
+  listingStatuses,
+} from '../storage/schema/index.ts';
+import { scoped, scopedLive } from '../storage/tenant-scope.ts';
+import { defineCollection, defined } from './collection.ts';
+import { AppError, invalidField, notFound } from './errors.ts';
+import { assertReferences } from './references.ts';
+import { merged, requireFields } from './record-helpers.ts';
+import { checkVin, normaliseVin } from './vin.ts';
+
+export type MotorRow = typeof motors.$inferSelect;
+export type FuelType = (typeof fuelTypes)[number];
+export type Transmission = (typeof transmissions)[number];
+export type ListingType = (typeof listingTypes)[number];
+
+export type EngineInput = { description?: string | null; fuelType?: FuelType | null; displacement?: number | null; horsepower?: number | null };
+
+export type MotorInput = {
+  vin?: string | null;
+  /** Keeps a VIN whose check digit fails (imported, grey-market or pre-1981 vehicles). */
+  vinCheckOverride?: { reason: string } | null;
+  stockNumber?: string | null;
+  make?: string;
+  model?: string;
+  year?: number | null;
+  trim?: string | null;
+  bodyType?: string | null;
+  /** Free text ("2.5L 4-cylinder") or structured. */
+  engine?: string | EngineInput | null;
+  transmission?: Transmission | null;
+  drivetrain?: (typeof drivetrains)[number] | null;
+  exteriorColor?: string | null;
+  interiorColor?: string | null;
+  mileage?: number | null;
+  mileageUnit?: 'km' | 'mi';
+  plate?: string | null;
+  ownerCustomerId?: string | null;
+  status?: (typeof motorStatuses)[number];
+  condition?: 'new' | 'used';
+  makeId?: string | null;
+  modelId?: string | null;
+  trimId?: string | null;
+  bodyTypeId?: string | null;
+  description?: string | null;
+  listingType?: ListingType | null;
+  listingStatus?: (typeof listingStatuses)[number];
+  saleOptions?: SaleOptions | null;
+  rentalOptions?: RentalOptions | null;
+  auctionOptions?: AuctionOptions | null;
+  media?: MotorMedia[];
+  features?: MotorFeatures;
+  pickupDetails?: PickupDetails | null;
+  metadata?: Record<string, unknown>;
+};
+
+/** "Active listing": what the Storefront API shows as a vehicle. */
+export const isActiveListing = (row: Pick<MotorRow, 'listingType' | 'listingStatus'>) => row.listingType !== null && row.listingStatus === 'active';
+
+// The Records API representation, also the `data` of motor webhook events.
+export function motorView(row: MotorRow) {
+  const hasEngine = row.engineDescription !== null || row.fuelType !== null || row.displacement !== null || row.horsepower !== null;
+  return {
+    id: row.id,
+    vin: row.vin,
+    vinCheckDigitValid: row.vinCheckDigitValid,
+    vinCheckOverride: row.vinCheckOverrideReason ? { reason: row.vinCheckOverrideReason } : null,
+    stockNumber: row.stockNumber,
+    name: motorName(row),
+    make: row.make,
+    model: row.model,
+    year: row.year,
+    trim: row.trim,
+    bodyType: row.bodyType,
+    engine: hasEngine ? { description: row.engineDescription, fuelType: row.fuelType, displacement: row.displacement, horsepower: row.horsepower } : null,
+    transmission: row.transmission,
+    drivetrain: row.drivetrain,
+    exteriorColor: row.exteriorColor,
+    interiorColor: row.interiorColor,
+    mileage: row.mileage,
+    mileageUnit: row.mileageUnit,
+    plate: row.plate,
+    ownerCustomerId: row.ownerCustomerId,
+    status: row.status,
+    condition: row.condition,
+    makeId: row.makeId,
+    modelId: row.modelId,
+    trimId: row.trimId,
+    bodyTypeId: row.bodyTypeId,
+    description: row.description,
+    listingType: row.listingType,
+    listingStatus: row.listingStatus,
+    isListed: isActiveListing(row),
+    saleOptions: row.saleOptions ?? null,
+    rentalOptions: row.rentalOptions ?? null,
+    auctionOptions: row.auctionOptions ?? null,
+    media: row.media,
+    features: row.features,
+    pickupDetails: row.pickupDetails ?? null,
+    slug: row.slug,
+    viewsCount: row.viewsCount,
+    metadata: row.metadata,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+export type MotorView = ReturnType<typeof motorView>;
+
+/** "2023 Toyota Camry XLE", the name the storefront shows. */
+export const motorName = (row: Pick<MotorRow, 'year' | 'make' | 'model' | 'trim'>) =>
+  [row.year, row.make, row.model, row.trim].filter((p) => p !== null && p !== undefined && p !== '').join(' ');
+
+const slugPart = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+/** make-model-year-shortid; the random suffix keeps two identical cars apart and survives renames. */
+export function motorSlug(row: { make: string; model: string; year?: number | null }, suffix = crypto.randomBytes(4).toString('hex').slice(0, 6)): string {
+  return [slugPart(row.make), slugPart(row.model), row.year ?? undefined, suffix].filter((p) => p !== undefined && p !== '').join('-');
+}
+
+function engineColumns(engine: MotorInput['engine']) {
+  if (engine === undefined) return {};
+  if (engine === null) return { engineDescription: null, fuelType: null, displacement: null, horsepower: null };
+  if (typeof engine === 'string') return { engineDescription: engine, fuelType: null, displacement: null, horsepower: null };
+  return defined({ engineDescription: engine.description, fuelType: engine.fuelType, displacement: engine.displacement, horsepower: engine.horsepower });
+}
+
+async function vinColumns(ctx: Ctx, input: MotorInput, current: MotorRow | undefined) {
+  // The override is a statement about one VIN, so it only counts when sent with that VIN.
+  if (input.vin === undefined) return {};
+  if (input.vin === null) return { vin: null, vinCheckDigitValid: null, vinCheckOverrideReason: null };
+  const vin = normaliseVin(input.vin);
+  const check = checkVin(vin);
+  const override = input.vinCheckOverride?.reason?.trim();
+  if (!check.ok && (check.reason === 'shape' || !override)) throw invalidField('vin', check.message);
+  const [duplicate] = await ctx.db
+    .select({ id: motors.id })
+    .from(motors)
+    .where(scopedLive(ctx, motors, eq(motors.vin, vin), current ? ne(motors.id, current.id) : undefined))
+    .limit(1);
+  if (duplicate) {
+    throw new AppError('conflict', `vin: motor ${duplicate.id} already has VIN ${vin}`, { fields: [{ field: 'vin', message: `already used by motor ${duplicate.id}` }] });
+  }
+  return {
+    vin,
+    vinCheckDigitValid: check.ok ? check.checkDigitValid : false,
+    vinCheckOverrideReason: check.ok && check.checkDigitValid ? null : (override ?? null),
+    // Position 10 is only reliably the model year on North-American VINs.
+    inferredYear: check.ok && check.northAmerican ? check.modelYear : null,
+  };
+}
+
+// Price filters and sorts read one column, whatever the listing type.
+function listingPrice(next: Record<string, unknown>): { listingPriceAmount: number | null; listingCurrency: string | null } {
+  const type = next.listingType as ListingType | null;
+  if (type === 'sale' && next.saleOptions) {
+    const o = next.saleOptions as SaleOptions;
+    return { listingPriceAmount: o.priceAmount, listingCurrency: o.currency };
+  }
+  if (type === 'rental' && next.rentalOptions) {
+    const o = next.rentalOptions as RentalOptions;
+    return { listingPriceAmount: o.dailyRateAmount, listingCurrency: o.currency };
+  }
+  if (type === 'auction' && next.auctionOptions) {
+    const o = next.auctionOptions as AuctionOptions;
+    return { listingPriceAmount: o.startingBidAmount, listingCurrency: o.currency };
+  }
+  return { listingPriceAmount: null, listingCurrency: null };
+}
+
+const optionsField: Record<ListingType, 'saleOptions' | 'rentalOptions' | 'auctionOptions'> = {
+  sale: 'saleOptions',
+  rental: 'rentalOptions',
+  auction: 'auctionOptions',
+};
+
+function validateListing(next: Record<string, unknown>): void {
+  const type = next.listingType as ListingType | null | undefined;
+  if (next.listingStatus === 'active') {
+    if (!type) throw invalidField('listingType', 'is required for an active listing (listingStatus active)');
+    if (!next[optionsField[type]]) throw invalidField(optionsField[type], `is required for an active ${type} listing (it carries the price)`);
+  }
+  const auction = next.auctionOptions as AuctionOptions | null | undefined;
+  if (auction?.startsAt && auction.endsAt && auction.endsAt <= auction.startsAt) {
+    throw invalidField('auctionOptions.endsAt', 'must be after auctionOptions.startsAt');
+  }
+  const rental = next.rentalOptions as RentalOptions | null | undefined;
+  if (rental && rental.weeklyRateAmount != null && rental.weeklyRateAmount > rental.dailyRateAmount * 7) {
+    throw invalidField('rentalOptions.weeklyRateAmount', 'cannot be more than seven times dailyRateAmount');
+  }
+}
+
+export const motorCollection = defineCollection({
+  name: 'motors',
+  label: 'Motor',
+  table: motors,
+  view: motorView,
+  prepare: async (ctx, input: MotorInput, current) => {
+    const { vin: _vin, vinCheckOverride: _override, engine, ...rest } = input;
+    const { inferredYear, ...vin } = await vinColumns(ctx, input, current);
+    const patch: Partial<typeof motors.$inferInsert> = defined({ ...rest, ...vin, ...engineColumns(engine) });
+    if (!current && patch.year === undefined && inferredYear) patch.year = inferredYear;
+    const next = merged(current, patch);
+    requireFields(next, ['make', 'model']);
+    validateListing(next);
+    Object.assign(patch, listingPrice(next));
+    const nameChanged = !current || patch.make !== undefined || patch.model !== undefined || patch.year !== undefined;
+    if (nameChanged) {
+      const suffix = current?.slug.split('-').at(-1);
+      patch.slug = motorSlug(next as { make: string; model: string; year: number | null }, suffix);
+    }
+    await assertReferences(ctx, { ownerCustomerId: [customers, input.ownerCustomerId] });
+    return patch;
+  },
+});
+
+// Two concurrent writes of one VIN both pass the duplicate check in prepare; the unique index
+// stops the second, and it deserves the same 409 as a sequential duplicate, not a 500.
+function isVinConflict(err: unknown): boolean {
+  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === '23505' && (e.constraint === 'motors_vin_uq' || String((e as Error).message).includes('motors_vin_uq'))) return true;
+  }
+  return false;
+}
+
+async function vinSafe<T>(input: MotorInput, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isVinConflict(err)) throw err;
+    const vin = input.vin ? normaliseVin(input.vin) : '';
+    throw new AppError('conflict', `vin: another motor already has VIN ${vin}`, { fields: [{ field: 'vin', message: 'already used by another motor' }] });
+  }
+}
+
+/** The collection operations with VIN conflicts answered as 409; the Records API routes use this. */
+export const motorOps = {
+  ...motorCollection,
+  create: (ctx: Ctx, input: MotorInput) => vinSafe(input, () => motorCollection.create(ctx, input)),
+  update: (ctx: Ctx, id: string, input: MotorInput, opts: { ifMatch?: string } = {}) => vinSafe(input, () => motorCollection.update(ctx, id, input, opts)),
+};
+
+export const createMotor = (ctx: Ctx, input: MotorInput) => motorOps.create(ctx, input);
+export const getMotor = (ctx: Ctx, id: string) => motorCollection.get(ctx, id);
+/** Partial update: omitted fields keep their values; `null` clears a nullable field. */
+export const updateMotor = (ctx: Ctx, id: string, patch: MotorInput, opts: { ifMatch?: string } = {}) => motorOps.update(ctx, id, patch, opts);
+
+// ---- Active listings: what the Storefront API calls vehicles -------------------------------
+
+export type ListingSort = 'createdAt' | 'year' | 'mileage' | 'price' | 'name' | 'views';
+
+export type ListingSearch = {
+  page: number;
+  limit: number;
+  listingType?: ListingType;
+  makeId?: string;
+  modelId?: string;
+  bodyTypeId?: string;
+  /** Make name, case-insensitive exact (for motors not yet linked to the catalog). */
+  make?: string;
+  model?: string;
+  minYear?: number;
+  maxYear?: number;
+  /** Minor units of the listing's own currency (sale price, daily rental rate or starting bid). */
+  minPriceAmount?: number;
+  maxPriceAmount?: number;
+  /** In each motor's own mileageUnit. */
+  minMileage?: number;
+  maxMileage?: number;
+  fuelType?: FuelType;
+  transmission?: Transmission;
+  /** Words matched case-insensitively against make, model, trim, body type, colour and description. */
+  search?: string;
+  sortBy?: ListingSort;
+  sortOrder?: 'asc' | 'desc';
+};
+
+/** The condition "listingType set and listingStatus active", for reuse by surfaces' stats. */
+export const activeListingWhere = (): SQL => and(isNotNull(motors.listingType), eq(motors.listingStatus, 'active'))!;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+/**
+ * Lists and searches the tenant's active listings, surface-agnostic (the Storefront API maps ids,
+ * prices and names to its own shape). Served by motors_active_listing_idx.
+ */
+export async function searchActiveListings(ctx: Ctx, q: ListingSearch): Promise<{ rows: MotorView[]; total: number }> {
+  const conditions: (SQL | undefined)[] = [activeListingWhere()];
+  if (q.listingType) conditions.push(eq(motors.listingType, q.listingType));
+  if (q.makeId) conditions.push(eq(motors.makeId, q.makeId));
+  if (q.modelId) conditions.push(eq(motors.modelId, q.modelId));
+  if (q.bodyTypeId) conditions.push(eq(motors.bodyTypeId, q.bodyTypeId));
+  if (q.make) conditions.push(ilike(motors.make, escapeLike(q.make)));
+  if (q.model) conditions.push(ilike(motors.model, escapeLike(q.model)));
+  if (q.minYear !== undefined) conditions.push(gte(motors.year, q.minYear));
+  if (q.maxYear !== undefined) conditions.push(lte(motors.year, q.maxYear));
+  if (q.minPriceAmount !== undefined) conditions.push(gte(motors.listingPriceAmount, q.minPriceAmount));
+  if (q.maxPriceAmount !== undefined) conditions.push(lte(motors.listingPriceAmount, q.maxPriceAmount));
+  if (q.minMileage !== undefined) conditions.push(gte(motors.mileage, q.minMileage));
+  if (q.maxMileage !== undefined) conditions.push(lte(motors.mileage, q.maxMileage));
+  if (q.fuelType) conditions.push(eq(motors.fuelType, q.fuelType));
+  if (q.transmission) conditions.push(eq(motors.transmission, q.transmission));
+  for (const word of (q.search ?? '').trim().split(/\s+/).filter(Boolean)) {
+    const pattern = `%${escapeLike(word)}%`;
+    conditions.push(
+      or(
+        ilike(motors.make, pattern),
+        ilike(motors.model, pattern),
+        ilike(motors.trim, pattern),
+        ilike(motors.bodyType, pattern),
+        ilike(motors.exteriorColor, pattern),
+        ilike(motors.description, pattern),
+        sql`cast(${motors.year} as text) = ${word}`,
+      ),
+    );
+  }
+  const where = scopedLive(ctx, motors, ...conditions);
+  const dir = q.sortOrder === 'asc' ? asc : desc;
+  const order: SQL[] =
+    q.sortBy === 'year'
+      ? [dir(motors.year)]
+      : q.sortBy === 'mileage'
+        ? [dir(motors.mileage)]
+        : q.sortBy === 'price'
+          ? [dir(motors.listingPriceAmount)]
+          : q.sortBy === 'name'
+            ? [dir(motors.make), dir(motors.model), dir(motors.year)]
+            : q.sortBy === 'views'
+              ? [dir(motors.viewsCount)]
+              : [dir(motors.createdAt)];
+  const [rows, [{ total }]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(motors)
+      .where(where)
+      // id last: a total order, so pages never overlap when sort values tie.
+      .orderBy(...order, dir(motors.id))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit),
+    ctx.db.select({ total: count() }).from(motors).where(where),
+  ]);
+  return { rows: rows.map(motorView), total: Number(total) };
+}
+
+/** One active listing by id or slug; anything else (draft, paused, sold off the site) is not found. */
+export async function getActiveListing(ctx: Ctx, idOrSlug: string): Promise<MotorView> {
+  const [row] = await ctx.db
+    .select()
+    .from(motors)
+    .where(scopedLive(ctx, motors, activeListingWhere(), or(eq(motors.id, idOrSlug), eq(motors.slug, idOrSlug))))
+    .limit(1);
+  if (!row) throw notFound('Vehicle', idOrSlug);
+  return motorView(row);
+}
+
+/**
+ * Counts a storefront view. It leaves updatedAt alone on purpose: a view is not a change a sync
+ * client should download the record again for.
+ */
+export async function incrementMotorViews(ctx: Ctx, id: string): Promise<void> {
+  await ctx.db
+    .update(motors)
+    .set({ viewsCount: sql`${motors.viewsCount} + 1` })
+    .where(scoped(ctx, motors, eq(motors.id, id)));
+}

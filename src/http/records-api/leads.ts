@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { leadCollection } from '../../core/leads.ts';
+import { leadInterests, leadSources, leadStatuses } from '../../storage/schema/index.ts';
+import type { Deps } from '../platform/route.ts';
+import { registerCollectionRoutes } from './collection-routes.ts';
+import { metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
+
+const vehicleOfInterest = z
+  .strictObject({
+    year: z.number().int().min(1900).max(2100).nullable().optional(),
+    make: z.string().trim().max(100).nullable().optional(),
+    model: z.string().trim().max(100).nullable().optional(),
+  })
+  .meta({ description: 'The vehicle wanted, as text, when it is not a motor in stock.', example: { year: 2022, make: 'Honda', model: 'CR-V' } });
+
+const fields = {
+  source: z.enum(leadSources).meta({ description: 'Where the lead came from; defaults to other.', example: 'website' }),
+  status: z.enum(leadStatuses).meta({
+    description: 'new → contacted → qualified → won | lost (lost from any open status; new may skip to qualified, contacted to won). Any status on create (imports); a forbidden change is a 409 naming the allowed ones.',
+    example: 'new',
+  }),
+  customerId: reference('customers', 'The customer, when known.').nullable(),
+  contactName: z.string().trim().max(200).nullable().meta({ description: 'Inline contact when there is no customerId.', example: 'Dana Whitfield' }),
+  contactEmail: z.email().max(254).nullable().meta({ description: 'contactEmail or contactPhone is required when customerId is null.', example: 'dana.whitfield@example.com' }),
+  contactPhone: z.string().trim().max(40).nullable().meta({ example: '+1 555 0188' }),
+  interest: z.enum(leadInterests).nullable().meta({ description: 'What the prospect wants (ADF vehicle@interest, plus service).', example: 'test-drive' }),
+  motorId: reference('motors', 'The vehicle of interest, when it is in stock.').nullable(),
+  vehicleOfInterest: vehicleOfInterest.nullable(),
+  message: z.string().max(10_000).nullable().meta({ example: 'Is the CR-V still available for a test drive on Saturday?' }),
+  assignedEmployeeId: reference('employees', 'The salesperson following up.').nullable(),
+  metadata,
+};
+
+const input = z.strictObject(fields).partial();
+const create = input.meta({
+  id: 'LeadCreate',
+  example: { source: 'website', contactName: 'Dana Whitfield', contactEmail: 'dana.whitfield@example.com', interest: 'test-drive', vehicleOfInterest: { year: 2022, make: 'Honda', model: 'CR-V' }, message: 'Is it available on Saturday?' },
+});
+const update = input.meta({ id: 'LeadUpdate', example: { status: 'contacted' } });
+
+export const leadRecord = z
+  .object({
+    id: recordId,
+    ...fields,
+    ...recordTimestamps,
+  })
+  .meta({ id: 'Lead' });
+
+export function registerLeads(app: FastifyInstance, deps: Deps) {
+  registerCollectionRoutes(app, deps, {
+    name: 'leads',
+    singular: 'lead',
+    plural: 'leads',
+    description: 'Sales and service enquiries from the website, phone, marketplaces and ADF feeds. A lead names a customer or carries inline contact details.',
+    record: leadRecord,
+    create,
+    update,
+    ops: leadCollection,
+  });
+}

@@ -1,0 +1,23 @@
+import { pgTable, text, boolean, integer, date, primaryKey, index } from 'drizzle-orm/pg-core';
+import { tenantColumns, recordTimestamps, metadataColumn } from './columns.ts';
+
+export const employeeRoles = ['technician', 'service_advisor', 'salesperson', 'manager', 'admin', 'other'] as const;
+
+export const employees = pgTable(
+  'employees',
+  {
+    ...tenantColumns(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name'),
+    email: text('email'),
+    phone: text('phone'),
+    role: text('role', { enum: employeeRoles }).notNull().default('other'),
+    hourlyCostAmount: integer('hourly_cost_amount'),
+    currency: text('currency'),
+    active: boolean('active').notNull().default(true),
+    hiredOn: date('hired_on', { mode: 'string' }),
+    metadata: metadataColumn(),
+    ...recordTimestamps(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('employees_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id)],
+);
