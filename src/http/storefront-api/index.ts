@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../platform/route.ts';
 import { registerCustomers } from './customers.ts';
 import { registerNewsletter } from './newsletter.ts';
+import { registerCatalog } from './catalog.ts';
 
 // /external: the Storefront API (specs/storefront-api--carstrel-api.txt).
 export function registerStorefrontApi(app: FastifyInstance, deps: Deps) {
   registerCustomers(app, deps);
   registerNewsletter(app, deps);
+  registerCatalog(app, deps);
 }
