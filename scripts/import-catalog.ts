@@ -131,6 +131,7 @@ const ELEMENT = { bodyClass: 5, gvwr: 25, model: 28 } as const;
 
 type Curated = {
   source: string;
+  excludedMakes: { name: string; reason: string }[];
   brands: { name: string; countryOfOrigin: string; logoUrl: string | null }[];
   extraModels: { brand: string; models: CuratedModel[] }[];
   added: { name: string; countryOfOrigin: string; logoUrl: string | null; models: CuratedModel[] }[];
@@ -265,6 +266,8 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
   const brandSlugs = new Set<string>();
   const byMake = new Map<number, Kept[]>();
   for (const k of kept) byMake.set(k.makeId, [...(byMake.get(k.makeId) ?? []), k]);
+  const excluded = new Set(curated.excludedMakes.map((m) => m.name.toLowerCase()));
+  for (const makeId of byMake.keys()) if (excluded.has(makeNames.get(makeId)!.trim().toLowerCase())) byMake.delete(makeId);
   const makeIds = [...byMake.keys()].sort((a, b) => makeNames.get(a)!.localeCompare(makeNames.get(b)!, 'en') || a - b);
   for (const makeId of makeIds) {
     const name = makeNames.get(makeId)!.trim();
