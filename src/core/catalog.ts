@@ -36,7 +36,8 @@ export async function loadCatalog(db: Queryable, data: CatalogData = readCatalog
   const loaded = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${LOAD_LOCK})`);
     const [current] = await tx.select({ value: settings.value }).from(settings).where(eq(settings.key, VERSION_KEY));
-    if (current?.value === data.version) return false;
+    const [anyRow] = await tx.select({ id: catalogBodyTypes.id }).from(catalogBodyTypes).limit(1);
+    if (current?.value === data.version && anyRow) return false;
     const at = now().toISOString();
     await tx.delete(catalogBodyTypes);
     await tx.delete(catalogEngines);
