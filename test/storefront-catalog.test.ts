@@ -167,6 +167,11 @@ describe('Storefront vehicle catalog', () => {
       assert.deepEqual(one.body.data, a25);
       const hybrids = await request('GET', '/external/engines?type=hybrid');
       assert.ok(hybrids.body.data.length > 0 && hybrids.body.data.every((e: { type: string }) => e.type === 'hybrid'));
+      // Every documented engine type has real engines behind it.
+      for (const type of ['petrol', 'diesel', 'electric', 'hybrid', 'plugin_hybrid']) {
+        const some = await request('GET', `/external/engines?type=${type}`);
+        assert.ok(some.body.total > 0, type);
+      }
     });
 
     it('the enum endpoints return exactly the documented values', async () => {
