@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
+import { loadCatalog } from './core/catalog.ts';
 import { buildServer } from './http/server.ts';
 import { signingSecret } from './core/secrets.ts';
 import { createRequestLogWriter } from './core/request-log.ts';
@@ -20,6 +21,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(database);
+    const catalog = await loadCatalog(database.db);
+    if (catalog.loaded) logger.info({ version: catalog.version, ms: catalog.ms }, 'vehicle catalog loaded');
   } catch (err) {
     await database.close();
     throw err;

@@ -4,6 +4,7 @@ import { registerCustomers } from './customers.ts';
 import { registerNewsletter } from './newsletter.ts';
 import { registerAuth } from './auth.ts';
 import { registerBlogs } from './blogs.ts';
+import { registerCatalog } from './catalog.ts';
 
 // /external: the Storefront API (specs/storefront-api--carstrel-api.txt).
 export function registerStorefrontApi(app: FastifyInstance, deps: Deps) {
@@ -11,4 +12,5 @@ export function registerStorefrontApi(app: FastifyInstance, deps: Deps) {
   registerNewsletter(app, deps);
   registerAuth(app, deps);
   registerBlogs(app, deps);
+  registerCatalog(app, deps);
 }

@@ -1,0 +1,21 @@
+import { pgTable, text, timestamp, index } from 'drizzle-orm/pg-core';
+
+// Trims; tenant_id null = global catalog (curated), otherwise a dealer's own addition.
+export const catalogTrims = pgTable(
+  'catalog_trims',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id'),
+    environment: text('environment', { enum: ['live', 'test'] }),
+    modelId: text('model_id').notNull(),
+    generationId: text('generation_id'),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    engineIds: text('engine_ids').array().notNull().default([]),
+    drivetrains: text('drivetrains').array().notNull().default([]),
+    source: text('source').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('catalog_trims_model_idx').on(t.tenantId, t.environment, t.modelId, t.id)],
+);
