@@ -28,10 +28,10 @@ async function main() {
     throw err;
   }
 
+  // Listen first: /healthz answers while a first start is still creating the demo dealership.
+  await app.server.listen({ port: config.PORT, host: config.HOST });
   const firstStart = (await countTenants(app.database.db)) === 0;
   const demo = firstStart ? await createDemoTenant(app.database.db) : undefined;
-
-  await app.server.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = config.PUBLIC_URL ?? `http://localhost:${port}`;

@@ -27,7 +27,7 @@ export async function startProcess(env: Record<string, string | undefined>): Pro
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
     const check = () => {
       const m = /running on (http:\/\/\S+)/.exec(output);
       if (m) {

@@ -115,7 +115,7 @@ describe('Records API: motors', () => {
       [{ make: 'Kia', model: 'Sportage', listingStatus: 'active' }, /^listingType: /],
       [{ make: 'Kia', model: 'Sportage', listingStatus: 'active', listingType: 'rental' }, /^rentalOptions: /],
       [{ make: 'Kia', model: 'Sportage', saleOptions: { priceAmount: 1999.99, currency: 'USD' } }, /body\.saleOptions\.priceAmount/],
-      [{ make: 'Kia', model: 'Sportage', saleOptions: { priceAmount: 199999, currency: 'usd' } }, /body\.saleOptions\.currency/],
+      [{ make: 'Kia', model: 'Sportage', saleOptions: { priceAmount: 199999, currency: 'US' } }, /body\.saleOptions\.currency/],
       [{ make: 'Kia', model: 'Sportage', listingType: 'auction', auctionOptions: { startingBidAmount: 100, currency: 'EUR', startsAt: '2026-04-08T00:00:00Z', endsAt: '2026-04-01T00:00:00Z' } }, /auctionOptions\.endsAt/],
       [{ make: 'Kia', model: 'Sportage', transmission: 'automatic' }, /body\.transmission/],
       [{ make: 'Kia', model: 'Sportage', viewsCount: 10 }, /viewsCount/],

@@ -1,6 +1,6 @@
 import { asc } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
-import { customers } from '../storage/schema/index.ts';
+import { customers, motors } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
 import { createMotor, type MotorInput, type FuelType, type Transmission } from './motors.ts';
 import { createEmployee } from './employees.ts';
@@ -139,6 +139,9 @@ const staff = [
 
 /** Seeds the collections of this module for one dealership and environment; needs customers first for owners and policies. */
 export async function seedRecordsDemo(ctx: Ctx): Promise<Record<string, number>> {
+  // Seeding a tenant twice must not fail: the demo fleet is made once per tenant and environment.
+  const [anyMotor] = await ctx.db.select({ id: motors.id }).from(motors).where(scopedLive(ctx, motors)).limit(1);
+  if (anyMotor) return {};
   const customerIds = (await ctx.db.select({ id: customers.id }).from(customers).where(scopedLive(ctx, customers)).orderBy(asc(customers.createdAt), asc(customers.id))).map((c) => c.id);
   const customerAt = (i: number) => (customerIds.length ? customerIds[i % customerIds.length] : null);
 

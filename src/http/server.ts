@@ -150,10 +150,10 @@ function toAppError(err: FastifyError): AppError {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext === 'querystring' ? 'query' : err.validationContext ?? 'body';
     const fields: FieldError[] = err.validation.flatMap((v) => {
-      const issue = (v.params as { issue?: { code?: string; keys?: string[] } }).issue;
+      const keys = (v.params as { keys?: string[] }).keys;
       const base = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
-      if (issue?.code === 'unrecognized_keys' && issue.keys) {
-        return issue.keys.map((k) => ({ field: `${base}.${k}`, message: 'is not a known field' }));
+      if (v.keyword === 'unrecognized_keys' && keys?.length) {
+        return keys.map((k) => ({ field: `${base}.${k}`, message: 'is not a known field' }));
       }
       return [{ field: base, message: v.message ?? 'is invalid' }];
     });
