@@ -496,6 +496,35 @@ CREATE TABLE "catalog_engines" (
 	"source" text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "work_orders" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"number" text NOT NULL,
+	"status" text NOT NULL,
+	"currency" text NOT NULL,
+	"lines" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"subtotal_amount" bigint NOT NULL,
+	"tax_amount" bigint NOT NULL,
+	"total_amount" bigint NOT NULL,
+	"issue_date" date,
+	"notes" text,
+	"customer_id" text NOT NULL,
+	"motor_id" text NOT NULL,
+	"jobs" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"assigned_employee_ids" text[] DEFAULT '{}' NOT NULL,
+	"mileage_in" integer,
+	"mileage_out" integer,
+	"promised_at" timestamp with time zone,
+	"quote_id" text,
+	"invoice_id" text,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "work_orders_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
 ALTER TABLE "customers" ADD COLUMN "account_id" text;--> statement-breakpoint
 CREATE UNIQUE INDEX "refresh_tokens_hash_uq" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_family_idx" ON "refresh_tokens" USING btree ("tenant_id","family_id");--> statement-breakpoint
@@ -540,4 +569,8 @@ CREATE INDEX "catalog_models_slug_idx" ON "catalog_models" USING btree ("tenant_
 CREATE INDEX "catalog_generations_model_idx" ON "catalog_generations" USING btree ("model_id","start_year");--> statement-breakpoint
 CREATE INDEX "catalog_trims_model_idx" ON "catalog_trims" USING btree ("tenant_id","environment","model_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "catalog_engines_code_uq" ON "catalog_engines" USING btree ("code");--> statement-breakpoint
+CREATE INDEX "work_orders_sync_idx" ON "work_orders" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "work_orders_number_idx" ON "work_orders" USING btree ("tenant_id","environment","number");--> statement-breakpoint
+CREATE INDEX "work_orders_motor_idx" ON "work_orders" USING btree ("tenant_id","environment","motor_id");--> statement-breakpoint
+CREATE INDEX "work_orders_customer_idx" ON "work_orders" USING btree ("tenant_id","environment","customer_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "customers_account_uq" ON "customers" USING btree ("tenant_id","environment","account_id");

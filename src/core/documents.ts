@@ -126,8 +126,8 @@ export const lineAsInput = (l: StoredLine): DocumentLineInput => ({
   marketplaceItemId: l.marketplaceItemId ?? null,
 });
 
-export type DocumentType = 'quote' | 'invoice' | 'purchaseOrder' | 'marketplaceOrder';
-export const numberPrefixes: Record<DocumentType, string> = { quote: 'QUO', invoice: 'INV', purchaseOrder: 'PO', marketplaceOrder: 'MO' };
+export type DocumentType = 'quote' | 'invoice' | 'purchaseOrder' | 'marketplaceOrder' | 'workOrder';
+export const numberPrefixes: Record<DocumentType, string> = { quote: 'QUO', invoice: 'INV', purchaseOrder: 'PO', marketplaceOrder: 'MO', workOrder: 'WO' };
 
 /**
  * The next number of a document type in the caller's tenant and environment, e.g. `INV-000042`.

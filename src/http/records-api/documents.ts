@@ -21,7 +21,7 @@ const lineFields = {
   inventoryItemId: reference('inventory item').nullable(),
 };
 
-const lineInput = (withListing: boolean) =>
+export const lineInput = (withListing: boolean) =>
   z
     .strictObject({
       ...lineFields,
@@ -31,7 +31,7 @@ const lineInput = (withListing: boolean) =>
     .required({ quantity: true })
     .meta({ example: { kind: 'labour', description: 'Brake service', quantity: 1.5, unitAmount: 8500, taxRate: 20 } });
 
-const lineRecord = (withListing: boolean) =>
+export const lineRecord = (withListing: boolean) =>
   z
     .object({
       id: z.string().meta({ description: 'Line id, new on every change of the lines.' }),
@@ -48,10 +48,10 @@ const lineRecord = (withListing: boolean) =>
     })
     .meta({ description: 'A line with its computed amounts (integer minor units).' });
 
-const totalsText =
+export const totalsText =
   'Amounts are integer minor units of `currency` (1999 = 19.99), computed by the server and never taken from the request: each line\'s subtotal is quantity × unitAmount rounded half up to the minor unit, its tax is subtotal × taxRate / 100 rounded half up, and the document\'s subtotalAmount, taxAmount and totalAmount are exact sums of its lines (exact decimal arithmetic, no floating point). All lines share the document\'s currency.';
 
-function lifecycleText(label: string, lifecycle: Lifecycle<string>) {
+export function lifecycleText(label: string, lifecycle: Lifecycle<string>) {
   const moves = Object.entries(lifecycle.next)
     .map(([from, to]) => (to.length ? `${from} → ${to.join(' | ')}` : `${from} (final)`))
     .join('; ');

@@ -12,6 +12,7 @@ import { registerSupportTickets } from './support-tickets.ts';
 import { registerPolicies } from './policies.ts';
 import { registerLogisticsEntries } from './logistics-entries.ts';
 import { registerDirectoryListings } from './directory-listings.ts';
+import { registerWorkOrders } from './work-orders.ts';
 
 // /api/public/v1: the Records API (specs/records-api--motors-crm-public-api.txt).
 export function registerRecordsApi(app: FastifyInstance, deps: Deps) {
@@ -21,6 +22,7 @@ export function registerRecordsApi(app: FastifyInstance, deps: Deps) {
   registerVendors(app, deps);
   registerMarketplaceItems(app, deps);
   registerDocuments(app, deps);
+  registerWorkOrders(app, deps);
   registerEmployees(app, deps);
   registerLeads(app, deps);
   registerSupportTickets(app, deps);

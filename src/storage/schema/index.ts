@@ -31,3 +31,4 @@ export * from './catalog-models.ts';
 export * from './catalog-generations.ts';
 export * from './catalog-trims.ts';
 export * from './catalog-engines.ts';
+export * from './work-orders.ts';

@@ -1,0 +1,45 @@
+import { pgTable, text, integer, jsonb, timestamp, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tenantColumns, recordTimestamps, metadataColumn } from './columns.ts';
+import { documentColumns, type StoredLine } from './document-columns.ts';
+
+/** A job on a repair order: the customer's concern, the technician's findings and its lines. */
+export type StoredJob = {
+  id: string;
+  title: string;
+  concern: string | null;
+  findings: string | null;
+  authorized: boolean;
+  technicianEmployeeId: string | null;
+  lines: StoredLine[];
+  subtotalAmount: number;
+  taxAmount: number;
+  totalAmount: number;
+};
+
+// Repair orders. `lines` holds every job's lines flattened, so totals, numbering and conversion
+// to an invoice reuse the document machinery.
+export const workOrders = pgTable(
+  'work_orders',
+  {
+    ...tenantColumns(),
+    ...documentColumns(),
+    customerId: text('customer_id').notNull(),
+    motorId: text('motor_id').notNull(),
+    jobs: jsonb('jobs').$type<StoredJob[]>().notNull().default([]),
+    assignedEmployeeIds: text('assigned_employee_ids').array().notNull().default([]),
+    mileageIn: integer('mileage_in'),
+    mileageOut: integer('mileage_out'),
+    promisedAt: timestamp('promised_at', { withTimezone: true, mode: 'date' }),
+    quoteId: text('quote_id'),
+    invoiceId: text('invoice_id'),
+    metadata: metadataColumn(),
+    ...recordTimestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('work_orders_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
+    uniqueIndex('work_orders_number_idx').on(t.tenantId, t.environment, t.number),
+    index('work_orders_motor_idx').on(t.tenantId, t.environment, t.motorId),
+    index('work_orders_customer_idx').on(t.tenantId, t.environment, t.customerId),
+  ],
+);
