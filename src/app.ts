@@ -4,12 +4,15 @@ import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
 import { buildServer } from './http/server.ts';
 import { createRateLimiter, type RateLimiter } from './http/platform/rate-limit.ts';
+import { createWebhookWorker, webhookSettingsFrom, type WebhookWorker } from './worker/webhook-worker.ts';
 
 export type App = {
   config: Config;
   database: Database;
   server: FastifyInstance;
   rateLimiter: RateLimiter;
+  /** Not running until started: main.ts starts it after listen; tests start it when they need it. */
+  webhooks: WebhookWorker;
   close(): Promise<void>;
 };
 
@@ -24,16 +27,21 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   }
   const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, logger });
   const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE });
+  const webhookSettings = webhookSettingsFrom(config);
+  server.decorate('webhookSettings', webhookSettings);
+  const webhooks = createWebhookWorker({ database, logger, settings: webhookSettings });
   let closed = false;
   return {
     config,
     database,
     server,
     rateLimiter,
+    webhooks,
     async close() {
       if (closed) return;
       closed = true;
       await server.close(); // stops accepting, finishes in-flight requests
+      await webhooks.stop(); // finishes in-flight deliveries
       await rateLimiter.close();
       await database.close();
     },

@@ -6,3 +6,6 @@ export * from './events.ts';
 export * from './settings.ts';
 export * from './customers.ts';
 export * from './newsletter-subscribers.ts';
+export * from './webhook-endpoints.ts';
+export * from './webhook-deliveries.ts';
+export * from './webhook-attempts.ts';

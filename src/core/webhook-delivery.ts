@@ -1,0 +1,275 @@
+import crypto from 'node:crypto';
+import { and, eq, inArray, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
+import { Agent, request } from 'undici';
+import type { Db, Queryable } from '../storage/db.ts';
+import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../storage/schema/index.ts';
+import { scopedId } from '../storage/tenant-scope.ts';
+import type { Environment } from './context.ts';
+import { EVENTS_CHANNEL } from './events.ts';
+import { newId, now } from './ids.ts';
+import { pruneIdempotencyKeys } from './idempotency.ts';
+import { signDelivery } from './webhook-signing.ts';
+import { guardedLookup, literalPrivateHost } from './webhook-urls.ts';
+
+export type WebhookSettings = {
+  /** Seconds to wait after the 1st, 2nd, … failed attempt; when exhausted the delivery is dead. */
+  retryDelays: number[];
+  allowPrivate: boolean;
+  /** How long a claimed delivery is reserved for its worker; longer than the request timeout. */
+  leaseMs: number;
+  retentionDays: number;
+  timeoutMs: number;
+};
+
+export const DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
+export const RESPONSE_BODY_LIMIT = 4096;
+const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
+
+type EndpointRow = typeof webhookEndpoints.$inferSelect;
+type EventRow = typeof events.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+/** Does an endpoint's subscription list take this event? `*`, exact names, or `crm.customers.*` prefixes. */
+export function subscribes(patterns: readonly string[], type: string): boolean {
+  return patterns.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
+}
+
+/**
+ * Fans undispatched outbox events out to the endpoints that subscribe to them, as delivery rows,
+ * and marks the events dispatched, in one transaction. Concurrent dispatchers skip each other's
+ * rows. The outbox spans tenants, so this is the one place that reads across them; each event
+ * only ever meets endpoints of its own tenant and environment.
+ */
+export async function dispatchEvents(db: Db, limit = 500): Promise<{ events: number; deliveries: number }> {
+  return db.transaction(async (tx) => {
+    const batch = await tx
+      .select({ tenantId: events.tenantId, environment: events.environment, id: events.id, type: events.type })
+      .from(events)
+      .where(isNull(events.dispatchedAt))
+      .orderBy(events.id)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (!batch.length) return { events: 0, deliveries: 0 };
+    const tenantIds = [...new Set(batch.map((e) => e.tenantId))];
+    const endpoints = await tx
+      .select({ tenantId: webhookEndpoints.tenantId, environment: webhookEndpoints.environment, id: webhookEndpoints.id, events: webhookEndpoints.events })
+      .from(webhookEndpoints)
+      .where(and(inArray(webhookEndpoints.tenantId, tenantIds), eq(webhookEndpoints.enabled, true), isNull(webhookEndpoints.deletedAt)));
+    const at = now();
+    const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
+    for (const e of batch) {
+      for (const ep of endpoints) {
+        if (ep.tenantId !== e.tenantId || ep.environment !== e.environment || !subscribes(ep.events, e.type)) continue;
+        rows.push({
+          tenantId: e.tenantId, environment: e.environment, id: newId(), endpointId: ep.id, eventId: e.id, eventType: e.type,
+          status: 'pending', attempts: 0, nextAttemptAt: at, createdAt: at, updatedAt: at,
+        });
+      }
+    }
+    for (let i = 0; i < rows.length; i += 1000) {
+      await tx.insert(webhookDeliveries).values(rows.slice(i, i + 1000)).onConflictDoNothing();
+    }
+    await tx
+      .update(events)
+      .set({ dispatchedAt: at })
+      .where(and(inArray(events.tenantId, tenantIds), inArray(events.id, batch.map((e) => e.id))));
+    return { events: batch.length, deliveries: rows.length };
+  });
+}
+
+/**
+ * Claims up to `limit` due deliveries for `owner`. The lease is also the new next_attempt_at, so
+ * a delivery whose worker died becomes due again by itself when the lease runs out.
+ */
+export async function claimDeliveries(db: Db, owner: string, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+  if (limit <= 0) return [];
+  return db.transaction(async (tx) => {
+    const at = now();
+    const due = await tx
+      .select({ tenantId: webhookDeliveries.tenantId, id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(inArray(webhookDeliveries.status, ['pending', 'failed']), lte(webhookDeliveries.nextAttemptAt, at)))
+      .orderBy(webhookDeliveries.nextAttemptAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (!due.length) return [];
+    const expires = new Date(at.getTime() + leaseMs);
+    return tx
+      .update(webhookDeliveries)
+      .set({ leaseOwner: owner, leaseExpiresAt: expires, nextAttemptAt: expires, updatedAt: at })
+      .where(and(inArray(webhookDeliveries.tenantId, [...new Set(due.map((d) => d.tenantId))]), inArray(webhookDeliveries.id, due.map((d) => d.id))))
+      .returning();
+  });
+}
+
+/** The body every receiver gets: `{ id, event, createdAt, environment, data }`. */
+export function deliveryBody(event: Pick<EventRow, 'id' | 'type' | 'createdAt' | 'environment' | 'data'>): string {
+  return JSON.stringify({ id: event.id, event: event.type, createdAt: event.createdAt.toISOString(), environment: event.environment, data: event.data });
+}
+
+export type AttemptResult = {
+  requestId: string;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  responseBody: string | null;
+  error: string | null;
+  ok: boolean;
+  /** From Retry-After on a 429 or 503. */
+  retryAfterMs?: number;
+};
+
+const openAgent = new Agent({ connections: 128, keepAliveTimeout: 10_000 });
+const guardedAgent = new Agent({ connections: 128, keepAliveTimeout: 10_000, connect: { lookup: guardedLookup as never } });
+
+/** One signed POST. Never throws: every outcome is an AttemptResult for the log. */
+export async function sendAttempt(
+  settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs'>,
+  endpoint: Pick<EndpointRow, 'url' | 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
+  event: Pick<EventRow, 'id' | 'type' | 'createdAt' | 'environment' | 'data'>,
+): Promise<AttemptResult> {
+  const requestId = crypto.randomUUID();
+  const startedAt = now();
+  const t0 = performance.now();
+  const result = (r: Partial<AttemptResult>): AttemptResult => ({
+    requestId, startedAt, durationMs: Math.round(performance.now() - t0), statusCode: null, responseBody: null, error: null, ok: false, ...r,
+  });
+  const secrets = [endpoint.secret];
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > startedAt) secrets.push(endpoint.previousSecret);
+  const body = deliveryBody(event);
+  const headers = signDelivery({ secrets, eventId: event.id, eventType: event.type, requestId, body, timestampMs: startedAt.getTime() });
+  try {
+    const url = new URL(endpoint.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return result({ error: 'URL is not http(s)' });
+    if (!settings.allowPrivate) {
+      const literal = literalPrivateHost(url);
+      if (literal) return result({ error: `${literal} is a private address webhooks may not reach` });
+    }
+    const res = await request(url, {
+      method: 'POST',
+      headers,
+      body,
+      dispatcher: settings.allowPrivate ? openAgent : guardedAgent,
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+    const responseBody = await readCapped(res.body);
+    const statusCode = res.statusCode;
+    const ok = statusCode >= 200 && statusCode < 300;
+    let error: string | null = null;
+    if (statusCode >= 300 && statusCode < 400) error = `Redirect to ${res.headers.location ?? '(no location)'} not followed; point the endpoint at the final URL`;
+    else if (!ok) error = `HTTP ${statusCode}`;
+    const retryAfterMs = statusCode === 429 || statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined;
+    return result({ statusCode, responseBody, ok, error, retryAfterMs });
+  } catch (err) {
+    return result({ error: describeError(err, settings.timeoutMs) });
+  }
+}
+
+async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= RESPONSE_BODY_LIMIT) {
+      stream.destroy();
+      break;
+    }
+  }
+  // Cut at a byte boundary and let the decoder drop a split last character.
+  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT)).replace(/\uFFFD$/, '');
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  const ms = /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) * 1000 : Date.parse(v) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS) : undefined;
+}
+
+function describeError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `Timed out after ${timeoutMs / 1000} s`;
+  const cause = e?.cause ?? e;
+  const code = cause?.code ?? e?.code;
+  return [code, cause?.message ?? e?.message].filter(Boolean).join(': ') || 'Request failed';
+}
+
+/** The delay before the next attempt after `attempts` failures, or undefined when the schedule is exhausted. */
+export function retryDelayMs(settings: Pick<WebhookSettings, 'retryDelays'>, attempts: number, retryAfterMs?: number): number | undefined {
+  const base = settings.retryDelays[attempts - 1];
+  if (base === undefined) return undefined;
+  // ±20 % jitter spreads the retries of an endpoint that failed for many events at once.
+  const scheduled = base * 1000 * (0.8 + Math.random() * 0.4);
+  return retryAfterMs ?? scheduled;
+}
+
+/**
+ * Delivers one claimed delivery and records the attempt; returns when the next attempt is due
+ * (if any). Only the lease holder may settle the delivery: if the lease was lost, the attempt is
+ * still logged but the row is left to its new owner.
+ */
+export async function performDelivery(db: Db, settings: WebhookSettings, delivery: DeliveryRow): Promise<{ nextAttemptAt?: Date }> {
+  const owner = delivery.leaseOwner!;
+  const scope = { tenantId: delivery.tenantId, environment: delivery.environment as Environment };
+  const [endpoint] = await db.select().from(webhookEndpoints).where(scopedId(scope, webhookEndpoints, delivery.endpointId)).limit(1);
+  const [event] = await db.select().from(events).where(scopedId(scope, events, delivery.eventId)).limit(1);
+  const mine = and(scopedId(scope, webhookDeliveries, delivery.id), eq(webhookDeliveries.leaseOwner, owner));
+  const release = { leaseOwner: null, leaseExpiresAt: null };
+
+  const gone = !endpoint || endpoint.deletedAt ? 'the endpoint was deleted' : !endpoint.enabled ? 'the endpoint is disabled' : !event ? 'the event is no longer stored' : undefined;
+  if (gone) {
+    await db.update(webhookDeliveries).set({ ...release, status: 'dead', nextAttemptAt: null, lastError: `Not sent: ${gone}`, updatedAt: now() }).where(mine);
+    return {};
+  }
+
+  const attempt = await sendAttempt(settings, endpoint!, event!);
+  const attempts = delivery.attempts + 1;
+  const at = now();
+  let next: Date | undefined;
+  await db.transaction(async (tx) => {
+    await tx.insert(webhookAttempts).values({
+      ...scope, id: newId(), deliveryId: delivery.id, endpointId: delivery.endpointId, eventId: delivery.eventId, requestId: attempt.requestId,
+      worker: owner, startedAt: attempt.startedAt, durationMs: attempt.durationMs, statusCode: attempt.statusCode,
+      responseBody: attempt.responseBody, error: attempt.error,
+    });
+    const common = { ...release, attempts, lastStatusCode: attempt.statusCode, lastError: attempt.error, updatedAt: at };
+    if (attempt.ok) {
+      await tx.update(webhookDeliveries).set({ ...common, status: 'succeeded', nextAttemptAt: null, deliveredAt: at }).where(mine);
+      await tx.update(webhookEndpoints).set({ failingSince: null, lastSuccessAt: at }).where(scopedId(scope, webhookEndpoints, endpoint!.id));
+      return;
+    }
+    const delay = retryDelayMs(settings, attempts, attempt.retryAfterMs);
+    next = delay === undefined ? undefined : new Date(at.getTime() + delay);
+    await tx.update(webhookDeliveries).set({ ...common, status: next ? 'failed' : 'dead', nextAttemptAt: next ?? null }).where(mine);
+    await recordEndpointFailure(tx, scope, endpoint!, at);
+  });
+  return { nextAttemptAt: next };
+}
+
+async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; environment: Environment }, endpoint: EndpointRow, at: Date) {
+  const since = endpoint.failingSince ?? at;
+  const disable = at.getTime() - since.getTime() >= DISABLE_AFTER_MS;
+  await tx
+    .update(webhookEndpoints)
+    .set({
+      failingSince: since,
+      ...(disable
+        ? { enabled: false, disabledReason: `Disabled automatically on ${at.toISOString()}: no successful delivery since ${since.toISOString()} (5 days). Fix the receiver, enable the endpoint and recover the failed deliveries.` }
+        : {}),
+    })
+    .where(scopedId(scope, webhookEndpoints, endpoint.id));
+}
+
+/** Wakes every worker listening for events (at commit of the caller's transaction). */
+export async function wakeWorkers(db: Queryable): Promise<void> {
+  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+}
+
+/** Drops delivery log entries older than the retention, and expired idempotency records. */
+export async function pruneWebhookLog(db: Db, retentionDays: number): Promise<void> {
+  const cutoff = new Date(Date.now() - retentionDays * 24 * 60 * 60 * 1000);
+  await db.delete(webhookAttempts).where(lt(webhookAttempts.startedAt, cutoff));
+  await db.delete(webhookDeliveries).where(and(lt(webhookDeliveries.createdAt, cutoff), notInArray(webhookDeliveries.status, ['pending', 'failed'])));
+  await pruneIdempotencyKeys(db);
+}

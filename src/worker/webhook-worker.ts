@@ -1,0 +1,168 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { Database } from '../storage/db.ts';
+import { EVENTS_CHANNEL } from '../core/events.ts';
+import { claimDeliveries, dispatchEvents, performDelivery, pruneWebhookLog, type DeliveryRow, type WebhookSettings } from '../core/webhook-delivery.ts';
+
+export type WebhookWorkerOptions = {
+  database: Database;
+  logger: Logger;
+  settings: WebhookSettings;
+  /** Deliveries in flight at once in this process. */
+  concurrency?: number;
+  /** Fallback poll when no notification arrives (a lost LISTEN connection, a retry falling due). */
+  pollMs?: number;
+  maintenanceMs?: number;
+};
+
+export type WebhookWorker = {
+  readonly id: string;
+  start(): Promise<void>;
+  /** Stops claiming and waits for the deliveries in flight to finish. */
+  stop(): Promise<void>;
+  /** Runs a pass now (used after a write in this process). */
+  wake(): void;
+};
+
+// One loop per process: dispatch new events into deliveries, claim what is due up to the free
+// concurrency, deliver without waiting for the batch, and sleep until a NOTIFY, a finished
+// delivery, the next retry or the fallback poll.
+export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
+  const id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const log = opts.logger.child({ component: 'webhook-worker', worker: id });
+  const concurrency = opts.concurrency ?? 64;
+  const pollMs = opts.pollMs ?? 1000;
+  const maintenanceMs = opts.maintenanceMs ?? 10 * 60 * 1000;
+  const db = opts.database.db;
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let loopDone: Promise<void> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  let wakeUp: (() => void) | undefined;
+  let pendingWake = false;
+  let maintenanceTimer: NodeJS.Timeout | undefined;
+  const retryTimers = new Set<NodeJS.Timeout>();
+
+  const wake = () => {
+    pendingWake = true;
+    wakeUp?.();
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (pendingWake) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const wakeAt = (at: Date) => {
+    const timer = setTimeout(() => {
+      retryTimers.delete(timer);
+      wake();
+    }, Math.max(0, at.getTime() - Date.now()) + 5);
+    timer.unref();
+    retryTimers.add(timer);
+  };
+
+  const deliver = (d: DeliveryRow) => {
+    const p = performDelivery(db, opts.settings, d)
+      .then((r) => {
+        if (r.nextAttemptAt) wakeAt(r.nextAttemptAt);
+      })
+      .catch((err) => {
+        // The lease runs out and the delivery is tried again: nothing is lost.
+        log.error({ err, delivery: d.id }, 'delivery failed unexpectedly');
+      })
+      .finally(() => {
+        inFlight.delete(p);
+        wake();
+      });
+    inFlight.add(p);
+  };
+
+  async function pass(): Promise<boolean> {
+    const dispatched = await dispatchEvents(db);
+    const free = concurrency - inFlight.size;
+    const claimed = free > 0 ? await claimDeliveries(db, id, free, opts.settings.leaseMs) : [];
+    for (const d of claimed) deliver(d);
+    return dispatched.events > 0 || (free > 0 && claimed.length === free);
+  }
+
+  async function loop() {
+    let failures = 0;
+    while (running) {
+      pendingWake = false;
+      let busy = false;
+      try {
+        busy = await pass();
+        failures = 0;
+      } catch (err) {
+        if (!running) break;
+        failures++;
+        log.error({ err }, 'webhook worker pass failed');
+      }
+      if (!running) break;
+      if (!busy) await sleep(failures ? Math.min(pollMs * 2 ** failures, 30_000) : pollMs);
+    }
+  }
+
+  async function maintain() {
+    try {
+      await pruneWebhookLog(db, opts.settings.retentionDays);
+    } catch (err) {
+      log.error({ err }, 'webhook log pruning failed');
+    }
+  }
+
+  return {
+    id,
+    wake,
+    async start() {
+      if (running) return;
+      running = true;
+      try {
+        unlisten = await opts.database.listen(EVENTS_CHANNEL, wake);
+      } catch (err) {
+        log.warn({ err }, 'LISTEN unavailable; polling only');
+      }
+      maintenanceTimer = setInterval(() => void maintain(), maintenanceMs);
+      maintenanceTimer.unref();
+      void maintain();
+      loopDone = loop();
+      log.info('webhook worker started');
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      wakeUp?.();
+      clearInterval(maintenanceTimer);
+      for (const t of retryTimers) clearTimeout(t);
+      await loopDone;
+      await Promise.allSettled([...inFlight]);
+      await unlisten?.().catch(() => {});
+      log.info('webhook worker stopped');
+    },
+  };
+}
+
+export function webhookSettingsFrom(config: {
+  WEBHOOK_RETRY_DELAYS: number[];
+  WEBHOOK_ALLOW_PRIVATE: boolean;
+  WEBHOOK_LEASE_SECONDS: number;
+  WEBHOOK_RETENTION_DAYS: number;
+}): WebhookSettings {
+  return {
+    retryDelays: config.WEBHOOK_RETRY_DELAYS,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    leaseMs: config.WEBHOOK_LEASE_SECONDS * 1000,
+    retentionDays: config.WEBHOOK_RETENTION_DAYS,
+    // The lease always outlives the request it covers.
+    timeoutMs: Math.min(10_000, (config.WEBHOOK_LEASE_SECONDS * 1000) / 2),
+  };
+}
