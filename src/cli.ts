@@ -154,7 +154,7 @@ async function runWorker(): Promise<number> {
     return 1;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 4 });
+  const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 8 });
   await migrate(database);
   const worker = createWebhookWorker({ database, logger, settings: webhookSettingsFrom(config) });
   await worker.start();

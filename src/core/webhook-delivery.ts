@@ -204,51 +204,115 @@ export function retryDelayMs(settings: Pick<WebhookSettings, 'retryDelays'>, att
   return retryAfterMs ?? scheduled;
 }
 
-/**
- * Delivers one claimed delivery and records the attempt; returns when the next attempt is due
- * (if any). Only the lease holder may settle the delivery: if the lease was lost, the attempt is
- * still logged but the row is left to its new owner.
- */
-export async function performDelivery(db: Db, settings: WebhookSettings, delivery: DeliveryRow): Promise<{ nextAttemptAt?: Date }> {
-  const owner = delivery.leaseOwner!;
-  const scope = { tenantId: delivery.tenantId, environment: delivery.environment as Environment };
-  const [endpoint] = await db.select().from(webhookEndpoints).where(scopedId(scope, webhookEndpoints, delivery.endpointId)).limit(1);
-  const [event] = await db.select().from(events).where(scopedId(scope, events, delivery.eventId)).limit(1);
-  const mine = and(scopedId(scope, webhookDeliveries, delivery.id), eq(webhookDeliveries.leaseOwner, owner));
-  const release = { leaseOwner: null, leaseExpiresAt: null };
+export type DeliveryTarget = { delivery: DeliveryRow; endpoint?: EndpointRow; event?: EventRow };
 
-  const gone = !endpoint || endpoint.deletedAt ? 'the endpoint was deleted' : !endpoint.enabled ? 'the endpoint is disabled' : !event ? 'the event is no longer stored' : undefined;
-  if (gone) {
-    await db.update(webhookDeliveries).set({ ...release, status: 'dead', nextAttemptAt: null, lastError: `Not sent: ${gone}`, updatedAt: now() }).where(mine);
-    return {};
-  }
-
-  const attempt = await sendAttempt(settings, endpoint!, event!);
-  const attempts = delivery.attempts + 1;
-  const at = now();
-  let next: Date | undefined;
-  await db.transaction(async (tx) => {
-    await tx.insert(webhookAttempts).values({
-      ...scope, id: newId(), deliveryId: delivery.id, endpointId: delivery.endpointId, eventId: delivery.eventId, requestId: attempt.requestId,
-      worker: owner, startedAt: attempt.startedAt, durationMs: attempt.durationMs, statusCode: attempt.statusCode,
-      responseBody: attempt.responseBody, error: attempt.error,
-    });
-    const common = { ...release, attempts, lastStatusCode: attempt.statusCode, lastError: attempt.error, updatedAt: at };
-    if (attempt.ok) {
-      await tx.update(webhookDeliveries).set({ ...common, status: 'succeeded', nextAttemptAt: null, deliveredAt: at }).where(mine);
-      await tx.update(webhookEndpoints).set({ failingSince: null, lastSuccessAt: at }).where(scopedId(scope, webhookEndpoints, endpoint!.id));
-      return;
-    }
-    const delay = retryDelayMs(settings, attempts, attempt.retryAfterMs);
-    next = delay === undefined ? undefined : new Date(at.getTime() + delay);
-    await tx.update(webhookDeliveries).set({ ...common, status: next ? 'failed' : 'dead', nextAttemptAt: next ?? null }).where(mine);
-    await recordEndpointFailure(tx, scope, endpoint!, at);
+/** The endpoints and events of a claimed batch, in two queries rather than two per delivery. */
+export async function loadTargets(db: Queryable, deliveries: DeliveryRow[]): Promise<DeliveryTarget[]> {
+  if (!deliveries.length) return [];
+  const tenantIds = [...new Set(deliveries.map((d) => d.tenantId))];
+  const [endpointRows, eventRows] = await Promise.all([
+    db.select().from(webhookEndpoints).where(and(inArray(webhookEndpoints.tenantId, tenantIds), inArray(webhookEndpoints.id, [...new Set(deliveries.map((d) => d.endpointId))]))),
+    db.select().from(events).where(and(inArray(events.tenantId, tenantIds), inArray(events.id, [...new Set(deliveries.map((d) => d.eventId))]))),
+  ]);
+  const key = (tenantId: string, id: string) => `${tenantId}/${id}`;
+  const endpointsById = new Map(endpointRows.map((e) => [key(e.tenantId, e.id), e]));
+  const eventsById = new Map(eventRows.map((e) => [key(e.tenantId, e.id), e]));
+  return deliveries.map((d) => {
+    const endpoint = endpointsById.get(key(d.tenantId, d.endpointId));
+    const event = eventsById.get(key(d.tenantId, d.eventId));
+    // Never across environments, whatever the rows say.
+    return { delivery: d, endpoint: endpoint?.environment === d.environment ? endpoint : undefined, event: event?.environment === d.environment ? event : undefined };
   });
-  return { nextAttemptAt: next };
 }
 
+/** Why a delivery cannot be sent at all (it goes dead without an attempt), or undefined. */
+export function undeliverable(t: DeliveryTarget): string | undefined {
+  if (!t.endpoint || t.endpoint.deletedAt) return 'the endpoint was deleted';
+  if (!t.endpoint.enabled) return 'the endpoint is disabled';
+  if (!t.event) return 'the event is no longer stored';
+  return undefined;
+}
+
+export type Outcome = DeliveryTarget & { attempt?: AttemptResult; skipped?: string };
+
+/**
+ * Records a batch of outcomes in one transaction: the attempts, the deliveries' new states and
+ * the endpoints' failure clocks. Only the lease holder may settle a delivery: if its lease was
+ * lost, the attempt is still logged but the row is left to its new owner. Returns when each
+ * retried delivery is due next.
+ */
+export async function settleDeliveries(db: Db, settings: Pick<WebhookSettings, 'retryDelays'>, outcomes: Outcome[]): Promise<Date[]> {
+  if (!outcomes.length) return [];
+  const at = now();
+  const nextTimes: Date[] = [];
+  const rows = outcomes.map((o) => {
+    const d = o.delivery;
+    if (!o.attempt) return { d, status: 'dead', attempts: d.attempts, next: null, code: null, error: `Not sent: ${o.skipped}`, deliveredAt: null };
+    const attempts = d.attempts + 1;
+    if (o.attempt.ok) return { d, status: 'succeeded', attempts, next: null, code: o.attempt.statusCode, error: null, deliveredAt: at };
+    const delay = retryDelayMs(settings, attempts, o.attempt.retryAfterMs);
+    const next = delay === undefined ? null : new Date(at.getTime() + delay);
+    if (next) nextTimes.push(next);
+    return { d, status: next ? 'failed' : 'dead', attempts, next, code: o.attempt.statusCode, error: o.attempt.error, deliveredAt: null };
+  });
+  const stamp = (x: Date | null) => (x ? x.toISOString() : null);
+  const values = sql.join(
+    rows.map(
+      (r) =>
+        sql`(${r.d.tenantId}, ${r.d.id}, ${r.d.leaseOwner}, ${r.status}, ${r.attempts}::int, ${stamp(r.next)}::timestamptz, ${r.code}::int, ${r.error}::text, ${stamp(r.deliveredAt)}::timestamptz)`,
+    ),
+    sql`, `,
+  );
+  const attempted = outcomes.filter((o) => o.attempt);
+  const byEndpoint = new Map<string, { endpoint: EndpointRow; ok: boolean; failed: boolean }>();
+  for (const o of attempted) {
+    const k = `${o.endpoint!.tenantId}/${o.endpoint!.id}`;
+    const e = byEndpoint.get(k) ?? { endpoint: o.endpoint!, ok: false, failed: false };
+    if (o.attempt!.ok) e.ok = true;
+    else e.failed = true;
+    byEndpoint.set(k, e);
+  }
+  await db.transaction(async (tx) => {
+    if (attempted.length) {
+      await tx.insert(webhookAttempts).values(
+        attempted.map((o) => ({
+          tenantId: o.delivery.tenantId, environment: o.delivery.environment, id: newId(), deliveryId: o.delivery.id, endpointId: o.delivery.endpointId,
+          eventId: o.delivery.eventId, requestId: o.attempt!.requestId, worker: o.delivery.leaseOwner ?? 'unknown', startedAt: o.attempt!.startedAt,
+          durationMs: o.attempt!.durationMs, statusCode: o.attempt!.statusCode, responseBody: o.attempt!.responseBody, error: o.attempt!.error,
+        })),
+      );
+    }
+    await tx.execute(sql`
+      update webhook_deliveries d
+         set status = v.status, attempts = v.attempts, next_attempt_at = v.next, last_status_code = v.code, last_error = v.error,
+             delivered_at = coalesce(v.delivered_at, d.delivered_at), lease_owner = null, lease_expires_at = null, updated_at = ${at.toISOString()}::timestamptz
+        from (values ${values}) as v(tenant_id, id, owner, status, attempts, next, code, error, delivered_at)
+       where d.tenant_id = v.tenant_id and d.id = v.id and d.lease_owner = v.owner`);
+    for (const { endpoint, ok, failed } of byEndpoint.values()) {
+      const scope = { tenantId: endpoint.tenantId, environment: endpoint.environment };
+      // The endpoint row is shared by all its deliveries: touch it only when its state changes
+      // (or once a minute for last_success_at), so concurrent deliveries do not queue on its lock.
+      if (ok && (endpoint.failingSince || !endpoint.lastSuccessAt || at.getTime() - endpoint.lastSuccessAt.getTime() > 60_000)) {
+        await tx.update(webhookEndpoints).set({ failingSince: null, lastSuccessAt: at }).where(scopedId(scope, webhookEndpoints, endpoint.id));
+      } else if (!ok && failed && (!endpoint.failingSince || at.getTime() - endpoint.failingSince.getTime() >= DISABLE_AFTER_MS)) {
+        await recordEndpointFailure(tx, scope, endpoint, at);
+      }
+    }
+  });
+  return nextTimes;
+}
+
+/** Delivers one claimed delivery and records it (the single-delivery form of the worker's batch path). */
+export async function performDelivery(db: Db, settings: WebhookSettings, delivery: DeliveryRow): Promise<Date[]> {
+  const [target] = await loadTargets(db, [delivery]);
+  const skipped = undeliverable(target);
+  return settleDeliveries(db, settings, [{ ...target, skipped, attempt: skipped ? undefined : await sendAttempt(settings, target.endpoint!, target.event!) }]);
+}
+
+// The failure clock starts at the first failure after a success; five days of it disable the endpoint.
 async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; environment: Environment }, endpoint: EndpointRow, at: Date) {
-  const since = endpoint.failingSince ?? at;
+  const [current] = await tx.select({ failingSince: webhookEndpoints.failingSince }).from(webhookEndpoints).where(scopedId(scope, webhookEndpoints, endpoint.id));
+  const since = current?.failingSince ?? at;
   const disable = at.getTime() - since.getTime() >= DISABLE_AFTER_MS;
   await tx
     .update(webhookEndpoints)

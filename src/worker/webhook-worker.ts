@@ -3,7 +3,10 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/db.ts';
 import { EVENTS_CHANNEL } from '../core/events.ts';
-import { claimDeliveries, dispatchEvents, performDelivery, pruneWebhookLog, type DeliveryRow, type WebhookSettings } from '../core/webhook-delivery.ts';
+import {
+  claimDeliveries, dispatchEvents, loadTargets, pruneWebhookLog, sendAttempt, settleDeliveries, undeliverable,
+  type DeliveryTarget, type Outcome, type WebhookSettings,
+} from '../core/webhook-delivery.ts';
 
 export type WebhookWorkerOptions = {
   database: Database;
@@ -70,15 +73,36 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
     retryTimers.add(timer);
   };
 
-  const deliver = (d: DeliveryRow) => {
-    const p = performDelivery(db, opts.settings, d)
-      .then((r) => {
-        if (r.nextAttemptAt) wakeAt(r.nextAttemptAt);
-      })
-      .catch((err) => {
-        // The lease runs out and the delivery is tried again: nothing is lost.
-        log.error({ err, delivery: d.id }, 'delivery failed unexpectedly');
-      })
+  // Outcomes are written in batches: one transaction for everything that finished since the last
+  // flush. A delivery holds its concurrency slot until its outcome is written, so a crash between
+  // sending and writing at worst sends it again when its lease expires (at-least-once).
+  let buffer: { outcome: Outcome; done: () => void }[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    while (buffer.length) {
+      const batch = buffer;
+      buffer = [];
+      try {
+        const next = await settleDeliveries(db, opts.settings, batch.map((b) => b.outcome));
+        if (next.length) wakeAt(new Date(Math.min(...next.map((d) => d.getTime()))));
+      } catch (err) {
+        // Unwritten outcomes are retried when their leases expire: nothing is lost.
+        log.error({ err, deliveries: batch.length }, 'recording delivery outcomes failed');
+      }
+      for (const b of batch) b.done();
+    }
+  };
+  const record = (outcome: Outcome) =>
+    new Promise<void>((done) => {
+      buffer.push({ outcome, done });
+      flushing ??= flush().finally(() => (flushing = undefined));
+    });
+
+  const deliver = (t: DeliveryTarget) => {
+    const skipped = undeliverable(t);
+    const p = (skipped ? Promise.resolve(undefined) : sendAttempt(opts.settings, t.endpoint!, t.event!))
+      .then((attempt) => record({ ...t, attempt, skipped }))
+      .catch((err) => log.error({ err, delivery: t.delivery.id }, 'delivery failed unexpectedly'))
       .finally(() => {
         inFlight.delete(p);
         wake();
@@ -90,7 +114,7 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
     const dispatched = await dispatchEvents(db);
     const free = concurrency - inFlight.size;
     const claimed = free > 0 ? await claimDeliveries(db, id, free, opts.settings.leaseMs) : [];
-    for (const d of claimed) deliver(d);
+    for (const t of await loadTargets(db, claimed)) deliver(t);
     return dispatched.events > 0 || (free > 0 && claimed.length === free);
   }
 
