@@ -4,6 +4,9 @@ import crypto from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { startReceiver, type Received } from './webhook-receiver.ts';
+import { and, eq } from 'drizzle-orm';
+import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../src/storage/schema/index.ts';
+import { pruneWebhookLog } from '../src/core/webhook-delivery.ts';
 
 // The documented formula, written independently of src/: hex HMAC-SHA256 over "<timestamp>.<raw body>",
 // keyed with the secret string exactly as shown.
@@ -262,11 +265,78 @@ describe('webhooks', () => {
     }
   });
 
+  it('disables an endpoint after 5 days without a success, saying why, and stops sending to it', async () => {
+    const receiver = await startReceiver(() => ({ status: 500 }));
+    try {
+      const { t, api, hook } = await setup(receiver.url);
+      await server.app.database.db
+        .update(webhookEndpoints)
+        .set({ failingSince: new Date(Date.now() - 5 * 24 * 3600_000 - 60_000) })
+        .where(and(eq(webhookEndpoints.tenantId, t.tenantId), eq(webhookEndpoints.id, hook.id)));
+      await api('POST', '/api/public/v1/customers', { firstName: 'Down' });
+      await receiver.until(() => receiver.received.length >= 1);
+      let ep: any;
+      for (let i = 0; i < 50 && !ep?.disabled_reason; i++) {
+        await wait(50);
+        ep = (await api('GET', `/crm-api/v1/webhooks/${hook.id}`)).body.data;
+      }
+      assert.equal(ep.enabled, false);
+      assert.match(ep.disabled_reason, /5 days/);
+      await wait(700);
+      assert.equal(receiver.received.length, 1, 'no retry to a disabled endpoint');
+      const d = (await api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`)).body.data[0];
+      assert.equal(d.status, 'dead');
+      assert.match(d.last_error, /disabled/);
+      const enabled = await api('PUT', `/crm-api/v1/webhooks/${hook.id}`, { enabled: true });
+      assert.equal(enabled.body.data.disabled_reason, null);
+      assert.equal(enabled.body.data.failing_since, null);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('prunes delivery log entries older than the retention', async () => {
+    const t = await server.tenant();
+    const db = server.app.database.db;
+    const old = new Date(Date.now() - 31 * 24 * 3600_000);
+    const recent = new Date();
+    for (const [id, at] of [['old', old], ['recent', recent]] as const) {
+      await db.insert(webhookDeliveries).values({ tenantId: t.tenantId, environment: 'test', id: `${id}-${t.tenantId}`, endpointId: 'e', eventId: `ev-${id}`, eventType: 'crm.customers.created', status: 'succeeded', attempts: 1, createdAt: at, updatedAt: at });
+      await db.insert(webhookAttempts).values({ tenantId: t.tenantId, environment: 'test', id: `a-${id}-${t.tenantId}`, deliveryId: `${id}-${t.tenantId}`, endpointId: 'e', eventId: `ev-${id}`, requestId: 'r', worker: 'w', startedAt: at, durationMs: 1, statusCode: 200 });
+    }
+    await pruneWebhookLog(db, 30);
+    const left = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, t.tenantId));
+    assert.deepEqual(left.map((r) => r.id), [`recent-${t.tenantId}`]);
+    const attempts = await db.select({ id: webhookAttempts.id }).from(webhookAttempts).where(eq(webhookAttempts.tenantId, t.tenantId));
+    assert.deepEqual(attempts.map((r) => r.id), [`a-recent-${t.tenantId}`]);
+  });
+
   it('describes the webhook routes and the receiver guide in the OpenAPI document', async () => {
     const doc = (await client(server.url)('GET', '/openapi.json')).body;
     for (const path of ['/crm-api/v1/webhooks', '/crm-api/v1/webhooks/{id}', '/crm-api/v1/webhooks/{id}/test', '/crm-api/v1/webhooks/{id}/rotate-secret', '/crm-api/v1/webhooks/{id}/deliveries', '/crm-api/v1/webhooks/{id}/deliveries/{deliveryId}/resend', '/crm-api/v1/webhooks/{id}/recover']) {
       assert.ok(doc.paths[path], path);
     }
     assert.match(doc.paths['/crm-api/v1/webhooks'].post.description, /timingSafeEqual/);
+  });
+});
+
+describe('webhooks: graceful shutdown', () => {
+  it('finishes a delivery in flight before the server closes', async () => {
+    let answeredAt = 0;
+    const receiver = await startReceiver(() => ({ status: 200, delayMs: 400 }));
+    const server = await startServer();
+    try {
+      await server.app.webhooks.start();
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      await api('POST', '/crm-api/v1/webhooks', { url: receiver.url });
+      await api('POST', '/api/public/v1/customers', { firstName: 'Inflight' });
+      await receiver.until(() => receiver.received.length >= 1);
+      answeredAt = receiver.received[0].at + 400;
+    } finally {
+      await server.close();
+    }
+    assert.ok(Date.now() >= answeredAt - 20, 'close() waited for the receiver to answer');
+    await receiver.close();
   });
 });
