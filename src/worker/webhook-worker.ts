@@ -8,6 +8,8 @@ import {
   type DeliveryTarget, type Outcome, type WebhookSettings,
 } from '../core/webhook-delivery.ts';
 
+const DISPATCH_BATCH = 500;
+
 export type WebhookWorkerOptions = {
   database: Database;
   logger: Logger;
@@ -47,10 +49,21 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
   let maintenanceTimer: NodeJS.Timeout | undefined;
   const retryTimers = new Set<NodeJS.Timeout>();
 
+  // New events (NOTIFY, poll) call for a dispatch pass; a finished delivery or a retry falling due
+  // only for a claim, so a busy worker does not open an empty dispatch transaction per delivery.
+  let eventsWaiting = true;
+  let lastDispatchAt = 0;
   const wake = () => {
+    eventsWaiting = true;
     pendingWake = true;
     wakeUp?.();
   };
+  const wakeForDeliveries = () => {
+    pendingWake = true;
+    wakeUp?.();
+  };
+  // Claims come in batches: refill when a quarter of the slots are free, not slot by slot.
+  const refillAt = Math.max(1, Math.floor(concurrency / 4));
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -67,7 +80,7 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
   const wakeAt = (at: Date) => {
     const timer = setTimeout(() => {
       retryTimers.delete(timer);
-      wake();
+      wakeForDeliveries();
     }, Math.max(0, at.getTime() - Date.now()) + 5);
     timer.unref();
     retryTimers.add(timer);
@@ -105,17 +118,25 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       .catch((err) => log.error({ err, delivery: t.delivery.id }, 'delivery failed unexpectedly'))
       .finally(() => {
         inFlight.delete(p);
-        wake();
+        wakeForDeliveries();
       });
     inFlight.add(p);
   };
 
   async function pass(): Promise<boolean> {
-    const dispatched = await dispatchEvents(db);
+    let dispatchedFull = false;
+    if (eventsWaiting) {
+      eventsWaiting = false;
+      lastDispatchAt = Date.now();
+      const dispatched = await dispatchEvents(db, DISPATCH_BATCH);
+      dispatchedFull = dispatched.events === DISPATCH_BATCH;
+      eventsWaiting = dispatchedFull;
+    }
     const free = concurrency - inFlight.size;
-    const claimed = free > 0 ? await claimDeliveries(db, id, free, opts.settings.leaseMs) : [];
+    if (free < refillAt && inFlight.size > 0) return dispatchedFull;
+    const claimed = await claimDeliveries(db, id, free, opts.settings.leaseMs);
     for (const t of await loadTargets(db, claimed)) deliver(t);
-    return dispatched.events > 0 || (free > 0 && claimed.length === free);
+    return dispatchedFull || claimed.length === free;
   }
 
   async function loop() {
@@ -123,6 +144,7 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
     while (running) {
       pendingWake = false;
       let busy = false;
+      if (failures) eventsWaiting = true;
       try {
         busy = await pass();
         failures = 0;
@@ -132,7 +154,11 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
         log.error({ err }, 'webhook worker pass failed');
       }
       if (!running) break;
-      if (!busy) await sleep(failures ? Math.min(pollMs * 2 ** failures, 30_000) : pollMs);
+      if (!busy) {
+        await sleep(failures ? Math.min(pollMs * 2 ** failures, 30_000) : pollMs);
+      }
+      // The fallback poll: the outbox is read at least every pollMs even if a NOTIFY was missed.
+      if (Date.now() - lastDispatchAt >= pollMs) eventsWaiting = true;
     }
   }
 
