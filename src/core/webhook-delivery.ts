@@ -39,41 +39,54 @@ export function subscribes(patterns: readonly string[], type: string): boolean {
  * and marks the events dispatched, in one transaction. Concurrent dispatchers skip each other's
  * rows. The outbox spans tenants, so this is the one place that reads across them; each event
  * only ever meets endpoints of its own tenant and environment.
+ *
+ * With `claim`, up to `claim.max` of the new deliveries are leased to the caller in the same
+ * transaction and returned ready to send (saving a claim round trip on the hot path); the rest
+ * wait in the queue for any worker.
  */
-export async function dispatchEvents(db: Db, limit = 500): Promise<{ events: number; deliveries: number }> {
+export async function dispatchEvents(
+  db: Db,
+  limit = 500,
+  claim?: { owner: string; max: number; leaseMs: number },
+): Promise<{ events: number; deliveries: number; claimed: DeliveryTarget[] }> {
   return db.transaction(async (tx) => {
-    const batch = await tx
-      .select({ tenantId: events.tenantId, environment: events.environment, id: events.id, type: events.type })
-      .from(events)
-      .where(isNull(events.dispatchedAt))
-      .orderBy(events.id)
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    if (!batch.length) return { events: 0, deliveries: 0 };
+    const batch = await tx.select().from(events).where(isNull(events.dispatchedAt)).orderBy(events.id).limit(limit).for('update', { skipLocked: true });
+    if (!batch.length) return { events: 0, deliveries: 0, claimed: [] };
     const tenantIds = [...new Set(batch.map((e) => e.tenantId))];
     const endpoints = await tx
-      .select({ tenantId: webhookEndpoints.tenantId, environment: webhookEndpoints.environment, id: webhookEndpoints.id, events: webhookEndpoints.events })
+      .select()
       .from(webhookEndpoints)
       .where(and(inArray(webhookEndpoints.tenantId, tenantIds), eq(webhookEndpoints.enabled, true), isNull(webhookEndpoints.deletedAt)));
     const at = now();
+    const lease = claim ? new Date(at.getTime() + claim.leaseMs) : undefined;
     const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
+    const targets = new Map<string, { endpoint: EndpointRow; event: EventRow }>();
     for (const e of batch) {
       for (const ep of endpoints) {
         if (ep.tenantId !== e.tenantId || ep.environment !== e.environment || !subscribes(ep.events, e.type)) continue;
+        const mine = claim && targets.size < claim.max;
+        const id = newId();
+        if (mine) targets.set(id, { endpoint: ep, event: e });
         rows.push({
-          tenantId: e.tenantId, environment: e.environment, id: newId(), endpointId: ep.id, eventId: e.id, eventType: e.type,
-          status: 'pending', attempts: 0, nextAttemptAt: at, createdAt: at, updatedAt: at,
+          tenantId: e.tenantId, environment: e.environment, id, endpointId: ep.id, eventId: e.id, eventType: e.type,
+          status: 'pending', attempts: 0, nextAttemptAt: mine ? lease : at, leaseOwner: mine ? claim.owner : null, leaseExpiresAt: mine ? lease : null,
+          createdAt: at, updatedAt: at,
         });
       }
     }
+    const claimed: DeliveryTarget[] = [];
     for (let i = 0; i < rows.length; i += 1000) {
-      await tx.insert(webhookDeliveries).values(rows.slice(i, i + 1000)).onConflictDoNothing();
+      const inserted = await tx.insert(webhookDeliveries).values(rows.slice(i, i + 1000)).onConflictDoNothing().returning();
+      for (const d of inserted) {
+        const t = targets.get(d.id);
+        if (t) claimed.push({ delivery: d, ...t });
+      }
     }
     await tx
       .update(events)
       .set({ dispatchedAt: at })
       .where(and(inArray(events.tenantId, tenantIds), inArray(events.id, batch.map((e) => e.id))));
-    return { events: batch.length, deliveries: rows.length };
+    return { events: batch.length, deliveries: rows.length, claimed };
   });
 }
 

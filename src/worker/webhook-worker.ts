@@ -128,7 +128,8 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
     if (eventsWaiting) {
       eventsWaiting = false;
       lastDispatchAt = Date.now();
-      const dispatched = await dispatchEvents(db, DISPATCH_BATCH);
+      const dispatched = await dispatchEvents(db, DISPATCH_BATCH, { owner: id, max: concurrency - inFlight.size, leaseMs: opts.settings.leaseMs });
+      for (const t of dispatched.claimed) deliver(t);
       dispatchedFull = dispatched.events === DISPATCH_BATCH;
       eventsWaiting = dispatchedFull;
     }
