@@ -243,6 +243,22 @@ describe('webhooks', () => {
     }
   });
 
+  it('keeps serving other requests while a test send waits on a slow receiver', async () => {
+    const receiver = await startReceiver(() => ({ status: 200, delayMs: 1500 }));
+    try {
+      const { api, hook } = await setup(receiver.url);
+      const pending = api('POST', `/crm-api/v1/webhooks/${hook.id}/test`);
+      await receiver.until(() => receiver.received.length >= 1);
+      const t0 = Date.now();
+      const list = await api('GET', '/api/public/v1/customers');
+      assert.equal(list.status, 200);
+      assert.ok(Date.now() - t0 < 1000, `a read waited ${Date.now() - t0} ms behind the test send`);
+      assert.equal((await pending).body.data.success, true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('signs with both secrets for 24 hours after a rotation', async () => {
     const receiver = await startReceiver();
     try {

@@ -291,7 +291,9 @@ export async function recoverWebhookDeliveries(ctx: Ctx, endpointId: string, sin
 
 /**
  * Sends a `webhook.test` event to one endpoint now (disabled or not) and returns the attempt.
- * The event and its delivery are logged like any other, but never retried.
+ * The event and its delivery are logged like any other, but never retried. The request is made
+ * outside any transaction (call it with a ctx whose db is not a transaction): a slow receiver
+ * must not hold the database.
  */
 export async function testWebhookEndpoint(ctx: Ctx, id: string, settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs'>) {
   const endpoint = await findEndpoint(ctx, id);
@@ -304,19 +306,19 @@ export async function testWebhookEndpoint(ctx: Ctx, id: string, settings: Pick<W
     createdAt: at,
     dispatchedAt: at,
   };
-  await ctx.db.insert(events).values(event);
   const attempt = await sendAttempt(settings, endpoint, event);
   const deliveryId = newId();
-  await ctx.db.insert(webhookDeliveries).values({
-    ...owner(ctx), id: deliveryId, endpointId: endpoint.id, eventId: event.id, eventType: event.type,
-    status: attempt.ok ? 'succeeded' : 'dead', attempts: 1, lastStatusCode: attempt.statusCode, lastError: attempt.error,
-    createdAt: at, updatedAt: now(), deliveredAt: attempt.ok ? now() : null,
-  });
-  await ctx.db.insert(webhookAttempts).values({
-    ...owner(ctx), id: newId(), deliveryId, endpointId: endpoint.id, eventId: event.id, requestId: attempt.requestId, worker: 'test',
-    startedAt: attempt.startedAt, durationMs: attempt.durationMs, statusCode: attempt.statusCode, responseBody: attempt.responseBody, error: attempt.error,
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(events).values(event);
+    await tx.insert(webhookDeliveries).values({
+      ...owner(ctx), id: deliveryId, endpointId: endpoint.id, eventId: event.id, eventType: event.type,
+      status: attempt.ok ? 'succeeded' : 'dead', attempts: 1, lastStatusCode: attempt.statusCode, lastError: attempt.error,
+      createdAt: at, updatedAt: now(), deliveredAt: attempt.ok ? now() : null,
+    });
+    await tx.insert(webhookAttempts).values({
+      ...owner(ctx), id: newId(), deliveryId, endpointId: endpoint.id, eventId: event.id, requestId: attempt.requestId, worker: 'test',
+      startedAt: attempt.startedAt, durationMs: attempt.durationMs, statusCode: attempt.statusCode, responseBody: attempt.responseBody, error: attempt.error,
+    });
   });
   return { deliveryId, eventId: event.id, success: attempt.ok, ...attempt };
 }
-
-

@@ -285,9 +285,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
     path: '/webhooks/:id/test',
     scope: 'webhooks:write',
     summary: 'Test a webhook',
-    description: 'Sends a signed `webhook.test` event to the endpoint now and returns the outcome of that one attempt (it is logged, never retried).',
+    description: 'Sends a signed `webhook.test` event to the endpoint now and returns the outcome of that one attempt (it is logged, never retried). Not idempotent: each call sends a new test event.',
     tags,
     params: idParams,
+    transaction: false,
     responses: { 200: dataEnvelope(testResult) },
     handler: async (ctx, { params }) => {
       const r = await webhooks.testWebhookEndpoint(ctx, params.id, settings());
