@@ -28,6 +28,17 @@ function verifyStandard(secret: string, r: Received): unknown {
 
 const wait = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
+// The receiver hears a delivery before the worker records its outcome: poll the log until it settles.
+async function settled<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let v = await read();
+  while (!done(v) && Date.now() < until) {
+    await wait(50);
+    v = await read();
+  }
+  return v;
+}
+
 describe('webhooks', () => {
   let server: TestServer;
   before(async () => {
@@ -99,7 +110,7 @@ describe('webhooks', () => {
       assert.equal(r.body.environment, 'test');
       const record = await api('GET', `/api/public/v1/customers/${created.body.data.id}`);
       assert.deepEqual(r.body.data, record.body.data);
-      const log = await api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`);
+      const log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body?.data?.[0]?.status === 'succeeded');
       assert.equal(log.status, 200, log.text);
       assert.equal(log.body.data[0].status, 'succeeded');
       assert.equal(log.body.data[0].attempts[0].status_code, 200);
@@ -120,8 +131,7 @@ describe('webhooks', () => {
       assert.equal(new Set(ids).size, 1, 'same event id on every attempt');
       assert.equal(new Set(receiver.received.map((r) => r.headers['x-motors-request-id'])).size, 3, 'new request id per attempt');
       for (const r of receiver.received) assert.ok(verifyMotors(hook.secret, r));
-      await wait(100);
-      const log = await api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`);
+      const log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data[0]?.status === 'succeeded');
       const d = log.body.data[0];
       assert.equal(d.status, 'succeeded');
       assert.equal(d.attempt_count, 3);
@@ -143,8 +153,7 @@ describe('webhooks', () => {
       await api('POST', '/api/public/v1/customers', { firstName: 'Dead' });
       await api('POST', '/api/public/v1/customers', { firstName: 'Dead2' });
       await receiver.until(() => receiver.received.length >= 6, 8000);
-      await wait(150);
-      let log = await api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries?status=dead`);
+      let log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries?status=dead`), (l) => l.body.pagination.total === 2);
       assert.equal(log.body.pagination.total, 2, JSON.stringify(log.body));
       assert.equal(log.body.data[0].attempt_count, 3);
       assert.equal((await api('GET', `/crm-api/v1/webhooks/${hook.id}`)).body.data.failing_since !== null, true);
@@ -157,8 +166,7 @@ describe('webhooks', () => {
       assert.equal(recovered.status, 202, recovered.text);
       assert.equal(recovered.body.data.recovered, 1);
       await receiver.until(() => receiver.received.length >= 8);
-      await wait(100);
-      log = await api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`);
+      log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data.every((d: any) => d.status === 'succeeded'));
       assert.deepEqual(log.body.data.map((d: any) => d.status), ['succeeded', 'succeeded']);
       const ep = (await api('GET', `/crm-api/v1/webhooks/${hook.id}`)).body.data;
       assert.equal(ep.failing_since, null);
@@ -300,7 +308,7 @@ describe('webhooks', () => {
       assert.match(ep.disabled_reason, /5 days/);
       await wait(700);
       assert.equal(receiver.received.length, 1, 'no retry to a disabled endpoint');
-      const d = (await api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`)).body.data[0];
+      const d = (await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data[0]?.status === 'dead')).body.data[0];
       assert.equal(d.status, 'dead');
       assert.match(d.last_error, /disabled/);
       const enabled = await api('PUT', `/crm-api/v1/webhooks/${hook.id}`, { enabled: true });
