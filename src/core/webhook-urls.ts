@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns';
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { invalidField } from './errors.ts';
@@ -68,15 +69,13 @@ export function guardedLookup(
   options: { family?: number | string; all?: boolean } & Record<string, unknown>,
   callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
 ): void {
-  import('node:dns').then(({ lookup }) =>
-    lookup(hostname, { ...options, all: true } as never, (err: Error | null, list: { address: string; family: number }[]) => {
-      if (err) return callback(err, '');
-      const bad = list.find((a) => isPrivateAddress(a.address));
-      if (bad) return callback(new PrivateAddressError(`${hostname} resolves to ${bad.address}, a private address webhooks may not reach`), '');
-      if (options.all) return callback(null, list);
-      callback(null, list[0].address, list[0].family);
-    }),
-  );
+  lookup(hostname, { ...options, all: true } as never, (err: Error | null, list: { address: string; family: number }[]) => {
+    if (err) return callback(err, '');
+    const bad = list.find((a) => isPrivateAddress(a.address));
+    if (bad) return callback(new PrivateAddressError(`${hostname} resolves to ${bad.address}, a private address webhooks may not reach`), '');
+    if (options.all) return callback(null, list);
+    callback(null, list[0].address, list[0].family);
+  });
 }
 
 /** The IP-literal case, which never goes through a lookup. */
