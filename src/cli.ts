@@ -7,6 +7,8 @@ import { seedDemo } from './core/demo.ts';
 import { AppError } from './core/errors.ts';
 import { tenants } from './storage/schema/index.ts';
 import type { Environment } from './core/context.ts';
+import { createLogger } from './logger.ts';
+import { createWebhookWorker, webhookSettingsFrom } from './worker/webhook-worker.ts';
 
 const USAGE = `Usage: motors <command>
 
@@ -18,6 +20,7 @@ const USAGE = `Usage: motors <command>
   keys list --tenant ID [--json]                      list a tenant's keys
   keys revoke ID                                      revoke a key
   seed demo --tenant ID [--env live|test]             add realistic demo data
+  worker                                              deliver webhooks until stopped (needs DATABASE_URL)
 
 Uses the same environment as the server: DATABASE_URL (PostgreSQL) or DATA_DIR (embedded, default ./data).`;
 
@@ -73,7 +76,9 @@ export async function run(argv: string[]): Promise<number> {
   if (v.help || p.length === 0) usage();
   const command = p.slice(0, 2).join(' ');
 
-  switch (p[0] === 'migrate' ? 'migrate' : command) {
+  switch (p[0] === 'migrate' || p[0] === 'worker' ? p[0] : command) {
+    case 'worker':
+      return runWorker();
     case 'migrate':
       await withDb(async () => {});
       console.log('Migrations applied.');
@@ -136,6 +141,34 @@ export async function run(argv: string[]): Promise<number> {
     default:
       usage(`Unknown command: ${p.join(' ')}`);
   }
+}
+
+// A worker process beside the servers, on the same PostgreSQL queue; as many as needed.
+async function runWorker(): Promise<number> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) {
+    console.error(
+      'motors worker needs DATABASE_URL (PostgreSQL): the embedded database can be opened by one process only, ' +
+        'and `npm start` already runs a webhook worker inside the server. Set DATABASE_URL=postgres://… to run separate workers.',
+    );
+    return 1;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 8 });
+  await migrate(database);
+  const worker = createWebhookWorker({ database, logger, settings: webhookSettingsFrom(config) });
+  await worker.start();
+  console.log(`Webhook worker ${worker.id} running; stop with Ctrl-C (in-flight deliveries finish first).`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  const force = setTimeout(() => process.exit(1), 15_000);
+  force.unref();
+  await worker.stop();
+  await database.close();
+  return 0;
 }
 
 export async function main(argv = process.argv.slice(2)) {

@@ -20,6 +20,8 @@ const configSchema = z.object({
     .default('5,300,1800,7200,18000,36000,36000')
     .transform((s) => s.split(',').map(Number)),
   WEBHOOK_ALLOW_PRIVATE: booleanString.optional(),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  WEBHOOK_LEASE_SECONDS: z.coerce.number().positive().default(30),
   MOTORS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   PUBLIC_URL: z.string().url().optional(),

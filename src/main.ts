@@ -32,6 +32,7 @@ async function main() {
   await app.server.listen({ port: config.PORT, host: config.HOST });
   const firstStart = (await countTenants(app.database.db)) === 0;
   const demo = firstStart ? await createDemoTenant(app.database.db) : undefined;
+  await app.webhooks.start();
   const address = app.server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = config.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -53,7 +54,7 @@ async function main() {
   }
   console.log(lines.join('\n') + '\n');
 
-  // Graceful shutdown: stop accepting, finish in-flight requests, close the database.
+  // Graceful shutdown: stop accepting, finish in-flight requests and deliveries, close the database.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -17,6 +17,8 @@ export type Database = {
   /** For LISTEN/NOTIFY and health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Calls `onNotify` for every NOTIFY on `channel` (delivered at commit); returns the unsubscribe. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Only on PostgreSQL: the connection string, so other processes can share it. */
   url?: string;
 };
@@ -91,6 +93,10 @@ async function openPglite(dataDir: string): Promise<Database> {
       ping: async () => {
         await client.query('select 1');
       },
+      listen: async (channel, onNotify) => {
+        const unsubscribe = await client.listen(channel, onNotify);
+        return async () => unsubscribe();
+      },
       close: async () => {
         await client.close();
         unlock();
@@ -116,7 +122,39 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     ping: async () => {
       await pool.query('select 1');
     },
+    listen: (channel, onNotify) => listenPostgres(pg.default, url, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+// LISTEN needs a connection of its own, outside the pool. A lost connection is re-opened; the
+// listener's owner polls as well, so a notification missed in between only delays work.
+async function listenPostgres(
+  pgModule: typeof import('pg').default,
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  let client: import('pg').Client | undefined;
+  let closed = false;
+  const connect = async (): Promise<void> => {
+    const c = new pgModule.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotify(n.payload ?? '');
+    });
+    c.on('error', () => {
+      c.end().catch(() => {});
+      if (!closed) setTimeout(() => void connect().catch(() => {}), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    if (closed) await c.end();
+    else client = c;
+  };
+  await connect();
+  return async () => {
+    closed = true;
+    await client?.end().catch(() => {});
   };
 }
 

@@ -45,6 +45,12 @@ export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | und
   body?: B;
   querystring?: Q;
   params?: P;
+  /**
+   * `false` for a write that waits on the outside world (a webhook test): it runs without a
+   * request transaction or idempotency record and opens its own short transactions, so a slow
+   * receiver cannot hold a database connection (or, on PGlite, the whole database).
+   */
+  transaction?: false;
   /** Success responses by status code. */
   responses: Record<number, z.ZodType>;
   handler: (ctx: Ctx, input: Input<B, Q, P>) => Promise<Result>;
@@ -164,7 +170,7 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
   input: Input<B, Q, P>,
 ): Promise<Result> {
   const db = deps.database.db;
-  if (spec.method === 'GET') return spec.handler(ctx, input);
+  if (spec.method === 'GET' || spec.transaction === false) return spec.handler(ctx, input);
 
   const keyHeader = input.req.headers['idempotency-key'];
   const key = Array.isArray(keyHeader) ? keyHeader[0] : keyHeader;

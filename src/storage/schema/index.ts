@@ -32,3 +32,6 @@ export * from './catalog-generations.ts';
 export * from './catalog-trims.ts';
 export * from './catalog-engines.ts';
 export * from './work-orders.ts';
+export * from './webhook-endpoints.ts';
+export * from './webhook-deliveries.ts';
+export * from './webhook-attempts.ts';
