@@ -151,3 +151,25 @@ describe('Management API: records and blog posts', () => {
     assert.equal(blogs.body.totalPages, 1);
   });
 });
+
+describe('Management API: webhooks for the dashboard', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server?.close());
+
+  it('lets owners manage endpoints (same shapes as the CRM API) and refuses members', async () => {
+    const owner = await staff(server);
+    const created = await owner.api('POST', '/manage/v1/webhooks', { url: 'https://example.com/hooks', events: ['crm.customers.created'] });
+    assert.equal(created.status, 201, created.text);
+    assert.match(created.body.data.secret, /^whsec_/);
+    const list = await owner.api('GET', '/manage/v1/webhooks');
+    assert.equal(list.body.data.length, 1);
+    assert.equal(list.body.data[0].secret, undefined, 'the secret is only in the create response');
+    const catalogue = await owner.api('GET', '/manage/v1/webhook-events');
+    assert.ok(catalogue.body.data.includes('crm.invoices.status_changed'));
+    const member = await staff(server, 'member');
+    assert.equal((await member.api('GET', '/manage/v1/webhooks')).status, 403);
+  });
+});

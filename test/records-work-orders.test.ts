@@ -89,3 +89,24 @@ describe('Records API: work orders', () => {
     assert.equal((await put({ status: 'in_progress' })).status, 409);
   });
 });
+
+describe('invoice status events', () => {
+  it('fires crm.invoices.status_changed beside crm.invoices.updated when the status moves', async () => {
+    const { events } = await import('../src/storage/schema/index.ts');
+    const { and, eq } = await import('drizzle-orm');
+    const server = await startServer();
+    try {
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      const customer = (await api('POST', '/api/public/v1/customers', { firstName: 'Ev' })).body.data;
+      const invoice = (await api('POST', '/api/public/v1/invoices', { customerId: customer.id, currency: 'USD', lines: [{ description: 'Fee', quantity: 1, unitAmount: 1000 }] })).body.data;
+      await api('PUT', `/api/public/v1/invoices/${invoice.id}`, { notes: 'no status change' });
+      await api('PUT', `/api/public/v1/invoices/${invoice.id}`, { status: 'sent' });
+      const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.invoices.status_changed')));
+      assert.equal(rows.length, 1);
+      assert.equal((rows[0].data as any).status, 'sent');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -36,6 +36,8 @@ export type CollectionSpec<T extends RecordTable, V extends { id: string; update
    * over it (omitted fields keep their values).
    */
   prepare: (ctx: Ctx, input: I, current: Row<T> | undefined) => Promise<Partial<Writable<T>>>;
+  /** More events than created/updated for a write, e.g. `crm.invoices.status_changed`. */
+  extraEvents?: (view: V, previous: V | undefined) => string[];
   /** Refuses a delete (e.g. a client with open invoices) by throwing. */
   beforeDelete?: (ctx: Ctx, current: Row<T>) => Promise<void>;
 };
@@ -81,6 +83,7 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
       .returning()) as Row<T>[];
     const view = spec.view(row as Row<T>);
     await emit(ctx, `crm.${spec.name}.updated`, view as Record<string, unknown>);
+    for (const type of spec.extraEvents?.(view, spec.view(current)) ?? []) await emit(ctx, type, view as Record<string, unknown>);
     return view;
   }
 

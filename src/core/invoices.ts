@@ -57,6 +57,7 @@ export const invoiceCollection = defineCollection({
   label: 'Invoice',
   table: invoices,
   view: invoiceView,
+  extraEvents: (view, previous) => (previous && previous.status !== view.status ? ['crm.invoices.status_changed'] : []),
   prepare: async (ctx, input: InvoiceInput, current) => {
     if (!current && !input.customerId) throw invalidField('customerId', 'required');
     await assertReferences(ctx, { customerId: [customers, input.customerId], quoteId: [quotes, input.quoteId] });

@@ -211,14 +211,20 @@ const testResult = z
 
 const deliveryParams = idParams.extend({ deliveryId: z.string().min(1).max(100).meta({ description: 'Delivery id' }) });
 
-export function registerWebhooks(app: FastifyInstance, deps: Deps) {
-  const tags = ['CRM API'];
+/**
+ * The webhook routes, on the CRM API (scopes webhooks:read/write) and, with the same shapes, on
+ * the management API for the dashboard (staff owners and admins only).
+ */
+export function registerWebhooks(app: FastifyInstance, deps: Deps, surface: 'crm' | 'manage' = 'crm') {
+  const tags = [surface === 'crm' ? 'CRM API' : 'Management API'];
+  const read = surface === 'crm' ? 'webhooks:read' : 'webhooks:manage';
+  const write = surface === 'crm' ? 'webhooks:write' : 'webhooks:manage';
   const settings = () => app.webhookSettings;
 
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'GET',
     path: '/webhooks',
-    scope: 'webhooks:read',
+    scope: read,
     summary: 'List webhooks',
     description: `The endpoints of this key's environment (a test key sees test endpoints, which receive only test events), newest first.\n\n${receiverGuide}`,
     tags,
@@ -229,10 +235,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
       return { body: { data: rows.map(toWebhook), pagination: pagination(query.page, query.limit, total) } };
     },
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'GET',
     path: '/webhooks/:id',
-    scope: 'webhooks:read',
+    scope: read,
     summary: 'Get a webhook',
     description: 'The secret is not shown again; rotate it to get a new one.',
     tags,
@@ -240,10 +246,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
     responses: { 200: dataEnvelope(webhook) },
     handler: async (ctx, { params }) => ({ body: { data: toWebhook(await webhooks.getWebhookEndpoint(ctx, params.id)) } }),
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'POST',
     path: '/webhooks',
-    scope: 'webhooks:write',
+    scope: write,
     summary: 'Create a webhook',
     description: `Subscribes a URL to events of this key's environment. The response carries the signing secret (\`whsec_…\`), shown only here. Outside development the URL must resolve to a public address.\n\n${receiverGuide}`,
     tags,
@@ -254,10 +260,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
       return { status: 201, body: { data: { ...toWebhook(created), secret: created.secret } } };
     },
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'PUT',
     path: '/webhooks/:id',
-    scope: 'webhooks:write',
+    scope: write,
     summary: 'Update a webhook',
     description: 'Partial update: omitted fields keep their values. `enabled: true` re-enables an endpoint disabled after 5 days of failures.',
     tags,
@@ -266,10 +272,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
     responses: { 200: dataEnvelope(webhook) },
     handler: async (ctx, { params, body }) => ({ body: { data: toWebhook(await webhooks.updateWebhookEndpoint(ctx, params.id, body, settings())) } }),
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'DELETE',
     path: '/webhooks/:id',
-    scope: 'webhooks:write',
+    scope: write,
     summary: 'Delete a webhook',
     description: 'No more deliveries are made to it; deliveries still queued are dropped.',
     tags,
@@ -280,10 +286,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
       return { body: { data: { id: deleted.id, deleted: true as const } } };
     },
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'POST',
     path: '/webhooks/:id/test',
-    scope: 'webhooks:write',
+    scope: write,
     summary: 'Test a webhook',
     description: 'Sends a signed `webhook.test` event to the endpoint now and returns the outcome of that one attempt (it is logged, never retried). Not idempotent: each call sends a new test event.',
     tags,
@@ -302,10 +308,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
       };
     },
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'POST',
     path: '/webhooks/:id/rotate-secret',
-    scope: 'webhooks:write',
+    scope: write,
     summary: 'Rotate a webhook secret',
     description: 'Returns a new secret. For 24 hours deliveries carry signatures made with both the new and the previous secret, so receivers can switch without losing an event.',
     tags,
@@ -316,10 +322,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
       return { body: { data: { ...toWebhook(rotated), secret: rotated.secret } } };
     },
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'GET',
     path: '/webhooks/:id/deliveries',
-    scope: 'webhooks:read',
+    scope: read,
     summary: 'List deliveries of a webhook',
     description: 'The delivery log, newest first: one delivery per event, each with every attempt (time, duration, status code, first 4 KiB of the response body, error). Kept 30 days.',
     tags,
@@ -335,10 +341,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
       return { body: { data: rows.map(toDelivery), pagination: pagination(query.page, query.limit, total) } };
     },
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'POST',
     path: '/webhooks/:id/deliveries/:deliveryId/resend',
-    scope: 'webhooks:write',
+    scope: write,
     summary: 'Resend a delivery',
     description: 'Queues the delivery again at once, whatever its state, with the same event id and a fresh retry schedule.',
     tags,
@@ -346,10 +352,10 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps) {
     responses: { 202: dataEnvelope(delivery) },
     handler: async (ctx, { params }) => ({ status: 202, body: { data: toDelivery(await webhooks.resendWebhookDelivery(ctx, params.id, params.deliveryId)) } }),
   });
-  defineRoute(app, deps, 'crm', {
+  defineRoute(app, deps, surface, {
     method: 'POST',
     path: '/webhooks/:id/recover',
-    scope: 'webhooks:write',
+    scope: write,
     summary: 'Recover failed deliveries',
     description: 'Queues again every failed or dead delivery of the endpoint created since `since` — after an outage of the receiver, for example.',
     tags,

@@ -12,6 +12,8 @@ import { defineRoute, type Deps } from '../platform/route.ts';
 import { SESSION_COOKIE } from '../platform/auth.ts';
 import { renderError } from '../platform/surfaces.ts';
 import { registerManageRecords } from './records.ts';
+import { registerWebhooks } from '../crm-api/webhooks.ts';
+import { eventCatalogue } from '../../core/webhooks.ts';
 
 // /manage/v1: what the dashboard needs. Staff sessions only (an httpOnly, SameSite=Strict cookie);
 // never reachable with an API key.
@@ -34,6 +36,17 @@ const idParams = z.object({ id: z.string().min(1).max(100) });
 export function registerManageApi(app: FastifyInstance, deps: Deps) {
   const tags = ['Management API'];
   registerManageRecords(app, deps);
+  registerWebhooks(app, deps, 'manage');
+
+  defineRoute(app, deps, 'manage', {
+    method: 'GET',
+    path: '/webhook-events',
+    scope: null,
+    summary: 'The event catalogue a webhook endpoint can subscribe to',
+    tags,
+    responses: { 200: data(z.array(z.unknown())) },
+    handler: async () => ({ body: { data: [...eventCatalogue] } }),
+  });
   const failures = deps.rateLimiter.failures('staff-signin', 10, 15 * 60);
   const db = deps.database.db;
 
