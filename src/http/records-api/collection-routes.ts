@@ -59,7 +59,7 @@ export function registerCollectionRoutes<C extends z.ZodType, U extends z.ZodTyp
     summary: `List ${opts.plural}`,
     description: [
       opts.description,
-      'Ordered by `updatedAt`, then `id`. To sync: call with `updatedAfter` (or nothing), then follow `nextCursor` until `hasMore` is false; keep the last `nextUpdatedAfter` and pass it as `updatedAfter` on the next run. Records sharing one timestamp are never skipped or repeated. Soft-deleted records are left out unless `includeDeleted=true`, which returns them as tombstones with `deletedAt`.',
+      'Ordered by `updatedAt`, then `id`. To sync: call with `updatedAfter` (or nothing), then follow `nextCursor` until `hasMore` is false; keep the last `nextUpdatedAfter` and pass it as `updatedAfter` on the next run. Records sharing one timestamp are never skipped or repeated within a run. Writes still committing while you read can carry a slightly earlier `updatedAt` than records you already saw, so start each run a few seconds before the checkpoint (`updatedAfter` = checkpoint − 5 s) and skip records whose `id` + `updatedAt` you already have. Soft-deleted records are left out unless `includeDeleted=true`, which returns them as tombstones with `deletedAt`.',
     ]
       .filter(Boolean)
       .join('\n\n'),
