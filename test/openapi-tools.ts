@@ -99,6 +99,9 @@ export function fillPath(path: string, value: (name: string) => string): string 
   return path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(value(name)));
 }
 
+// Values no schema can say (a scope must be one of the server's): by field name.
+const nameHints: Record<string, string> = { scopes: '*', scope: '*' };
+
 const typeOf = (s: Schema): string | undefined => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type);
 
 /**
@@ -110,7 +113,7 @@ export function sampleValue(schema: Schema, name = ''): unknown {
   if (schema.const !== undefined) return schema.const;
   if (schema.anyOf?.length || schema.oneOf?.length) {
     const options = (schema.anyOf ?? schema.oneOf)!.filter((s) => typeOf(s) !== 'null');
-    return sampleValue(options[0] ?? {}, name);
+    return sampleValue({ example: schema.example, ...options[0] }, name);
   }
   if (schema.allOf?.length) return Object.assign({}, ...schema.allOf.map((s) => sampleValue(s, name)));
   const type = typeOf(schema);
@@ -119,11 +122,18 @@ export function sampleValue(schema: Schema, name = ''): unknown {
     if (schema.example && typeof schema.example === 'object' && !Array.isArray(schema.example)) {
       return freshen({ ...(schema.example as Record<string, unknown>) }, props, unique);
     }
+    // Required fields, plus the optional ones the schema gives an example for: a record that
+    // passes cross-field rules ("a person needs a name or an email") more often than not.
     const out: Record<string, unknown> = {};
-    for (const key of schema.required ?? []) out[key] = sampleValue(props[key] ?? {}, key);
+    for (const [key, prop] of Object.entries(props)) {
+      const required = schema.required?.includes(key);
+      const example = prop.example ?? prop.anyOf?.find((o) => o.example != null)?.example;
+      if (required || (example !== undefined && example !== null)) out[key] = sampleValue(prop, key);
+    }
     return out;
   }
   if (schema.example !== undefined && schema.example !== null) return freshen(schema.example, {}, unique, name);
+  if (nameHints[name] !== undefined && typeOf(schema) === 'string') return nameHints[name];
   if (schema.examples?.length) return schema.examples[0];
   if (schema.enum?.length) return schema.enum.find((v) => v !== null);
   if (schema.default !== undefined) return schema.default;

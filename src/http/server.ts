@@ -4,7 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import FindMyWay from 'find-my-way';
 import secureJson from 'secure-json-parse';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { AppError, type FieldError } from '../core/errors.ts';
 import type { Database } from '../storage/db.ts';
@@ -111,6 +111,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(fastifySwagger, {
     openapi: openApiInfo as never,
     transform: jsonSchemaTransform,
+    // Schemas with a `.meta({ id })` are emitted as $refs; this fills components.schemas with them.
+    transformObject: jsonSchemaTransformObject,
     hideUntagged: true,
   });
 
