@@ -31,15 +31,31 @@ export type ServerDeps = {
 
 export const BODY_LIMIT = 1024 * 1024;
 
+// Limits against slow or greedy clients (README.md, "Limits and timeouts"). A client dribbling its
+// headers is cut off after HEADERS_TIMEOUT_MS (checked every second), any request after 30 s, an
+// idle keep-alive connection after 10 s and a silent socket after 60 s; headers over 16 KiB are a 431.
+export const SERVER_LIMITS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 10_000,
+  connectionTimeoutMs: 60_000,
+  maxHeaderBytes: 16 * 1024,
+} as const;
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 10_000,
+    requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    connectionTimeout: SERVER_LIMITS.connectionTimeoutMs,
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+      maxHeaderSize: SERVER_LIMITS.maxHeaderBytes,
+    },
     return503OnClosing: true,
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
