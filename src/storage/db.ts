@@ -105,7 +105,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pg = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 });
   // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema }) as unknown as Db;
