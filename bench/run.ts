@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--customers N] [--motors N] [--invoices N] [--duration S]`
+// `npm run bench [-- --quick] [--customers N] [--motors N] [--invoices N] [--duration S] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database beside the floor (bench/floor.ts) on the same data,
 // both driven by autocannon from separate processes. Writes bench/results/<date>.json and
 // regenerates docs/benchmarks.md and docs/benchmarks.svg. Not part of `npm test`.
@@ -230,7 +230,10 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+// `npm run bench -- --report bench/results/<file>.json` regenerates the docs from a saved run.
+const reportFrom = args.indexOf('--report');
+const run = reportFrom >= 0 ? async () => log(`wrote ${writeReport(root, JSON.parse(fs.readFileSync(args[reportFrom + 1], 'utf8')) as BenchResults).join(', ')}`) : main;
+run().catch((err) => {
   console.error(err);
   process.exit(1);
 });
