@@ -111,17 +111,23 @@ describe('dependencies failing', { skip: binDir ? false : 'no PostgreSQL server 
       for (const s of samples) assert.ok(s.ms < 4_000, `${s.path} answered in ${s.ms.toFixed(0)} ms (no hang)`);
       const after = samples.filter((s) => s.at > recoveredAt);
       assert.ok(after.every((s) => s.status < 500), 'healthy again after recovery');
+
+      // Regression: PostgreSQL dying while a transaction holds a connection between two queries
+      // made pg emit an unheard 'error' on the checked-out client — an uncaught exception that
+      // took the whole server down. Now only that transaction fails.
+      const failed = server.app.database.db.transaction(async (tx) => {
+        await tx.execute('select 1');
+        pgStop();
+        stopped = true;
+        await sleep(500);
+        await tx.execute('select 1');
+      });
+      await assert.rejects(failed);
+      assert.equal((await anon('GET', '/healthz')).status, 200, 'the server survived');
     } finally {
       await server.close().catch(() => {});
-      if (stopped) {
-        try {
-          pgStart();
-        } catch {
-          /* stopping below anyway */
-        }
-      }
       try {
-        pgStop();
+        if (!stopped) pgStop();
       } catch {
         /* already stopped */
       }
