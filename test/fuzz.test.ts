@@ -10,6 +10,9 @@ import { errorShapeProblem, fetchDocument, newCaller, operations, sampleValue, t
 const SEED = Number(process.env.FUZZ_SEED ?? 20260122);
 /** Requests spread over all operations, so the run stays bounded as routes are added. */
 const BUDGET = Number(process.env.FUZZ_BUDGET ?? 1800);
+/** And a wall-clock bound, shared out evenly, for a busy machine: every operation still gets its turn. */
+const TIME_BUDGET_MS = Number(process.env.FUZZ_TIME_BUDGET_MS ?? 30_000);
+const MIN_CASES = 12;
 
 const protoKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'];
 const injections = [
@@ -59,7 +62,12 @@ const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => (
   ),
 })).v;
 
-type Case = { pathValue: string; query: [string, string][]; body?: Buffer | string; contentType?: string; note: string };
+type Case = { pathValue: string; query: [string, string][]; headers: Record<string, string>; body?: Buffer | string; contentType?: string; note: string };
+
+// Headers the platform reads besides the key: each may come hostile (printable ASCII only, as
+// HTTP clients send them).
+const headerValue = fc.oneof(fc.constantFrom('', ' ', 'x'.repeat(256), 'x'.repeat(3000), "' OR '1'='1", '../../etc', '%00', '*', 'W/"x"', '"', '-1', 'null'), fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 64 }));
+const hostileHeaders = fc.dictionary(fc.constantFrom('idempotency-key', 'if-match', 'x-request-id', 'x-forwarded-for', 'x-motors-environment', 'accept', 'content-encoding'), headerValue, { maxKeys: 3 });
 
 const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
 const deepObject = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
@@ -128,13 +136,13 @@ function caseFor(op: Operation): fc.Arbitrary<Case> {
   const queryValue = fc.oneof(fc.constantFrom(...injections, ...boundaryNumbers.map(String), 'true', 'yes', '2026-13-45T99:99:99Z', 'x'.repeat(1500)), fc.string({ maxLength: 30 }));
   const query = fc.array(fc.tuple(queryNames.length ? fc.oneof(fc.constantFrom(...queryNames), fc.constantFrom(...protoKeys), fc.string({ maxLength: 10 })) : fc.oneof(fc.constantFrom(...protoKeys), fc.string({ maxLength: 10 })), queryValue), { maxLength: 4 });
   const body = op.method === 'GET' || op.method === 'DELETE' ? fc.constant({ note: 'no body' }) : bodyCase(op);
-  return fc.record({ pathValue, query, body }).map(({ pathValue, query, body }) => ({ pathValue, query, ...body }));
+  return fc.record({ pathValue, query, headers: hostileHeaders, body }).map(({ pathValue, query, headers, body }) => ({ pathValue, query, headers, ...body }));
 }
 
 async function send(base: string, op: Operation, c: Case, caller: Caller): Promise<{ status: number; text: string }> {
   const path = op.path.replace(/\{[^}]+\}/g, c.pathValue);
   const qs = c.query.map(([k, v]) => `${encodeURIComponent(k)}=${percentEncodeBytes(Buffer.from(v))}`).join('&');
-  const headers: Record<string, string> = { ...caller.headers(op.surface) };
+  const headers: Record<string, string> = { ...c.headers, ...caller.headers(op.surface) };
   if (c.body !== undefined) headers['content-type'] = c.contentType ?? 'application/json';
   const res = await fetch(`${base}${path}${qs ? `?${qs}` : ''}`, { method: op.method, headers, body: typeof c.body === 'string' || c.body === undefined ? c.body : new Uint8Array(c.body) });
   return { status: res.status, text: await res.text() };
@@ -154,15 +162,17 @@ describe('fuzzing every operation of /openapi.json', () => {
     const numRuns = Math.max(15, Math.min(200, Math.ceil(BUDGET / ops.length)));
     const failures: string[] = [];
     let sent = 0;
+    const started = Date.now();
     for (const [i, op] of ops.entries()) {
       const cases = fc.sample(caseFor(op), { numRuns, seed: SEED + i });
+      const opDeadline = started + ((i + 1) * TIME_BUDGET_MS) / ops.length;
       // A few at a time: concurrency is part of what can go wrong.
-      for (let j = 0; j < cases.length; j += 4) {
+      for (let j = 0; j < cases.length && (j < MIN_CASES || Date.now() < opDeadline); j += 4) {
         await Promise.all(
           cases.slice(j, j + 4).map(async (c) => {
             const res = await send(server.url, op, c, caller);
             sent++;
-            const describeCase = `${op.method} ${op.path} [${c.note}] path=${c.pathValue.slice(0, 80)} query=${JSON.stringify(c.query).slice(0, 120)} body=${String(c.body ?? '').slice(0, 160)}`;
+            const describeCase = `${op.method} ${op.path} [${c.note}] path=${c.pathValue.slice(0, 80)} query=${JSON.stringify(c.query).slice(0, 120)} headers=${JSON.stringify(c.headers).slice(0, 120)} body=${String(c.body ?? '').slice(0, 160)}`;
             if (res.status >= 500) failures.push(`${res.status} ${describeCase} → ${res.text.slice(0, 300)}`);
             else if (res.status >= 400) {
               let body: unknown;
@@ -178,7 +188,7 @@ describe('fuzzing every operation of /openapi.json', () => {
         );
       }
     }
-    console.log(`fuzz: ${sent} requests over ${ops.length} operations (${numRuns} each, seed ${SEED})`);
+    console.log(`fuzz: ${sent} requests over ${ops.length} operations (up to ${numRuns} each, seed ${SEED}) in ${Date.now() - started} ms`);
     if (failures.length) console.log(failures.slice(0, 20).join('\n'));
     assert.equal(failures.length, 0, `${failures.length} failing requests (first ones printed above)`);
 
