@@ -10,6 +10,8 @@ export type BenchResults = {
   sizes: Record<string, number>;
   durationSeconds: number;
   coldStartMs: number;
+  /** The index the list's keyset query uses (EXPLAIN). */
+  listIndex?: string;
   idleRss: { embeddedMb: number; postgresMb: number };
   peakRss: { oursMb: number; floorMb: number };
   operations: {
@@ -86,6 +88,7 @@ function markdown(r: BenchResults, jsonRel: string): string {
     `| idle RSS after start (PostgreSQL) | ${r.idleRss.postgresMb} MB | ${mark(r.idleRss.postgresMb <= 120)} ≤ 120 MB |`,
     `| peak RSS under load: Motors CRM / floor | ${r.peakRss.oursMb} MB / ${r.peakRss.floorMb} MB | |`,
     `| start to 200 on /healthz, empty embedded database (migrations + demo data) | ${r.coldStartMs} ms | ${mark(r.coldStartMs <= 3000)} ≤ 3 s |`,
+    ...(r.listIndex ? [`| index used by the list's keyset query (EXPLAIN) | \`${r.listIndex}\` | ${mark(r.listIndex.startsWith('customers_sync'))} |`] : []),
     '',
     'Every error response counts against an operation: see `non2xx` in the JSON.',
     '',

@@ -167,6 +167,15 @@ async function main() {
     const recent = await pool.query<{ updated_at: Date }>('select updated_at from customers where tenant_id = $1 order by updated_at desc offset 25 limit 1', [tenant.id]);
     const ctx: BenchContext = { key, customerIds, recentUpdatedAfter: recent.rows[0].updated_at.toISOString(), shopper };
 
+    // The list must stay flat as a tenant grows: its keyset query must walk the sync index.
+    const plan = await pool.query<{ 'QUERY PLAN': unknown }>(
+      `explain (format json) select id from customers where tenant_id = $1 and environment = 'test' and deleted_at is null and updated_at > $2 order by updated_at, id limit 50`,
+      [tenant.id, ctx.recentUpdatedAfter],
+    );
+    const planText = JSON.stringify(plan.rows[0]['QUERY PLAN']);
+    const listIndex = /"Index Name":"(customers_[a-z_]+)"/.exec(planText)?.[1] ?? 'none (sequential scan)';
+    log(`list query plan uses index: ${listIndex}`);
+
     floor = await start(['bench/floor.ts'], { DATABASE_URL: url, PORT: '0' }, /floor running on (http:\/\/\S+)/);
     log(`floor at ${floor.url}`);
 
@@ -211,6 +220,7 @@ async function main() {
       sizes: seeded,
       durationSeconds: duration,
       coldStartMs: cold.ms,
+      listIndex,
       idleRss: { embeddedMb: cold.idleRssMb, postgresMb: idleRssMb },
       peakRss: { oursMb: oursMemory.peak, floorMb: floorMemory.peak },
       operations: results,
