@@ -94,11 +94,6 @@ export function resolve(doc: Document, schema: Schema, depth = 0): Schema {
   return out;
 }
 
-/** Fills `{param}` path segments. */
-export function fillPath(path: string, value: (name: string) => string): string {
-  return path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(value(name)));
-}
-
 // Values no schema can say (a scope must be one of the server's): by field name.
 const nameHints: Record<string, string> = { scopes: '*', scope: '*' };
 
