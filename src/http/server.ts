@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import FindMyWay from 'find-my-way';
@@ -31,15 +31,31 @@ export type ServerDeps = {
 
 export const BODY_LIMIT = 1024 * 1024;
 
+// Limits against slow or greedy clients (README.md, "Limits and timeouts"). A client dribbling its
+// headers is cut off after HEADERS_TIMEOUT_MS (checked every second), any request after 30 s, an
+// idle keep-alive connection after 10 s and a silent socket after 60 s; headers over 16 KiB are a 431.
+export const SERVER_LIMITS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 10_000,
+  connectionTimeoutMs: 60_000,
+  maxHeaderBytes: 16 * 1024,
+} as const;
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 10_000,
+    requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    connectionTimeout: SERVER_LIMITS.connectionTimeoutMs,
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+      maxHeaderSize: SERVER_LIMITS.maxHeaderBytes,
+    },
     return503OnClosing: true,
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
@@ -47,6 +63,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Errors raised by the router before any route runs (a malformed percent-encoding, an
+    // over-long path segment) are answered in the surface's shape like every other error.
+    frameworkErrors: (err, req, reply) => {
+      const appErr = toAppError(err as FastifyError);
+      return (reply as unknown as FastifyReply).code(appErr.status).send(renderError(surfaceOf(req.url), appErr));
+    },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -166,13 +188,26 @@ function toAppError(err: FastifyError): AppError {
       return new AppError('invalid_json', `The request body is not valid JSON: ${err.message}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', `The request body is larger than the limit of ${BODY_LIMIT} bytes`);
+    case 'FST_ERR_BAD_URL':
+      return new AppError('bad_request', 'The URL is not valid: a percent-encoded sequence is not UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('bad_request', 'A path segment is longer than 500 characters');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupported_media_type', `Unsupported Content-Type "${err.message.replace(/^Unsupported Media Type:?\s*/i, '')}"; send JSON with Content-Type: application/json`);
   }
   if (err instanceof SyntaxError || err.statusCode === 400) return new AppError('bad_request', err.message);
+  // PostgreSQL's class 22 (data exception): a value we accepted but the database can't store or
+  // compare, e.g. a NUL character in text or jsonb. The caller's input, so a 400, not a 500.
+  if (/^22/.test(databaseCode(err))) return new AppError('bad_request', 'The request contains a value that cannot be stored (for example a NUL character, \\u0000)');
   if (isDatabaseDown(err)) return new AppError('service_unavailable', 'The database is unavailable; retry shortly');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError('bad_request', err.message);
   return new AppError('internal_error', 'Something went wrong on our side; the request id identifies it in our logs');
+}
+
+function databaseCode(err: unknown): string {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : e?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : '';
 }
 
 function isDatabaseDown(err: unknown): boolean {

@@ -111,9 +111,13 @@ async function openPglite(dataDir: string): Promise<Database> {
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pg = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 });
   // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
   pool.on('error', () => {});
+  // Nor may a checked-out one (a transaction between two queries): pg emits 'error' on the client,
+  // which pg-pool listens to only while the client is idle, and an unheard 'error' event is an
+  // uncaught exception. The failure still reaches the caller through its query's rejection.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,
