@@ -200,8 +200,22 @@ function toAppError(err: FastifyError): AppError {
   // compare, e.g. a NUL character in text or jsonb. The caller's input, so a 400, not a 500.
   if (/^22/.test(databaseCode(err))) return new AppError('bad_request', 'The request contains a value that cannot be stored (for example a NUL character, \\u0000)');
   if (isDatabaseDown(err)) return new AppError('service_unavailable', 'The database is unavailable; retry shortly');
+  // Class 23 (integrity constraint): core should have refused the input first; if a rule slipped
+  // through, the caller still gets a 4xx naming the column rather than a 500.
+  const integrity = integrityError(err);
+  if (integrity) return integrity;
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError('bad_request', err.message);
   return new AppError('internal_error', 'Something went wrong on our side; the request id identifies it in our logs');
+}
+
+function integrityError(err: unknown): AppError | undefined {
+  const cause = (err as { cause?: { code?: unknown; column?: unknown; constraint?: unknown } })?.cause ?? (err as { code?: unknown; column?: unknown; constraint?: unknown });
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  const column = typeof cause?.column === 'string' ? cause.column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : undefined;
+  if (code === '23502' && column) return new AppError('validation_failed', `${column}: required`, { fields: [{ field: column, message: 'required' }] });
+  if (code === '23505') return new AppError('conflict', `A record with the same ${String(cause?.constraint ?? 'unique value')} already exists`);
+  if (code === '23503' || code === '23514') return new AppError('bad_request', 'The request refers to a record that does not exist or breaks a rule of the data');
+  return undefined;
 }
 
 function databaseCode(err: unknown): string {
@@ -211,7 +225,12 @@ function databaseCode(err: unknown): string {
 }
 
 function isDatabaseDown(err: unknown): boolean {
-  const text = String((err as Error)?.message ?? '') + String((err as { cause?: Error })?.cause?.message ?? '');
-  const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(text);
+  // Drivers and Drizzle wrap errors (sometimes twice, inside transactions): look down the chain.
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 6; depth++) {
+    if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e.code)) return true;
+    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|the database system is (starting up|shutting down)/i.test(String(e.message ?? ''))) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
