@@ -12,9 +12,10 @@ import { ComingSoon } from './pages/coming-soon.tsx';
 const ENV_STORAGE = 'motors.environment';
 
 type NavItem = { to: string; label: string; soon?: boolean };
-const nav: { heading: string; items: NavItem[] }[] = [
+const nav: { heading: string; sub?: string; items: NavItem[] }[] = [
   {
-    heading: 'Tools & reports › API integrations',
+    heading: 'Tools & reports',
+    sub: 'API integrations',
     items: [
       { to: `${BASE}/integrations/keys`, label: 'API keys' },
       { to: `${BASE}/integrations/requests`, label: 'Request log' },
@@ -143,6 +144,7 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
           {nav.map((section) => (
             <div key={section.heading} className="nav-section">
               <div className="nav-heading">{section.heading}</div>
+              {section.sub && <div className="nav-sub">{section.sub}</div>}
               <ul>
                 {section.items.map((item) => (
                   <li key={item.to}>

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, type ApiKey, type CreatedKey, type Environment, type Me } from '../api.ts';
 import { CodeBlock, CopyButton, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { groupScopes, groupState, summarizeScopes, toggleGroup, toggleScope, type ScopeGroup } from '../lib/scopes.ts';
@@ -8,11 +8,15 @@ import { BASE, Link } from '../router.tsx';
 
 export function KeysPage({ me, env }: { me: Me; env: Environment }) {
   const keys = useAsync(() => api.keys(), []);
-  const [creating, setCreating] = useState(false);
+  // ?new opens the create form straight away (the Quick start links here when there's no key yet).
+  const [creating, setCreating] = useState(() => new URLSearchParams(location.search).has('new'));
   const [shown, setShown] = useState<{ key: CreatedKey; title: string }>();
   const [revoking, setRevoking] = useState<ApiKey>();
   const [rotating, setRotating] = useState<ApiKey>();
   const [showRevoked, setShowRevoked] = useState(false);
+  useEffect(() => {
+    if (!creating && location.search) history.replaceState(null, '', location.pathname);
+  }, [creating]);
 
   if (me.role === 'member') {
     return (
@@ -240,6 +244,11 @@ function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Enviro
         <label className="check strong">
           <input type="checkbox" name="full-access" checked={full} onChange={(e) => setFull(e.target.checked)} /> Full access — every scope, including ones added later
         </label>
+        {!full && (
+          <small className="muted">
+            Give the key only what the integration needs. A scope such as <code>customers:read</code> covers that resource on every API that has it.
+          </small>
+        )}
         {!full && catalogue.loading && <Loading label="Loading scopes…" />}
         {!full && catalogue.error && <ErrorBox error={catalogue.error} onRetry={catalogue.reload} />}
         {!full && groups.map((g) => <ScopeGroupBox key={g.surface} group={g} selected={scopes} onChange={setScopes} />)}

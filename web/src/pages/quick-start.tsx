@@ -25,7 +25,7 @@ export function QuickStartPage({ env }: { env: Environment }) {
             <Empty
               title={`No active ${env} key`}
               action={
-                <Link to={`${BASE}/integrations/keys`} className="btn btn-primary">
+                <Link to={`${BASE}/integrations/keys?new`} className="btn btn-primary">
                   Create a {env} key
                 </Link>
               }

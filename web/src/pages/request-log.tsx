@@ -83,7 +83,7 @@ export function RequestLogPage({ env }: { env: Environment }) {
         {stats.data && <HourlyChart series={series} />}
       </section>
 
-      <section className="card flush">
+      <section className="card flush" aria-busy={logs.loading} style={logs.loading && logs.data ? { opacity: 0.6 } : undefined}>
         {logs.loading && !logs.data && <Loading label="Loading requests…" />}
         {logs.error && <ErrorBox error={logs.error} onRetry={logs.reload} />}
         {logs.data && logs.data.total === 0 && (
