@@ -62,7 +62,7 @@ describe('dashboard in a real browser', { skip }, () => {
     await shot('sign-in-error');
     await page.getByLabel('Password').fill('correct-horse-battery');
     await page.getByLabel('Password').press('Enter');
-    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByRole('heading', { name: 'API keys', exact: true }).waitFor();
     await page.getByText('No API keys yet').waitFor();
     assert.match(page.url(), /\/dashboard\/integrations\/keys$/);
     await shot('keys-empty');
@@ -118,19 +118,36 @@ describe('dashboard in a real browser', { skip }, () => {
     await page.getByTestId('env-test').click();
     await page.getByText('Test data', { exact: false }).first().waitFor();
 
-    // Revoke with confirmation; the API refuses the key within a second.
+    // Rotate with a chosen overlap: the replacement is shown once, the old key keeps working meanwhile.
     await page.getByRole('link', { name: 'API keys', exact: true }).click();
-    await page.getByRole('button', { name: 'Revoke Website inventory' }).click();
+    await page.getByRole('button', { name: 'Rotate Website inventory' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Rotate this key' });
+    await rotate.getByLabel('Old key keeps working for').selectOption('1');
+    await rotate.getByRole('button', { name: 'Rotate key' }).click();
+    const replacement = (await page.getByTestId('new-key').textContent())!.trim();
+    assert.notEqual(replacement, key);
+    await page.getByRole('button', { name: "I've saved the key" }).click();
+    assert.equal((await client(server.url, { 'x-api-key': replacement })('GET', '/api/public/v1/customers')).status, 200);
+    assert.equal((await api('GET', '/api/public/v1/customers')).status, 200, 'the old key works during the overlap');
+    await page.getByText(/Expires in (60 min|1 h)/).waitFor();
+    await shot('keys-list');
+
+    // Revoke with confirmation; the API refuses the key within a second.
+    await page.getByRole('button', { name: 'Revoke Website inventory' }).first().click();
     const confirm = page.getByRole('dialog', { name: 'Revoke this key?' });
     await confirm.getByText('401 Unauthorized').waitFor();
     await shot('key-revoke-confirm');
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByRole('button', { name: 'Revoke Website inventory' }).first().click();
+    await page.getByRole('dialog', { name: 'Revoke this key?' }).getByRole('button', { name: 'Revoke key' }).click();
     await page.getByRole('button', { name: 'Revoke Website inventory' }).waitFor({ state: 'detached' });
+    await page.getByText('No active keys').waitFor();
     await page.getByLabel(/Show revoked keys/).check();
-    await page.locator('tr', { hasText: 'Website inventory' }).getByText('Revoked').waitFor();
+    assert.equal(await page.locator('tr', { hasText: 'Website inventory' }).getByText('Revoked').count(), 2);
     await new Promise((r) => setTimeout(r, 1100));
     const refused = await api('GET', '/api/public/v1/customers');
     assert.equal(refused.status, 401, refused.text);
+    assert.equal((await client(server.url, { 'x-api-key': replacement })('GET', '/api/public/v1/customers')).status, 401);
 
     // Phone width: the sidebar folds into a menu.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -141,9 +158,36 @@ describe('dashboard in a real browser', { skip }, () => {
     await shot('account-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
 
+    // Password change signs out everywhere; the new password signs back in.
+    await page.getByLabel('Current password').fill('correct-horse-battery');
+    await page.getByLabel('New password', { exact: true }).fill('a-brand-new-secret');
+    await page.getByLabel('Repeat the new password').fill('a-brand-new-secret');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Sign in with your new password.').waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('a-brand-new-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
     await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+
+  it('shows members the log but not key management', async () => {
+    const tenant = await createTenant(server.app.database.db, { name: 'Member Motors' });
+    const email = `member.${crypto.randomBytes(4).toString('hex')}@member.example`;
+    await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Max Member', role: 'member', password: 'correct-horse-battery' });
+    await context.clearCookies();
+    await page.goto(`${server.url}/dashboard/integrations/keys`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Only owners and admins manage API keys').waitFor();
+    assert.equal(await page.getByRole('button', { name: '+ Create key' }).count(), 0);
+    await page.getByRole('link', { name: 'Request log' }).click();
+    await page.getByText('No test requests yet').waitFor();
+    await shot('request-log-empty');
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 });

@@ -55,12 +55,12 @@ export function AccountPage({ me, onSignedOut }: { me: Me; onSignedOut: (message
             <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
             <FieldErrors error={error} field="currentPassword" />
           </label>
-          <label className="field">
-            <span>New password</span>
-            <input type="password" autoComplete="new-password" required minLength={8} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-hint" />
+          <div className="field">
+            <label htmlFor="new-password">New password</label>
+            <input id="new-password" type="password" autoComplete="new-password" required minLength={8} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-hint" />
             <small id="pw-hint" className="muted">At least 8 characters.</small>
             <FieldErrors error={error} field="newPassword" />
-          </label>
+          </div>
           <label className="field">
             <span>Repeat the new password</span>
             <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={mismatch} />

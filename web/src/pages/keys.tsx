@@ -62,6 +62,12 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
               <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked keys ({revokedCount})
             </label>
           </div>
+          {list.length === 0 && (
+            <Empty title="No active keys">
+              All your keys are revoked. Create a new one, or tick "Show revoked keys" to see the old ones.
+            </Empty>
+          )}
+          {list.length > 0 && (
           <div className="table-wrap">
             <table className="table" aria-label="API keys">
               <thead>
@@ -128,6 +134,7 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
               </tbody>
             </table>
           </div>
+          )}
         </section>
       )}
 
@@ -220,12 +227,12 @@ function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Enviro
     <form onSubmit={submit} className="form" aria-label="Create an API key">
       {error && <div className="alert alert-error" role="alert">{error.message}</div>}
       {localError && <div className="alert alert-error" role="alert">{localError}</div>}
-      <label className="field">
-        <span>Name</span>
-        <input name="name" required maxLength={100} placeholder="e.g. Website inventory sync" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
-        <small className="muted">Something that tells you later which integration uses it.</small>
+      <div className="field">
+        <label htmlFor="key-name">Name</label>
+        <input id="key-name" name="name" required maxLength={100} placeholder="e.g. Website inventory sync" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-describedby="key-name-hint" />
+        <small id="key-name-hint" className="muted">Something that tells you later which integration uses it.</small>
         <FieldErrors error={error} field="name" />
-      </label>
+      </div>
 
       <fieldset className="field">
         <legend>Environment</legend>
