@@ -74,11 +74,10 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
                 <tr>
                   <th>Name</th>
                   <th>Key</th>
-                  <th>Environment</th>
+                  <th>Env</th>
                   <th>Scopes</th>
                   <th>Created</th>
                   <th>Last used</th>
-                  <th>Status</th>
                   <th className="right">Actions</th>
                 </tr>
               </thead>
@@ -89,7 +88,17 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
                     <tr key={k.id} data-key-id={k.id} className={k.revokedAt ? 'dim' : ''}>
                       <td data-label="Name">
                         <strong>{k.name || 'Unnamed key'}</strong>
-                        {k.rateLimit && <div className="muted small">{k.rateLimit} requests/min</div>}
+                        <div className="key-meta">
+                        {status === 'revoked' && <span className="badge badge-muted">Revoked</span>}
+                        {status === 'expired' && <span className="badge badge-muted">Expired</span>}
+                        {status === 'active' && <span className="badge badge-ok">Active</span>}
+                        {status === 'expiring' && (
+                          <span className="badge badge-warn" title={formatDateTime(k.expiresAt)}>
+                            Expires {relativeTime(k.expiresAt)}
+                          </span>
+                        )}
+                          {k.rateLimit && <span className="muted small">{k.rateLimit}/min</span>}
+                        </div>
                       </td>
                       <td data-label="Key">
                         <code>{maskKey(k)}</code>
@@ -105,16 +114,6 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
                       </td>
                       <td data-label="Last used" title={formatDateTime(k.lastUsedAt)}>
                         {relativeTime(k.lastUsedAt)}
-                      </td>
-                      <td data-label="Status">
-                        {status === 'revoked' && <span className="badge badge-muted">Revoked</span>}
-                        {status === 'expired' && <span className="badge badge-muted">Expired</span>}
-                        {status === 'active' && <span className="badge badge-ok">Active</span>}
-                        {status === 'expiring' && (
-                          <span className="badge badge-warn" title={formatDateTime(k.expiresAt)}>
-                            Expires {relativeTime(k.expiresAt)}
-                          </span>
-                        )}
                       </td>
                       <td className="right actions" data-label="Actions">
                         {!k.revokedAt && status !== 'expired' && (
