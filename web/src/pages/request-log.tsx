@@ -12,6 +12,7 @@ export function RequestLogPage({ env }: { env: Environment }) {
   const [status, setStatus] = useState<'' | 'success' | 'error'>('');
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [keyId, status, env]);
+  useEffect(() => setKeyId(''), [env]);
 
   const keys = useAsync(() => api.keys().catch(() => []), []);
   const logs = useAsync(() => api.requestLogs({ keyId: keyId || undefined, status: status || undefined, page, limit: PAGE_SIZE }), [keyId, status, page, env]);
@@ -62,7 +63,11 @@ export function RequestLogPage({ env }: { env: Environment }) {
 
       <section className="card">
         <div className="chart-head">
-          <h2>Last 7 days</h2>
+          <h2>
+            Last 7 days{' '}
+            {/* GET /request-stats has no environment filter yet: without a key it counts live and test together. */}
+            <span className="muted small">{keyId ? `· ${keyName.get(keyId) ?? 'this key'}` : '· all keys, live and test'}</span>
+          </h2>
           <div className="stats">
             <span>
               <strong>{sum.requests}</strong> requests
