@@ -115,7 +115,7 @@ describe('dashboard in a real browser', { skip }, () => {
     await page.getByText('LIVE DATA').waitFor();
     await page.getByText('No active live key').waitFor();
     await shot('quick-start-live');
-    await page.getByTestId('env-test').click();
+    await page.getByTestId('env-live').press('ArrowLeft');
     await page.getByText('Test data', { exact: false }).first().waitFor();
 
     // Rotate with a chosen overlap: the replacement is shown once, the old key keeps working meanwhile.

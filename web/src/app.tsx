@@ -115,13 +115,27 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
             Motors CRM <span className="muted">· {me.tenantName}</span>
           </span>
         </Link>
-        <div className="env-switch" role="radiogroup" aria-label="Data environment">
+        <div
+          className="env-switch"
+          role="radiogroup"
+          aria-label="Data environment"
+          onKeyDown={(e) => {
+            // Radio-group keys: the arrows move between Test and Live.
+            if (['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key)) {
+              e.preventDefault();
+              const next = env === 'test' ? 'live' : 'test';
+              onEnv(next);
+              (e.currentTarget.querySelector(`[data-testid="env-${next}"]`) as HTMLButtonElement | null)?.focus();
+            }
+          }}
+        >
           {(['test', 'live'] as const).map((e) => (
             <button
               key={e}
               type="button"
               role="radio"
               aria-checked={env === e}
+              tabIndex={env === e ? 0 : -1}
               className={`env-option env-option-${e}${env === e ? ' active' : ''}`}
               onClick={() => onEnv(e)}
               data-testid={`env-${e}`}
