@@ -12,7 +12,9 @@ const targets = files.length
   : fs
       .readdirSync('test')
       .filter((f) => f.endsWith('.test.ts'))
-      .sort()
+      // Browser tests last: chromium is heavy, and beside the process-spawning tests (cli, operations)
+      // on a busy machine it pushes their start-up past its timeout.
+      .sort((a, b) => Number(a.includes('.e2e.')) - Number(b.includes('.e2e.')) || a.localeCompare(b))
       .map((f) => path.join('test', f));
 
 const result = spawnSync(

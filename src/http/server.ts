@@ -19,6 +19,7 @@ import { registerManageApi } from './manage-api/index.ts';
 import fastifyCookie from '@fastify/cookie';
 import type { RequestLogWriter } from '../core/request-log.ts';
 import { openApiInfo } from './openapi.ts';
+import { registerDashboard } from './dashboard.ts';
 
 export type ServerDeps = {
   database: Database;
@@ -145,6 +146,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerCrmApi(app, routeDeps);
   registerStorefrontApi(app, routeDeps);
   registerManageApi(app, routeDeps);
+
+  await registerDashboard(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

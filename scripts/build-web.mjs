@@ -1,0 +1,26 @@
+// Builds the dashboard (web/) into web/dist. Runs on `npm install` (prepare) and, with
+// --if-missing, before `npm start` so a fresh checkout serves /dashboard without a separate step.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'web/dist/index.html');
+// "Missing" includes out of date, so a test run never exercises a stale bundle.
+const newest = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+    const p = path.join(dir, e.name);
+    return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }, 0);
+const sources = () => Math.max(newest(path.join(root, 'web/src')), fs.statSync(path.join(root, 'web/index.html')).mtimeMs, fs.statSync(path.join(root, 'web/vite.config.ts')).mtimeMs);
+if (process.argv.includes('--if-missing') && fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= sources()) process.exit(0);
+
+let vite;
+try {
+  vite = await import('vite');
+} catch {
+  console.error('The dashboard needs Vite to build: run `npm install` (without --omit=dev), then `npm run build:web`.');
+  process.exit(process.argv.includes('--if-missing') ? 0 : 1);
+}
+await vite.build({ configFile: path.join(root, 'web/vite.config.ts'), logLevel: 'warn' });
+console.log('  dashboard built into web/dist');

@@ -1,0 +1,58 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import Fastify from 'fastify';
+import { startServer, type TestServer } from './helpers.ts';
+import { registerDashboard } from '../src/http/dashboard.ts';
+
+describe('dashboard: served at /dashboard', () => {
+  let server: TestServer;
+  before(async () => {
+    assert.equal(spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' }).status, 0);
+    server = await startServer();
+  });
+  after(async () => server?.close());
+
+  it('answers client routes with index.html, framing refused, and caches hashed assets for good', async () => {
+    for (const p of ['/dashboard', '/dashboard/', '/dashboard/integrations/keys', '/dashboard/records/customers?x=1']) {
+      const res = await fetch(server.url + p);
+      assert.equal(res.status, 200, p);
+      assert.match(res.headers.get('content-type')!, /text\/html/);
+      assert.match(res.headers.get('content-security-policy')!, /frame-ancestors 'none'/);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY');
+      assert.equal(res.headers.get('cache-control'), 'no-cache');
+      const html = await res.text();
+      assert.match(html, /<div id="root">/);
+      const asset = html.match(/\/dashboard\/assets\/[\w.-]+\.js/)![0];
+      const js = await fetch(server.url + asset);
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get('cache-control')!, /immutable/);
+      await js.arrayBuffer();
+    }
+    const missing = await fetch(`${server.url}/dashboard/assets/nope.js`);
+    assert.equal(missing.status, 404);
+    await missing.arrayBuffer();
+    // Only plain asset names reach the file system; anything else is the app's index.html.
+    const escape = await (await fetch(`${server.url}/dashboard/assets/..%2f..%2f..%2fpackage.json`)).text();
+    assert.ok(!escape.includes('"dependencies"'));
+  });
+
+  it('keeps the dashboard out of the API reference', async () => {
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    assert.ok(!Object.keys(doc.paths).some((p) => p.startsWith('/dashboard')));
+  });
+
+  it('says how to build it when web/dist is missing', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-no-dashboard-'));
+    const app = Fastify();
+    await registerDashboard(app, empty);
+    const res = await app.inject({ method: 'GET', url: '/dashboard/integrations/keys' });
+    assert.equal(res.statusCode, 503);
+    assert.match(res.body, /npm run build:web/);
+    await app.close();
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+});

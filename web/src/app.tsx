@@ -1,0 +1,212 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, setEnvironment, setUnauthorizedHandler, type Environment, type Me } from './api.ts';
+import { BASE, Link, navigate, usePath } from './router.tsx';
+import { Loading } from './components/ui.tsx';
+import { SignIn } from './pages/sign-in.tsx';
+import { KeysPage } from './pages/keys.tsx';
+import { RequestLogPage } from './pages/request-log.tsx';
+import { QuickStartPage } from './pages/quick-start.tsx';
+import { AccountPage } from './pages/account.tsx';
+import { ComingSoon } from './pages/coming-soon.tsx';
+
+const ENV_STORAGE = 'motors.environment';
+
+type NavItem = { to: string; label: string; soon?: boolean };
+const nav: { heading: string; sub?: string; items: NavItem[] }[] = [
+  {
+    heading: 'Tools & reports',
+    sub: 'API integrations',
+    items: [
+      { to: `${BASE}/integrations/keys`, label: 'API keys' },
+      { to: `${BASE}/integrations/requests`, label: 'Request log' },
+      { to: `${BASE}/integrations/quick-start`, label: 'Quick start' },
+      { to: `${BASE}/integrations/webhooks`, label: 'Webhooks', soon: true },
+    ],
+  },
+  {
+    heading: 'Records',
+    items: [
+      { to: `${BASE}/records/customers`, label: 'Customers', soon: true },
+      { to: `${BASE}/records/vehicles`, label: 'Vehicles', soon: true },
+      { to: `${BASE}/records/invoices`, label: 'Invoices', soon: true },
+      { to: `${BASE}/records/leads`, label: 'Leads', soon: true },
+      { to: `${BASE}/records/work-orders`, label: 'Work orders', soon: true },
+    ],
+  },
+  {
+    heading: 'Settings',
+    items: [
+      { to: `${BASE}/settings/account`, label: 'Account & password' },
+      { to: `${BASE}/settings/integrations/api-keys`, label: 'Integrations › API keys' },
+    ],
+  },
+];
+
+export function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string>('');
+  const [env, setEnv] = useState<Environment>(() => (localStorage.getItem(ENV_STORAGE) === 'live' ? 'live' : 'test'));
+  setEnvironment(env);
+
+  const signedOut = useCallback((message = '') => {
+    setNotice(message);
+    setMe(null);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => signedOut('Your session has ended. Sign in again to continue.'));
+    api.me().then(setMe, () => setMe(null));
+  }, [signedOut]);
+
+  const switchEnv = (next: Environment) => {
+    localStorage.setItem(ENV_STORAGE, next);
+    setEnvironment(next);
+    setEnv(next);
+  };
+
+  if (me === undefined) return <Loading label="Opening the dashboard…" />;
+  if (me === null)
+    return (
+      <SignIn
+        notice={notice}
+        onSignedIn={async () => {
+          setNotice('');
+          setMe(await api.me());
+          if (location.pathname.replace(/\/+$/, '') === BASE) navigate(`${BASE}/integrations/keys`, true);
+        }}
+      />
+    );
+  return <Shell me={me} env={env} onEnv={switchEnv} onSignedOut={signedOut} />;
+}
+
+function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEnv: (e: Environment) => void; onSignedOut: (message?: string) => void }) {
+  const path = usePath();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
+  useEffect(() => {
+    if (path === BASE) navigate(`${BASE}/integrations/keys`, true);
+  }, [path]);
+
+  const signOut = async () => {
+    await api.signOut().catch(() => undefined);
+    onSignedOut('You are signed out.');
+  };
+
+  return (
+    <div className={`shell env-${env}`}>
+      <div className={`env-band env-band-${env}`} role="status">
+        {env === 'live' ? (
+          <>
+            <strong>LIVE DATA</strong> — changes here affect your real customers and integrations.
+          </>
+        ) : (
+          <>
+            <strong>Test data</strong> — safe to experiment; nothing here touches live customers.
+          </>
+        )}
+      </div>
+      <header className="topbar">
+        <button type="button" className="icon-btn menu-btn" aria-label="Menu" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>
+          ☰
+        </button>
+        <Link to={`${BASE}/integrations/keys`} className="brand">
+          <span className="brand-mark" aria-hidden="true">M</span>
+          <span className="brand-text">
+            Motors CRM <span className="muted">· {me.tenantName}</span>
+          </span>
+        </Link>
+        <div
+          className="env-switch"
+          role="radiogroup"
+          aria-label="Data environment"
+          onKeyDown={(e) => {
+            // Radio-group keys: the arrows move between Test and Live.
+            if (['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key)) {
+              e.preventDefault();
+              const next = env === 'test' ? 'live' : 'test';
+              onEnv(next);
+              (e.currentTarget.querySelector(`[data-testid="env-${next}"]`) as HTMLButtonElement | null)?.focus();
+            }
+          }}
+        >
+          {(['test', 'live'] as const).map((e) => (
+            <button
+              key={e}
+              type="button"
+              role="radio"
+              aria-checked={env === e}
+              tabIndex={env === e ? 0 : -1}
+              className={`env-option env-option-${e}${env === e ? ' active' : ''}`}
+              onClick={() => onEnv(e)}
+              data-testid={`env-${e}`}
+            >
+              {e === 'live' ? 'Live' : 'Test'}
+            </button>
+          ))}
+        </div>
+        <div className="user">
+          <span className="user-name" title={me.email}>
+            {me.name || me.email} <span className="role">{me.role}</span>
+          </span>
+          <button type="button" className="btn btn-small btn-ghost" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div className="layout">
+        <nav className={`sidebar${menuOpen ? ' open' : ''}`} aria-label="Main">
+          {nav.map((section) => (
+            <div key={section.heading} className="nav-section">
+              <div className="nav-heading">{section.heading}</div>
+              {section.sub && <div className="nav-sub">{section.sub}</div>}
+              <ul>
+                {section.items.map((item) => (
+                  <li key={item.to}>
+                    <Link to={item.to} className={`nav-link${path === item.to ? ' active' : ''}`} aria-current={path === item.to ? 'page' : undefined}>
+                      {item.label}
+                      {item.soon && <span className="soon">soon</span>}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+          <div className="nav-section">
+            <div className="nav-heading">Developers</div>
+            <ul>
+              <li>
+                <a className="nav-link" href="/docs" target="_blank" rel="noreferrer">
+                  API reference ↗
+                </a>
+              </li>
+            </ul>
+          </div>
+        </nav>
+        <main className="content" id="main">
+          <Page path={path} me={me} env={env} onSignedOut={onSignedOut} />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Page({ path, me, env, onSignedOut }: { path: string; me: Me; env: Environment; onSignedOut: (message?: string) => void }) {
+  const p = path.slice(BASE.length);
+  if (p === '/integrations/keys' || p === '/settings/integrations/api-keys') return <KeysPage me={me} env={env} />;
+  if (p === '/integrations/requests') return <RequestLogPage env={env} />;
+  if (p === '/integrations/quick-start') return <QuickStartPage env={env} />;
+  if (p === '/settings/account') return <AccountPage me={me} onSignedOut={onSignedOut} />;
+  if (p === '/integrations/webhooks') return <ComingSoon title="Webhooks" what="Add endpoints, pick events, send a test event and follow each delivery." />;
+  if (p.startsWith('/records/')) {
+    const name = p.slice('/records/'.length).replace(/-/g, ' ');
+    return <ComingSoon title={name.charAt(0).toUpperCase() + name.slice(1)} what="Browse, search and edit your dealership's records here." />;
+  }
+  if (p === '' ) return <Loading />;
+  return (
+    <ComingSoon title="Page not found" what="This address doesn't match a dashboard page.">
+      <Link to={`${BASE}/integrations/keys`} className="btn btn-primary">
+        Go to API keys
+      </Link>
+    </ComingSoon>
+  );
+}

@@ -1,0 +1,69 @@
+// Formatting and chart data (no DOM): unit-tested in test/dashboard-ui.test.ts.
+
+export type HourStat = { hour: string; requests: number; errors: number };
+
+export const maskKey = (k: { prefix: string; last4: string }) => `${k.prefix}…${k.last4}`;
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago"; "in 3 days" for the future; "Never" for null. */
+export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return 'Never';
+  const diff = now - new Date(iso).getTime();
+  const future = diff < 0;
+  const s = Math.abs(diff) / 1000;
+  const text = s < 45 ? null : s < 3600 ? `${Math.round(s / 60)} min` : s < 86400 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} day${Math.round(s / 86400) === 1 ? '' : 's'}`;
+  if (!text) return future ? 'in a moment' : 'just now';
+  return future ? `in ${text}` : `${text} ago`;
+}
+
+export type KeyStatus = 'active' | 'expiring' | 'expired' | 'revoked';
+export function keyStatus(k: { revokedAt: string | null; expiresAt: string | null }, now = Date.now()): KeyStatus {
+  if (k.revokedAt) return 'revoked';
+  if (k.expiresAt) {
+    const t = new Date(k.expiresAt).getTime();
+    if (t <= now) return 'expired';
+    return 'expiring';
+  }
+  return 'active';
+}
+
+/**
+ * Every hour of the last `days` days, oldest first, ending with the current hour: the API returns
+ * only hours that had requests, and the chart needs the quiet hours too.
+ */
+export function fillHours(stats: readonly HourStat[], days: number, now = Date.now()): HourStat[] {
+  const byHour = new Map(stats.map((s) => [new Date(s.hour).getTime(), s]));
+  const last = Math.floor(now / 3_600_000) * 3_600_000;
+  const out: HourStat[] = [];
+  for (let i = days * 24 - 1; i >= 0; i--) {
+    const t = last - i * 3_600_000;
+    const s = byHour.get(t);
+    out.push({ hour: new Date(t).toISOString(), requests: s?.requests ?? 0, errors: s?.errors ?? 0 });
+  }
+  return out;
+}
+
+export function totals(stats: readonly HourStat[]): { requests: number; errors: number; errorRate: number } {
+  const requests = stats.reduce((n, s) => n + s.requests, 0);
+  const errors = stats.reduce((n, s) => n + s.errors, 0);
+  return { requests, errors, errorRate: requests ? errors / requests : 0 };
+}
+
+export const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.1 ? 1 : 0)}%`;
+
+/** Expiry choices in the create form, as an ISO timestamp or null (never). */
+export function expiryFrom(choice: string, custom: string, now = Date.now()): string | null {
+  const days = { '30': 30, '90': 90, '365': 365 }[choice];
+  if (days) return new Date(now + days * 86_400_000).toISOString();
+  if (choice === 'custom' && custom) return new Date(`${custom}T23:59:59`).toISOString();
+  return null;
+}

@@ -1,0 +1,76 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type Me } from '../api.ts';
+import { FieldErrors, PageHeader, toApiError } from '../components/ui.tsx';
+
+export function AccountPage({ me, onSignedOut }: { me: Me; onSignedOut: (message?: string) => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+
+  const mismatch = confirm.length > 0 && confirm !== next;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (next !== confirm) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.changePassword(current, next);
+      // The server ends every session of this user, this one included.
+      onSignedOut('Password changed. Sign in with your new password.');
+    } catch (err) {
+      setError(toApiError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title="Account & password" description="Your sign-in details for this dealership." />
+      <section className="card">
+        <h2>Profile</h2>
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd>{me.name || '—'}</dd>
+          <dt>Email</dt>
+          <dd>{me.email}</dd>
+          <dt>Role</dt>
+          <dd className="cap">{me.role}</dd>
+          <dt>Dealership</dt>
+          <dd>{me.tenantName}</dd>
+        </dl>
+      </section>
+      <section className="card">
+        <h2>Change password</h2>
+        <p className="muted">Changing it signs you out everywhere, including here.</p>
+        <form onSubmit={submit} className="form narrow">
+          {error && (
+            <div className="alert alert-error" role="alert">
+              {error.fields.length ? 'Check the fields below.' : error.message}
+            </div>
+          )}
+          <label className="field">
+            <span>Current password</span>
+            <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+            <FieldErrors error={error} field="currentPassword" />
+          </label>
+          <div className="field">
+            <label htmlFor="new-password">New password</label>
+            <input id="new-password" type="password" autoComplete="new-password" required minLength={8} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-hint" />
+            <small id="pw-hint" className="muted">At least 8 characters.</small>
+            <FieldErrors error={error} field="newPassword" />
+          </div>
+          <label className="field">
+            <span>Repeat the new password</span>
+            <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={mismatch} />
+            {mismatch && <span className="field-error">The two new passwords don't match.</span>}
+          </label>
+          <button type="submit" className="btn btn-primary" disabled={busy || mismatch}>
+            {busy ? 'Changing…' : 'Change password'}
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}
