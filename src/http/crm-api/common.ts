@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
 
 export const idParams = z.object({ id: z.string().min(1).max(100).meta({ description: 'Resource id (UUID)' }) });
 
@@ -18,3 +19,76 @@ export function pageEnvelope<T extends z.ZodType>(item: T) {
 export const pagination = (page: number, limit: number, total: number) => ({ page, limit, total, total_pages: Math.ceil(total / limit) });
 
 export const dataEnvelope = <T extends z.ZodType>(item: T) => z.object({ data: item });
+
+/** The example of a schema given with `.meta({ example })`, to build its envelopes' examples. */
+const exampleOf = (schema: z.ZodType): unknown => schema.meta()?.example;
+
+/** `{data: item}` with the item's example wrapped, so every response in /docs has an example. */
+export function dataExample<T extends z.ZodType>(item: T) {
+  const example = exampleOf(item);
+  const envelope = dataEnvelope(item);
+  return example === undefined ? envelope : envelope.meta({ example: { data: example } });
+}
+
+/** pageEnvelope with an example of one item on one page. */
+export function pageExample<T extends z.ZodType>(item: T) {
+  const example = exampleOf(item);
+  const envelope = pageEnvelope(item);
+  return example === undefined ? envelope : envelope.meta({ example: { data: [example], pagination: { page: 1, limit: 25, total: 1, total_pages: 1 } } });
+}
+
+// Money in the CRM API is a decimal in the currency's major unit, as the document's example
+// (`"rate": 100.00`) shows; a string is accepted too, for senders who keep decimals as text.
+export const decimalMoney = (description: string, example: number) =>
+  z
+    .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal such as 19.99')])
+    .meta({ description: `${description} Decimal in the currency's major unit (19.99), at most the currency's decimal places (2 for USD/EUR/GBP, 0 for JPY); a JSON number or a decimal string.`, example });
+
+export const decimalQuantity = (description: string, example: number) =>
+  z
+    .union([z.number(), z.string().regex(/^-?\d+(\.\d{1,3})?$/, 'must be a decimal with at most 3 places')])
+    .meta({ description: `${description} Up to 3 decimal places; a JSON number or a decimal string.`, example });
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
+  .toUpperCase()
+  .meta({ description: 'ISO 4217 currency code.', example: 'USD' });
+
+export const isoDay = (description: string, example: string) => z.iso.date().meta({ description: `${description} YYYY-MM-DD.`, example });
+
+export const updatedSince = z.iso
+  .datetime({ offset: true })
+  .optional()
+  .meta({ description: 'Only records updated after this instant (ISO 8601), for incremental sync.', example: '2026-01-01T00:00:00Z' });
+
+export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of a ${what} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+
+/** A core field path (`lines[0].unitAmount`) in this surface's words (`line_items[0].rate`). */
+export function crmFieldName(path: string, renames: Record<string, string> = {}): string {
+  return path
+    .split('.')
+    .map((segment) => {
+      const [, name = segment, index = ''] = /^([^[]+)(\[.*)?$/.exec(segment) ?? [];
+      return (renames[name] ?? snake(name)) + index;
+    })
+    .join('.');
+}
+
+/**
+ * Runs a core call and names the fields of its validation errors as the CRM API does, so an
+ * integrator reads `line_items[0].rate`, the field it sent, not core's `lines[0].unitAmount`.
+ */
+export async function inCrmTerms<T>(renames: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.fields?.length) throw err;
+    const fields = err.fields.map((f) => ({ field: crmFieldName(f.field, renames), message: f.message }));
+    const first = err.fields[0].field;
+    const message = err.message.startsWith(`${first}:`) ? fields[0].field + err.message.slice(first.length) : err.message;
+    throw new AppError(err.code, message, { fields, headers: err.headers });
+  }
+}

@@ -18,3 +18,4 @@ export * from './quotes.ts';
 export * from './invoices.ts';
 export * from './purchase-orders.ts';
 export * from './marketplace-orders.ts';
+export * from './payments.ts';
