@@ -4,6 +4,9 @@ import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
+import { seedDemo } from '../src/core/demo.ts';
+import { sumPayments } from '../src/core/payments.ts';
+import type { Ctx } from '../src/core/context.ts';
 
 const crm = '/crm-api/v1';
 type Api = ReturnType<typeof client>;
@@ -526,6 +529,20 @@ describe('CRM API', () => {
       for (const r of results.filter((r) => r.status !== 201)) assert.equal(r.status, 409, r.text);
       const after = (await api('GET', `${crm}/invoices/${inv.id}`)).body.data;
       assert.deepEqual([after.amount_paid, after.amount_due, after.status], [90, 10, 'sent']);
+    });
+
+    it('seeds demo payments that add up to each invoice’s amount_paid', async () => {
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      const ctx = (db: Ctx['db']): Ctx => ({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db });
+      await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
+      const payments = (await api('GET', `${crm}/payments`)).body;
+      assert.ok(payments.pagination.total > 0);
+      for (const p of payments.data) {
+        const inv = (await api('GET', `${crm}/invoices/${p.invoice_id}`)).body.data;
+        assert.ok(inv.amount_paid > 0 && inv.amount_due > 0, 'part-paid');
+        assert.equal(Math.round(inv.amount_paid * 100), await sumPayments(ctx(server.app.database.db), inv.id));
+      }
     });
   });
 

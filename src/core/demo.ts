@@ -9,6 +9,7 @@ import { scoped } from '../storage/tenant-scope.ts';
 import { createApiKey } from './api-keys.ts';
 import { createTenant, createUser } from './tenants.ts';
 import { seedDocumentsDemo } from './documents-demo.ts';
+import { seedPaymentsDemo } from './payments-demo.ts';
 
 // Realistic demo data for a dealership. Deterministic names, so screenshots and docs match.
 const people = [
@@ -61,6 +62,7 @@ export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
     subscribers++;
   }
   await seedDocumentsDemo(ctx);
+  await seedPaymentsDemo(ctx);
   const posts = await seedBlogPosts(ctx);
   return { customers: count, subscribers, blogPosts: posts };
 }
