@@ -253,6 +253,9 @@ describe('CRM API', () => {
       const put = await api('PUT', `${crm}/invoices/${a1.id}`, { due_date: '2030-06-30', notes: 'Thanks', line_items: [{ description: 'Service', quantity: 2, rate: 100, tax_rate: 20 }] });
       assert.equal(put.status, 200, put.text);
       assert.deepEqual([put.body.data.subtotal, put.body.data.tax, put.body.data.total, put.body.data.due_date], [200, 40, 240, '2030-06-30']);
+      const types = await eventTypes(server, t.tenantId);
+      assert.equal(types.filter((x) => x === 'crm.invoices.created').length, 3);
+      assert.ok(types.includes('crm.invoices.updated'));
       const record = await api('GET', `/api/public/v1/invoices/${a1.id}`);
       assert.equal(record.status, 200);
       assert.equal(record.body.data.totalAmount, 24000);
@@ -268,9 +271,12 @@ describe('CRM API', () => {
       const overdue = await api('GET', `${crm}/invoices?status=overdue`);
       assert.deepEqual(overdue.body.data.map((i: any) => [i.id, i.status, i.overdue]), [[a2.id, 'overdue', true]]);
       assert.deepEqual((await api('GET', `${crm}/invoices?status=draft`)).body.data.map((i: any) => i.id), [j1.id, a1.id]);
-      const since = (await api('GET', `${crm}/invoices/${a2.id}`)).body.data.updated_at;
-      await api('PUT', `${crm}/invoices/${j1.id}`, { notes: 'later' });
-      assert.deepEqual((await api('GET', `${crm}/invoices?updated_since=${encodeURIComponent(since)}`)).body.data.map((i: any) => i.id), [j1.id]);
+      assert.equal((await api('GET', `${crm}/invoices?status=sent`)).body.pagination.total, 0, 'the overdue invoice is not listed as sent');
+      await api('PATCH', `${crm}/invoices/${j1.id}/status`, { status: 'sent' });
+      assert.deepEqual((await api('GET', `${crm}/invoices?status=sent`)).body.data.map((i: any) => [i.id, i.status]), [[j1.id, 'sent']]);
+      const since = (await api('GET', `${crm}/invoices/${j1.id}`)).body.data.updated_at;
+      await api('PUT', `${crm}/invoices/${a1.id}`, { notes: 'later' });
+      assert.deepEqual((await api('GET', `${crm}/invoices?updated_since=${encodeURIComponent(since)}`)).body.data.map((i: any) => i.id), [a1.id]);
       const paged = await api('GET', `${crm}/invoices?page=2&limit=2`);
       assert.deepEqual(paged.body.pagination, { page: 2, limit: 2, total: 3, total_pages: 2 });
       assert.deepEqual(paged.body.data.map((i: any) => i.id), [a1.id]);
@@ -584,6 +590,22 @@ describe('CRM API', () => {
       const withForeignProduct = await apiB('POST', `${crm}/invoices`, { client_id: clientB, line_items: [{ product_id: productA.id, quantity: 1 }] });
       assert.equal(withForeignProduct.status, 400);
       assert.match(withForeignProduct.body.error.message, /^line_items\[0\]\.product_id: /);
+    });
+
+    it('keeps environments apart: a live key neither sees nor references test records', async () => {
+      const t = await server.tenant({ env: 'test' });
+      const live = await server.key(t.tenantId, { env: 'live' });
+      const test = client(server.url, { 'x-api-key': t.key });
+      const apiLive = client(server.url, { 'x-api-key': live.key });
+      const clientId = await newClient(test);
+      const inv = await newInvoice(test, clientId);
+      assert.equal((await apiLive('GET', `${crm}/invoices/${inv.id}`)).status, 404);
+      assert.equal((await apiLive('GET', `${crm}/invoices`)).body.pagination.total, 0);
+      const ref = await apiLive('POST', `${crm}/invoices`, { client_id: clientId, line_items: [] });
+      assert.equal(ref.status, 400);
+      assert.match(ref.body.error.message, /^client_id: /);
+      const liveInvoice = await newInvoice(apiLive, await newClient(apiLive));
+      assert.equal(liveInvoice.number, 'INV-000001', 'numbers are per environment');
     });
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { customers, invoices, quotes } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
@@ -78,10 +78,20 @@ export const setInvoiceStatus = (ctx: Ctx, id: string, status: InvoiceStatus) =>
 
 export type InvoiceListQuery = { page: number; limit: number; customerId?: string; status?: InvoiceStatus | 'overdue'; updatedSince?: Date };
 
-/** Page-numbered list; `status: 'overdue'` finds sent invoices past their due date. */
+/**
+ * Page-numbered list filtered by the status as shown (displayStatus): `overdue` finds sent
+ * invoices past their due date, `sent` the sent invoices that are not overdue.
+ */
 export async function listInvoices(ctx: Ctx, q: InvoiceListQuery) {
+  const today = todayIso();
   const status =
-    q.status === 'overdue' ? and(eq(invoices.status, 'sent'), lt(invoices.dueDate, todayIso())) : q.status ? eq(invoices.status, q.status) : undefined;
+    q.status === 'overdue'
+      ? and(eq(invoices.status, 'sent'), lt(invoices.dueDate, today))
+      : q.status === 'sent'
+        ? and(eq(invoices.status, 'sent'), or(isNull(invoices.dueDate), gte(invoices.dueDate, today)))
+        : q.status
+          ? eq(invoices.status, q.status)
+          : undefined;
   const { rows, total } = await pageDocuments(ctx, invoices, q, q.customerId ? eq(invoices.customerId, q.customerId) : undefined, status);
   return { rows: rows.map(invoiceView), total };
 }

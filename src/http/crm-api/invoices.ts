@@ -147,7 +147,7 @@ export function registerInvoices(app: FastifyInstance, deps: Deps) {
     path: '/invoices',
     scope: 'invoices:read',
     summary: 'List invoices',
-    description: 'Newest number first (stable). Filter by `client_id`, `status` (`sent` includes overdue invoices; `overdue` only those past due) and `updated_since`.',
+    description: 'Newest number first (stable). Filter by `client_id`, `status` as shown (`sent` excludes overdue invoices, `overdue` finds sent invoices past due) and `updated_since`.',
     tags,
     querystring: z.strictObject({
       ...pageQuery,
