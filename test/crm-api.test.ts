@@ -526,6 +526,26 @@ describe('CRM API', () => {
       assert.match(foreign.body.error.message, /^invoice_id: /);
     });
 
+    it('keeps a part-paid invoice’s total at or above what was paid, and replays an idempotent payment once', async () => {
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      const inv = await newInvoice(api, await newClient(api), { status: 'sent' });
+      const body = { invoice_id: inv.id, amount: 70, method: 'card' };
+      const first = await api('POST', `${crm}/payments`, body, { 'idempotency-key': 'pay-1' });
+      const again = await api('POST', `${crm}/payments`, body, { 'idempotency-key': 'pay-1' });
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(again.body, first.body);
+      assert.equal((await api('GET', `${crm}/invoices/${inv.id}`)).body.data.amount_paid, 70);
+      const shrink = await api('PUT', `${crm}/invoices/${inv.id}`, { line_items: [{ description: 'Service', quantity: 1, rate: 50 }] });
+      assert.equal(shrink.status, 409, shrink.text);
+      assert.match(shrink.body.error.message, /^line_items: the new total 50\.00 USD would be less than the 70\.00 USD already paid/);
+      const euro = await api('PUT', `${crm}/invoices/${inv.id}`, { currency: 'EUR' });
+      assert.equal(euro.status, 409, euro.text);
+      assert.match(euro.body.error.message, /^currency: /);
+      const grow = await api('PUT', `${crm}/invoices/${inv.id}`, { line_items: [{ description: 'Service', quantity: 1, rate: 120 }] });
+      assert.deepEqual([grow.body.data.total, grow.body.data.amount_paid, grow.body.data.amount_due], [120, 70, 50]);
+    });
+
     it('never lets concurrent payments overpay an invoice', async () => {
       const t = await server.tenant();
       const api = client(server.url, { 'x-api-key': t.key });

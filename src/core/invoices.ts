@@ -6,6 +6,7 @@ import { defineCollection, defined } from './collection.ts';
 import { AppError, invalidField } from './errors.ts';
 import { now } from './ids.ts';
 import { assertReferences } from './references.ts';
+import { formatMoney } from './money.ts';
 import { documentBaseView, lineAsInput, pageDocuments, prepareDocument, todayIso, type DocumentInputBase, type Lifecycle } from './documents.ts';
 import { quoteCollection, type QuoteStatus } from './quotes.ts';
 
@@ -61,6 +62,17 @@ export const invoiceCollection = defineCollection({
     if (!current && !input.customerId) throw invalidField('customerId', 'required');
     await assertReferences(ctx, { customerId: [customers, input.customerId], quoteId: [quotes, input.quoteId] });
     const doc = await prepareDocument(ctx, { type: 'invoice', label: 'invoice', lifecycle: invoiceLifecycle }, input, current);
+    if (current && current.amountPaid > 0 && doc.currency !== undefined && doc.currency !== current.currency) {
+      throw new AppError('conflict', `currency: invoice ${current.number} already has payments in ${current.currency}; its currency can no longer change`, {
+        fields: [{ field: 'currency', message: `payments received in ${current.currency}` }],
+      });
+    }
+    // Payments already received stay covered: new lines may not bring the total below them.
+    if (current && doc.totalAmount !== undefined && doc.totalAmount < current.amountPaid) {
+      throw new AppError('conflict', `lines: the new total ${formatMoney(doc.totalAmount, doc.currency ?? current.currency)} would be less than the ${formatMoney(current.amountPaid, current.currency)} already paid on invoice ${current.number}`, {
+        fields: [{ field: 'lines', message: `total must stay at or above the amount paid (${formatMoney(current.amountPaid, current.currency)})` }],
+      });
+    }
     const { lines: _lines, status: _status, currency: _currency, ...rest } = input;
     const stamp = doc.status !== current?.status ? stampFor[doc.status!] : undefined;
     // Sending fixes the issue date when the integrator left it open.

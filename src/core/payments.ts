@@ -8,7 +8,7 @@ import { AppError, invalidField } from './errors.ts';
 import { emit } from './events.ts';
 import { now } from './ids.ts';
 import { invoiceLifecycle, invoiceView, type InvoiceRow, type InvoiceStatus, type InvoiceView } from './invoices.ts';
-import { formatScaled, minorUnitDigits } from './money.ts';
+import { formatMoney } from './money.ts';
 
 // Payments received against invoices. Each one raises the invoice's amountPaid in the same
 // transaction and settles the invoice (status paid) once it is covered; overpayment is refused,
@@ -47,14 +47,6 @@ export function paymentView(row: PaymentRow) {
   };
 }
 export type PaymentView = ReturnType<typeof paymentView>;
-
-/** "150.00 USD": amounts in messages read as people write them. */
-export const formatMoney = (amount: number, currency: string) => {
-  const digits = minorUnitDigits(currency);
-  const text = formatScaled(BigInt(amount), digits);
-  const [whole, fraction = ''] = text.split('.');
-  return `${whole}${digits ? '.' + fraction.padEnd(digits, '0') : ''} ${currency}`;
-};
 
 // Row lock until commit: concurrent payments on one invoice queue here, so two of them cannot
 // both fit under the amount due and together overpay it.
