@@ -94,6 +94,31 @@ describe('CRM API contract', () => {
     }
   });
 
+  it('answers odd values with a 400 naming the field, never a 500', async () => {
+    const t = await server.tenant();
+    const api = client(server.url, { 'x-api-key': t.key });
+    const clientId = (await api('POST', `${crm}/clients`, { name: 'Ada Lovelace' })).body.data.id;
+    const invoiceId = (await api('POST', `${crm}/invoices`, { client_id: clientId, status: 'sent', line_items: [{ description: 'x', quantity: 1, rate: 10 }] })).body.data.id;
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/invoices', { client_id: clientId, due_date: '0000-01-01' }, 'body.due_date'],
+      ['POST', '/invoices', { client_id: clientId, line_items: [{ description: 'x', quantity: 1, rate: '99999999999999999999.99' }] }, 'line_items[0].rate'],
+      ['POST', '/invoices', { client_id: clientId, line_items: [{ description: 'x', quantity: 1e21, rate: 1 }] }, 'line_items[0].quantity'],
+      ['POST', '/invoices', { client_id: clientId, line_items: [{ description: 'x', quantity: -1, rate: 1 }] }, 'line_items[0].quantity'],
+      ['POST', '/invoices', { client_id: clientId, line_items: [{ description: 'x', quantity: 1, rate: 1, tax_rate: 101 }] }, 'line_items[0].tax_rate'],
+      ['POST', '/payments', { invoice_id: invoiceId, amount: 1, method: 'cash', paid_at: '0000-01-01T00:00:00Z' }, 'body.paid_at'],
+      ['POST', '/payments', { invoice_id: invoiceId, amount: -1, method: 'cash' }, 'body.amount'],
+      ['POST', '/products', { name: 'x', price: 1e15 }, 'price'],
+      ['GET', '/invoices?updated_since=0000-01-01T00:00:00Z', undefined, 'query.updated_since'],
+      ['GET', '/payments?page=0', undefined, 'query.page'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await api(method, crm + path, body);
+      assert.equal(res.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${res.text}`);
+      assert.ok(res.body.error.details?.some((d: any) => d.field === field), `${method} ${path}: ${res.text}`);
+    }
+    assert.equal((await api('GET', `${crm}/invoices?page=99999999`)).status, 200);
+  });
+
   it('documents how projects and marketing map onto Motors records', async () => {
     const doc = (await client(server.url)('GET', '/openapi.json')).body;
     const tag = doc.tags.find((t: any) => t.name === 'CRM API');

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import * as customers from '../../core/customers.ts';
 import type { CustomerInput, CustomerView } from '../../core/customers.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataEnvelope, dataExample, idParams, inCrmTerms, pageExample, pageQuery, pagination } from './common.ts';
+import { dataEnvelope, dataExample, idParams, inCrmTerms, pageExample, pageQuery, pagination, updatedSince } from './common.ts';
 
 // A CRM API client is a Motors CRM customer, shown in snake_case as the CRM document's examples are.
 const address = z.strictObject({
@@ -135,7 +135,7 @@ export function registerClients(app: FastifyInstance, deps: Deps) {
       ...pageQuery,
       search: z.string().max(200).optional(),
       email: z.string().max(254).optional(),
-      updated_since: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only clients updated after this instant.' }),
+      updated_since: updatedSince,
     }),
     responses: { 200: pageExample(client) },
     handler: async (ctx, { query }) => {

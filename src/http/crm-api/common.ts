@@ -55,12 +55,20 @@ export const currencyCode = z
   .toUpperCase()
   .meta({ description: 'ISO 4217 currency code.', example: 'USD' });
 
-export const isoDay = (description: string, example: string) => z.iso.date().meta({ description: `${description} YYYY-MM-DD.`, example });
+// PostgreSQL has no year 0 (and JavaScript dates stop at 275760): keep dates to plausible years.
+const plausibleYear = (value: string) => {
+  const year = Number(value.slice(0, 4));
+  return year >= 1900 && year <= 9999;
+};
 
-export const updatedSince = z.iso
-  .datetime({ offset: true })
-  .optional()
-  .meta({ description: 'Only records updated after this instant (ISO 8601), for incremental sync.', example: '2026-01-01T00:00:00Z' });
+export const isoDay = (description: string, example: string) =>
+  z.iso.date().refine(plausibleYear, 'must be a date between the years 1900 and 9999').meta({ description: `${description} YYYY-MM-DD.`, example });
+
+export const isoInstant = (description: string, example: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .refine(plausibleYear, 'must be an instant between the years 1900 and 9999')
+    .meta({ description: `${description} ISO 8601 with a time zone.`, example });
 
 export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of a ${what} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
 
@@ -92,3 +100,5 @@ export async function inCrmTerms<T>(renames: Record<string, string>, run: () => 
     throw new AppError(err.code, message, { fields, headers: err.headers });
   }
 }
+
+export const updatedSince = isoInstant('Only records updated after this instant, for incremental sync.', '2026-01-01T00:00:00Z').optional();

@@ -6,7 +6,7 @@ import { getInvoice } from '../../core/invoices.ts';
 import { AppError, invalidField } from '../../core/errors.ts';
 import { decimalToMinor, minorToDecimal } from '../../core/money.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataExample, decimalMoney, idParams, inCrmTerms, pageExample, pageQuery, pagination, updatedSince, uuidRef } from './common.ts';
+import { dataExample, decimalMoney, idParams, isoInstant, inCrmTerms, pageExample, pageQuery, pagination, updatedSince, uuidRef } from './common.ts';
 
 // Payments, which the CRM document's scopes name (payments:read / payments:write): money
 // received against an invoice. CRM-only; they fire crm.payments.created.
@@ -16,7 +16,7 @@ const paymentCreate = z
     invoice_id: uuidRef('sent invoice'),
     amount: decimalMoney('Amount received, in the invoice’s currency; greater than 0 and at most the amount due.', 100),
     method: z.string().trim().min(1).max(50).meta({ description: 'How the money arrived, e.g. card, cash, bank_transfer, check, other (free text, lower-cased).', example: 'bank_transfer' }),
-    paid_at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When the money arrived (ISO 8601); defaults to now.', example: '2024-12-15T09:00:00Z' }),
+    paid_at: isoInstant('When the money arrived; defaults to now.', '2024-12-15T09:00:00Z').optional(),
     reference: z.string().trim().max(200).nullable().optional().meta({ description: 'Bank or processor reference.', example: 'TRX-88123' }),
     notes: z.string().max(10_000).nullable().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
