@@ -5,7 +5,8 @@ export const idParams = z.object({ id: z.string().min(1).max(100).meta({ descrip
 
 // Pagination for every CRM API list: page/limit, with the totals beside the data.
 export const pageQuery = {
-  page: z.coerce.number().int().min(1).default(1).meta({ description: 'Page number, from 1.', example: 1 }),
+  // Capped so the offset it implies always fits PostgreSQL's bigint.
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number, from 1 (at most 1,000,000).', example: 1 }),
   limit: z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page, 1–100.', example: 25 }),
 };
 
