@@ -546,6 +546,24 @@ describe('CRM API', () => {
       assert.deepEqual([grow.body.data.total, grow.body.data.amount_paid, grow.body.data.amount_due], [120, 70, 50]);
     });
 
+    it('never ends with a total below the amount paid when lines change while a payment arrives', async () => {
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      const clientId = await newClient(api);
+      const invoices = await Promise.all(Array.from({ length: 6 }, () => newInvoice(api, clientId, { status: 'sent' })));
+      await Promise.all(
+        invoices.flatMap((inv) => [
+          api('POST', `${crm}/payments`, { invoice_id: inv.id, amount: 70, method: 'card' }),
+          api('PUT', `${crm}/invoices/${inv.id}`, { line_items: [{ description: 'Service', quantity: 1, rate: 50 }] }),
+        ]),
+      );
+      for (const inv of invoices) {
+        const after = (await api('GET', `${crm}/invoices/${inv.id}`)).body.data;
+        assert.ok(after.total >= after.amount_paid, JSON.stringify([after.total, after.amount_paid]));
+        assert.ok(after.amount_due >= 0);
+      }
+    });
+
     it('never lets concurrent payments overpay an invoice', async () => {
       const t = await server.tenant();
       const api = client(server.url, { 'x-api-key': t.key });
