@@ -582,6 +582,25 @@ CREATE TABLE "webhook_attempts" (
 	CONSTRAINT "webhook_attempts_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
 );
 --> statement-breakpoint
+CREATE TABLE "payments" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"invoice_id" text NOT NULL,
+	"customer_id" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"method" text NOT NULL,
+	"reference" text,
+	"paid_at" timestamp with time zone NOT NULL,
+	"notes" text,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "payments_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
 ALTER TABLE "customers" ADD COLUMN "account_id" text;--> statement-breakpoint
 CREATE UNIQUE INDEX "refresh_tokens_hash_uq" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_family_idx" ON "refresh_tokens" USING btree ("tenant_id","family_id");--> statement-breakpoint
@@ -636,4 +655,7 @@ CREATE INDEX "webhook_deliveries_endpoint_idx" ON "webhook_deliveries" USING btr
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE status in ('pending', 'failed');--> statement-breakpoint
 CREATE INDEX "webhook_attempts_delivery_idx" ON "webhook_attempts" USING btree ("tenant_id","delivery_id","started_at");--> statement-breakpoint
 CREATE INDEX "webhook_attempts_started_idx" ON "webhook_attempts" USING btree ("tenant_id","started_at");--> statement-breakpoint
+CREATE INDEX "payments_sync_idx" ON "payments" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE INDEX "payments_invoice_idx" ON "payments" USING btree ("tenant_id","environment","invoice_id");--> statement-breakpoint
+CREATE INDEX "payments_customer_idx" ON "payments" USING btree ("tenant_id","environment","customer_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "customers_account_uq" ON "customers" USING btree ("tenant_id","environment","account_id");

@@ -4,6 +4,7 @@ import { customers, type Address } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
 import { AppError } from './errors.ts';
 import { defineCollection, defined } from './collection.ts';
+import { countOpenInvoices } from './invoices.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -91,6 +92,13 @@ export const customerCollection = defineCollection({
     }
     validate({ ...(current ?? { type: 'person', firstName: null, lastName: null, companyName: null, email: null, phone: null, mobile: null }), ...patch } as CustomerRow);
     return patch;
+  },
+  // Invoices still to be paid would lose their customer; they must be paid or voided first.
+  beforeDelete: async (ctx, current) => {
+    const open = await countOpenInvoices(ctx, current.id);
+    if (open) {
+      throw new AppError('conflict', `Customer ${current.id} has ${open} open invoice${open === 1 ? '' : 's'} (draft or sent); mark them paid or void before deleting the customer`);
+    }
   },
 });
 

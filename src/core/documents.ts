@@ -7,7 +7,7 @@ import type { StoredLine } from '../storage/schema/document-columns.ts';
 import { owner, scopedLive } from '../storage/tenant-scope.ts';
 import { AppError, invalidField } from './errors.ts';
 import { newId } from './ids.ts';
-import { lineAmounts, parseScaled, scaledToNumber, toSafeNumber } from './money.ts';
+import { decimalToMinor, lineAmounts, parseScaled, scaledToNumber, toSafeNumber } from './money.ts';
 
 // What quotes, invoices, purchase orders and marketplace orders share: lines and exact totals,
 // gap-free numbers, and status lifecycles.
@@ -23,6 +23,8 @@ export type DocumentLineInput = {
   quantity: number | string;
   /** Integer minor units; defaults from the inventory or marketplace item. */
   unitAmount?: number;
+  /** The unit price as a decimal in the document's currency (19.99), for surfaces that show decimals; unitAmount wins when both are given. */
+  unitPrice?: number | string;
   /** Percent, up to 3 places (20, 7.125); defaults from the inventory item, else 0. */
   taxRate?: number | string;
   inventoryItemId?: string | null;
@@ -79,7 +81,8 @@ export async function computeLines(
     }
     const description = line.description ?? listing?.title ?? item?.name;
     if (!description) throw invalidField(`${at}.description`, 'required unless the line references an item');
-    const unitAmount = line.unitAmount ?? listing?.priceAmount ?? item?.unitAmount;
+    // A decimal price can only become minor units once the document's currency is known (here).
+    const unitAmount = line.unitAmount ?? (line.unitPrice !== undefined ? decimalToMinor(line.unitPrice, currency, `${at}.unitPrice`) : undefined) ?? listing?.priceAmount ?? item?.unitAmount;
     if (unitAmount === undefined) throw invalidField(`${at}.unitAmount`, 'required unless the line references an item');
     if (!Number.isSafeInteger(unitAmount) || unitAmount < 0) throw invalidField(`${at}.unitAmount`, 'must be a non-negative integer amount in minor units');
     const quantity = parseScaled(line.quantity, 3, `${at}.quantity`);

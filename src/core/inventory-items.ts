@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { inventoryItems, vendors } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
@@ -107,12 +107,12 @@ export const updateInventoryItem = (ctx: Ctx, id: string, patch: InventoryItemIn
   inventoryItemCollection.update(ctx, id, patch, opts);
 export const deleteInventoryItem = (ctx: Ctx, id: string) => inventoryItemCollection.remove(ctx, id);
 
-export type InventoryItemSearch = { page: number; limit: number; kind?: InventoryItemKind; active?: boolean; search?: string; updatedSince?: Date };
+export type InventoryItemSearch = { page: number; limit: number; kind?: InventoryItemKind | InventoryItemKind[]; active?: boolean; search?: string; updatedSince?: Date };
 
 /** Page-numbered search, for the CRM API's products list; stable order by name, then id. */
 export async function listInventoryItems(ctx: Ctx, q: InventoryItemSearch) {
   const conditions: (SQL | undefined)[] = [
-    q.kind ? eq(inventoryItems.kind, q.kind) : undefined,
+    Array.isArray(q.kind) ? inArray(inventoryItems.kind, q.kind) : q.kind ? eq(inventoryItems.kind, q.kind) : undefined,
     q.active === undefined ? undefined : eq(inventoryItems.active, q.active),
     q.updatedSince ? sql`${inventoryItems.updatedAt} > ${q.updatedSince.toISOString()}` : undefined,
   ];

@@ -1,11 +1,12 @@
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { customers, invoices, quotes } from '../storage/schema/index.ts';
-import { scopedLive } from '../storage/tenant-scope.ts';
+import { scopedId, scopedLive } from '../storage/tenant-scope.ts';
 import { defineCollection, defined } from './collection.ts';
 import { AppError, invalidField } from './errors.ts';
 import { now } from './ids.ts';
 import { assertReferences } from './references.ts';
+import { formatMoney } from './money.ts';
 import { documentBaseView, lineAsInput, pageDocuments, prepareDocument, todayIso, type DocumentInputBase, type Lifecycle } from './documents.ts';
 import { quoteCollection, type QuoteStatus } from './quotes.ts';
 
@@ -52,6 +53,27 @@ export type InvoiceView = ReturnType<typeof invoiceView>;
 
 const stampFor: Partial<Record<InvoiceStatus, 'sentAt' | 'paidAt' | 'voidedAt'>> = { sent: 'sentAt', paid: 'paidAt', void: 'voidedAt' };
 
+/**
+ * Payments already received stay covered: new lines may not bring the total below them, nor move
+ * the invoice to another currency. The amount paid is read under a row lock, so a payment being
+ * recorded at this moment is waited for (and counted) rather than missed.
+ */
+async function assertPaymentsCovered(ctx: Ctx, current: InvoiceRow, totalAmount: number, currency: string) {
+  const [row] = await ctx.db.select({ amountPaid: invoices.amountPaid }).from(invoices).where(scopedId(ctx, invoices, current.id)).for('update');
+  const paid = row?.amountPaid ?? current.amountPaid;
+  if (paid === 0) return;
+  if (currency !== current.currency) {
+    throw new AppError('conflict', `currency: invoice ${current.number} already has payments in ${current.currency}; its currency can no longer change`, {
+      fields: [{ field: 'currency', message: `payments received in ${current.currency}` }],
+    });
+  }
+  if (totalAmount < paid) {
+    throw new AppError('conflict', `lines: the new total ${formatMoney(totalAmount, currency)} would be less than the ${formatMoney(paid, currency)} already paid on invoice ${current.number}`, {
+      fields: [{ field: 'lines', message: `total must stay at or above the amount paid (${formatMoney(paid, currency)})` }],
+    });
+  }
+}
+
 export const invoiceCollection = defineCollection({
   name: 'invoices',
   label: 'Invoice',
@@ -62,6 +84,7 @@ export const invoiceCollection = defineCollection({
     if (!current && !input.customerId) throw invalidField('customerId', 'required');
     await assertReferences(ctx, { customerId: [customers, input.customerId], quoteId: [quotes, input.quoteId] });
     const doc = await prepareDocument(ctx, { type: 'invoice', label: 'invoice', lifecycle: invoiceLifecycle }, input, current);
+    if (current && doc.totalAmount !== undefined) await assertPaymentsCovered(ctx, current, doc.totalAmount, doc.currency ?? current.currency);
     const { lines: _lines, status: _status, currency: _currency, ...rest } = input;
     const stamp = doc.status !== current?.status ? stampFor[doc.status!] : undefined;
     // Sending fixes the issue date when the integrator left it open.
@@ -79,10 +102,20 @@ export const setInvoiceStatus = (ctx: Ctx, id: string, status: InvoiceStatus) =>
 
 export type InvoiceListQuery = { page: number; limit: number; customerId?: string; status?: InvoiceStatus | 'overdue'; updatedSince?: Date };
 
-/** Page-numbered list; `status: 'overdue'` finds sent invoices past their due date. */
+/**
+ * Page-numbered list filtered by the status as shown (displayStatus): `overdue` finds sent
+ * invoices past their due date, `sent` the sent invoices that are not overdue.
+ */
 export async function listInvoices(ctx: Ctx, q: InvoiceListQuery) {
+  const today = todayIso();
   const status =
-    q.status === 'overdue' ? and(eq(invoices.status, 'sent'), lt(invoices.dueDate, todayIso())) : q.status ? eq(invoices.status, q.status) : undefined;
+    q.status === 'overdue'
+      ? and(eq(invoices.status, 'sent'), lt(invoices.dueDate, today))
+      : q.status === 'sent'
+        ? and(eq(invoices.status, 'sent'), or(isNull(invoices.dueDate), gte(invoices.dueDate, today)))
+        : q.status
+          ? eq(invoices.status, q.status)
+          : undefined;
   const { rows, total } = await pageDocuments(ctx, invoices, q, q.customerId ? eq(invoices.customerId, q.customerId) : undefined, status);
   return { rows: rows.map(invoiceView), total };
 }

@@ -78,3 +78,10 @@ export function decimalToMinor(value: number | string, currency: string, field =
 
 /** Minor units as a decimal major-unit number (5999, "USD" → 59.99), for surfaces that show decimals. */
 export const minorToDecimal = (amount: number, currency: string): number => scaledToNumber(BigInt(amount), minorUnitDigits(currency));
+
+/** "150.00 USD": an amount as people write it, for messages. */
+export function formatMoney(amount: number, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  const [whole, fraction = ''] = formatScaled(BigInt(amount), digits).split('.');
+  return `${whole}${digits ? '.' + fraction.padEnd(digits, '0') : ''} ${currency}`;
+}

@@ -15,6 +15,7 @@ export const PREVIOUS_SECRET_TTL_MS = 24 * 60 * 60 * 1000;
 export const eventCatalogue: string[] = [
   ...recordsCollections.flatMap((c) => [`crm.${c}.created`, `crm.${c}.updated`, `crm.${c}.deleted`]),
   'crm.invoices.status_changed',
+  'crm.payments.created',
   'webhook.test',
 ];
 

@@ -28,7 +28,14 @@ export const openApiInfo = {
   tags: [
     { name: 'Records API', description: 'Back-office sync of the CRM collections (`/api/public/v1`).' },
     { name: 'Storefront API', description: "A dealer's website or app (`/external`)." },
-    { name: 'CRM API', description: 'Clients, invoices, products, webhooks (`/crm-api/v1`).' },
+    {
+      name: 'CRM API',
+      description: [
+        'Clients, invoices, products and services, quotes, payments, marketing subscribers and webhooks (`/crm-api/v1`), as the autoch.at CRM REST API document describes them: point a client written for it at `…/crm-api/v1` and it works unchanged. Fields are snake_case; money is a decimal number in the record’s `currency`; timestamps are ISO 8601 UTC with milliseconds. Lists take `page` (from 1) and `limit` (1–100, default 25) and answer `{data, pagination: {page, limit, total, total_pages}}` in a stable order.',
+        '',
+        'Scopes, exactly as the document lists them: `clients:read|write`, `invoices:read|write`, `quotes:read|write`, `payments:read|write`, `products:read|write`, `projects:read|write`, `webhooks:read|write`, `marketing:write`. Clients are the same records as Records API customers and Storefront customers; invoices and quotes are the Records API’s; products are its inventoryItems (parts count as products). `projects:*` are reserved for work orders (a CRM project is a Motors work order; no project routes yet). `marketing:write` manages the newsletter subscribers (`/marketing/subscribers`).',
+      ].join('\n'),
+    },
     { name: 'Management API', description: 'What the dashboard uses (`/manage/v1`): staff session cookie only, never an API key. Sign in with `POST /manage/v1/session {email, password}`; send `X-Motors-Environment: live|test` to choose the data.' },
   ],
   components: {

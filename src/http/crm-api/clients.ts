@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import * as customers from '../../core/customers.ts';
 import type { CustomerInput, CustomerView } from '../../core/customers.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataEnvelope, idParams, pageEnvelope, pageQuery, pagination } from './common.ts';
+import { dataEnvelope, dataExample, idParams, inCrmTerms, pageExample, pageQuery, pagination, updatedSince } from './common.ts';
 
 // A CRM API client is a Motors CRM customer, shown in snake_case as the CRM document's examples are.
 const address = z.strictObject({
@@ -135,9 +135,9 @@ export function registerClients(app: FastifyInstance, deps: Deps) {
       ...pageQuery,
       search: z.string().max(200).optional(),
       email: z.string().max(254).optional(),
-      updated_since: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only clients updated after this instant.' }),
+      updated_since: updatedSince,
     }),
-    responses: { 200: pageEnvelope(client) },
+    responses: { 200: pageExample(client) },
     handler: async (ctx, { query }) => {
       const { rows, total } = await customers.searchCustomers(ctx, {
         page: query.page,
@@ -156,7 +156,7 @@ export function registerClients(app: FastifyInstance, deps: Deps) {
     summary: 'Get a client',
     tags,
     params: idParams,
-    responses: { 200: dataEnvelope(client) },
+    responses: { 200: dataExample(client) },
     handler: async (ctx, { params }) => ({ body: { data: toClient(await customers.getCustomer(ctx, params.id)) } }),
   });
   defineRoute(app, deps, 'crm', {
@@ -166,8 +166,8 @@ export function registerClients(app: FastifyInstance, deps: Deps) {
     summary: 'Create a client',
     tags,
     body: clientCreate,
-    responses: { 201: dataEnvelope(client) },
-    handler: async (ctx, { body }) => ({ status: 201, body: { data: toClient(await customers.createCustomer(ctx, { source: 'crm-api', ...fromClient(body) })) } }),
+    responses: { 201: dataExample(client) },
+    handler: async (ctx, { body }) => ({ status: 201, body: { data: toClient(await inCrmTerms({}, () => customers.createCustomer(ctx, { source: 'crm-api', ...fromClient(body) }))) } }),
   });
   defineRoute(app, deps, 'crm', {
     method: 'PUT',
@@ -177,19 +177,24 @@ export function registerClients(app: FastifyInstance, deps: Deps) {
     description: 'Partial update: omitted fields keep their values.',
     tags,
     params: idParams,
-    body: clientInput,
-    responses: { 200: dataEnvelope(client) },
-    handler: async (ctx, { params, body }) => ({ body: { data: toClient(await customers.updateCustomer(ctx, params.id, fromClient(body))) } }),
+    body: clientInput.meta({ example: { phone: '+44 113 496 0001', tags: ['fleet', 'vip'] } }),
+    responses: { 200: dataExample(client) },
+    handler: async (ctx, { params, body }) => ({ body: { data: toClient(await inCrmTerms({}, () => customers.updateCustomer(ctx, params.id, fromClient(body)))) } }),
   });
   defineRoute(app, deps, 'crm', {
     method: 'DELETE',
     path: '/clients/:id',
     scope: 'clients:write',
     summary: 'Delete a client',
-    description: 'Soft delete: the client disappears from every API and can be restored from the dashboard for 30 days.',
+    description:
+      'Soft delete: the client disappears from every API (and can no longer be referenced by new invoices or quotes), fires `crm.customers.deleted`, and can be restored from the dashboard for 30 days. A client with open (draft or sent) invoices is refused with 409: mark them paid or void first.',
     tags,
     params: idParams,
-    responses: { 200: dataEnvelope(z.object({ id: z.string(), deleted: z.literal(true), deleted_at: z.string() })) },
+    responses: {
+      200: dataEnvelope(z.object({ id: z.string(), deleted: z.literal(true), deleted_at: z.string() })).meta({
+        example: { data: { id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', deleted: true, deleted_at: '2026-01-16T08:00:00.000Z' } },
+      }),
+    },
     handler: async (ctx, { params }) => {
       const deleted = await customers.deleteCustomer(ctx, params.id);
       return { body: { data: { id: deleted.id, deleted: true as const, deleted_at: deleted.deletedAt! } } };

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
 
 export const idParams = z.object({ id: z.string().min(1).max(100).meta({ description: 'Resource id (UUID)' }) });
 
 // Pagination for every CRM API list: page/limit, with the totals beside the data.
 export const pageQuery = {
-  page: z.coerce.number().int().min(1).default(1).meta({ description: 'Page number, from 1.', example: 1 }),
+  // Capped so the offset it implies always fits PostgreSQL's bigint.
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number, from 1 (at most 1,000,000).', example: 1 }),
   limit: z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page, 1–100.', example: 25 }),
 };
 
@@ -18,3 +20,86 @@ export function pageEnvelope<T extends z.ZodType>(item: T) {
 export const pagination = (page: number, limit: number, total: number) => ({ page, limit, total, total_pages: Math.ceil(total / limit) });
 
 export const dataEnvelope = <T extends z.ZodType>(item: T) => z.object({ data: item });
+
+/** The example of a schema given with `.meta({ example })`, to build its envelopes' examples. */
+const exampleOf = (schema: z.ZodType): unknown => schema.meta()?.example;
+
+/** `{data: item}` with the item's example wrapped, so every response in /docs has an example. */
+export function dataExample<T extends z.ZodType>(item: T) {
+  const example = exampleOf(item);
+  const envelope = dataEnvelope(item);
+  return example === undefined ? envelope : envelope.meta({ example: { data: example } });
+}
+
+/** pageEnvelope with an example of one item on one page. */
+export function pageExample<T extends z.ZodType>(item: T) {
+  const example = exampleOf(item);
+  const envelope = pageEnvelope(item);
+  return example === undefined ? envelope : envelope.meta({ example: { data: [example], pagination: { page: 1, limit: 25, total: 1, total_pages: 1 } } });
+}
+
+// Money in the CRM API is a decimal in the currency's major unit, as the document's example
+// (`"rate": 100.00`) shows; a string is accepted too, for senders who keep decimals as text.
+export const decimalMoney = (description: string, example: number) =>
+  z
+    .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal such as 19.99')])
+    .meta({ description: `${description} Decimal in the currency's major unit (19.99), at most the currency's decimal places (2 for USD/EUR/GBP, 0 for JPY); a JSON number or a decimal string.`, example });
+
+export const decimalQuantity = (description: string, example: number) =>
+  z
+    .union([z.number(), z.string().regex(/^-?\d+(\.\d{1,3})?$/, 'must be a decimal with at most 3 places')])
+    .meta({ description: `${description} Up to 3 decimal places; a JSON number or a decimal string.`, example });
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
+  .toUpperCase()
+  .meta({ description: 'ISO 4217 currency code.', example: 'USD' });
+
+// PostgreSQL has no year 0 (and JavaScript dates stop at 275760): keep dates to plausible years.
+const plausibleYear = (value: string) => {
+  const year = Number(value.slice(0, 4));
+  return year >= 1900 && year <= 9999;
+};
+
+export const isoDay = (description: string, example: string) =>
+  z.iso.date().refine(plausibleYear, 'must be a date between the years 1900 and 9999').meta({ description: `${description} YYYY-MM-DD.`, example });
+
+export const isoInstant = (description: string, example: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .refine(plausibleYear, 'must be an instant between the years 1900 and 9999')
+    .meta({ description: `${description} ISO 8601 with a time zone.`, example });
+
+export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of a ${what} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+
+/** A core field path (`lines[0].unitAmount`) in this surface's words (`line_items[0].rate`). */
+export function crmFieldName(path: string, renames: Record<string, string> = {}): string {
+  return path
+    .split('.')
+    .map((segment) => {
+      const [, name = segment, index = ''] = /^([^[]+)(\[.*)?$/.exec(segment) ?? [];
+      return (renames[name] ?? snake(name)) + index;
+    })
+    .join('.');
+}
+
+/**
+ * Runs a core call and names the fields of its validation errors as the CRM API does, so an
+ * integrator reads `line_items[0].rate`, the field it sent, not core's `lines[0].unitAmount`.
+ */
+export async function inCrmTerms<T>(renames: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.fields?.length) throw err;
+    const fields = err.fields.map((f) => ({ field: crmFieldName(f.field, renames), message: f.message }));
+    const first = err.fields[0].field;
+    const message = err.message.startsWith(`${first}:`) ? fields[0].field + err.message.slice(first.length) : err.message;
+    throw new AppError(err.code, message, { fields, headers: err.headers });
+  }
+}
+
+export const updatedSince = isoInstant('Only records updated after this instant, for incremental sync.', '2026-01-01T00:00:00Z').optional();

@@ -35,3 +35,4 @@ export * from './work-orders.ts';
 export * from './webhook-endpoints.ts';
 export * from './webhook-deliveries.ts';
 export * from './webhook-attempts.ts';
+export * from './payments.ts';
