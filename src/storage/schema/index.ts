@@ -31,3 +31,6 @@ export * from './catalog-models.ts';
 export * from './catalog-generations.ts';
 export * from './catalog-trims.ts';
 export * from './catalog-engines.ts';
+export * from './vehicle-views.ts';
+export * from './contact-messages.ts';
+export * from './appointments.ts';
