@@ -1,6 +1,6 @@
-import { asc, eq, isNotNull } from 'drizzle-orm';
+import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
-import { customers, motors } from '../storage/schema/index.ts';
+import { customers, invoices, motors } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
 import { createInvoice, setInvoiceStatus } from './invoices.ts';
 import { updateMotor } from './motors.ts';
@@ -25,6 +25,9 @@ export async function seedStorefrontDemo(ctx: Ctx): Promise<Record<string, numbe
     .orderBy(asc(motors.createdAt), asc(motors.id));
   const nonVip = people.filter((p) => !p.isVip);
   if (nonVip.length < 5 || listed.length < 6) return { vehicleInvoices: 0 };
+  // Seeding twice adds nothing: the vehicle invoices are the marker.
+  const [seeded] = await ctx.db.select({ id: invoices.id }).from(invoices).where(scopedLive(ctx, invoices, sql`${invoices.metadata}->>'vehicleTransaction' is not null`)).limit(1);
+  if (seeded) return { vehicleInvoices: 0 };
 
   const sales = listed.filter((m) => m.listingType === 'sale');
   const rentals = listed.filter((m) => m.listingType === 'rental');
@@ -37,7 +40,7 @@ export async function seedStorefrontDemo(ctx: Ctx): Promise<Record<string, numbe
     [nonVip[3].id, sales[2], 'sale', 500],
     [people.find((p) => p.isVip)?.id ?? nonVip[4].id, sales[3], 'sale', 200],
   ];
-  let invoices = 0;
+  let invoiceCount = 0;
   for (const [customerId, motor, kind, daysAgo] of deals) {
     if (!motor) continue;
     const amount = kind === 'sale' ? (motor.price ?? 2000000) : (motor.price ?? 5000) * 5;
@@ -51,7 +54,7 @@ export async function seedStorefrontDemo(ctx: Ctx): Promise<Record<string, numbe
     });
     await setInvoiceStatus(ctx, invoice.id, 'sent');
     await setInvoiceStatus(ctx, invoice.id, 'paid');
-    invoices++;
+    invoiceCount++;
   }
 
   // One listing on hold, so "available" differs from "listed".
@@ -61,6 +64,6 @@ export async function seedStorefrontDemo(ctx: Ctx): Promise<Record<string, numbe
   await submitContactForm(ctx, { name: 'Maya Fischer', email: 'maya.fischer@example.com', subject: 'Trade-in valuation', message: 'Could you value my 2017 Golf before I come in on Saturday?' });
   const forTestDrive = sales.find((m) => m.id !== reserved?.id);
   if (forTestDrive) await requestTestDrive(ctx, { vehicleId: forTestDrive.id, name: 'Owen Park', email: 'owen.park@example.com', phone: '+1 415 555 0142', preferredDate: new Date(`${dayOffset(3)}T17:00:00.000Z`) });
-  return { vehicleInvoices: invoices, contactMessages: 1, appointments: forTestDrive ? 1 : 0 };
+  return { vehicleInvoices: invoiceCount, contactMessages: 1, appointments: forTestDrive ? 1 : 0 };
 }
 
