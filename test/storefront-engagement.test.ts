@@ -51,8 +51,14 @@ describe('Storefront engagement and forms', () => {
     assert.equal(created.length, 1);
     assert.equal(created[0].id, stored.leadId);
 
-    const noSubject = await api('POST', '/external/contact/submit', { name: 'Ann', email: 'ann@example.com', message: 'Hi' });
+    assert.equal(leads[0].customerId, null);
+
+    // A message from one of the dealer's customers lands on that customer.
+    const ann = (await api('POST', '/api/public/v1/customers', { firstName: 'Ann', email: 'ann@example.com' })).body.data;
+    const noSubject = await api('POST', '/external/contact/submit', { name: 'Ann', email: 'ANN@example.com', message: 'Hi' });
     assert.equal(noSubject.status, 201, noSubject.text);
+    const [annMessage] = await server.app.database.db.select().from(contactMessages).where(and(eq(contactMessages.tenantId, t.tenantId), eq(contactMessages.id, noSubject.body.data.referenceId)));
+    assert.equal((await api('GET', `/api/public/v1/leads/${annMessage.leadId}`)).body.data.customerId, ann.id);
   });
 
   it('contact form: 400 naming every missing or invalid field, and nothing stored', async () => {

@@ -250,6 +250,19 @@ describe('Storefront vehicles', () => {
     assert.ok(res.body.data.byBodyType.Sedan > 0 && res.body.data.byBodyType.SUV > 0);
   });
 
+  it('every demo motor is linked to a real catalog brand, model and body type', async () => {
+    const everyMotor = (await dealer.api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
+    for (const m of everyMotor) {
+      const brand = catalog.brands.find((b) => b.id === m.makeId);
+      const model = catalog.models.find((x) => x.id === m.modelId);
+      assert.equal(brand?.name, m.make, `${m.make} ${m.model}`);
+      assert.equal(model?.name, m.model, `${m.make} ${m.model}`);
+      assert.equal(model?.brandId, brand?.id);
+      assert.ok(catalog.bodyTypes.some((b) => b.id === m.bodyTypeId), `${m.make} ${m.model} body type`);
+    }
+    assert.ok(everyMotor.some((m) => m.trimId), 'trims resolved where the catalog has them');
+  });
+
   it("brands' vehicleCounts are the dealer's own active listings by type", async () => {
     const toyota = brandByName('Toyota').id;
     const res = await dealer.api('GET', `/external/brands/${toyota}`);

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
-import { appointments, contactMessages, motors, type appointmentStatuses } from '../storage/schema/index.ts';
+import { appointments, contactMessages, customers, motors, type appointmentStatuses } from '../storage/schema/index.ts';
 import { owner, scopedLive } from '../storage/tenant-scope.ts';
 import { activeListingWhere } from './motors.ts';
 import { createLead } from './leads.ts';
@@ -12,6 +12,12 @@ import { subscribe } from './newsletter.ts';
 // What shoppers send from the dealer's website. Each lands in the CRM as a lead (crm.leads.created)
 // so the dealer's other systems hear of it.
 
+// A shopper who is already the dealer's customer gets the lead on their record.
+async function customerIdByEmail(ctx: Ctx, email: string): Promise<string | null> {
+  const [row] = await ctx.db.select({ id: customers.id }).from(customers).where(scopedLive(ctx, customers, eq(customers.email, email))).orderBy(asc(customers.createdAt)).limit(1);
+  return row?.id ?? null;
+}
+
 export type ContactInput = { name: string; email: string; message: string; subject?: string | null };
 
 /** Stores the message and opens a contact_form lead; the message id is the shopper's reference. */
@@ -21,6 +27,7 @@ export async function submitContactForm(ctx: Ctx, input: ContactInput): Promise<
   const lead = await createLead(ctx, {
     source: 'contact_form',
     status: 'new',
+    customerId: await customerIdByEmail(ctx, email),
     contactName: input.name.trim(),
     contactEmail: email,
     message: subject ? `${subject}\n\n${input.message}` : input.message,
@@ -65,6 +72,7 @@ export async function requestTestDrive(ctx: Ctx, input: TestDriveInput) {
     source: 'test_drive',
     status: 'new',
     interest: 'test-drive',
+    customerId: await customerIdByEmail(ctx, email),
     contactName: input.name.trim(),
     contactEmail: email,
     contactPhone: input.phone?.trim() || null,
