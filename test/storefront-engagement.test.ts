@@ -174,7 +174,7 @@ describe('Storefront engagement and forms', () => {
       for (const k of keys) assert.ok(k in res.body, `${path} ${k}`);
     }
     const stats = (await t.api('GET', '/external/vehicles/stats/summary')).body.data;
-    assert.deepEqual(Object.keys(stats).sort(), ['availableVehicles', 'byBodyType', 'byBrand', 'byListingType', 'totalVehicles']);
+    for (const k of ['totalVehicles', 'availableVehicles', 'byListingType', 'byBodyType', 'byBrand']) assert.ok(k in stats, k);
     const summary = (await t.api('GET', '/external/customers/stats/summary')).body.data;
     for (const k of ['totalCustomers', 'vipCustomers', 'totalRevenue', 'averageSpent', 'totalTransactions', 'averageLeadScore', 'newCustomersLast30Days', 'segmentBreakdown']) assert.ok(k in summary, k);
     assert.deepEqual(Object.keys(summary.segmentBreakdown).sort(), ['atRisk', 'new', 'regular', 'vip']);

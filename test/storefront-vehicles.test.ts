@@ -232,6 +232,9 @@ describe('Storefront vehicles', () => {
 
   it('GET /external/vehicles/stats/summary (documented example) matches a brute-force count', async () => {
     const t = await seeded(server);
+    const viewed = await listedMotors(t.api);
+    for (const m of viewed.slice(0, 3)) await t.api('GET', `/external/vehicles/${m.id}`);
+    await t.api('GET', `/external/vehicles/${viewed[0].id}`);
     const ms = await listedMotors(t.api);
     const res = await t.api('GET', '/external/vehicles/stats/summary');
     assert.equal(res.status, 200, res.text);
@@ -244,7 +247,10 @@ describe('Storefront vehicles', () => {
       byListingType: { sale: 0, rental: 0, auction: 0, ...count((m) => m.listingType) },
       byBodyType: count((m) => bodyName.get(m.bodyTypeId) ?? m.bodyType),
       byBrand: count((m) => brandName.get(m.makeId) ?? m.make),
+      totalViews: ms.reduce((sum, m) => sum + m.viewsCount, 0),
+      viewsLast30Days: 4,
     });
+    assert.equal(res.body.data.totalViews, 4);
     assert.ok(res.body.data.availableVehicles < res.body.data.totalVehicles, 'the demo has a reserved listing');
     assert.ok(Object.keys(res.body.data.byBrand).length >= 5);
     assert.ok(res.body.data.byBodyType.Sedan > 0 && res.body.data.byBodyType.SUV > 0);

@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, gte, sql } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { catalogBodyTypes, catalogBrands, motors, vehicleViews } from '../storage/schema/index.ts';
 import { owner, scoped, scopedLive } from '../storage/tenant-scope.ts';
@@ -98,6 +98,9 @@ export type VehicleStats = {
   byBodyType: Record<string, number>;
   /** By catalog brand name, else the motor's make text. */
   byBrand: Record<string, number>;
+  /** Storefront views of the active listings: ever, and in the last 30 UTC days (today included). */
+  totalViews: number;
+  viewsLast30Days: number;
 };
 
 /** The vehicle stats summary, as SQL aggregates over the active listings. */
@@ -105,12 +108,18 @@ export async function vehicleStats(ctx: Ctx): Promise<VehicleStats> {
   const where = scopedLive(ctx, motors, activeListingWhere());
   const bodyName = sql<string>`coalesce(${catalogBodyTypes.name}, ${motors.bodyType}, 'Other')`;
   const brandName = sql<string>`coalesce(${catalogBrands.name}, ${motors.make})`;
-  const [byType, byStatus, byBody, byBrand] = await Promise.all([
-    ctx.db.select({ k: motors.listingType, n: count() }).from(motors).where(where).groupBy(motors.listingType),
+  const since = utcDay(new Date(Date.now() - 29 * 86400_000));
+  const [byType, byStatus, byBody, byBrand, [recent]] = await Promise.all([
+    ctx.db.select({ k: motors.listingType, n: count(), views: sql<string>`sum(${motors.viewsCount})` }).from(motors).where(where).groupBy(motors.listingType),
     ctx.db.select({ n: count() }).from(motors).where(and(where, eq(motors.status, 'in_stock'))),
     ctx.db.select({ k: bodyName, n: count() }).from(motors).leftJoin(catalogBodyTypes, eq(catalogBodyTypes.id, motors.bodyTypeId)).where(where).groupBy(bodyName),
     // Brands are global or the tenant's own; an id match is enough, the id being the motor's.
     ctx.db.select({ k: brandName, n: count() }).from(motors).leftJoin(catalogBrands, eq(catalogBrands.id, motors.makeId)).where(where).groupBy(brandName),
+    ctx.db
+      .select({ views: sql<string | null>`sum(${vehicleViews.count})` })
+      .from(vehicleViews)
+      .innerJoin(motors, eq(motors.id, vehicleViews.motorId))
+      .where(and(where, scoped(ctx, vehicleViews, gte(vehicleViews.day, since)))),
   ]);
   const byListingType = { sale: 0, rental: 0, auction: 0 };
   for (const r of byType) if (r.k) byListingType[r.k] = Number(r.n);
@@ -121,5 +130,7 @@ export async function vehicleStats(ctx: Ctx): Promise<VehicleStats> {
     byListingType,
     byBodyType: record(byBody),
     byBrand: record(byBrand),
+    totalViews: byType.reduce((sum, r) => sum + Number(r.views ?? 0), 0),
+    viewsLast30Days: Number(recent?.views ?? 0),
   };
 }

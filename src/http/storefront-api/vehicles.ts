@@ -263,7 +263,7 @@ export function registerVehicles(app: FastifyInstance, deps: Deps) {
     scope,
     summary: 'Get statistics about your vehicle inventory',
     description:
-      'Counts of your active listings: in total, available (motor in stock, not reserved or sold), by listing type, by body type (catalog name, else the motor\'s own body type) and by brand (catalog name, else the motor\'s make).',
+      'Counts of your active listings: in total, available (motor in stock, not reserved or sold), by listing type, by body type (catalog name, else the motor\'s own body type) by brand (catalog name, else the motor\'s make), and their storefront views (ever and in the last 30 days, counted per vehicle and day).',
     tags,
     responses: {
       200: dataEnvelope(
@@ -273,6 +273,8 @@ export function registerVehicles(app: FastifyInstance, deps: Deps) {
           byListingType: z.object({ sale: z.number().int(), rental: z.number().int(), auction: z.number().int() }),
           byBodyType: z.record(z.string(), z.number().int()),
           byBrand: z.record(z.string(), z.number().int()),
+          totalViews: z.number().int().meta({ description: 'Views of these listings (GET /external/vehicles/:id), ever' }),
+          viewsLast30Days: z.number().int().meta({ description: 'Views in the last 30 days (UTC, today included)' }),
         }),
       ).meta({
         example: {
@@ -283,6 +285,8 @@ export function registerVehicles(app: FastifyInstance, deps: Deps) {
             byListingType: { sale: 15, rental: 8, auction: 2 },
             byBodyType: { Sedan: 10, SUV: 8, Hatchback: 5, Truck: 2 },
             byBrand: { Toyota: 8, Honda: 6, 'Mercedes-Benz': 4, BMW: 3 },
+            totalViews: 1240,
+            viewsLast30Days: 310,
           },
         },
       }),
