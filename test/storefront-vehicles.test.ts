@@ -212,6 +212,13 @@ describe('Storefront vehicles', () => {
     assert.equal(after.updatedAt, m.updatedAt, 'a view is not a change');
     const popular = await t.api('GET', '/external/vehicles?sort=impressionsCount&limit=1');
     assert.equal(popular.body.data[0].id, m.id);
+
+    // Concurrent views are all counted, still in one row for the day.
+    const results = await Promise.all(Array.from({ length: 8 }, () => t.api('GET', `/external/vehicles/${m.id}`)));
+    assert.deepEqual(results.map((r) => r.status), Array(8).fill(200));
+    const [row] = await server.app.database.db.select().from(vehicleViews).where(and(eq(vehicleViews.tenantId, t.tenantId), eq(vehicleViews.motorId, m.id)));
+    assert.equal(row.count, 10);
+    assert.equal((await t.api('GET', `/api/public/v1/motors/${m.id}`)).body.data.viewsCount, 10);
   });
 
   it('a motor that is not an active listing, another dealer\'s or the other environment\'s is a 404', async () => {
