@@ -601,6 +601,50 @@ CREATE TABLE "payments" (
 	CONSTRAINT "payments_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
 );
 --> statement-breakpoint
+CREATE TABLE "vehicle_views" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"motor_id" text NOT NULL,
+	"day" date NOT NULL,
+	"count" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "vehicle_views_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "contact_messages" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"subject" text,
+	"message" text NOT NULL,
+	"lead_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "contact_messages_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
+CREATE TABLE "appointments" (
+	"tenant_id" text NOT NULL,
+	"environment" text NOT NULL,
+	"id" text NOT NULL,
+	"kind" text DEFAULT 'test_drive' NOT NULL,
+	"motor_id" text NOT NULL,
+	"lead_id" text NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"phone" text,
+	"preferred_date" timestamp with time zone,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "appointments_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
+);
+--> statement-breakpoint
 ALTER TABLE "customers" ADD COLUMN "account_id" text;--> statement-breakpoint
 CREATE UNIQUE INDEX "refresh_tokens_hash_uq" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_family_idx" ON "refresh_tokens" USING btree ("tenant_id","family_id");--> statement-breakpoint
@@ -658,4 +702,8 @@ CREATE INDEX "webhook_attempts_started_idx" ON "webhook_attempts" USING btree ("
 CREATE INDEX "payments_sync_idx" ON "payments" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
 CREATE INDEX "payments_invoice_idx" ON "payments" USING btree ("tenant_id","environment","invoice_id");--> statement-breakpoint
 CREATE INDEX "payments_customer_idx" ON "payments" USING btree ("tenant_id","environment","customer_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "vehicle_views_motor_day_uq" ON "vehicle_views" USING btree ("tenant_id","environment","motor_id","day");--> statement-breakpoint
+CREATE INDEX "contact_messages_created_idx" ON "contact_messages" USING btree ("tenant_id","environment","created_at");--> statement-breakpoint
+CREATE INDEX "appointments_sync_idx" ON "appointments" USING btree ("tenant_id","environment","updated_at","id");--> statement-breakpoint
+CREATE INDEX "appointments_motor_idx" ON "appointments" USING btree ("tenant_id","environment","motor_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "customers_account_uq" ON "customers" USING btree ("tenant_id","environment","account_id");

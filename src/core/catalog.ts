@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { and, asc, count, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
 import type { Queryable } from '../storage/db.ts';
-import { catalogBodyTypes, catalogBrands, catalogEngines, catalogGenerations, catalogModels, catalogTrims, settings } from '../storage/schema/index.ts';
-import { owner, scoped } from '../storage/tenant-scope.ts';
+import { catalogBodyTypes, catalogBrands, catalogEngines, catalogGenerations, catalogModels, catalogTrims, motors, settings } from '../storage/schema/index.ts';
+import { owner, scoped, scopedLive } from '../storage/tenant-scope.ts';
 import { AppError, invalidField, notFound } from './errors.ts';
 import { newId, now } from './ids.ts';
 import { drivetrainTypes, type CatalogData, type DrivetrainType } from '../catalog-data/catalog-types.ts';
@@ -103,12 +103,21 @@ const offset = (p: Page) => (p.page - 1) * p.limit;
 
 export type VehicleCounts = { rental: number; sale: number; auction: number; total: number };
 
-/**
- * The caller's active listings by brand and listing type. Wired to motors when they land (the
- * motors table is being built on another branch); until then every brand counts zero.
- */
-export async function countListingsByBrand(_ctx: Ctx): Promise<Map<string, VehicleCounts>> {
-  return new Map();
+/** The caller's active listings by catalog brand (motors.make_id) and listing type: brands' vehicleCounts. */
+export async function countListingsByBrand(ctx: Ctx): Promise<Map<string, VehicleCounts>> {
+  const rows = await ctx.db
+    .select({ makeId: motors.makeId, listingType: motors.listingType, n: count() })
+    .from(motors)
+    .where(scopedLive(ctx, motors, isNotNull(motors.makeId), isNotNull(motors.listingType), eq(motors.listingStatus, 'active')))
+    .groupBy(motors.makeId, motors.listingType);
+  const counts = new Map<string, VehicleCounts>();
+  for (const r of rows) {
+    const c = counts.get(r.makeId!) ?? { rental: 0, sale: 0, auction: 0, total: 0 };
+    c[r.listingType!] += Number(r.n);
+    c.total += Number(r.n);
+    counts.set(r.makeId!, c);
+  }
+  return counts;
 }
 const noVehicles: VehicleCounts = { rental: 0, sale: 0, auction: 0, total: 0 };
 
@@ -492,4 +501,140 @@ export async function addTrim(ctx: Ctx, input: TrimInput): Promise<TrimView> {
     updatedAt: at,
   });
   return getTrim(ctx, id);
+}
+
+// ---------- linking motors to the catalog ----------
+
+export type CatalogLink = { makeId?: string | null; modelId?: string | null; bodyTypeId?: string | null; trimId?: string | null };
+type MotorCatalogFields = { make: string; model: string; year: number | null; trim: string | null; bodyType: string | null } & { [K in keyof CatalogLink]-?: string | null };
+
+const bodyTypeCode = (text: string) => slugify(text).replace(/-/g, '_').toUpperCase();
+
+/**
+ * The catalog ids of a motor being written (the columns to set; omitted ones stay as they are).
+ * Ids that are sent are checked: one the catalog doesn't have (or that is another dealer's own
+ * row) is a 400 naming the field. Make and model text sent without ids is matched by slug, so
+ * "mercedes benz" finds Mercedes-Benz and "Skoda" finds Škoda; body type by its name or code,
+ * else the model's; trim by name among the model's trims, preferring the generation of the year.
+ */
+export async function linkMotorToCatalog(
+  ctx: Ctx,
+  input: Partial<Omit<MotorCatalogFields, keyof CatalogLink>> & CatalogLink,
+  current: MotorCatalogFields | undefined,
+): Promise<CatalogLink> {
+  const out: CatalogLink = {};
+  const textChanged = !current || input.make !== undefined || input.model !== undefined;
+  const make = input.make ?? current?.make;
+  const modelName = input.model ?? current?.model;
+
+  let brandId: string | null | undefined;
+  if (input.makeId !== undefined) {
+    if (input.makeId !== null && !(await findBrand(ctx, input.makeId))) throw invalidField('makeId', `no brand with id ${input.makeId} in the catalog`);
+    brandId = out.makeId = input.makeId;
+  }
+
+  let model: { id: string; brandId: string; bodyTypeId: string | null } | undefined;
+  const findModel = async (...where: SQL[]) =>
+    (
+      await ctx.db
+        .select({ id: catalogModels.id, brandId: catalogModels.brandId, bodyTypeId: catalogModels.bodyTypeId })
+        .from(catalogModels)
+        .where(visible(ctx, catalogModels, ...where))
+        .orderBy(asc(catalogModels.id))
+        .limit(1)
+    )[0];
+  if (input.modelId !== undefined) {
+    if (input.modelId !== null) {
+      model = await findModel(eq(catalogModels.id, input.modelId));
+      if (!model) throw invalidField('modelId', `no model with id ${input.modelId} in the catalog`);
+      const expectedBrand = brandId !== undefined ? brandId : textChanged ? undefined : current?.makeId;
+      if (expectedBrand && model.brandId !== expectedBrand) throw invalidField('modelId', `model ${input.modelId} is not a model of brand ${expectedBrand}`);
+      if (brandId === undefined) brandId = out.makeId = model.brandId;
+    }
+    out.modelId = input.modelId;
+  }
+  if (brandId === undefined && textChanged) {
+    const [b] = make
+      ? await ctx.db.select({ id: catalogBrands.id }).from(catalogBrands).where(visible(ctx, catalogBrands, eq(catalogBrands.slug, slugify(make)))).orderBy(asc(catalogBrands.id)).limit(1)
+      : [];
+    brandId = out.makeId = b?.id ?? null;
+  }
+  if (input.modelId === undefined && textChanged) {
+    model = brandId && modelName ? await findModel(eq(catalogModels.brandId, brandId), eq(catalogModels.slug, slugify(modelName))) : undefined;
+    out.modelId = model?.id ?? null;
+  }
+
+  if (input.bodyTypeId !== undefined) {
+    if (input.bodyTypeId !== null) {
+      const [bt] = await ctx.db.select({ id: catalogBodyTypes.id }).from(catalogBodyTypes).where(eq(catalogBodyTypes.id, input.bodyTypeId)).limit(1);
+      if (!bt) throw invalidField('bodyTypeId', `no body type with id ${input.bodyTypeId} in the catalog`);
+    }
+    out.bodyTypeId = input.bodyTypeId;
+  } else if (textChanged || input.bodyType !== undefined) {
+    const text = input.bodyType !== undefined ? input.bodyType : current?.bodyType;
+    const [bt] = text
+      ? await ctx.db
+          .select({ id: catalogBodyTypes.id })
+          .from(catalogBodyTypes)
+          .where(or(eq(catalogBodyTypes.code, bodyTypeCode(text)), eq(sql`lower(${catalogBodyTypes.name})`, text.trim().toLowerCase())))
+          .limit(1)
+      : [];
+    const modelBodyType = model?.bodyTypeId ?? (textChanged ? null : current?.bodyTypeId);
+    out.bodyTypeId = bt?.id ?? modelBodyType ?? null;
+  }
+
+  const modelId = out.modelId !== undefined ? out.modelId : current?.modelId;
+  if (input.trimId !== undefined) {
+    if (input.trimId !== null) {
+      const [t] = await ctx.db.select({ id: catalogTrims.id, modelId: catalogTrims.modelId }).from(catalogTrims).where(visible(ctx, catalogTrims, eq(catalogTrims.id, input.trimId))).limit(1);
+      if (!t) throw invalidField('trimId', `no trim with id ${input.trimId} in the catalog`);
+      if (modelId && t.modelId !== modelId) throw invalidField('trimId', `trim ${input.trimId} is not a trim of model ${modelId}`);
+    }
+    out.trimId = input.trimId;
+  } else if (textChanged || input.trim !== undefined || input.year !== undefined) {
+    const trimName = input.trim !== undefined ? input.trim : current?.trim;
+    const year = input.year !== undefined ? input.year : current?.year;
+    if (modelId && trimName) {
+      const candidates = await ctx.db
+        .select({ id: catalogTrims.id, startYear: catalogGenerations.startYear, endYear: catalogGenerations.endYear })
+        .from(catalogTrims)
+        .leftJoin(catalogGenerations, eq(catalogGenerations.id, catalogTrims.generationId))
+        .where(visible(ctx, catalogTrims, eq(catalogTrims.modelId, modelId), eq(catalogTrims.slug, slugify(trimName))))
+        .orderBy(asc(catalogGenerations.startYear), asc(catalogTrims.id));
+      const covers = (c: (typeof candidates)[number]) => year != null && c.startYear != null && c.startYear <= year && (c.endYear == null || year <= c.endYear);
+      out.trimId = (candidates.find(covers) ?? candidates.at(-1))?.id ?? null;
+    } else {
+      out.trimId = null;
+    }
+  }
+  return out;
+}
+
+export type ListingCatalogRefs = {
+  brands: Map<string, { id: string; name: string; logoUrl: string | null }>;
+  models: Map<string, { id: string; name: string; slug: string }>;
+  bodyTypes: Map<string, { id: string; name: string; code: string }>;
+  /** First engine of each trim, by trim id. */
+  trimEngines: Map<string, EngineView>;
+};
+
+/** The catalog rows a page of listings points at, fetched in one query per table. */
+export async function catalogRefsFor(ctx: Ctx, rows: { makeId: string | null; modelId: string | null; bodyTypeId: string | null; trimId: string | null }[]): Promise<ListingCatalogRefs> {
+  const ids = (k: 'makeId' | 'modelId' | 'bodyTypeId' | 'trimId') => [...new Set(rows.map((r) => r[k]).filter((v): v is string => !!v))];
+  const [brandIds, modelIds, bodyTypeIds, trimIds] = [ids('makeId'), ids('modelId'), ids('bodyTypeId'), ids('trimId')];
+  const [brands, models, bodyTypes, trims] = await Promise.all([
+    brandIds.length ? ctx.db.select({ id: catalogBrands.id, name: catalogBrands.name, logoUrl: catalogBrands.logoUrl }).from(catalogBrands).where(visible(ctx, catalogBrands, inArray(catalogBrands.id, brandIds))) : [],
+    modelIds.length ? ctx.db.select({ id: catalogModels.id, name: catalogModels.name, slug: catalogModels.slug }).from(catalogModels).where(visible(ctx, catalogModels, inArray(catalogModels.id, modelIds))) : [],
+    bodyTypeIds.length ? ctx.db.select({ id: catalogBodyTypes.id, name: catalogBodyTypes.name, code: catalogBodyTypes.code }).from(catalogBodyTypes).where(inArray(catalogBodyTypes.id, bodyTypeIds)) : [],
+    trimIds.length ? ctx.db.select({ id: catalogTrims.id, engineIds: catalogTrims.engineIds }).from(catalogTrims).where(visible(ctx, catalogTrims, inArray(catalogTrims.id, trimIds))) : [],
+  ]);
+  const engineIds = [...new Set(trims.map((t) => t.engineIds[0]).filter(Boolean))];
+  const engines = engineIds.length ? await ctx.db.select().from(catalogEngines).where(inArray(catalogEngines.id, engineIds)) : [];
+  const engineById = new Map(engines.map((e) => [e.id, e]));
+  return {
+    brands: new Map(brands.map((b) => [b.id, b])),
+    models: new Map(models.map((m) => [m.id, m])),
+    bodyTypes: new Map(bodyTypes.map((b) => [b.id, b])),
+    trimEngines: new Map(trims.filter((t) => engineById.has(t.engineIds[0])).map((t) => [t.id, engineById.get(t.engineIds[0])!])),
+  };
 }

@@ -11,6 +11,7 @@ import { createTenant, createUser } from './tenants.ts';
 import { seedDocumentsDemo } from './documents-demo.ts';
 import { seedRecordsDemo } from './demo-records.ts';
 import { seedPaymentsDemo } from './payments-demo.ts';
+import { seedStorefrontDemo } from './storefront-demo.ts';
 
 // Realistic demo data for a dealership. Deterministic names, so screenshots and docs match.
 const people = [
@@ -65,6 +66,7 @@ export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
   const records = await seedRecordsDemo(ctx);
   await seedDocumentsDemo(ctx);
   await seedPaymentsDemo(ctx);
+  Object.assign(records, await seedStorefrontDemo(ctx));
   const posts = await seedBlogPosts(ctx);
   return { customers: count, subscribers, blogPosts: posts, ...records };
 }

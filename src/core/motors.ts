@@ -23,6 +23,7 @@ import { AppError, invalidField, notFound } from './errors.ts';
 import { assertReferences } from './references.ts';
 import { merged, requireFields } from './record-helpers.ts';
 import { checkVin, normaliseVin } from './vin.ts';
+import { linkMotorToCatalog } from './catalog.ts';
 
 export type MotorRow = typeof motors.$inferSelect;
 export type FuelType = (typeof fuelTypes)[number];
@@ -231,6 +232,8 @@ export const motorCollection = defineCollection({
       patch.slug = motorSlug(next as { make: string; model: string; year: number | null }, suffix);
     }
     await assertReferences(ctx, { ownerCustomerId: [customers, input.ownerCustomerId] });
+    // Storefront filters (brandId, modelId, bodyTypeId) and brands' vehicleCounts read these ids.
+    Object.assign(patch, await linkMotorToCatalog(ctx, { ...patch, year: input.year }, current));
     return patch;
   },
 });
@@ -345,7 +348,7 @@ export async function searchActiveListings(ctx: Ctx, q: ListingSearch): Promise<
         : q.sortBy === 'price'
           ? [dir(motors.listingPriceAmount)]
           : q.sortBy === 'name'
-            ? [dir(motors.make), dir(motors.model), dir(motors.year)]
+            ? [dir(sql`${motors.make} collate "C"`), dir(sql`${motors.model} collate "C"`), dir(motors.year)]
             : q.sortBy === 'views'
               ? [dir(motors.viewsCount)]
               : [dir(motors.createdAt)];

@@ -7,7 +7,14 @@ import { registerCollectionRoutes } from './collection-routes.ts';
 import { minorAmount, currency, metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
 
 const catalogId = (what: string, example: string) =>
-  z.string().max(100).nullable().meta({ description: `Id of the ${what} in the vehicle catalog, when known (not checked yet: the catalog is global reference data).`, example });
+  z
+    .string()
+    .max(100)
+    .nullable()
+    .meta({
+      description: `Id of the ${what} in the vehicle catalog (GET /external/…). Checked: an id the catalog doesn't have is a 400 naming this field. Omitted, it is filled from the make, model, trim and body type text (matched case- and accent-insensitively), or null when the catalog has no match.`,
+      example,
+    });
 
 const engineObject = z.strictObject({
   description: z.string().trim().max(200).nullable().optional().meta({ example: '2.5L 4-cylinder' }),
@@ -105,10 +112,10 @@ const fields = {
   ownerCustomerId: reference('customers', 'The owner, for customer vehicles (service, trade-in).').nullable(),
   status: z.enum(motorStatuses).meta({ description: 'Where the vehicle stands in the business; defaults to in_stock.', example: 'in_stock' }),
   condition: z.enum(['new', 'used']).meta({ description: 'Defaults to used.', example: 'used' }),
-  makeId: catalogId('make (brand)', 'b7c1a6a0-0000-7000-8000-000000000001'),
-  modelId: catalogId('model', 'b7c1a6a0-0000-7000-8000-000000000002'),
-  trimId: catalogId('trim', 'b7c1a6a0-0000-7000-8000-000000000003'),
-  bodyTypeId: catalogId('body type', 'b7c1a6a0-0000-7000-8000-000000000004'),
+  makeId: catalogId('make (brand)', 'cd4eda32-d242-5d95-8b11-c6d74b0c21cf'),
+  modelId: catalogId('model', 'de8ba339-5a69-5ce6-b34b-95ff7bd5b921'),
+  trimId: catalogId('trim', '26179e87-7b68-5dc0-8d61-6bde64b4409e'),
+  bodyTypeId: catalogId('body type', 'b977f6cb-bc09-58d5-b0da-9220820e0502'),
   description: z.string().max(20_000).nullable().meta({ example: 'One owner, full Toyota service history, new tyres.' }),
   listingType: z.enum(listingTypes).nullable().meta({ description: 'How the vehicle is offered; null when not listed.', example: 'sale' }),
   listingStatus: z.enum(listingStatuses).meta({

@@ -5,6 +5,8 @@ import { registerNewsletter } from './newsletter.ts';
 import { registerAuth } from './auth.ts';
 import { registerBlogs } from './blogs.ts';
 import { registerCatalog } from './catalog.ts';
+import { registerVehicles } from './vehicles.ts';
+import { registerEngagement } from './engagement.ts';
 
 // /external: the Storefront API (specs/storefront-api--carstrel-api.txt).
 export function registerStorefrontApi(app: FastifyInstance, deps: Deps) {
@@ -13,4 +15,6 @@ export function registerStorefrontApi(app: FastifyInstance, deps: Deps) {
   registerAuth(app, deps);
   registerBlogs(app, deps);
   registerCatalog(app, deps);
+  registerVehicles(app, deps);
+  registerEngagement(app, deps);
 }

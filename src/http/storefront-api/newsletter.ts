@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import * as newsletter from '../../core/newsletter.ts';
+import { subscribeFromStorefront } from '../../core/engagement.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { dataEnvelope } from './common.ts';
 
@@ -13,11 +14,11 @@ export function registerNewsletter(app: FastifyInstance, deps: Deps) {
     path: '/newsletter/subscribe',
     scope: 'newsletter:write',
     summary: 'Subscribe an email to the newsletter',
-    description: 'Idempotent per email: subscribing again keeps one subscription.',
+    description: 'Idempotent per email: subscribing again keeps one subscription. Fires `crm.newsletter.subscribed`.',
     tags,
     body,
     responses: { 200: dataEnvelope(z.object({ email: z.string(), subscribed: z.boolean() })) },
-    handler: async (ctx, { body }) => ({ body: { statusCode: 200, data: await newsletter.subscribe(ctx, body.email, 'storefront') } }),
+    handler: async (ctx, { body }) => ({ body: { statusCode: 200, data: await subscribeFromStorefront(ctx, body.email) } }),
   });
   defineRoute(app, deps, 'storefront', {
     method: 'POST',

@@ -36,3 +36,6 @@ export * from './webhook-endpoints.ts';
 export * from './webhook-deliveries.ts';
 export * from './webhook-attempts.ts';
 export * from './payments.ts';
+export * from './vehicle-views.ts';
+export * from './contact-messages.ts';
+export * from './appointments.ts';
