@@ -428,7 +428,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
     await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
     const invoices = (await api('GET', `${base}/invoices?limit=200`)).body;
-    assert.equal(invoices.total, 8);
+    assert.equal(invoices.total, 14, '8 documents demo invoices and 6 storefront vehicle sales and rentals');
     assert.ok(invoices.data.some((i: any) => i.overdue));
     assert.ok(invoices.data.some((i: any) => i.quoteId));
     assert.equal((await api('GET', `${base}/inventoryItems`)).body.total, 10, 'SKUs reused on the second run');

@@ -74,7 +74,6 @@ export const inventoryItemCollection = defineCollection({
       if (!input.name) throw invalidField('name', 'required');
       if (input.unitAmount === undefined) throw invalidField('unitAmount', 'required (integer minor units, e.g. 1999 for 19.99)');
       if (!input.currency) throw invalidField('currency', 'required (ISO 4217, e.g. GBP)');
-      if (!input.kind) throw invalidField('kind', 'required: product, service or part');
     }
     const taxRate = decimalColumn(input.taxRate, 'taxRate');
     if (taxRate != null && (Number(taxRate) < 0 || Number(taxRate) > 100)) throw invalidField('taxRate', 'must be between 0 and 100 (percent)');
@@ -92,6 +91,8 @@ export const inventoryItemCollection = defineCollection({
     await assertReferences(ctx, { vendorId: [vendors, input.vendorId] });
     return defined({
       ...input,
+      // A catalogue entry without a kind is a product, as the CRM API's products default.
+      kind: input.kind ?? (current ? undefined : 'product'),
       sku,
       currency: input.currency?.toUpperCase(),
       taxRate: taxRate ?? undefined,
