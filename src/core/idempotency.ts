@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Queryable, Tx } from '../storage/db.ts';
 import { idempotencyKeys } from '../storage/schema/index.ts';
 import type { Environment } from './context.ts';
@@ -28,37 +28,27 @@ export async function findStored(db: Queryable, s: IdempotencyScope): Promise<St
 }
 
 /**
- * Claims the key inside the write's transaction. On PostgreSQL a concurrent request holding the
- * same key makes our insert wait on its row; a short lock_timeout turns that wait into a 409
- * instead of a queue. Returns the stored response when another request already completed.
+ * Stores the response in the write's transaction. Returns false when another request holds the
+ * key (it committed first: the caller rolls back and replays that one). An expired record is
+ * replaced, so a key can be reused after 24 hours.
  */
-export async function claim(
+export async function record(
   tx: Tx,
   s: IdempotencyScope & { requestHash: string; method: string; path: string },
-): Promise<StoredResponse | 'claimed'> {
-  // An expired record no longer holds the key.
-  await tx.delete(idempotencyKeys).where(and(match(s), lt(idempotencyKeys.createdAt, new Date(Date.now() - IDEMPOTENCY_TTL_MS))));
-  await tx.execute(sql`set local lock_timeout = '200ms'`);
-  let inserted: { key: string }[];
-  try {
-    inserted = await tx
-      .insert(idempotencyKeys)
-      .values({ ...s, statusCode: 0, response: {}, createdAt: new Date() })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-  } catch (err) {
-    if (pgCode(err) === '55P03') throw inUse(s.key);
-    throw err;
-  }
-  await tx.execute(sql`set local lock_timeout = 0`);
-  if (inserted.length) return 'claimed';
-  const stored = await findStored(tx, s);
-  if (!stored) throw inUse(s.key);
-  return stored;
-}
-
-export async function complete(tx: Tx, s: IdempotencyScope, statusCode: number, response: unknown): Promise<void> {
-  await tx.update(idempotencyKeys).set({ statusCode, response }).where(match(s));
+  statusCode: number,
+  response: unknown,
+): Promise<boolean> {
+  const createdAt = new Date();
+  const rows = await tx
+    .insert(idempotencyKeys)
+    .values({ ...s, statusCode, response, createdAt })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.tenantId, idempotencyKeys.environment, idempotencyKeys.key],
+      set: { requestHash: s.requestHash, method: s.method, path: s.path, statusCode, response, createdAt },
+      setWhere: lt(idempotencyKeys.createdAt, new Date(Date.now() - IDEMPOTENCY_TTL_MS)),
+    })
+    .returning({ key: idempotencyKeys.key });
+  return rows.length > 0;
 }
 
 /** Stores a 4xx that rolled its transaction back, so a retry gets the same answer. */
@@ -83,13 +73,3 @@ export const inUse = (key: string) =>
 
 export const reused = (key: string) =>
   new AppError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request; use a new key for a new request`);
-
-function pgCode(err: unknown): string | undefined {
-  let e = err as { code?: string; cause?: unknown } | undefined;
-  for (let i = 0; e && i < 5; i++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-    e = e.cause as typeof e;
-  }
-  return undefined;
-}
-export { pgCode };

@@ -154,12 +154,12 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
   });
 }
 
-class Replay {
-  constructor(readonly stored: idempotency.StoredResponse) {}
-}
+/** Thrown inside the write's transaction to roll it back when another request stored the key first. */
+class Replay {}
 
-// Requests in flight in this process, by idempotency key: the answer for a duplicate arriving
-// while the first is running (the database catches duplicates across processes).
+// Requests in flight in this process, by idempotency key: the answer (409) for a duplicate
+// arriving while the first is running. Across processes the database's unique key decides: the
+// later request waits for the first to commit, then rolls back and replays its response.
 const inFlight = new Set<string>();
 
 async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
@@ -196,14 +196,18 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
     if (stored) return replay(stored);
     try {
       return await db.transaction(async (tx) => {
-        const claimed = await idempotency.claim(tx, request);
-        if (claimed !== 'claimed') throw new Replay(claimed);
         const result = await spec.handler({ ...ctx, db: tx }, input);
-        await idempotency.complete(tx, scope, result.status ?? 200, result.body);
+        // Stored in the write's transaction: the response commits with the record it describes.
+        // A duplicate from another process that committed first wins; this one rolls back.
+        if (!(await idempotency.record(tx, request, result.status ?? 200, result.body))) throw new Replay();
         return result;
       });
     } catch (err) {
-      if (err instanceof Replay) return replay(err.stored);
+      if (err instanceof Replay) {
+        const winner = await idempotency.findStored(db, scope);
+        if (!winner) throw idempotency.inUse(key);
+        return replay(winner);
+      }
       // A refused request is answered the same way on every retry, as the first time.
       if (err instanceof AppError && err.status < 500 && err.code !== 'idempotency_key_in_use' && err.code !== 'idempotency_key_reused') {
         await idempotency.storeFailure(db, request, err.status, renderError(surface, err));
