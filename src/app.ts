@@ -34,7 +34,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   await rateLimiter.ready();
   const secret = new TextEncoder().encode(await signingSecret(database.db, config.MOTORS_SECRET));
   const requestLog = createRequestLogWriter(database.db, (err) => logger.warn({ err }, 'request log write failed'));
-  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE, secret, requestLog });
+  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE, secret, requestLog, strictResponses: config.NODE_ENV === 'test' });
   const webhookSettings = webhookSettingsFrom(config);
   server.decorate('webhookSettings', webhookSettings);
   const webhooks = createWebhookWorker({ database, logger, settings: webhookSettings });

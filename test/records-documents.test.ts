@@ -68,7 +68,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(put.body.data.stockOnHand, 10.5);
     assert.equal(put.body.data.needsReorder, false);
     assert.equal(put.body.data.name, 'Brake pads');
-    const list = await api('GET', `${base}/inventoryItems`);
+    const list = await api('GET', `${base}/inventoryItems?includeTotal=true`);
     assert.equal(list.body.total, 1);
     const vPut = await api('PUT', `${base}/vendors/${v.body.data.id}`, { notes: 'Next-day delivery' });
     assert.equal(vPut.body.data.notes, 'Next-day delivery');
@@ -126,7 +126,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const bad = await api('POST', `${base}/marketplaceItems`, { title: 'X', condition: 'mint', priceAmount: 1, currency: 'GBP' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /condition/);
-    assert.equal((await api('GET', `${base}/marketplaceItems`)).body.total, 1);
+    assert.equal((await api('GET', `${base}/marketplaceItems?includeTotal=true`)).body.total, 1);
   });
 
   it('computes invoice totals exactly: 3 × 19.99 + 0.1 × 0.20 = 59.99, and recomputes on update', async () => {
@@ -253,7 +253,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
       assert.equal(res.status, 400, `${collection} ${field}: ${res.text}`);
       assert.ok(res.body.error.message.startsWith(`${field}:`), `${collection}: ${res.body.error.message}`);
     }
-    for (const c of ['invoices', 'quotes', 'purchaseOrders', 'marketplaceOrders']) assert.equal((await apiA('GET', `${base}/${c}`)).body.total, 0, c);
+    for (const c of ['invoices', 'quotes', 'purchaseOrders', 'marketplaceOrders']) assert.equal((await apiA('GET', `${base}/${c}?includeTotal=true`)).body.total, 0, c);
   });
 
   it('refuses invalid lines with 400 naming the line field', async () => {
@@ -431,8 +431,8 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(invoices.total, 14, '8 documents demo invoices and 6 storefront vehicle sales and rentals');
     assert.ok(invoices.data.some((i: any) => i.overdue));
     assert.ok(invoices.data.some((i: any) => i.quoteId));
-    assert.equal((await api('GET', `${base}/inventoryItems`)).body.total, 10, 'SKUs reused on the second run');
-    for (const c of ['quotes', 'purchaseOrders', 'marketplaceOrders', 'marketplaceItems', 'vendors']) assert.ok((await api('GET', `${base}/${c}`)).body.total > 0, c);
+    assert.equal((await api('GET', `${base}/inventoryItems?includeTotal=true`)).body.total, 10, 'SKUs reused on the second run');
+    for (const c of ['quotes', 'purchaseOrders', 'marketplaceOrders', 'marketplaceItems', 'vendors']) assert.ok((await api('GET', `${base}/${c}?includeTotal=true`)).body.total > 0, c);
   });
 
   it('documents every collection field by field in /openapi.json', async () => {

@@ -46,7 +46,7 @@ async function syncRun(api: Api, name: Name, pageSize: number, updatedAfter: str
   let checkpoint = updatedAfter;
   let total: number | undefined;
   for (let guard = 0; guard < 1000; guard++) {
-    const params = new URLSearchParams({ limit: String(pageSize) });
+    const params = new URLSearchParams({ limit: String(pageSize), includeTotal: 'true' });
     if (updatedAfter) params.set('updatedAfter', updatedAfter);
     if (cursor) params.set('cursor', cursor);
     const res = await api('GET', `${v1}/${name}?${params}`);

@@ -131,9 +131,9 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
   }
 
   async function list(ctx: Ctx, opts: SyncListOptions) {
-    const { rows, total } = await listForSync(ctx, t, opts);
+    const { rows, total, hasMore } = await listForSync(ctx, t, opts);
     const last = rows.at(-1) as { updatedAt: Date; id: string } | undefined;
-    return { rows: rows.map((r) => spec.view(r as Row<T>)), total, last };
+    return { rows: rows.map((r) => spec.view(r as Row<T>)), total, hasMore, last };
   }
 
   return { name: spec.name, label: spec.label, table, findRow, create, get, update, remove, restore, list, listRecent };

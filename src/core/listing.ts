@@ -35,6 +35,8 @@ export type SyncListOptions = {
   cursor?: SyncCursor;
   /** Soft-deleted records as tombstones (with deletedAt), for sync clients that mirror deletions. */
   includeDeleted?: boolean;
+  /** Count every matching record too: O(matching records), so only when asked for. */
+  includeTotal?: boolean;
   where?: SQL;
 };
 
@@ -50,10 +52,12 @@ export async function listForSync<T extends SyncTable>(ctx: Ctx, table: T, opts:
     );
   }
   const where = scoped(ctx, table, ...conditions);
-  const [rows, [{ total }]] = await Promise.all([
-    ctx.db.select().from(table as PgTable).where(where).orderBy(asc(table.updatedAt), asc(table.id)).limit(opts.limit).offset(opts.skip),
-    ctx.db.select({ total: count() }).from(table as PgTable).where(where),
+  // One row more than asked tells whether another page exists, without counting.
+  const [rows, counted] = await Promise.all([
+    ctx.db.select().from(table as PgTable).where(where).orderBy(asc(table.updatedAt), asc(table.id)).limit(opts.limit + 1).offset(opts.skip),
+    opts.includeTotal ? ctx.db.select({ total: count() }).from(table as PgTable).where(where) : undefined,
   ]);
-  return { rows: rows as T['$inferSelect'][], total: Number(total) };
+  const hasMore = rows.length > opts.limit;
+  return { rows: rows.slice(0, opts.limit) as T['$inferSelect'][], hasMore, total: counted ? Number(counted[0].total) : null };
 }
 

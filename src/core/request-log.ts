@@ -64,7 +64,17 @@ export async function listRequestLogs(
     db.select({ total: count() }).from(requestLogs).where(and(...where)),
   ]);
   return {
-    rows: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+    rows: rows.map((r) => ({
+      id: r.id,
+      keyId: r.keyId,
+      environment: r.environment,
+      method: r.method,
+      path: r.path,
+      status: r.status,
+      durationMs: r.durationMs,
+      requestId: r.requestId,
+      createdAt: r.createdAt.toISOString(),
+    })),
     total: Number(total),
   };
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
@@ -22,6 +23,8 @@ import { openApiInfo } from './openapi.ts';
 import { registerDashboard } from './dashboard.ts';
 
 export type ServerDeps = {
+  /** Check every response against its schema (tests); production skips it for speed. */
+  strictResponses?: boolean;
   database: Database;
   rateLimiter: RateLimiter;
   logger: Logger;
@@ -72,7 +75,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Responses are plain JSON.stringify: checking each one against its zod schema cost ~3 ms per
+  // list of 50 (docs/benchmarks.md). Under test, every response is still checked, strictly: a
+  // handler whose output differs from its schema (an extra or missing field) fails the test.
+  app.setSerializerCompiler((route) => {
+    if (!deps.strictResponses) return (data: unknown) => JSON.stringify(data);
+    const viaSchema = serializerCompiler(route as never) as (data: unknown) => string;
+    return (data: unknown) => {
+      const plain = JSON.stringify(data);
+      if (!isDeepStrictEqual(JSON.parse(viaSchema(data)), JSON.parse(plain))) {
+        throw new Error(`Response of ${route.method} ${route.url} (${route.httpStatus}) does not match its schema: ${plain.slice(0, 300)}`);
+      }
+      return plain;
+    };
+  });
   // JSON only: a text/plain body is refused with 415 rather than parsed as a string. Our own JSON
   // parser tells a syntax error from a prototype-pollution attempt, which Fastify's reports alike.
   app.removeContentTypeParser(['text/plain', 'application/json']);

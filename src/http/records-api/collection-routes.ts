@@ -11,7 +11,7 @@ export type CollectionOps<I> = {
   create(ctx: Ctx, input: I): Promise<Record_>;
   get(ctx: Ctx, id: string): Promise<Record_>;
   update(ctx: Ctx, id: string, input: I, opts: { ifMatch?: string }): Promise<Record_>;
-  list(ctx: Ctx, opts: SyncListOptions): Promise<{ rows: Record_[]; total: number; last?: { updatedAt: Date; id: string } }>;
+  list(ctx: Ctx, opts: SyncListOptions): Promise<{ rows: Record_[]; total: number | null; hasMore: boolean; last?: { updatedAt: Date; id: string } }>;
   remove(ctx: Ctx, id: string): Promise<Record_>;
   restore(ctx: Ctx, id: string): Promise<Record_>;
   listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean }): Promise<{ rows: Record_[]; total: number }>;

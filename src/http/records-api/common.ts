@@ -25,13 +25,18 @@ export const listQuery = z.strictObject({
     .optional()
     .transform((v) => v === 'true')
     .meta({ description: 'Include soft-deleted records as tombstones (their `deletedAt` is set).' }),
+  includeTotal: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .meta({ description: 'Also count every matching record into `total`. Counting costs time in proportion to the records matched, so it is off unless asked for; `hasMore` never needs it.' }),
 });
 export type ListQuery = z.output<typeof listQuery>;
 
 export function listEnvelope<T extends z.ZodType>(item: T) {
   return z.object({
     data: z.array(item),
-    total: z.number().int().meta({ description: 'Records matching the filters (all pages).' }),
+    total: z.number().int().nullable().meta({ description: 'Records matching the filters (all pages) with `includeTotal=true`; otherwise null.' }),
     limit: z.number().int(),
     skip: z.number().int(),
     hasMore: z.boolean(),
@@ -48,11 +53,12 @@ export function syncOptions(q: ListQuery) {
     updatedAfter: q.updatedAfter ? new Date(q.updatedAfter) : undefined,
     cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
     includeDeleted: q.includeDeleted,
+    includeTotal: q.includeTotal,
   };
 }
 
-export function listBody<V>(q: ListQuery, page: { rows: V[]; total: number; last?: { updatedAt: Date; id: string } }) {
-  const hasMore = page.rows.length === q.limit && (q.cursor ? true : q.skip + page.rows.length < page.total);
+export function listBody<V>(q: ListQuery, page: { rows: V[]; total: number | null; hasMore: boolean; last?: { updatedAt: Date; id: string } }) {
+  const hasMore = page.hasMore;
   const last: SyncCursor | undefined = page.last;
   return {
     data: page.rows,

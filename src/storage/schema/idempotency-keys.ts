@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, integer, jsonb, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, integer, json, primaryKey } from 'drizzle-orm/pg-core';
 
 // The first response to a POST with an Idempotency-Key, kept 24 hours. Written in the same
 // transaction as the write it describes, so a stored response always has its record.
@@ -12,7 +12,8 @@ export const idempotencyKeys = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     statusCode: integer('status_code').notNull(),
-    response: jsonb('response').notNull(),
+    // json, not jsonb: a replay must be byte-for-byte the first response, key order included.
+    response: json('response').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.environment, t.key] })],
