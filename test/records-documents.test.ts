@@ -427,7 +427,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const ctx = (db: Ctx['db']): Ctx => ({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db });
     await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
     await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
-    const invoices = (await api('GET', `${base}/invoices?limit=200`)).body;
+    const invoices = (await api('GET', `${base}/invoices?limit=200&includeTotal=true`)).body;
     assert.equal(invoices.total, 14, '8 documents demo invoices and 6 storefront vehicle sales and rentals');
     assert.ok(invoices.data.some((i: any) => i.overdue));
     assert.ok(invoices.data.some((i: any) => i.quoteId));
