@@ -33,7 +33,8 @@ describe('operations', () => {
       assert.ok(curl, 'prints a curl line');
       const res = await fetch(curl![2].replace('localhost', '127.0.0.1'), { headers: { 'x-api-key': curl![1] } });
       assert.equal(res.status, 200);
-      assert.ok(((await res.json()) as any).total >= 10, 'demo customers exist');
+      const page = (await res.json()) as any;
+      assert.ok(page.data.length >= 1 && page.hasMore, 'demo customers exist');
 
       const second = await runCli(['tenant', 'list'], { DATA_DIR: dir });
       assert.equal(second.code, 1);
