@@ -24,8 +24,9 @@ async function freePort(): Promise<number> {
 describe('operations', () => {
   it('first start on an empty embedded database: demo data, a working printed key, one process per data directory, clean shutdown', { skip: usingPostgres }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-start-'));
+    let server: Awaited<ReturnType<typeof startProcess>> | undefined;
     try {
-      const server = await startProcess({ DATA_DIR: dir });
+      server = await startProcess({ DATA_DIR: dir });
       const printed = server.output();
       const key = /Test API key \(shown once, keep it\): (motors_sk_test_\S+)/.exec(printed)?.[1];
       assert.ok(key, printed);
@@ -46,6 +47,8 @@ describe('operations', () => {
       assert.equal(after.code, 0, after.stderr);
       assert.match(after.stdout, /Demo Motors/);
     } finally {
+      // A failed assertion must not leave the server running (it would hold the test file open).
+      if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
