@@ -11,6 +11,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { createTenant, createUser } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
+import { webhookEndpoints } from '../src/storage/schema/index.ts';
+import { eq } from 'drizzle-orm';
 
 // The dashboard's webhook and record pages in Debian's chromium: add a webhook pointing at a local
 // receiver → send a test event → the delivery shows 200; then a customer created, edited, deleted
@@ -141,6 +143,21 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.getByRole('button', { name: 'Recover failed deliveries' }).click();
     await page.getByText('No failed deliveries since then — nothing to recover.').waitFor();
 
+    // An endpoint the worker disabled says so, and why, in the list.
+    await server.app.database.db
+      .update(webhookEndpoints)
+      .set({ enabled: false, disabledReason: 'Disabled automatically on 2026-01-20T10:00:00.000Z: no successful delivery since 2026-01-15T10:00:00.000Z (5 days).' })
+      .where(eq(webhookEndpoints.tenantId, tenantId));
+    await page.getByRole('link', { name: '← Webhooks' }).click();
+    await page.locator('tr', { hasText: '/hooks/motors' }).getByText('Disabled after 5 days of failures').waitFor();
+    await page.getByText(/no successful delivery since/).waitFor();
+    await shot('webhooks-disabled');
+    await page.locator('tr', { hasText: '/hooks/motors' }).getByRole('button', { name: /^Edit/ }).click();
+    await page.getByRole('dialog', { name: 'Edit webhook endpoint' }).getByLabel('Enabled').check();
+    await page.getByRole('dialog', { name: 'Edit webhook endpoint' }).getByRole('button', { name: 'Save endpoint' }).click();
+    await page.locator('tr', { hasText: '/hooks/motors' }).getByText('Enabled', { exact: true }).waitFor();
+    await page.locator('tr', { hasText: '/hooks/motors' }).getByRole('link', { name: /Deliveries of/ }).click();
+
     // Rotating shows the new secret once.
     await page.getByRole('button', { name: 'Rotate secret' }).click();
     await page.getByRole('dialog', { name: 'Rotate the signing secret?' }).getByRole('button', { name: 'Rotate secret' }).click();
@@ -260,6 +277,33 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('dd', { hasText: '$20,999.50' }).first().waitFor();
     await shot('vehicle-detail');
+
+    // A work order made in the dashboard: customer and vehicle picked by name, a job with a line.
+    await page.getByRole('link', { name: 'Work orders', exact: true }).click();
+    await page.getByRole('button', { name: '+ New work order' }).click();
+    const wo = page.getByRole('dialog', { name: 'New work order' });
+    await wo.locator('#f-customerId option', { hasText: 'Bruno Diaz' }).waitFor({ state: 'attached' });
+    await wo.locator('#f-customerId').selectOption({ label: 'Bruno Diaz' });
+    await wo.locator('#f-motorId option', { hasText: '2019 Toyota Camry' }).waitFor({ state: 'attached' });
+    await wo.locator('#f-motorId').selectOption({ label: '2019 Toyota Camry' });
+    await wo.getByRole('button', { name: '+ Add job' }).click();
+    await wo.getByLabel('Job 1 title').fill('Front brakes');
+    await wo.getByLabel('Concern').fill('Grinding noise');
+    await wo.getByLabel('Authorised by the customer').check();
+    await wo.getByRole('button', { name: '+ Add line' }).click();
+    await wo.getByLabel('Line 1 kind').selectOption('labour');
+    await wo.getByLabel('Line 1 description').fill('Replace pads and discs');
+    await wo.getByLabel('Line 1 unit price').fill('95');
+    await wo.getByLabel('Line 1 tax rate').fill('20');
+    await shot('work-order-create');
+    await wo.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: /^WO-/ }).waitFor();
+    await page.getByTestId('totals').getByText('$114.00').waitFor();
+    await page.getByRole('link', { name: 'Bruno Diaz' }).waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('record-status').filter({ hasText: /^approved$/ }).waitFor();
+    assert.deepEqual(await page.locator('.status-actions button').allTextContents(), ['Start work', 'Cancel']);
+    await shot('work-order-detail');
 
     // Phone width: the record list stays usable.
     await page.setViewportSize({ width: 390, height: 844 });

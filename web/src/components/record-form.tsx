@@ -16,7 +16,7 @@ const withLines = new Set(['invoices', 'quotes', 'purchaseOrders', 'marketplaceO
  */
 export function RecordForm({ collection, record, onSaved, onCancel }: { collection: string; record?: RecordRow; onSaved: (r: RecordRow) => void; onCancel: () => void }) {
   const specs = fieldSpecs[collection] ?? [];
-  const special = [...(collection === 'motors' ? ['media'] : []), ...(withLines.has(collection) ? ['lines'] : [])];
+  const special = [...(collection === 'motors' ? ['media'] : []), ...(withLines.has(collection) ? ['lines'] : []), ...(collection === 'workOrders' ? ['jobs'] : [])];
   const initial = useMemo(() => (record ? toInput(record) : {}), [record]);
   const covered = useMemo(() => new Set([...specs.map((s) => topKey(s.path)), ...special]), [specs, special]);
   const [values, setValues] = useState<Record<string, unknown>>(() => (record ? initial : defaultsFor(collection)));
@@ -109,6 +109,15 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
           locked={Boolean(record && ['paid', 'void', 'accepted', 'declined', 'expired', 'received', 'cancelled', 'shipped', 'completed'].includes(String(record.status)))}
           onChange={(l) => set('lines', l)}
           onValidity={(ok) => (ok ? invalid.current.delete('lines') : invalid.current.add('lines'))}
+        />
+      )}
+      {special.includes('jobs') && (
+        <JobsEditor
+          value={(values.jobs as JobInput[] | undefined) ?? []}
+          currency={String(values.currency ?? guessCurrency(values))}
+          locked={Boolean(record && ['invoiced', 'cancelled'].includes(String(record.status)))}
+          onChange={(j) => set('jobs', j)}
+          onValidity={(ok) => (ok ? invalid.current.delete('jobs') : invalid.current.add('jobs'))}
         />
       )}
       <details className="json-editor" open={specs.length === 0}>
@@ -382,6 +391,50 @@ export function LinesEditor({ value, currency, locked, onChange, onValidity }: {
           + Add line
         </button>{' '}
         <span className="muted small">Amounts in {currency}; the totals are computed when you save.</span>
+      </div>
+    </fieldset>
+  );
+}
+
+type JobInput = { title: string; concern?: string | null; findings?: string | null; authorized?: boolean; technicianEmployeeId?: string | null; lines?: LineInput[] };
+
+/** A work order's jobs: what the customer reported, what was found, and the lines of each. */
+function JobsEditor({ value, currency, locked, onChange, onValidity }: { value: JobInput[]; currency: string; locked: boolean; onChange: (j: JobInput[]) => void; onValidity: (ok: boolean) => void }) {
+  const update = (i: number, patch: Partial<JobInput>) => onChange(value.map((j, k) => (k === i ? { ...j, ...patch } : j)));
+  if (locked) return <p className="muted small span-all">The jobs can no longer change in this status.</p>;
+  return (
+    <fieldset className="field span-all">
+      <legend>Jobs</legend>
+      {value.length === 0 && <small className="muted">No jobs yet: add what the customer wants done.</small>}
+      {value.map((j, i) => (
+        <div key={i} className="job-edit">
+          <div className="form-grid">
+            <div className="field">
+              <label htmlFor={`job-${i}-title`}>Job {i + 1} title</label>
+              <input id={`job-${i}-title`} required value={j.title} onChange={(e) => update(i, { title: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor={`job-${i}-concern`}>Concern</label>
+              <input id={`job-${i}-concern`} value={j.concern ?? ''} onChange={(e) => update(i, { concern: e.target.value || null })} />
+            </div>
+            <div className="field">
+              <label htmlFor={`job-${i}-findings`}>Findings</label>
+              <input id={`job-${i}-findings`} value={j.findings ?? ''} onChange={(e) => update(i, { findings: e.target.value || null })} />
+            </div>
+            <label className="check field-check">
+              <input type="checkbox" checked={Boolean(j.authorized)} onChange={(e) => update(i, { authorized: e.target.checked })} /> Authorised by the customer
+            </label>
+          </div>
+          <LinesEditor value={j.lines ?? []} currency={currency} locked={false} onChange={(lines) => update(i, { lines })} onValidity={onValidity} />
+          <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => onChange(value.filter((_, k) => k !== i))}>
+            Remove job {i + 1}
+          </button>
+        </div>
+      ))}
+      <div>
+        <button type="button" className="btn btn-small" onClick={() => onChange([...value, { title: '', authorized: false, lines: [] }])}>
+          + Add job
+        </button>
       </div>
     </fieldset>
   );

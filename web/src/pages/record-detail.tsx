@@ -199,7 +199,7 @@ function Facts({ collection, r }: { collection: string; r: RecordRow }) {
     <dl className="facts">
       {specs.map((s) =>
         s.kind === 'ref' ? (
-          <Fact key={s.path} label={s.label} value={getPath(r, s.path) ? <Link to={recordsPath(s.ref!, String(getPath(r, s.path)))}>{String(getPath(r, s.path))}</Link> : '—'} />
+          <Fact key={s.path} label={s.label} value={getPath(r, s.path) ? <RefName collection={s.ref!} id={String(getPath(r, s.path))} /> : '—'} />
         ) : (
           <Fact key={s.path} label={s.label} value={show(s, r)} />
         ),
@@ -207,11 +207,17 @@ function Facts({ collection, r }: { collection: string; r: RecordRow }) {
       {collection === 'motors' && <Fact label="Price" value={listingPrice(r)} />}
       {collection === 'invoices' && <Fact label="Sent" value={formatWhen(r.sentAt)} />}
       {collection === 'invoices' && <Fact label="Paid" value={formatWhen(r.paidAt)} />}
-      {collection === 'workOrders' && r.invoiceId ? <Fact label="Invoice" value={<Link to={recordsPath('invoices', String(r.invoiceId))}>{String(r.invoiceId)}</Link>} /> : null}
+      {collection === 'workOrders' && r.invoiceId ? <Fact label="Invoice" value={<RefName collection="invoices" id={String(r.invoiceId)} />} /> : null}
       <Fact label="Created" value={formatWhen(r.createdAt)} />
       <Fact label="Id" value={<code>{r.id}</code>} />
     </dl>
   );
+}
+
+/** A reference shown by the name of the record it points to, linking to it. */
+function RefName({ collection, id }: { collection: string; id: string }) {
+  const ref = useAsync(() => recordsApi.get(collection, id), [collection, id]);
+  return <Link to={recordsPath(collection, id)}>{ref.data ? recordTitle(ref.data) : ref.error ? `${id} (not found)` : id}</Link>;
 }
 
 function Fact({ label, value }: { label: string; value: ReactNode }) {
@@ -327,7 +333,7 @@ function JobsView({ jobs, r }: { jobs: Job[]; r: RecordRow }) {
   return (
     <section className="card flush">
       <h2 className="card-title">Jobs</h2>
-      {jobs.length === 0 && <p className="muted pad">No jobs yet — add them with Edit (Other fields → jobs).</p>}
+      {jobs.length === 0 && <p className="muted pad">No jobs yet — add them with Edit.</p>}
       {jobs.map((j) => (
         <div key={j.id} className="job">
           <h3>
