@@ -73,7 +73,7 @@ export const fieldSpecs: Record<string, FieldSpec[]> = {
   ],
   invoices: [
     { path: 'customerId', label: 'Customer', kind: 'ref', ref: 'customers', required: true },
-    text('currency', 'Currency', { hint: 'ISO 4217; one for all lines.' }),
+    text('currency', 'Currency', { hint: 'ISO 4217, one for all lines; empty: your default.' }),
     { path: 'issueDate', label: 'Issue date', kind: 'date' },
     { path: 'dueDate', label: 'Due date', kind: 'date' },
     { path: 'notes', label: 'Notes', kind: 'textarea' },
@@ -91,7 +91,7 @@ export const fieldSpecs: Record<string, FieldSpec[]> = {
   workOrders: [
     { path: 'customerId', label: 'Customer', kind: 'ref', ref: 'customers', required: true },
     { path: 'motorId', label: 'Vehicle', kind: 'ref', ref: 'motors', required: true },
-    text('currency', 'Currency'),
+    text('currency', 'Currency', { hint: 'ISO 4217; empty: your default.' }),
     { path: 'mileageIn', label: 'Mileage in', kind: 'number' },
     { path: 'mileageOut', label: 'Mileage out', kind: 'number' },
     { path: 'promisedAt', label: 'Promised for', kind: 'datetime' },
