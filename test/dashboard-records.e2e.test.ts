@@ -186,7 +186,9 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     const edit = page.getByRole('dialog', { name: 'Edit customer' });
     await edit.getByLabel('Mobile').fill('+44 7700 900123');
     await edit.getByLabel('Lifecycle stage').selectOption('CUSTOMER');
+    const put = page.waitForRequest((r) => r.method() === 'PUT' && r.url().includes('/manage/v1/records/customers/'));
     await edit.getByRole('button', { name: 'Save changes' }).click();
+    assert.deepEqual((await put).postDataJSON(), { mobile: '+44 7700 900123', lifecycleStage: 'CUSTOMER' });
     await page.locator('dd', { hasText: '+44 7700 900123' }).waitFor();
     await page.locator('dd', { hasText: 'CUSTOMER' }).waitFor();
     await shot('customer-detail');

@@ -52,7 +52,7 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
     setError(undefined);
     try {
       if (record) {
-        const patch = changedFields(initial, { ...Object.fromEntries(Object.entries(initial).filter(([k]) => covered.has(k))), ...all });
+        const patch = changedFields(initial, all);
         if (Object.keys(patch).length === 0) {
           setBusy(false);
           return setLocalError('Nothing changed.');
