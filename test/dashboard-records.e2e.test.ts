@@ -307,6 +307,21 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     assert.deepEqual(await page.locator('.status-actions button').allTextContents(), ['Start work', 'Cancel']);
     await shot('work-order-detail');
 
+    // A lead from a phone call, followed up through its statuses.
+    await page.getByRole('link', { name: 'Leads', exact: true }).click();
+    await page.getByRole('button', { name: '+ New lead' }).click();
+    const lead = page.getByRole('dialog', { name: 'New lead' });
+    await lead.locator('#f-source').selectOption('phone');
+    await lead.getByLabel('Contact name').fill('Dana Whitfield');
+    await lead.getByLabel('Contact email').fill('dana.whitfield@example.com');
+    await lead.locator('#f-interest').selectOption('test-drive');
+    await lead.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Dana Whitfield' }).waitFor();
+    assert.deepEqual(await page.locator('.status-actions button').allTextContents(), ['Mark as contacted', 'Mark as qualified', 'Mark as lost']);
+    await page.getByRole('button', { name: 'Mark as contacted' }).click();
+    await page.getByTestId('record-status').filter({ hasText: /^contacted$/ }).waitFor();
+    await shot('lead-detail');
+
     // Phone width: the record list stays usable.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();

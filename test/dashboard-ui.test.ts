@@ -255,6 +255,7 @@ describe('dashboard: webhook events and states', () => {
     const auto = endpointState({ enabled: false, disabled_reason: 'Disabled automatically on 2026-01-20T10:00:00.000Z: no successful delivery since 2026-01-15T10:00:00.000Z (5 days).', failing_since: '2026-01-15T10:00:00.000Z' });
     assert.equal(auto.label, 'Disabled after 5 days of failures');
     assert.match(auto.detail, /no successful delivery/);
+    assert.ok(!auto.detail.includes('T10:00:00.000Z'), 'instants are localised');
     assert.equal(endpointState({ enabled: false, disabled_reason: null, failing_since: null }).label, 'Disabled');
     assert.equal(endpointState({ enabled: true, disabled_reason: null, failing_since: '2026-01-15T10:00:00.000Z' }).label, 'Failing');
     assert.equal(endpointState({ enabled: true, disabled_reason: null, failing_since: null }).label, 'Enabled');

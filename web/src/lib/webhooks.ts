@@ -52,6 +52,9 @@ export type EndpointState = { label: string; tone: 'ok' | 'warn' | 'err' | 'mute
 /** What the endpoint list says about an endpoint: enabled, failing, or disabled and why. */
 export function endpointState(w: { enabled: boolean; disabled_reason: string | null; failing_since: string | null }): EndpointState {
   if (!w.enabled) {
+    // The server writes instants as ISO; the reader wants them in their own time zone.
+    const reason = w.disabled_reason?.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })) ?? null;
+    w = { ...w, disabled_reason: reason };
     if (w.disabled_reason && /automatically|5 days/i.test(w.disabled_reason)) return { label: 'Disabled after 5 days of failures', tone: 'err', detail: w.disabled_reason };
     return w.disabled_reason
       ? { label: 'Disabled', tone: 'err', detail: w.disabled_reason }
