@@ -322,6 +322,18 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.getByTestId('record-status').filter({ hasText: /^contacted$/ }).waitFor();
     await shot('lead-detail');
 
+    // Any other collection: a generic list and a JSON form.
+    await page.getByRole('link', { name: 'All records', exact: true }).click();
+    await page.getByRole('link', { name: /^Purchase orders/ }).waitFor();
+    await page.getByRole('link', { name: /^Vendors/ }).click();
+    await page.getByRole('button', { name: '+ New vendor' }).click();
+    const vendor = page.getByRole('dialog', { name: 'New vendor' });
+    await vendor.getByLabel('Other fields (JSON)').fill('{"name": "Brake Masters", "paymentTermsDays": 30}');
+    await vendor.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Brake Masters' }).waitFor();
+    await page.locator('dd', { hasText: /^30$/ }).waitFor();
+    await shot('vendor-detail');
+
     // Phone width: the record list stays usable.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();

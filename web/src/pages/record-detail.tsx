@@ -190,7 +190,7 @@ function Facts({ collection, r }: { collection: string; r: RecordRow }) {
     return (
       <dl className="facts">
         {plain.map(([k, v]) => (
-          <Fact key={k} label={k} value={v === null ? '—' : typeof v === 'string' && /At$/.test(k) ? formatWhen(v) : String(v)} />
+          <Fact key={k} label={fieldLabel(k)} value={v === null ? '—' : typeof v === 'string' && /At$/.test(k) ? formatWhen(v) : String(v)} />
         ))}
       </dl>
     );
@@ -219,6 +219,8 @@ function RefName({ collection, id }: { collection: string; id: string }) {
   const ref = useAsync(() => recordsApi.get(collection, id), [collection, id]);
   return <Link to={recordsPath(collection, id)}>{ref.data ? recordTitle(ref.data) : ref.error ? `${id} (not found)` : id}</Link>;
 }
+
+const fieldLabel = (key: string) => key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()).replace(/ (\w)/g, (_, c: string) => ` ${c.toLowerCase()}`);
 
 function Fact({ label, value }: { label: string; value: ReactNode }) {
   return (
