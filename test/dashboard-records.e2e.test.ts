@@ -341,6 +341,17 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.locator('tr', { hasText: invoice.body.data.number }).waitFor();
     await shot('invoices-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
+
+    // The live switch changes everything on screen: records, keys and the request chart.
+    await page.getByTestId('env-live').click();
+    await page.getByText('No live invoices yet').waitFor();
+    await page.getByRole('link', { name: 'API keys', exact: true }).click();
+    await page.getByText('No live keys').waitFor();
+    await page.getByTestId('other-env-keys').getByText('1 test key hidden', { exact: false }).waitFor();
+    await page.getByRole('link', { name: 'Request log' }).click();
+    await page.getByText('· all live keys').waitFor();
+    await page.getByTestId('env-test').click();
+    await page.getByText('· all test keys').waitFor();
   });
 });
 
