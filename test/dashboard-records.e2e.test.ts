@@ -280,6 +280,26 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.locator('dd', { hasText: '$20,999.50' }).first().waitFor();
     await shot('vehicle-detail');
 
+    // A new listing from the form: the price options follow the listing type; photos by URL with a preview.
+    await page.getByRole('link', { name: '← Vehicles' }).click();
+    await page.getByRole('button', { name: '+ New vehicle' }).click();
+    const add = page.getByRole('dialog', { name: 'New vehicle' });
+    await add.locator('#f-make').fill('Honda');
+    await add.locator('#f-model').fill('CR-V');
+    await add.locator('#f-year').fill('2022');
+    await add.locator('#f-listingType').selectOption('rental');
+    await add.getByLabel('Daily rate').fill('65');
+    await add.locator('#f-rentalOptions-currency').waitFor();
+    assert.equal(await add.locator('#f-rentalOptions-currency').inputValue(), 'USD');
+    await add.getByLabel('Photo URL').fill(`${receiver.url}/car.svg`);
+    await add.getByRole('button', { name: 'Add photo' }).click();
+    await add.locator('.photo-grid img').waitFor();
+    await shot('vehicle-create');
+    await add.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: '2022 Honda CR-V' }).waitFor();
+    await page.locator('dd', { hasText: '$65.00 / day' }).waitFor();
+    await page.locator('.photo-grid img').waitFor();
+
     // A work order made in the dashboard: customer and vehicle picked by name, a job with a line.
     await page.getByRole('link', { name: 'Work orders', exact: true }).click();
     await page.getByRole('button', { name: '+ New work order' }).click();
