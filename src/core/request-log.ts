@@ -80,9 +80,10 @@ export async function listRequestLogs(
 }
 
 /** Requests and errors per hour over the last `days` days, per key when given. */
-export async function requestStats(db: Queryable, tenantId: string, q: { keyId?: string; days: number }) {
+export async function requestStats(db: Queryable, tenantId: string, q: { environment?: Environment; keyId?: string; days: number }) {
   const since = new Date(Date.now() - q.days * 86400_000);
   const where: SQL[] = [eq(requestLogs.tenantId, tenantId), gte(requestLogs.createdAt, since)];
+  if (q.environment) where.push(eq(requestLogs.environment, q.environment));
   if (q.keyId) where.push(eq(requestLogs.keyId, q.keyId));
   const hour = sql<string>`to_char(date_trunc('hour', ${requestLogs.createdAt} at time zone 'UTC'), 'YYYY-MM-DD"T"HH24":00:00Z"')`;
   const rows = await db

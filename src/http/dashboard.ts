@@ -9,9 +9,10 @@ import fastifyStatic from '@fastify/static';
 export const DASHBOARD_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 // The app only talks to its own origin; nothing may frame it (clickjacking on the key pages).
+// Images may come from anywhere: vehicle photos are URLs on the dealer's website or CDN.
 const htmlHeaders = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',

@@ -89,3 +89,69 @@ export const api = {
     return call<{ data: { hour: string; requests: number; errors: number }[] }>('GET', `/request-stats?${params}`).then((r) => r.data);
   },
 };
+
+// Webhooks: the CRM API's shapes (snake_case), served to owners and admins under /manage/v1.
+export type Webhook = {
+  id: string;
+  environment: Environment;
+  url: string;
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  last_success_at: string | null;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+export type WebhookWithSecret = Webhook & { secret: string };
+export type DeliveryAttempt = { id: string; request_id: string; started_at: string; duration_ms: number; status_code: number | null; response_body: string | null; error: string | null };
+export type Delivery = {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'dead';
+  attempt_count: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  attempts: DeliveryAttempt[];
+};
+export type TestResult = { delivery_id: string; event_id: string; success: boolean; request_id: string; status_code: number | null; duration_ms: number; response_body: string | null; error: string | null };
+export type Paged<T> = { data: T[]; pagination: { page: number; limit: number; total: number; total_pages: number } };
+export type WebhookInput = { url?: string; events?: string[]; description?: string | null; enabled?: boolean };
+
+const hook = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
+export const webhookApi = {
+  events: () => call<{ data: string[] }>('GET', '/webhook-events').then((r) => r.data),
+  list: (page = 1) => call<Paged<Webhook>>('GET', `/webhooks?page=${page}&limit=100`),
+  get: (id: string) => call<{ data: Webhook }>('GET', hook(id)).then((r) => r.data),
+  create: (input: WebhookInput) => call<{ data: WebhookWithSecret }>('POST', '/webhooks', input).then((r) => r.data),
+  update: (id: string, input: WebhookInput) => call<{ data: Webhook }>('PUT', hook(id), input).then((r) => r.data),
+  remove: (id: string) => call('DELETE', hook(id)),
+  test: (id: string) => call<{ data: TestResult }>('POST', `${hook(id)}/test`).then((r) => r.data),
+  rotateSecret: (id: string) => call<{ data: WebhookWithSecret }>('POST', `${hook(id)}/rotate-secret`).then((r) => r.data),
+  deliveries: (id: string, q: { page: number; limit: number; status?: string }) =>
+    call<Paged<Delivery>>('GET', `${hook(id)}/deliveries?page=${q.page}&limit=${q.limit}${q.status ? `&status=${q.status}` : ''}`),
+  resend: (id: string, deliveryId: string) => call<{ data: Delivery }>('POST', `${hook(id)}/deliveries/${encodeURIComponent(deliveryId)}/resend`).then((r) => r.data),
+  recover: (id: string, since: string) => call<{ data: { recovered: number } }>('POST', `${hook(id)}/recover`, { since }).then((r) => r.data),
+};
+
+// Records: the Records API's shapes (camelCase, money in minor units), per collection.
+export type RecordRow = { id: string; [field: string]: unknown };
+export type CollectionInfo = { name: string; singular: string; plural: string };
+const rec = (c: string, id?: string) => `/records/${encodeURIComponent(c)}${id ? `/${encodeURIComponent(id)}` : ''}`;
+export const recordsApi = {
+  collections: () => call<{ data: CollectionInfo[] }>('GET', '/records').then((r) => r.data),
+  list: (c: string, q: { page: number; limit: number; deleted?: boolean }) =>
+    call<{ data: RecordRow[]; total: number; page: number; limit: number }>('GET', `${rec(c)}?page=${q.page}&limit=${q.limit}${q.deleted ? '&deleted=true' : ''}`),
+  get: (c: string, id: string) => call<{ data: RecordRow }>('GET', rec(c, id)).then((r) => r.data),
+  create: (c: string, body: Record<string, unknown>) => call<{ data: RecordRow }>('POST', rec(c), body).then((r) => r.data),
+  update: (c: string, id: string, body: Record<string, unknown>) => call<{ data: RecordRow }>('PUT', rec(c, id), body).then((r) => r.data),
+  remove: (c: string, id: string) => call<{ data: RecordRow }>('DELETE', rec(c, id)).then((r) => r.data),
+  restore: (c: string, id: string) => call<{ data: RecordRow }>('POST', `${rec(c, id)}/restore`).then((r) => r.data),
+};

@@ -8,6 +8,8 @@ import { RequestLogPage } from './pages/request-log.tsx';
 import { QuickStartPage } from './pages/quick-start.tsx';
 import { AccountPage } from './pages/account.tsx';
 import { ComingSoon } from './pages/coming-soon.tsx';
+import { WebhooksPage } from './pages/webhooks.tsx';
+import { RecordsPage } from './pages/records.tsx';
 
 const ENV_STORAGE = 'motors.environment';
 
@@ -20,17 +22,18 @@ const nav: { heading: string; sub?: string; items: NavItem[] }[] = [
       { to: `${BASE}/integrations/keys`, label: 'API keys' },
       { to: `${BASE}/integrations/requests`, label: 'Request log' },
       { to: `${BASE}/integrations/quick-start`, label: 'Quick start' },
-      { to: `${BASE}/integrations/webhooks`, label: 'Webhooks', soon: true },
+      { to: `${BASE}/integrations/webhooks`, label: 'Webhooks' },
     ],
   },
   {
     heading: 'Records',
     items: [
-      { to: `${BASE}/records/customers`, label: 'Customers', soon: true },
-      { to: `${BASE}/records/vehicles`, label: 'Vehicles', soon: true },
-      { to: `${BASE}/records/invoices`, label: 'Invoices', soon: true },
-      { to: `${BASE}/records/leads`, label: 'Leads', soon: true },
-      { to: `${BASE}/records/work-orders`, label: 'Work orders', soon: true },
+      { to: `${BASE}/records/customers`, label: 'Customers' },
+      { to: `${BASE}/records/vehicles`, label: 'Vehicles' },
+      { to: `${BASE}/records/invoices`, label: 'Invoices' },
+      { to: `${BASE}/records/leads`, label: 'Leads' },
+      { to: `${BASE}/records/work-orders`, label: 'Work orders' },
+      { to: `${BASE}/records`, label: 'All records' },
     ],
   },
   {
@@ -41,6 +44,9 @@ const nav: { heading: string; sub?: string; items: NavItem[] }[] = [
     ],
   },
 ];
+
+// A detail page (a record, an endpoint) keeps its section highlighted.
+const isActive = (path: string, to: string) => path === to || (to !== `${BASE}/records` && path.startsWith(`${to}/`));
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -162,7 +168,7 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
               <ul>
                 {section.items.map((item) => (
                   <li key={item.to}>
-                    <Link to={item.to} className={`nav-link${path === item.to ? ' active' : ''}`} aria-current={path === item.to ? 'page' : undefined}>
+                    <Link to={item.to} className={`nav-link${isActive(path, item.to) ? ' active' : ''}`} aria-current={isActive(path, item.to) ? 'page' : undefined}>
                       {item.label}
                       {item.soon && <span className="soon">soon</span>}
                     </Link>
@@ -196,11 +202,8 @@ function Page({ path, me, env, onSignedOut }: { path: string; me: Me; env: Envir
   if (p === '/integrations/requests') return <RequestLogPage env={env} />;
   if (p === '/integrations/quick-start') return <QuickStartPage env={env} />;
   if (p === '/settings/account') return <AccountPage me={me} onSignedOut={onSignedOut} />;
-  if (p === '/integrations/webhooks') return <ComingSoon title="Webhooks" what="Add endpoints, pick events, send a test event and follow each delivery." />;
-  if (p.startsWith('/records/')) {
-    const name = p.slice('/records/'.length).replace(/-/g, ' ');
-    return <ComingSoon title={name.charAt(0).toUpperCase() + name.slice(1)} what="Browse, search and edit your dealership's records here." />;
-  }
+  if (p === '/integrations/webhooks' || p.startsWith('/integrations/webhooks/')) return <WebhooksPage me={me} env={env} endpointId={p.split('/')[3]} />;
+  if (p === '/records' || p.startsWith('/records/')) return <RecordsPage rest={p.slice('/records/'.length)} env={env} />;
   if (p === '' ) return <Loading />;
   return (
     <ComingSoon title="Page not found" what="This address doesn't match a dashboard page.">

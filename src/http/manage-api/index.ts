@@ -235,9 +235,10 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     path: '/request-stats',
     scope: null,
     summary: 'Requests and errors per hour over the last days',
+    description: 'Counts the requests of the environment chosen with `X-Motors-Environment` (test by default).',
     tags,
     querystring: z.strictObject({ keyId: z.string().max(100).optional(), days: z.coerce.number().int().min(1).max(30).default(7) }),
     responses: { 200: data(z.array(z.object({ hour: z.string(), requests: z.number(), errors: z.number() }))) },
-    handler: async (ctx, { query }) => ({ body: { data: await requestStats(ctx.db, ctx.tenantId, query) } }),
+    handler: async (ctx, { query }) => ({ body: { data: await requestStats(ctx.db, ctx.tenantId, { ...query, environment: ctx.environment }) } }),
   });
 }

@@ -27,8 +27,11 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
     );
   }
 
-  const list = (keys.data ?? []).filter((k) => showRevoked || !k.revokedAt);
-  const revokedCount = (keys.data ?? []).filter((k) => k.revokedAt).length;
+  // The list follows the Test / Live switch, like every other page.
+  const envKeys = (keys.data ?? []).filter((k) => k.environment === env);
+  const otherCount = (keys.data ?? []).length - envKeys.length;
+  const list = envKeys.filter((k) => showRevoked || !k.revokedAt);
+  const revokedCount = envKeys.filter((k) => k.revokedAt).length;
 
   return (
     <>
@@ -61,8 +64,18 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
             <label className="check">
               <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked keys ({revokedCount})
             </label>
+            {otherCount > 0 && (
+              <span className="muted small" data-testid="other-env-keys">
+                {' '}· Showing {env} keys; {otherCount} {env === 'live' ? 'test' : 'live'} key{otherCount === 1 ? '' : 's'} hidden (use the switch at the top).
+              </span>
+            )}
           </div>
-          {list.length === 0 && (
+          {list.length === 0 && envKeys.length === 0 && (
+            <Empty title={`No ${env} keys`}>
+              Create a {env} key, or switch to {env === 'live' ? 'Test' : 'Live'} at the top to see your other keys.
+            </Empty>
+          )}
+          {list.length === 0 && envKeys.length > 0 && (
             <Empty title="No active keys">
               All your keys are revoked. Create a new one, or tick "Show revoked keys" to see the old ones.
             </Empty>

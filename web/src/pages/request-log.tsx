@@ -65,8 +65,7 @@ export function RequestLogPage({ env }: { env: Environment }) {
         <div className="chart-head">
           <h2>
             Last 7 days{' '}
-            {/* GET /request-stats has no environment filter yet: without a key it counts live and test together. */}
-            <span className="muted small">{keyId ? `· ${keyName.get(keyId) ?? 'this key'}` : '· all keys, live and test'}</span>
+            <span className="muted small">{keyId ? `· ${keyName.get(keyId) ?? 'this key'}` : `· all ${env} keys`}</span>
           </h2>
           <div className="stats">
             <span>
