@@ -3,17 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import * as customers from '../../core/customers.ts';
 import type { Deps } from '../platform/route.ts';
 import { registerCollectionRoutes } from './collection-routes.ts';
-
-const address = z
-  .strictObject({
-    line1: z.string().max(200).optional(),
-    line2: z.string().max(200).optional(),
-    city: z.string().max(100).optional(),
-    region: z.string().max(100).optional(),
-    postalCode: z.string().max(20).optional(),
-    country: z.string().length(2).toUpperCase().optional().meta({ description: 'ISO 3166-1 alpha-2' }),
-  })
-  .meta({ example: { line1: '12 Garage Lane', city: 'Leeds', postalCode: 'LS1 4AP', country: 'GB' } });
+import { addressInput as address } from './record-fields.ts';
 
 const fields = {
   type: z.enum(['person', 'company']).meta({ description: 'A private person or a business.' }),
