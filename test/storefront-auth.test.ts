@@ -69,6 +69,18 @@ describe('Storefront API: customer accounts', () => {
     assert.notEqual(listA.body.data[0].id, listB.body.data[0].id, 'independent customer records');
   });
 
+  it("does not hand an existing customer record to whoever registers its email", async () => {
+    const dealer = await server.tenant();
+    const api = client(server.url, { 'x-api-key': dealer.key });
+    const existing = await api('POST', '/api/public/v1/customers', { firstName: 'Real', lastName: 'Owner', email: 'taken@example.com', notes: 'VIP, private' });
+    assert.equal(existing.status, 201, existing.text);
+    const reg = await api('POST', '/external/auth/register', { ...shopper, email: 'taken@example.com' });
+    assert.equal(reg.status, 201, reg.text);
+    assert.equal(reg.body.data.isNewCustomer, true);
+    const me = await api('GET', '/external/auth/me', undefined, { authorization: `Bearer ${reg.body.data.access_token}` });
+    assert.notEqual(me.body.data.customer.customerId, existing.body.data.id);
+  });
+
   it("refuses a token from another dealer or the other environment", async () => {
     const a = await server.tenant();
     const b = await server.tenant();

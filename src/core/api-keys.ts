@@ -142,3 +142,20 @@ export async function touchKey(db: Queryable, tenantId: string, id: string): Pro
     .set({ lastUsedAt: now() })
     .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
 }
+
+/**
+ * Rotation: a new key with the same name, environment, scopes and limit; the old one stays valid
+ * for the overlap (0 revokes it at once) so integrations can switch without downtime.
+ */
+export async function rotateApiKey(db: Queryable, tenantId: string, id: string, overlapHours: number) {
+  const [old] = await db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
+  if (!old || old.revokedAt) throw new AppError('not_found', `API key ${id} was not found or is revoked`);
+  const fresh = await createApiKey(db, { tenantId, environment: old.environment, name: old.name, scopes: old.scopes, rateLimit: old.rateLimit, expiresAt: old.expiresAt });
+  const until = new Date(Date.now() + overlapHours * 3600_000);
+  const [replaced] = await db
+    .update(apiKeys)
+    .set(overlapHours === 0 ? { revokedAt: now() } : { expiresAt: old.expiresAt && old.expiresAt < until ? old.expiresAt : until })
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, old.id)))
+    .returning();
+  return { ...fresh, replaces: apiKeyView(replaced) };
+}

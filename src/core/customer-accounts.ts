@@ -52,20 +52,15 @@ async function linkedCustomer(ctx: Ctx, accountId: string): Promise<CustomerRow 
   return row;
 }
 
-/** The dealer's customer record for this account: the linked one, an unlinked one with the same email, or a new one. */
+/**
+ * The dealer's customer record for this account: the linked one, or a new one. A customer the
+ * dealer already had with the same email is not taken over: shopper emails are not verified, so
+ * whoever registers an address would otherwise see that customer's purchases in /auth/me. The
+ * dealer merges the two in the CRM when it knows they are one person.
+ */
 async function linkAtDealer(ctx: Ctx, account: AccountRow): Promise<{ customer: CustomerRow; isNewCustomer: boolean }> {
   const linked = await linkedCustomer(ctx, account.id);
   if (linked) return { customer: linked, isNewCustomer: false };
-  const [byEmail] = await ctx.db
-    .select()
-    .from(customers)
-    .where(scopedLive(ctx, customers, eq(customers.email, account.email), isNull(customers.accountId)))
-    .limit(1);
-  if (byEmail) {
-    await customerCollection.update(ctx, byEmail.id, {});
-    await ctx.db.update(customers).set({ accountId: account.id }).where(scoped(ctx, customers, eq(customers.id, byEmail.id)));
-    return { customer: { ...byEmail, accountId: account.id }, isNewCustomer: false };
-  }
   const created = await customerCollection.create(ctx, {
     type: 'person',
     firstName: account.firstName,

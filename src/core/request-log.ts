@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, sql, count, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../storage/db.ts';
 import { requestLogs } from '../storage/schema/index.ts';
-import type { Environment } from './context.ts';
+import type { Ctx, Environment } from './context.ts';
+import { scoped } from '../storage/tenant-scope.ts';
 import { newId } from './ids.ts';
 
 export type RequestLogEntry = {
@@ -49,13 +50,10 @@ export function createRequestLogWriter(db: Queryable, onError: (err: Error) => v
 }
 export type RequestLogWriter = ReturnType<typeof createRequestLogWriter>;
 
-export async function listRequestLogs(
-  db: Queryable,
-  tenantId: string,
-  q: { environment?: Environment; keyId?: string; status?: 'success' | 'error'; limit: number; page: number },
-) {
-  const where: SQL[] = [eq(requestLogs.tenantId, tenantId)];
-  if (q.environment) where.push(eq(requestLogs.environment, q.environment));
+/** The caller's environment's requests, newest first. */
+export async function listRequestLogs(ctx: Ctx, q: { keyId?: string; status?: 'success' | 'error'; limit: number; page: number }) {
+  const db = ctx.db;
+  const where: SQL[] = [scoped(ctx, requestLogs)];
   if (q.keyId) where.push(eq(requestLogs.keyId, q.keyId));
   if (q.status === 'error') where.push(gte(requestLogs.status, 400));
   if (q.status === 'success') where.push(sql`${requestLogs.status} < 400`);
@@ -80,10 +78,10 @@ export async function listRequestLogs(
 }
 
 /** Requests and errors per hour over the last `days` days, per key when given. */
-export async function requestStats(db: Queryable, tenantId: string, q: { environment?: Environment; keyId?: string; days: number }) {
+export async function requestStats(ctx: Ctx, q: { keyId?: string; days: number }) {
+  const db = ctx.db;
   const since = new Date(Date.now() - q.days * 86400_000);
-  const where: SQL[] = [eq(requestLogs.tenantId, tenantId), gte(requestLogs.createdAt, since)];
-  if (q.environment) where.push(eq(requestLogs.environment, q.environment));
+  const where: SQL[] = [scoped(ctx, requestLogs), gte(requestLogs.createdAt, since)];
   if (q.keyId) where.push(eq(requestLogs.keyId, q.keyId));
   const hour = sql<string>`to_char(date_trunc('hour', ${requestLogs.createdAt} at time zone 'UTC'), 'YYYY-MM-DD"T"HH24":00:00Z"')`;
   const rows = await db

@@ -2,12 +2,10 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../core/errors.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../core/api-keys.ts';
 import { scopeCatalogue } from '../../core/scopes.ts';
 import { changePassword, signIn, signOut } from '../../core/staff-sessions.ts';
 import { listRequestLogs, requestStats } from '../../core/request-log.ts';
-import { apiKeys } from '../../storage/schema/index.ts';
-import { and, eq } from 'drizzle-orm';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { SESSION_COOKIE } from '../platform/auth.ts';
 import { renderError } from '../platform/surfaces.ts';
@@ -188,19 +186,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     params: idParams,
     body: z.strictObject({ overlapHours: z.number().min(0).max(24 * 30).default(24) }),
     responses: { 201: data(keyView.extend({ key: z.string(), replaces: keyView })) },
-    handler: async (ctx, { params, body }) => {
-      const [old] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.id, params.id)));
-      if (!old || old.revokedAt) throw new AppError('not_found', `API key ${params.id} was not found or is revoked`);
-      const fresh = await createApiKey(ctx.db, { tenantId: ctx.tenantId, environment: old.environment, name: old.name, scopes: old.scopes, rateLimit: old.rateLimit, expiresAt: old.expiresAt });
-      const until = new Date(Date.now() + body.overlapHours * 3600_000);
-      const [replaced] = await ctx.db
-        .update(apiKeys)
-        .set(body.overlapHours === 0 ? { revokedAt: new Date() } : { expiresAt: old.expiresAt && old.expiresAt < until ? old.expiresAt : until })
-        .where(and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.id, old.id)))
-        .returning();
-      const { apiKeyView } = await import('../../core/api-keys.ts');
-      return { status: 201, body: { data: { ...fresh, replaces: apiKeyView(replaced) } } };
-    },
+    handler: async (ctx, { params, body }) => ({ status: 201, body: { data: await rotateApiKey(ctx.db, ctx.tenantId, params.id, body.overlapHours) } }),
   });
 
   defineRoute(app, deps, 'manage', {
@@ -225,7 +211,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     },
     handler: async (ctx, { query }) => {
       await deps.requestLog?.flush();
-      const { rows, total } = await listRequestLogs(ctx.db, ctx.tenantId, { ...query, environment: ctx.environment });
+      const { rows, total } = await listRequestLogs(ctx, query);
       return { body: { data: rows, total, page: query.page, limit: query.limit } };
     },
   });
@@ -239,6 +225,6 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     tags,
     querystring: z.strictObject({ keyId: z.string().max(100).optional(), days: z.coerce.number().int().min(1).max(30).default(7) }),
     responses: { 200: data(z.array(z.object({ hour: z.string(), requests: z.number(), errors: z.number() }))) },
-    handler: async (ctx, { query }) => ({ body: { data: await requestStats(ctx.db, ctx.tenantId, { ...query, environment: ctx.environment }) } }),
+    handler: async (ctx, { query }) => ({ body: { data: await requestStats(ctx, query) } }),
   });
 }
