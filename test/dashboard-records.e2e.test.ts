@@ -1,13 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, skipWithoutChromium, type Browser } from './browser.ts';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { createTenant, createUser } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
@@ -17,10 +14,7 @@ import { eq } from 'drizzle-orm';
 // The dashboard's webhook and record pages in Debian's chromium: add a webhook pointing at a local
 // receiver → send a test event → the delivery shows 200; then a customer created, edited, deleted
 // and restored through the records pages, an invoice moved through its statuses, a vehicle's photos.
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
-const skip = !hasChromium && !process.env.CI ? `${CHROMIUM} is missing: apt-get install -y chromium` : false;
+const skip = skipWithoutChromium;
 
 const CAR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#1d4ed8"/><rect x="60" y="140" width="280" height="70" rx="20" fill="#e5e7eb"/><circle cx="120" cy="215" r="28" fill="#111827"/><circle cx="280" cy="215" r="28" fill="#111827"/></svg>`;
 
@@ -49,29 +43,17 @@ async function startReceiver() {
 describe('dashboard webhooks and records in a real browser', { skip }, () => {
   let server: TestServer;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
   let tenantId: string;
 
   before(async () => {
-    assert.ok(hasChromium, `${CHROMIUM} is not installed; .ci/run installs it with apt-get (apt-get install -y chromium)`);
-    const built = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
-    assert.equal(built.status, 0, 'building the dashboard failed');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     server = await startServer();
     await server.app.webhooks.start();
     receiver = await startReceiver();
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 860 },
-      locale: 'en-US',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowser({ locale: 'en-US' });
+    ({ context, page } = browser);
 
     const tenant = await createTenant(server.app.database.db, { name: 'Riverside Autos' });
     tenantId = tenant.id;
@@ -85,13 +67,12 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await receiver?.close();
     await server?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+  const shot = (name: string) => browser.shot(name);
 
   it('adds a webhook, sends a test event and sees the delivery with 200 in the log', async () => {
     await page.getByText('No test webhook endpoints yet').waitFor();

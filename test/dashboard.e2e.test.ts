@@ -1,52 +1,33 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, skipWithoutChromium, type Browser } from './browser.ts';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { createTenant, createUser } from '../src/core/tenants.ts';
 
 // The dashboard end to end in Debian's chromium: sign in → create a key → call the API with it →
 // see the request in the log → revoke the key → the API refuses it.
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
-// CI must never pass by skipping the browser: there, a missing chromium is a failure.
-const skip = !hasChromium && !process.env.CI ? `${CHROMIUM} is missing: apt-get install -y chromium` : false;
+const skip = skipWithoutChromium;
 
 describe('dashboard in a real browser', { skip }, () => {
   let server: TestServer;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
 
   before(async () => {
-    assert.ok(hasChromium, `${CHROMIUM} is not installed; .ci/run installs it with apt-get (apt-get install -y chromium)`);
-    const built = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
-    assert.equal(built.status, 0, 'building the dashboard failed');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     server = await startServer();
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 860 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowser();
+    ({ context, page } = browser);
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+  const shot = (name: string) => browser.shot(name);
 
   it('signs in, creates a key, sees its request in the log, revokes it and the API refuses it', async () => {
     const tenant = await createTenant(server.app.database.db, { name: 'Northside Motors' });

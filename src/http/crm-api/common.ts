@@ -17,6 +17,15 @@ export function pageEnvelope<T extends z.ZodType>(item: T) {
   });
 }
 
+/** A CRM document list's query (page, limit, client_id, status, updated_since) as core's list options. */
+export const documentListOptions = <S>(q: { page: number; limit: number; client_id?: string; status?: S; updated_since?: string }) => ({
+  page: q.page,
+  limit: q.limit,
+  customerId: q.client_id,
+  status: q.status,
+  updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
+});
+
 export const pagination = (page: number, limit: number, total: number) => ({ page, limit, total, total_pages: Math.ceil(total / limit) });
 
 export const dataEnvelope = <T extends z.ZodType>(item: T) => z.object({ data: item });

@@ -5,7 +5,7 @@ import type { InvoiceInput, InvoiceView } from '../../core/invoices.ts';
 import { invalidField } from '../../core/errors.ts';
 import { minorToDecimal } from '../../core/money.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { currencyCode, dataExample, idParams, inCrmTerms, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef } from './common.ts';
+import { currencyCode, dataExample, idParams, inCrmTerms, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef, documentListOptions } from './common.ts';
 import { documentFieldNames, lineItem, lineItemInput, toCoreLines, toCrmLine, totalsText } from './line-items.ts';
 
 // CRM API invoices are the Records API's invoices (one record), in snake_case with decimal money.
@@ -157,13 +157,7 @@ export function registerInvoices(app: FastifyInstance, deps: Deps) {
     }),
     responses: { 200: pageExample(crmInvoice) },
     handler: async (ctx, { query }) => {
-      const { rows, total } = await invoices.listInvoices(ctx, {
-        page: query.page,
-        limit: query.limit,
-        customerId: query.client_id,
-        status: query.status,
-        updatedSince: query.updated_since ? new Date(query.updated_since) : undefined,
-      });
+      const { rows, total } = await invoices.listInvoices(ctx, documentListOptions(query));
       return { body: { data: rows.map(toCrmInvoice), pagination: pagination(query.page, query.limit, total) } };
     },
   });

@@ -3,11 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import * as quotes from '../../core/quotes.ts';
 import { convertQuoteToInvoice } from '../../core/invoices.ts';
 import type { QuoteInput, QuoteView } from '../../core/quotes.ts';
-import { AppError } from '../../core/errors.ts';
-import { hasScope } from '../../core/scopes.ts';
 import { minorToDecimal } from '../../core/money.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { currencyCode, dataEnvelope, dataExample, idParams, inCrmTerms, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef } from './common.ts';
+import { currencyCode, dataEnvelope, dataExample, idParams, inCrmTerms, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef, documentListOptions } from './common.ts';
 import { documentFieldNames, lineItem, lineItemInput, toCoreLines, toCrmLine, totalsText } from './line-items.ts';
 import { crmInvoice, invoiceFieldNames, toCrmInvoice } from './invoices.ts';
 
@@ -133,13 +131,7 @@ export function registerQuotes(app: FastifyInstance, deps: Deps) {
     }),
     responses: { 200: pageExample(quote) },
     handler: async (ctx, { query }) => {
-      const { rows, total } = await quotes.listQuotes(ctx, {
-        page: query.page,
-        limit: query.limit,
-        customerId: query.client_id,
-        status: query.status,
-        updatedSince: query.updated_since ? new Date(query.updated_since) : undefined,
-      });
+      const { rows, total } = await quotes.listQuotes(ctx, documentListOptions(query));
       return { body: { data: rows.map(toQuote), pagination: pagination(query.page, query.limit, total) } };
     },
   });
@@ -194,17 +186,15 @@ export function registerQuotes(app: FastifyInstance, deps: Deps) {
     method: 'POST',
     path: '/quotes/:id/convert',
     scope: 'quotes:write',
+    alsoScopes: ['invoices:write'],
     summary: 'Convert a quote to an invoice',
     description:
-      'Creates a draft invoice from a sent or accepted quote, with its client, currency and line items (the invoice’s `quote_id` keeps the lineage); a sent quote becomes accepted. A quote converts once (409 afterwards). Also needs `invoices:write`, since it creates an invoice. Answers 201 with the new invoice.',
+      'Creates a draft invoice from a sent or accepted quote, with its client, currency and line items (the invoice’s `quote_id` keeps the lineage); a sent quote becomes accepted. A quote converts once (409 afterwards). Answers 201 with the new invoice.',
     tags,
     params: idParams,
     body: convertBody,
     responses: { 201: dataExample(crmInvoice) },
     handler: async (ctx, { params, body }) => {
-      if (!hasScope(ctx.scopes, 'invoices:write')) {
-        throw new AppError('insufficient_scope', `This API key lacks the scope "invoices:write" needed for POST /crm-api/v1/quotes/{id}/convert (it creates an invoice)`);
-      }
       const invoice = await inCrmTerms(invoiceFieldNames, () =>
         convertQuoteToInvoice(ctx, params.id, { dueDate: body?.due_date, issueDate: body?.issue_date, notes: body?.notes }),
       );

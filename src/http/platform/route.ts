@@ -39,6 +39,8 @@ export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | und
   path: string;
   /** The scope a key needs; `null` means any valid key of the tenant. */
   scope: string | null;
+  /** Further scopes the route needs besides `scope`, e.g. converting a quote also writes an invoice. */
+  alsoScopes?: string[];
   summary: string;
   description?: string;
   tags: string[];
@@ -83,7 +85,8 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
   const errorResponses = Object.fromEntries(
     errorStatuses.filter((s) => !(s === 412 && spec.method !== 'PUT')).map((s) => [s, errorSchemas[surface]]),
   );
-  const scopeText = spec.scope ? `Requires scope \`${spec.scope}\`.` : 'Any valid key of the tenant.';
+  const needed = spec.scope ? [spec.scope, ...(spec.alsoScopes ?? [])] : [];
+  const scopeText = needed.length ? `Requires scope ${needed.map((s) => `\`${s}\``).join(' and ')}.` : 'Any valid key of the tenant.';
   app.withTypeProvider<ZodTypeProvider>().route({
     method: spec.method,
     url: surfacePrefix[surface] + spec.path,
@@ -98,7 +101,7 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       ...(spec.querystring ? { querystring: spec.querystring } : {}),
       ...(spec.params ? { params: spec.params } : {}),
       response: { ...spec.responses, ...errorResponses },
-      ...(spec.scope ? { 'x-required-scope': spec.scope } : {}),
+      ...(spec.scope ? { 'x-required-scope': spec.scope, 'x-required-scopes': needed } : {}),
     } as never,
     config: { surface, scope: spec.scope },
     // Authentication comes before the body is even parsed: a caller without a valid key learns
@@ -116,8 +119,9 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       if (auth.actor === 'user' && spec.scope && memberDenied.has(spec.scope) && auth.staff?.role === 'member') {
         throw new AppError('forbidden', 'Members cannot manage API keys or webhooks; ask an owner or admin');
       }
-      if (spec.scope && !hasScope(auth.scopes, spec.scope)) {
-        throw new AppError('insufficient_scope', `This API key lacks the scope "${spec.scope}" needed for ${spec.method} ${surfacePrefix[surface]}${spec.path}`);
+      const missing = needed.find((s) => !hasScope(auth.scopes, s));
+      if (missing) {
+        throw new AppError('insufficient_scope', `This API key lacks the scope "${missing}" needed for ${spec.method} ${surfacePrefix[surface]}${spec.path}`);
       }
     },
     // Every API-key request lands in the request log the dashboard shows (written in batches).
