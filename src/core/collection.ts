@@ -1,7 +1,8 @@
-import { count, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { count, desc, eq, getTableName, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
-import { owner, scoped, scopedId, scopedLive } from '../storage/tenant-scope.ts';
+import { owner, scoped, scopedId, scopedPlaceholders } from '../storage/tenant-scope.ts';
+import { runPrepared } from '../storage/prepared.ts';
 import { AppError, notFound } from './errors.ts';
 import { emit } from './events.ts';
 import { newId, now } from './ids.ts';
@@ -46,9 +47,15 @@ export type CollectionSpec<T extends RecordTable, V extends { id: string; update
 export function defineCollection<T extends RecordTable, V extends { id: string; updatedAt: string }, I>(spec: CollectionSpec<T, V, I>) {
   const { table } = spec;
   const t = table as unknown as RecordTable & Record<string, PgColumn>;
+  const findName = `${getTableName(table)}_find`;
 
   async function findRow(ctx: Ctx, id: string): Promise<Row<T>> {
-    const [row] = await ctx.db.select().from(table as PgTable).where(scopedLive(ctx, t, eq(t.id, id))).limit(1);
+    const [row] = await runPrepared(
+      ctx.db,
+      findName,
+      (db) => db.select().from(table as PgTable).where(scopedPlaceholders(t, isNull(t.deletedAt), eq(t.id, sql.placeholder('id')))).limit(1),
+      { ...owner(ctx), id },
+    );
     if (!row) throw notFound(spec.label, id);
     return row as Row<T>;
   }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../storage/db.ts';
+import type { PendingEvent } from './events.ts';
 
 export type Environment = 'live' | 'test';
 
@@ -11,6 +12,8 @@ export type Ctx = {
   actor: { type: 'api_key' | 'user' | 'customer' | 'system'; id: string };
   requestId: string;
   db: Queryable;
+  /** Inside an API request's transaction: the events its write emitted, written at its end (core/events.ts). */
+  pendingEvents?: PendingEvent[];
 };
 
 export function withDb(ctx: Ctx, db: Queryable): Ctx {

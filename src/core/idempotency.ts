@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
-import type { Queryable, Tx } from '../storage/db.ts';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { queryRows, type Queryable, type Tx } from '../storage/db.ts';
 import { idempotencyKeys } from '../storage/schema/index.ts';
 import type { Environment } from './context.ts';
 import { AppError } from './errors.ts';
+import { appendEvents, notifyIfAny, type PendingEvent } from './events.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -28,27 +29,32 @@ export async function findStored(db: Queryable, s: IdempotencyScope): Promise<St
 }
 
 /**
- * Stores the response in the write's transaction. Returns false when another request holds the
- * key (it committed first: the caller rolls back and replays that one). An expired record is
- * replaced, so a key can be reused after 24 hours.
+ * Stores the response and the write's events in the write's transaction, in one statement.
+ * Returns false when another request holds the key (it committed first: the caller rolls back,
+ * events included, and replays that one). An expired record is replaced, so a key can be reused
+ * after 24 hours.
  */
 export async function record(
   tx: Tx,
   s: IdempotencyScope & { requestHash: string; method: string; path: string },
   statusCode: number,
   response: unknown,
+  pending: PendingEvent[],
 ): Promise<boolean> {
-  const createdAt = new Date();
-  const rows = await tx
-    .insert(idempotencyKeys)
-    .values({ ...s, statusCode, response, createdAt })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.tenantId, idempotencyKeys.environment, idempotencyKeys.key],
-      set: { requestHash: s.requestHash, method: s.method, path: s.path, statusCode, response, createdAt },
-      setWhere: lt(idempotencyKeys.createdAt, new Date(Date.now() - IDEMPOTENCY_TTL_MS)),
-    })
-    .returning({ key: idempotencyKeys.key });
-  return rows.length > 0;
+  const expired = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
+  const store = sql`insert into ${idempotencyKeys} (tenant_id, environment, key, request_hash, method, path, status_code, response, created_at)
+    values (${s.tenantId}, ${s.environment}, ${s.key}, ${s.requestHash}, ${s.method}, ${s.path}, ${statusCode}, ${JSON.stringify(response)}::json, now())
+    on conflict (tenant_id, environment, key) do update set request_hash = excluded.request_hash, method = excluded.method, path = excluded.path,
+      status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at
+    where ${idempotencyKeys}.created_at < ${expired}::timestamptz
+    returning key`;
+  const [row] = await queryRows<{ stored: number }>(
+    tx,
+    pending.length
+      ? sql`with appended as (${appendEvents(pending)}), stored as (${store}) select (select count(*) from stored)::int as stored, ${notifyIfAny(sql`appended`)} as notified`
+      : sql`with stored as (${store}) select (select count(*) from stored)::int as stored`,
+  );
+  return Number(row.stored) > 0;
 }
 
 /** Stores a 4xx that rolled its transaction back, so a retry gets the same answer. */

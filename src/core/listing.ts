@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gt, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableName, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
-import { scoped } from '../storage/tenant-scope.ts';
+import { owner, scoped, scopedPlaceholders } from '../storage/tenant-scope.ts';
+import { runPrepared } from '../storage/prepared.ts';
 import { AppError } from './errors.ts';
 
 type SyncTable = PgTable & {
@@ -43,21 +44,72 @@ export type SyncListOptions = {
 // Ordered by (updated_at, id): a total order, so a client that resumes after the last record it
 // saw never skips or repeats a record, even when many share one timestamp.
 export async function listForSync<T extends SyncTable>(ctx: Ctx, table: T, opts: SyncListOptions) {
-  const conditions: (SQL | undefined)[] = [opts.where];
-  if (!opts.includeDeleted) conditions.push(isNull(table.deletedAt));
-  if (opts.updatedAfter) conditions.push(gt(table.updatedAt, opts.updatedAfter));
-  if (opts.cursor) {
-    conditions.push(
-      or(gt(table.updatedAt, opts.cursor.updatedAt), and(eq(table.updatedAt, opts.cursor.updatedAt), gt(table.id, opts.cursor.id))),
-    );
-  }
-  const where = scoped(ctx, table, ...conditions);
-  // One row more than asked tells whether another page exists, without counting.
   const [rows, counted] = await Promise.all([
-    ctx.db.select().from(table as PgTable).where(where).orderBy(asc(table.updatedAt), asc(table.id)).limit(opts.limit + 1).offset(opts.skip),
-    opts.includeTotal ? ctx.db.select({ total: count() }).from(table as PgTable).where(where) : undefined,
+    opts.where ? filteredPage(ctx, table, opts) : plainPage(ctx, table, opts),
+    opts.includeTotal ? ctx.db.select({ total: count() }).from(table as PgTable).where(scoped(ctx, table, ...conditions(table, opts))) : undefined,
   ]);
   const hasMore = rows.length > opts.limit;
   return { rows: rows.slice(0, opts.limit) as T['$inferSelect'][], hasMore, total: counted ? Number(counted[0].total) : null };
 }
 
+function conditions(table: SyncTable, opts: SyncListOptions): (SQL | undefined)[] {
+  const list: (SQL | undefined)[] = [opts.where];
+  if (!opts.includeDeleted) list.push(isNull(table.deletedAt));
+  if (opts.updatedAfter) list.push(gt(table.updatedAt, opts.updatedAfter));
+  if (opts.cursor) {
+    list.push(or(gt(table.updatedAt, opts.cursor.updatedAt), and(eq(table.updatedAt, opts.cursor.updatedAt), gt(table.id, opts.cursor.id))));
+  }
+  return list;
+}
+
+/** A page with a collection's own filters: built on every call, since the filters vary. */
+function filteredPage(ctx: Ctx, table: SyncTable, opts: SyncListOptions) {
+  return ctx.db
+    .select()
+    .from(table as PgTable)
+    .where(scoped(ctx, table, ...conditions(table, opts)))
+    .orderBy(asc(table.updatedAt), asc(table.id))
+    .limit(opts.limit + 1)
+    .offset(opts.skip);
+}
+
+/**
+ * A page without filters — every sync run and most lists — as a prepared statement: one per
+ * combination of updatedAfter / cursor / includeDeleted, with the values as placeholders.
+ * `-infinity` stands in for "no updatedAfter" so the two share one statement.
+ */
+function plainPage(ctx: Ctx, table: SyncTable, opts: SyncListOptions): Promise<unknown[]> {
+  const shape = `${getTableName(table)}_sync${opts.cursor ? '_cursor' : ''}${opts.includeDeleted ? '_all' : ''}`;
+  return runPrepared(
+    ctx.db,
+    shape,
+    (db) =>
+      db
+        .select()
+        .from(table as PgTable)
+        .where(
+          scopedPlaceholders(
+            table,
+            opts.includeDeleted ? undefined : isNull(table.deletedAt),
+            gt(table.updatedAt, sql.placeholder('updatedAfter')),
+            opts.cursor
+              ? or(
+                  gt(table.updatedAt, sql.placeholder('cursorUpdatedAt')),
+                  and(eq(table.updatedAt, sql.placeholder('cursorUpdatedAt')), gt(table.id, sql.placeholder('cursorId'))),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(asc(table.updatedAt), asc(table.id))
+        .limit(sql.placeholder('limit'))
+        .offset(sql.placeholder('offset')),
+    {
+      ...owner(ctx),
+      updatedAfter: opts.updatedAfter?.toISOString() ?? '-infinity',
+      cursorUpdatedAt: opts.cursor?.updatedAt.toISOString(),
+      cursorId: opts.cursor?.id,
+      limit: opts.limit + 1,
+      offset: opts.skip,
+    },
+  );
+}

@@ -26,9 +26,16 @@ export function createRequestLogWriter(db: Queryable, onError: (err: Error) => v
     if (!buffer.length) return;
     const batch = buffer;
     buffer = [];
+    // One array per column and a constant SQL text: building a 500-row insert through the query
+    // builder cost more CPU than the requests it logged (profile in docs/benchmarks.md).
+    const column = <K extends keyof (typeof batch)[number]>(k: K) => sql.param(batch.map((e) => e[k]));
     await db
-      .insert(requestLogs)
-      .values(batch)
+      .execute(
+        sql`insert into ${requestLogs} (tenant_id, environment, id, key_id, method, path, status, duration_ms, request_id, created_at)
+            select * from unnest(${column('tenantId')}::text[], ${column('environment')}::text[], ${column('id')}::text[],
+              ${column('keyId')}::text[], ${column('method')}::text[], ${column('path')}::text[], ${column('status')}::int[],
+              ${column('durationMs')}::int[], ${column('requestId')}::text[], ${sql.param(batch.map((e) => e.createdAt.toISOString()))}::timestamptz[])`,
+      )
       .catch((err: Error) => onError(err));
   };
   const timer = setInterval(() => {

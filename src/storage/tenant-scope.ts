@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from '../core/context.ts';
 
@@ -27,4 +27,12 @@ export function scopedId(ctx: Pick<Ctx, 'tenantId' | 'environment'>, table: Tena
 /** The tenant columns to spread into every insert. */
 export function owner(ctx: Pick<Ctx, 'tenantId' | 'environment'>) {
   return { tenantId: ctx.tenantId, environment: ctx.environment };
+}
+
+/**
+ * scoped() for a prepared statement: tenant and environment are the placeholders `tenantId` and
+ * `environment`, filled from owner(ctx) when the statement runs (see storage/prepared.ts).
+ */
+export function scopedPlaceholders(table: TenantOwned, ...where: (SQL | undefined)[]): SQL {
+  return and(eq(table.tenantId, sql.placeholder('tenantId')), eq(table.environment, sql.placeholder('environment')), ...where)!;
 }

@@ -5,6 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { hasScope } from '../../core/scopes.ts';
 import * as idempotency from '../../core/idempotency.ts';
+import { writeEvents, type PendingEvent } from '../../core/events.ts';
 import type { Database } from '../../storage/db.ts';
 import { memberDenied, type Principal } from './auth.ts';
 import type { RequestLogWriter } from '../../core/request-log.ts';
@@ -179,7 +180,12 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
   const keyHeader = input.req.headers['idempotency-key'];
   const key = Array.isArray(keyHeader) ? keyHeader[0] : keyHeader;
   if (spec.method !== 'POST' || key === undefined) {
-    return db.transaction((tx) => spec.handler({ ...ctx, db: tx }, input));
+    return db.transaction(async (tx) => {
+      const pendingEvents: PendingEvent[] = [];
+      const result = await spec.handler({ ...ctx, db: tx, pendingEvents }, input);
+      await writeEvents(tx, pendingEvents);
+      return result;
+    });
   }
   if (!key || key.length > 255) {
     throw new AppError('validation_failed', 'Idempotency-Key: must be 1 to 255 characters', { fields: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }] });
@@ -196,22 +202,22 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
   if (inFlight.has(flightKey)) throw idempotency.inUse(key);
   inFlight.add(flightKey);
   try {
-    const stored = await idempotency.findStored(db, scope);
-    if (stored) return replay(stored);
+    // Optimistic: a first request (the usual case) runs at once, and its response is stored with
+    // its events in the transaction's last statement. A retry finds the key taken there, rolls
+    // back everything it did and replays the stored response instead.
     try {
       return await db.transaction(async (tx) => {
-        const result = await spec.handler({ ...ctx, db: tx }, input);
-        // Stored in the write's transaction: the response commits with the record it describes.
-        // A duplicate from another process that committed first wins; this one rolls back.
-        if (!(await idempotency.record(tx, request, result.status ?? 200, result.body))) throw new Replay();
+        const pendingEvents: PendingEvent[] = [];
+        const result = await spec.handler({ ...ctx, db: tx, pendingEvents }, input);
+        if (!(await idempotency.record(tx, request, result.status ?? 200, result.body, pendingEvents))) throw new Replay();
         return result;
       });
     } catch (err) {
-      if (err instanceof Replay) {
-        const winner = await idempotency.findStored(db, scope);
-        if (!winner) throw idempotency.inUse(key);
-        return replay(winner);
-      }
+      // A retry whose first attempt succeeded may now fail (the invoice it paid is paid): the
+      // stored answer wins over whatever this attempt ran into.
+      const stored = await idempotency.findStored(db, scope);
+      if (stored) return replay(stored);
+      if (err instanceof Replay) throw idempotency.inUse(key);
       // A refused request is answered the same way on every retry, as the first time.
       if (err instanceof AppError && err.status < 500 && err.code !== 'idempotency_key_in_use' && err.code !== 'idempotency_key_reused') {
         await idempotency.storeFailure(db, request, err.status, renderError(surface, err));
