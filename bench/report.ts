@@ -143,6 +143,8 @@ function markdown(r: BenchResults, jsonRel: string, profiles: string): string {
     '',
     'The **floor** (bench/floor.ts) is the simplest server doing the same work on the same tables and indexes: Fastify + node-postgres, one hand-written query per route (a create writes the record, its outbox event and its idempotency record in one statement; a vehicle search returns the rows with their catalog names and the total in one query), the key lookup cached, no validation, rate limiting or request log.',
     '',
+    'Storefront vehicle search filters by make (`brandId`, a catalog brand), price range (`minPrice`/`maxPrice`) and first model year (`minYear`); the CRM invoice create sends three lines and an `Idempotency-Key`, and the floor writes the number, invoice, event and idempotency record in one statement.',
+    '',
     '![Requests per second, Motors CRM vs the floor](benchmarks.svg)',
     '',
     '## Targets',
