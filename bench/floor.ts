@@ -81,6 +81,68 @@ app.put('/api/public/v1/customers/:id', async (req, reply) => {
   return rows[0] ? { data: rows[0] } : reply.code(404).send({ error: { message: 'not found', code: 'not_found' } });
 });
 
+// Storefront vehicle search: the active listings matching make, price range and first year, newest
+// first, with their catalog names and the total in one query (ours counts in a second one).
+app.get('/external/vehicles', async (req) => {
+  const k = keyOf(req);
+  const q = req.query as { brandId?: string; minPrice?: string; maxPrice?: string; minYear?: string; page?: string; limit?: string };
+  const limit = Math.min(Number(q.limit ?? 20), 100);
+  const page = Number(q.page ?? 1);
+  const { rows } = await pool.query(
+    `select m.*, b.name as brand_name, b.logo_url as brand_logo_url, cm.name as model_name, cm.slug as model_slug, bt.name as body_type_name, bt.code as body_type_code,
+            count(*) over () as total
+       from motors m
+       left join catalog_brands b on b.id = m.make_id
+       left join catalog_models cm on cm.id = m.model_id
+       left join catalog_body_types bt on bt.id = m.body_type_id
+      where m.tenant_id = $1 and m.environment = $2 and m.deleted_at is null and m.listing_status = 'active' and m.listing_type is not null
+        and ($3::text is null or m.make_id = $3) and ($4::int is null or m.listing_price_amount >= $4) and ($5::int is null or m.listing_price_amount <= $5)
+        and ($6::int is null or m.year >= $6)
+      order by m.created_at desc, m.id desc limit $7 offset $8`,
+    [k.tenant_id, k.environment, q.brandId ?? null, q.minPrice ? Math.round(Number(q.minPrice) * 100) : null, q.maxPrice ? Math.round(Number(q.maxPrice) * 100) : null, q.minYear ?? null, limit, (page - 1) * limit],
+  );
+  const total = Number(rows[0]?.total ?? 0);
+  return { statusCode: 200, data: rows, total, page, limit, totalPages: Math.ceil(total / limit) };
+});
+
+// CRM invoice create, one statement: the next number from the counter, the invoice with its lines
+// (stored as ours stores them), its outbox event and the idempotency record; the client must exist.
+type LineIn = { type?: string; description?: string; quantity?: number; rate?: number; tax_rate?: number };
+app.post('/crm-api/v1/invoices', async (req, reply) => {
+  const k = keyOf(req);
+  const b = req.body as { client_id: string; due_date?: string; line_items?: LineIn[] };
+  let subtotal = 0;
+  let tax = 0;
+  const lines = (b.line_items ?? []).map((l) => {
+    const quantity = l.quantity ?? 1;
+    const unitAmount = Math.round((l.rate ?? 0) * 100);
+    const amount = Math.round(quantity * unitAmount);
+    const taxAmount = Math.round((amount * (l.tax_rate ?? 0)) / 100);
+    subtotal += amount;
+    tax += taxAmount;
+    return { id: uuidv7(), kind: l.type ?? 'product', description: l.description, quantity, unitAmount, taxRate: l.tax_rate ?? 0, inventoryItemId: null, subtotalAmount: amount, taxAmount, totalAmount: amount + taxAmount };
+  });
+  const now = new Date();
+  const { rows } = await pool.query(
+    `with n as (
+       insert into document_counters (tenant_id, environment, type, last_number) values ($1, $2, 'invoice', 1)
+       on conflict (tenant_id, environment, type) do update set last_number = document_counters.last_number + 1 returning last_number
+     ), i as (
+       insert into invoices (tenant_id, environment, id, number, status, currency, lines, subtotal_amount, tax_amount, total_amount, customer_id, due_date, created_at, updated_at)
+       select $1, $2, $3, 'INV-' || lpad(n.last_number::text, 6, '0'), 'draft', 'USD', $4::jsonb, $5, $6, $5::bigint + $6::bigint, $7, $8, $9, $9 from n
+        where exists (select 1 from customers where tenant_id = $1 and environment = $2 and id = $7 and deleted_at is null)
+       returning *
+     ), e as (
+       insert into events (tenant_id, environment, id, type, data, created_at) select $1, $2, $10, 'crm.invoices.created', to_jsonb(i), $9 from i
+     ), k as (
+       insert into idempotency_keys (tenant_id, environment, key, request_hash, method, path, status_code, response, created_at)
+       select $1, $2, $11, 'floor', 'POST', '/crm-api/v1/invoices', 201, jsonb_build_object('data', to_jsonb(i)), $9 from i where $11::text is not null
+     ) select * from i`,
+    [k.tenant_id, k.environment, uuidv7(), JSON.stringify(lines), subtotal, tax, b.client_id, b.due_date ?? null, now, uuidv7(), (req.headers['idempotency-key'] as string | undefined) ?? null],
+  );
+  return rows[0] ? reply.code(201).send({ data: rows[0] }) : reply.code(422).send({ error: { message: 'client_id: no such client', code: 'validation_failed' } });
+});
+
 app.get('/healthz', async () => ({ status: 'ok' }));
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });

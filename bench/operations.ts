@@ -1,6 +1,5 @@
-// What the benchmark drives. Pluggable: an operation names its request on Motors CRM and, when
-// the floor implements it, on the floor. Add Storefront vehicle search, CRM invoice create or
-// webhook delivery here when those routes land (with their seeding in run.ts).
+// What the benchmark drives. An operation names its request on Motors CRM and, when the floor
+// implements it, on the floor (bench/floor.ts), with the issue's throughput target against the floor.
 import type { LoadJob } from './load.ts';
 
 export type BenchContext = {
@@ -9,6 +8,8 @@ export type BenchContext = {
   customerIds: string[];
   /** An updatedAt close to the newest record, for a sync that returns the last page. */
   recentUpdatedAfter: string;
+  /** Storefront vehicle search: a catalog brand id, a price range (major units, USD) and a first model year the seeded motors match. */
+  vehicleSearch: { brandId: string; minPrice: number; maxPrice: number; minYear: number };
   shopper?: { email: string; password: string };
 };
 
@@ -19,24 +20,31 @@ export type BenchOperation = {
   /** Compared with the floor at 10 and 50 connections and at a fixed rate. */
   ours: (ctx: BenchContext) => Request;
   floor?: (ctx: BenchContext) => Request;
+  /** The issue's target for our throughput as a share of the floor's: reads 60 %, writes 50 %. */
+  target?: number;
   /** Reported on its own (e.g. argon2-bound sign-in): no floor, one connection count. */
   separate?: boolean;
-  /** Only when the branch has these tables. */
-  needsTables?: string[];
 };
 
 const same = (r: (ctx: BenchContext) => Request) => ({ ours: r, floor: r });
 const middle = (ctx: BenchContext) => ctx.customerIds[Math.floor(ctx.customerIds.length / 2)];
+const READ = 0.6;
+const WRITE = 0.5;
+
+export const recordsList = (key: string, updatedAfter?: string): Request => ({
+  method: 'GET',
+  path: `/api/public/v1/customers?limit=50${updatedAfter ? `&updatedAfter=${encodeURIComponent(updatedAfter)}` : ''}`,
+  headers: { 'x-api-key': key },
+});
+export const recordsGet = (ctx: BenchContext): Request => ({ method: 'GET', path: `/api/public/v1/customers/${middle(ctx)}`, headers: { 'x-api-key': ctx.key } });
 
 export const operations: BenchOperation[] = [
-  { name: 'Records list (limit=50)', ...same((ctx) => ({ method: 'GET', path: '/api/public/v1/customers?limit=50', headers: { 'x-api-key': ctx.key } })) },
-  {
-    name: 'Records list (updatedAfter near the end)',
-    ...same((ctx) => ({ method: 'GET', path: `/api/public/v1/customers?limit=50&updatedAfter=${encodeURIComponent(ctx.recentUpdatedAfter)}`, headers: { 'x-api-key': ctx.key } })),
-  },
-  { name: 'Records get by id', ...same((ctx) => ({ method: 'GET', path: `/api/public/v1/customers/${middle(ctx)}`, headers: { 'x-api-key': ctx.key } })) },
+  { name: 'Records list (limit=50)', target: READ, ...same((ctx) => recordsList(ctx.key)) },
+  { name: 'Records list (updatedAfter near the end)', target: READ, ...same((ctx) => recordsList(ctx.key, ctx.recentUpdatedAfter)) },
+  { name: 'Records get by id', target: READ, ...same(recordsGet) },
   {
     name: 'Records create (Idempotency-Key)',
+    target: WRITE,
     ...same((ctx) => ({
       method: 'POST',
       path: '/api/public/v1/customers',
@@ -47,7 +55,36 @@ export const operations: BenchOperation[] = [
   },
   {
     name: 'Records PUT',
+    target: WRITE,
     ...same((ctx) => ({ method: 'PUT', path: `/api/public/v1/customers/${ctx.customerIds[ctx.customerIds.length - 1]}`, headers: { 'x-api-key': ctx.key }, body: JSON.stringify({ firstName: 'Updated', lastName: 'Mark' }) })),
+  },
+  {
+    // Three filters: make (catalog brand), price range, first model year.
+    name: 'Storefront vehicle search (3 filters)',
+    target: READ,
+    ...same((ctx) => {
+      const s = ctx.vehicleSearch;
+      return { method: 'GET', path: `/external/vehicles?brandId=${s.brandId}&minPrice=${s.minPrice}&maxPrice=${s.maxPrice}&minYear=${s.minYear}`, headers: { 'x-api-key': ctx.key } };
+    }),
+  },
+  {
+    name: 'CRM invoice create (3 lines, Idempotency-Key)',
+    target: WRITE,
+    ...same((ctx) => ({
+      method: 'POST',
+      path: '/crm-api/v1/invoices',
+      headers: { 'x-api-key': ctx.key },
+      body: JSON.stringify({
+        client_id: middle(ctx),
+        due_date: '2030-01-31',
+        line_items: [
+          { type: 'labour', description: 'Service labour', quantity: 2, rate: 45, tax_rate: 16 },
+          { type: 'part', description: 'Oil filter', quantity: 1, rate: 12.5, tax_rate: 16 },
+          { type: 'fee', description: 'Disposal fee', quantity: 1, rate: 5 },
+        ],
+      }),
+      uniqueIdempotencyKey: true,
+    })),
   },
   {
     name: 'Storefront customer sign-in (argon2id)',
