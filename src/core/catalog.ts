@@ -610,31 +610,24 @@ export async function linkMotorToCatalog(
   return out;
 }
 
-export type ListingCatalogRefs = {
-  brands: Map<string, { id: string; name: string; logoUrl: string | null }>;
-  models: Map<string, { id: string; name: string; slug: string }>;
-  bodyTypes: Map<string, { id: string; name: string; code: string }>;
-  /** First engine of each trim, by trim id. */
-  trimEngines: Map<string, EngineView>;
-};
-
-/** The catalog rows a page of listings points at, fetched in one query per table. */
-export async function catalogRefsFor(ctx: Ctx, rows: { makeId: string | null; modelId: string | null; bodyTypeId: string | null; trimId: string | null }[]): Promise<ListingCatalogRefs> {
-  const ids = (k: 'makeId' | 'modelId' | 'bodyTypeId' | 'trimId') => [...new Set(rows.map((r) => r[k]).filter((v): v is string => !!v))];
-  const [brandIds, modelIds, bodyTypeIds, trimIds] = [ids('makeId'), ids('modelId'), ids('bodyTypeId'), ids('trimId')];
-  const [brands, models, bodyTypes, trims] = await Promise.all([
-    brandIds.length ? ctx.db.select({ id: catalogBrands.id, name: catalogBrands.name, logoUrl: catalogBrands.logoUrl }).from(catalogBrands).where(visible(ctx, catalogBrands, inArray(catalogBrands.id, brandIds))) : [],
-    modelIds.length ? ctx.db.select({ id: catalogModels.id, name: catalogModels.name, slug: catalogModels.slug }).from(catalogModels).where(visible(ctx, catalogModels, inArray(catalogModels.id, modelIds))) : [],
-    bodyTypeIds.length ? ctx.db.select({ id: catalogBodyTypes.id, name: catalogBodyTypes.name, code: catalogBodyTypes.code }).from(catalogBodyTypes).where(inArray(catalogBodyTypes.id, bodyTypeIds)) : [],
-    trimIds.length ? ctx.db.select({ id: catalogTrims.id, engineIds: catalogTrims.engineIds }).from(catalogTrims).where(visible(ctx, catalogTrims, inArray(catalogTrims.id, trimIds))) : [],
-  ]);
-  const engineIds = [...new Set(trims.map((t) => t.engineIds[0]).filter(Boolean))];
-  const engines = engineIds.length ? await ctx.db.select().from(catalogEngines).where(inArray(catalogEngines.id, engineIds)) : [];
-  const engineById = new Map(engines.map((e) => [e.id, e]));
-  return {
-    brands: new Map(brands.map((b) => [b.id, b])),
-    models: new Map(models.map((m) => [m.id, m])),
-    bodyTypes: new Map(bodyTypes.map((b) => [b.id, b])),
-    trimEngines: new Map(trims.filter((t) => engineById.has(t.engineIds[0])).map((t) => [t.id, engineById.get(t.engineIds[0])!])),
-  };
+/**
+ * Motors with the catalog rows they point at (brand, model, body type, the trim's first engine),
+ * one left join each, and totalOver: a storefront page in one query. Add .where/.orderBy/.limit.
+ */
+export function selectListingsWithCatalog(ctx: Ctx) {
+  return ctx.db
+    .select({
+      motor: motors,
+      brand: { id: catalogBrands.id, name: catalogBrands.name, logoUrl: catalogBrands.logoUrl },
+      model: { id: catalogModels.id, name: catalogModels.name, slug: catalogModels.slug },
+      bodyType: { id: catalogBodyTypes.id, name: catalogBodyTypes.name, code: catalogBodyTypes.code },
+      engine: catalogEngines,
+      total: sql<number>`count(*) over ()`,
+    })
+    .from(motors)
+    .leftJoin(catalogBrands, visible(ctx, catalogBrands, eq(catalogBrands.id, motors.makeId)))
+    .leftJoin(catalogModels, visible(ctx, catalogModels, eq(catalogModels.id, motors.modelId)))
+    .leftJoin(catalogBodyTypes, eq(catalogBodyTypes.id, motors.bodyTypeId))
+    .leftJoin(catalogTrims, visible(ctx, catalogTrims, eq(catalogTrims.id, motors.trimId)))
+    .leftJoin(catalogEngines, sql`${catalogEngines.id} = ${catalogTrims.engineIds}[1]`);
 }

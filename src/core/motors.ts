@@ -305,10 +305,10 @@ export const activeListingWhere = (): SQL => and(isNotNull(motors.listingType), 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
- * Lists and searches the tenant's active listings, surface-agnostic (the Storefront API maps ids,
- * prices and names to its own shape). Served by motors_active_listing_idx.
+ * The filter and order of a search of the tenant's active listings, surface-agnostic (the
+ * Storefront API maps ids, prices and names to its own shape). Served by motors_active_listing_idx.
  */
-export async function searchActiveListings(ctx: Ctx, q: ListingSearch): Promise<{ rows: MotorView[]; total: number }> {
+export function activeListingQuery(ctx: Ctx, q: ListingSearch): { where: SQL; orderBy: SQL[] } {
   const conditions: (SQL | undefined)[] = [activeListingWhere()];
   if (q.listingType) conditions.push(eq(motors.listingType, q.listingType));
   if (q.makeId) conditions.push(eq(motors.makeId, q.makeId));
@@ -338,7 +338,6 @@ export async function searchActiveListings(ctx: Ctx, q: ListingSearch): Promise<
       ),
     );
   }
-  const where = scopedLive(ctx, motors, ...conditions);
   const dir = q.sortOrder === 'asc' ? asc : desc;
   const order: SQL[] =
     q.sortBy === 'year'
@@ -352,27 +351,40 @@ export async function searchActiveListings(ctx: Ctx, q: ListingSearch): Promise<
             : q.sortBy === 'views'
               ? [dir(motors.viewsCount)]
               : [dir(motors.createdAt)];
-  const [rows, [{ total }]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(motors)
-      .where(where)
-      // id last: a total order, so pages never overlap when sort values tie.
-      .orderBy(...order, dir(motors.id))
-      .limit(q.limit)
-      .offset((q.page - 1) * q.limit),
-    ctx.db.select({ total: count() }).from(motors).where(where),
-  ]);
-  return { rows: rows.map(motorView), total: Number(total) };
+  // id last: a total order, so pages never overlap when sort values tie.
+  return { where: scopedLive(ctx, motors, ...conditions), orderBy: [...order, dir(motors.id)] };
 }
+
+/** `count(*) over ()`: a page's rows carry the number of all matches, so one query serves both. */
+export const totalOver = sql<number>`count(*) over ()`;
+
+/** The total of a page selected with totalOver; counted apart only for a page past the end. */
+export async function pageTotal(ctx: Ctx, rows: { total: number }[], where: SQL, page: number): Promise<number> {
+  if (rows.length) return Number(rows[0].total);
+  if (page === 1) return 0;
+  const [{ total }] = await ctx.db.select({ total: count() }).from(motors).where(where);
+  return Number(total);
+}
+
+export async function searchActiveListings(ctx: Ctx, q: ListingSearch): Promise<{ rows: MotorView[]; total: number }> {
+  const { where, orderBy } = activeListingQuery(ctx, q);
+  const rows = await ctx.db
+    .select({ motor: motors, total: totalOver })
+    .from(motors)
+    .where(where)
+    .orderBy(...orderBy)
+    .limit(q.limit)
+    .offset((q.page - 1) * q.limit);
+  return { rows: rows.map((r) => motorView(r.motor)), total: await pageTotal(ctx, rows, where, q.page) };
+}
+
+/** The condition "this active listing, by id or slug". */
+export const activeListingByIdOrSlug = (ctx: Ctx, idOrSlug: string): SQL =>
+  scopedLive(ctx, motors, activeListingWhere(), or(eq(motors.id, idOrSlug), eq(motors.slug, idOrSlug)));
 
 /** One active listing by id or slug; anything else (draft, paused, sold off the site) is not found. */
 export async function getActiveListing(ctx: Ctx, idOrSlug: string): Promise<MotorView> {
-  const [row] = await ctx.db
-    .select()
-    .from(motors)
-    .where(scopedLive(ctx, motors, activeListingWhere(), or(eq(motors.id, idOrSlug), eq(motors.slug, idOrSlug))))
-    .limit(1);
+  const [row] = await ctx.db.select().from(motors).where(activeListingByIdOrSlug(ctx, idOrSlug)).limit(1);
   if (!row) throw notFound('Vehicle', idOrSlug);
   return motorView(row);
 }

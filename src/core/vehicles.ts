@@ -2,11 +2,12 @@ import { and, count, eq, gte, sql } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { catalogBodyTypes, catalogBrands, motors, vehicleViews } from '../storage/schema/index.ts';
 import { owner, scoped, scopedLive } from '../storage/tenant-scope.ts';
-import { catalogRefsFor, type EngineView } from './catalog.ts';
+import { selectListingsWithCatalog, type EngineView } from './catalog.ts';
 import { tenantCurrency } from './documents.ts';
 import { decimalToMinor } from './money.ts';
 import { newId } from './ids.ts';
-import { activeListingWhere, getActiveListing, incrementMotorViews, searchActiveListings, type ListingSearch, type MotorView } from './motors.ts';
+import { activeListingByIdOrSlug, activeListingQuery, activeListingWhere, incrementMotorViews, motorView, pageTotal, type ListingSearch, type MotorView } from './motors.ts';
+import { notFound } from './errors.ts';
 
 // Storefront vehicles: the tenant's active listings (motors) with the catalog rows they point at.
 // Surface-agnostic: prices stay in minor units here; the surface renders them.
@@ -20,16 +21,15 @@ export type VehicleListing = {
   catalogEngine: EngineView | null;
 };
 
-async function withCatalog(ctx: Ctx, rows: MotorView[]): Promise<VehicleListing[]> {
-  const refs = await catalogRefsFor(ctx, rows);
-  return rows.map((motor) => ({
-    motor,
-    brand: (motor.makeId && refs.brands.get(motor.makeId)) || null,
-    model: (motor.modelId && refs.models.get(motor.modelId)) || null,
-    bodyType: (motor.bodyTypeId && refs.bodyTypes.get(motor.bodyTypeId)) || null,
-    catalogEngine: (motor.trimId && refs.trimEngines.get(motor.trimId)) || null,
-  }));
-}
+type ListingRow = Awaited<ReturnType<ReturnType<typeof selectListingsWithCatalog>['execute']>>[number];
+
+const listingOf = (row: ListingRow): VehicleListing => ({
+  motor: motorView(row.motor),
+  brand: row.brand,
+  model: row.model,
+  bodyType: row.bodyType,
+  catalogEngine: row.engine,
+});
 
 export type VehicleSearch = Omit<ListingSearch, 'minPriceAmount' | 'maxPriceAmount'> & {
   /** Major units of the dealer's currency (settings.currency, else USD), as shoppers type them. */
@@ -40,17 +40,20 @@ export type VehicleSearch = Omit<ListingSearch, 'minPriceAmount' | 'maxPriceAmou
 export async function searchVehicles(ctx: Ctx, q: VehicleSearch): Promise<{ rows: VehicleListing[]; total: number; currency: string }> {
   const { minPrice, maxPrice, ...rest } = q;
   const currency = await tenantCurrency(ctx);
-  const { rows, total } = await searchActiveListings(ctx, {
+  const { where, orderBy } = activeListingQuery(ctx, {
     ...rest,
     minPriceAmount: minPrice === undefined ? undefined : decimalToMinor(minPrice, currency, 'minPrice'),
     maxPriceAmount: maxPrice === undefined ? undefined : decimalToMinor(maxPrice, currency, 'maxPrice'),
   });
-  return { rows: await withCatalog(ctx, rows), total, currency };
+  const rows = await selectListingsWithCatalog(ctx).where(where).orderBy(...orderBy).limit(q.limit).offset((q.page - 1) * q.limit);
+  return { rows: rows.map(listingOf), total: await pageTotal(ctx, rows, where, q.page), currency };
 }
 
-/** One active listing (by id or slug) without counting a view. */
+/** One active listing by id or slug with its catalog rows, without counting a view; anything else is not found. */
 export async function getVehicle(ctx: Ctx, idOrSlug: string): Promise<VehicleListing> {
-  return (await withCatalog(ctx, [await getActiveListing(ctx, idOrSlug)]))[0];
+  const [row] = await selectListingsWithCatalog(ctx).where(activeListingByIdOrSlug(ctx, idOrSlug)).limit(1);
+  if (!row) throw notFound('Vehicle', idOrSlug);
+  return listingOf(row);
 }
 
 const utcDay = (d = new Date()) => d.toISOString().slice(0, 10);
