@@ -61,7 +61,7 @@ export async function runPrimary(config: Config, processes: number): Promise<voi
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(stoppedCleanly ? 0 : 1);
       return;
     }
-    logger.error({ pid: worker.process.pid, code, signal }, 'server process exited; starting another');
+    logger.error({ worker: worker.process.pid, code, signal }, 'server process exited; starting another');
     // One that dies at once (a bad port, the database gone) is retried after a pause, not in a loop.
     setTimeout(fork, lived < 5_000 ? 1_000 : 0);
   });

@@ -111,7 +111,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     if (!inMemory) copyPgliteTemplate(pgdata);
     const client = new PGlite(inMemory ? undefined : pgdata, { startParams: pgliteStartParams });
     await client.waitReady;
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const db = drizzle({ client: turnTaking(client), schema }) as unknown as Db;
     return {
       db,
       driver: 'pglite',
@@ -131,6 +131,27 @@ async function openPglite(dataDir: string): Promise<Database> {
     unlock();
     throw err;
   }
+}
+
+// PGlite runs a query synchronously, in this thread, and answers through a promise: a burst of
+// queries (a first start's demo data, a large import) is one long chain of microtasks, during which
+// the event loop never turns, so no connection is accepted and even /healthz waits for the end of
+// the burst. Each query first lets the event loop turn once (setImmediate: a few microseconds).
+type PgliteClient = InstanceType<typeof import('@electric-sql/pglite').PGlite>;
+type Query = PgliteClient['query'];
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const turnFirst =
+  (query: Query): Query =>
+  async (...args) => {
+    await turn();
+    return query(...args);
+  };
+// Only what drizzle's PGlite session calls: query, and transaction (whose tx it queries).
+function turnTaking(client: PgliteClient): PgliteClient {
+  return {
+    query: turnFirst(client.query.bind(client)),
+    transaction: (fn) => client.transaction((tx) => fn(Object.assign(Object.create(tx), { query: turnFirst(tx.query.bind(tx)) }))),
+  } as Pick<PgliteClient, 'query' | 'transaction'> as PgliteClient;
 }
 
 // A new embedded database starts as a copy of a template: PGlite's initdb (a second WebAssembly
