@@ -1,13 +1,15 @@
+import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
-import { loadCatalog } from './core/catalog.ts';
+import { catalogFile, loadCatalog } from './core/catalog.ts';
 import { buildServer } from './http/server.ts';
 import { signingSecret } from './core/secrets.ts';
 import { createRequestLogWriter } from './core/request-log.ts';
 import { createRateLimiter, type RateLimiter } from './http/platform/rate-limit.ts';
 import { createWebhookWorker, webhookSettingsFrom, type WebhookWorker } from './worker/webhook-worker.ts';
+import type { CatalogData } from './catalog-data/catalog-types.ts';
 
 export type App = {
   config: Config;
@@ -16,16 +18,24 @@ export type App = {
   rateLimiter: RateLimiter;
   /** Not running until started: main.ts starts it after listen; tests start it when they need it. */
   webhooks: WebhookWorker;
+  /** /readyz answers 503 until this is true: createApp sets it, unless the caller finishes the start itself. */
+  ready: boolean;
   close(): Promise<void>;
 };
 
+export type CreateAppOptions = {
+  /** False when another process (the cluster's primary) has migrated already. */
+  migrate?: boolean;
+  /** False to return before the catalog is loaded: the caller listens first, then calls loadVehicleCatalog and sets ready. */
+  loadCatalog?: boolean;
+};
+
 // The composition root: config → database → HTTP. main.ts and the tests both start here.
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export async function createApp(config: Config, logger: Logger, options: CreateAppOptions = {}): Promise<App> {
   const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
-    await migrate(database);
-    const catalog = await loadCatalog(database.db);
-    if (catalog.loaded) logger.info({ version: catalog.version, ms: catalog.ms }, 'vehicle catalog loaded');
+    if (options.migrate !== false) await migrate(database);
+    if (options.loadCatalog !== false) await loadVehicleCatalog(database, logger);
   } catch (err) {
     await database.close();
     throw err;
@@ -34,17 +44,28 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   await rateLimiter.ready();
   const secret = new TextEncoder().encode(await signingSecret(database.db, config.MOTORS_SECRET));
   const requestLog = createRequestLogWriter(database.db, (err) => logger.warn({ err }, 'request log write failed'));
-  const server = await buildServer({ database, rateLimiter, logger, defaultRateLimit: config.RATE_LIMIT_PER_MINUTE, secret, requestLog, strictResponses: config.NODE_ENV === 'test' });
+  let app: App | undefined;
+  const server = await buildServer({
+    database,
+    rateLimiter,
+    logger,
+    defaultRateLimit: config.RATE_LIMIT_PER_MINUTE,
+    secret,
+    requestLog,
+    strictResponses: config.NODE_ENV === 'test',
+    isReady: () => app?.ready ?? false,
+  });
   const webhookSettings = webhookSettingsFrom(config);
   server.decorate('webhookSettings', webhookSettings);
   const webhooks = createWebhookWorker({ database, logger, settings: webhookSettings });
   let closed = false;
-  return {
+  app = {
     config,
     database,
     server,
     rateLimiter,
     webhooks,
+    ready: options.loadCatalog !== false,
     async close() {
       if (closed) return;
       closed = true;
@@ -55,4 +76,16 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       await database.close();
     },
   };
+  return app;
+}
+
+/**
+ * Loads the vehicle catalog into the database when it is new or changed. The file is parsed here
+ * and dropped afterwards (core's readCatalogFile keeps it for the life of the process: ~10 MB of
+ * heap a server does not need once the rows are in).
+ */
+export async function loadVehicleCatalog(database: Database, logger: Logger): Promise<void> {
+  const data = JSON.parse(fs.readFileSync(catalogFile, 'utf8')) as CatalogData;
+  const catalog = await loadCatalog(database.db, data);
+  if (catalog.loaded) logger.info({ version: catalog.version, ms: catalog.ms }, 'vehicle catalog loaded');
 }

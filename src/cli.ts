@@ -12,6 +12,7 @@ import { createWebhookWorker, webhookSettingsFrom } from './worker/webhook-worke
 
 const USAGE = `Usage: motors <command>
 
+  start [--processes N]                               run the server (N > 1: N processes sharing the port; needs DATABASE_URL)
   migrate                                             apply database migrations
   tenant create --name NAME [--json]                  create a dealership (tenant)
   tenant list [--json]                                list tenants
@@ -26,6 +27,9 @@ Uses the same environment as the server: DATABASE_URL (PostgreSQL) or DATA_DIR (
 
 class UsageError extends Error {}
 
+// For scripts/build-server.mjs, which prepares the embedded database's template after compiling.
+export { ensurePgliteTemplate } from './storage/db.ts';
+
 function usage(message?: string): never {
   throw new UsageError(message ? `${message}\n\n${USAGE}` : USAGE);
 }
@@ -37,6 +41,7 @@ const options = {
   env: { type: 'string' },
   scopes: { type: 'string' },
   'rate-limit': { type: 'string' },
+  processes: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,7 +81,13 @@ export async function run(argv: string[]): Promise<number> {
   if (v.help || p.length === 0) usage();
   const command = p.slice(0, 2).join(' ');
 
-  switch (p[0] === 'migrate' || p[0] === 'worker' ? p[0] : command) {
+  switch (['migrate', 'worker', 'start'].includes(p[0]) ? p[0] : command) {
+    case 'start': {
+      // Loaded only here: the other commands need no HTTP server.
+      const { start, startArgs } = await import('./start.ts');
+      await start(startArgs(v.processes === undefined ? [] : ['--processes', v.processes]));
+      return 0;
+    }
     case 'worker':
       return runWorker();
     case 'migrate':

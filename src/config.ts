@@ -25,6 +25,8 @@ const configSchema = z.object({
   MOTORS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   PUBLIC_URL: z.string().url().optional(),
+  /** Server processes sharing the port (`motors start --processes N` overrides it); more than 1 needs DATABASE_URL. */
+  MOTORS_PROCESSES: z.coerce.number().int().min(1).default(1),
 });
 
 export type Config = Omit<z.output<typeof configSchema>, 'WEBHOOK_ALLOW_PRIVATE'> & { WEBHOOK_ALLOW_PRIVATE: boolean };

@@ -16,9 +16,16 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
   });
 }
 
-/** Starts `npm start`'s entry point as a separate process and waits until it is listening. */
-export async function startProcess(env: Record<string, string | undefined>): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+/**
+ * Starts the server as `npm start` does (the compiled bundle, bin/motors.mjs start, rebuilt first if
+ * a source is newer) and waits until it is listening and /readyz answers 200 (a first start's demo
+ * data is in, and printed).
+ */
+export async function startProcess(
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number> }> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/motors.mjs'), 'start', ...args], {
     env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }),
     cwd: root,
   });
@@ -41,6 +48,11 @@ export async function startProcess(env: Record<string, string | undefined>): Pro
       reject(new Error(`server exited:\n${output}`));
     });
   });
+  const deadline = Date.now() + 90_000;
+  while ((await fetch(`${url}/readyz`).catch(() => undefined))?.status !== 200) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not become ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return { child, url, output: () => output, exited };
 }
 

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
 import FindMyWay from 'find-my-way';
 import secureJson from 'secure-json-parse';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -21,6 +20,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { RequestLogWriter } from '../core/request-log.ts';
 import { openApiInfo } from './openapi.ts';
 import { registerDashboard } from './dashboard.ts';
+import { registerApiReference } from './docs.ts';
 
 export type ServerDeps = {
   /** Check every response against its schema (tests); production skips it for speed. */
@@ -31,6 +31,8 @@ export type ServerDeps = {
   defaultRateLimit: number;
   secret: Uint8Array;
   requestLog?: RequestLogWriter;
+  /** False while a start is still finishing after listen (catalog, first-start demo data): /readyz answers 503. */
+  isReady?: () => boolean;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -165,8 +167,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await registerDashboard(app);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // The pid tells apart the processes of `motors start --processes N`, which share one port.
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', pid: process.pid }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    if (deps.isReady && !deps.isReady()) return reply.code(503).send({ status: 'starting', database: deps.database.driver });
     try {
       await deps.database.ping();
       return { status: 'ready', database: deps.database.driver };
@@ -175,7 +179,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'Motors CRM API' } });
+  registerApiReference(app, { prefix: '/docs', openApiUrl: '/openapi.json', title: 'Motors CRM API' });
   app.get('/', { schema: { hide: true } }, async () => ({
     name: 'Motors CRM',
     docs: '/docs',

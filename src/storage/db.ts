@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -31,7 +33,16 @@ export class DataDirLockedError extends Error {}
 // A lock file with the holder's pid refuses the second opener with a message a person can act on.
 function lockDataDir(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
-  const lockPath = path.join(dir, 'motors.lock');
+  const lock = lockFile(path.join(dir, 'motors.lock'));
+  if (typeof lock === 'function') return lock;
+  throw new DataDirLockedError(
+    `The embedded database in ${path.resolve(dir)} is in use by another process (pid ${lock}). ` +
+      `Stop that process first, or set DATABASE_URL to use PostgreSQL, which many processes can share.`,
+  );
+}
+
+/** Takes the lock file for this process: its release, or the pid of the live process holding it. */
+function lockFile(lockPath: string): (() => void) | number {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
@@ -45,13 +56,8 @@ function lockDataDir(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new DataDirLockedError(
-          `The embedded database in ${path.resolve(dir)} is in use by another process (pid ${holder}). ` +
-            `Stop that process first, or set DATABASE_URL to use PostgreSQL, which many processes can share.`,
-        );
-      }
-      fs.unlinkSync(lockPath); // stale lock of a process that died
+      if (holder && holder !== process.pid && isAlive(holder)) return holder;
+      fs.rmSync(lockPath, { force: true }); // stale lock of a process that died
     }
   }
   throw new DataDirLockedError(`Could not lock ${lockPath}`);
@@ -78,15 +84,34 @@ export async function openDb(opts: OpenDbOptions): Promise<Database> {
   return openPglite(opts.dataDir);
 }
 
+// PGlite's defaults are PostgreSQL's, sized for a database server: 128 MB of shared buffers, which
+// the WebAssembly build touches in full at start (≈ 110 MB of resident memory before the first
+// query). An embedded CRM's working set fits a small cache; the operating system's page cache
+// holds the rest of the files. These are PGlite's own start parameters plus shared_buffers.
+const pgliteStartParams = [
+  '--single', '-F', '-O', '-j',
+  '-c', 'search_path=public',
+  '-c', 'exit_on_error=false',
+  '-c', 'log_checkpoints=false',
+  '-c', 'max_worker_processes=0',
+  '-c', 'max_parallel_workers=0',
+  '-c', 'max_parallel_workers_per_gather=0',
+  '-c', 'io_method=sync',
+  '-c', 'max_parallel_maintenance_workers=0',
+  '-c', 'shared_buffers=16MB',
+];
+
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const inMemory = dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   try {
-    const client = inMemory ? new PGlite() : new PGlite(path.join(dataDir, 'pglite'));
+    const pgdata = path.join(dataDir, 'pglite');
+    if (!inMemory) copyPgliteTemplate(pgdata);
+    const client = new PGlite(inMemory ? undefined : pgdata, { startParams: pgliteStartParams });
     await client.waitReady;
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const db = drizzle({ client: turnTaking(client), schema }) as unknown as Db;
     return {
       db,
       driver: 'pglite',
@@ -105,6 +130,96 @@ async function openPglite(dataDir: string): Promise<Database> {
   } catch (err) {
     unlock();
     throw err;
+  }
+}
+
+// PGlite runs a query synchronously, in this thread, and answers through a promise: a burst of
+// queries (a first start's demo data, a large import) is one long chain of microtasks, during which
+// the event loop never turns, so no connection is accepted and even /healthz waits for the end of
+// the burst. Each query first lets the event loop turn once (setImmediate: a few microseconds).
+type PgliteClient = InstanceType<typeof import('@electric-sql/pglite').PGlite>;
+type Query = PgliteClient['query'];
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const turnFirst =
+  (query: Query): Query =>
+  async (...args) => {
+    await turn();
+    return query(...args);
+  };
+// Only what drizzle's PGlite session calls: query, and transaction (whose tx it queries).
+function turnTaking(client: PgliteClient): PgliteClient {
+  return {
+    query: turnFirst(client.query.bind(client)),
+    transaction: (fn) => client.transaction((tx) => fn(Object.assign(Object.create(tx), { query: turnFirst(tx.query.bind(tx)) }))),
+  } as Pick<PgliteClient, 'query' | 'transaction'> as PgliteClient;
+}
+
+// A new embedded database starts as a copy of a template: PGlite's initdb (a second WebAssembly
+// module and a second PostgreSQL instance) took 4-5 s of CPU and ~800 MB of memory on every
+// first start, while copying the 40 MB it produces takes ~0.15 s. The template (initdb plus the
+// migrations, in dist/pglite-template) is made once per PGlite version and set of migrations, by
+// the build (scripts/build-server.mjs) or else the first `motors start`; without a current one,
+// PGlite runs initdb itself as before. It holds no dealership's data and no secret: those are
+// written at the first start, into the copy.
+export const pgliteTemplateDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/pglite-template');
+
+export function pgliteTemplateKey(): string {
+  // The package's files define the data directory format; its package.json is not exported.
+  let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+  const hash = crypto.createHash('sha256');
+  for (const file of fs.readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) {
+    hash.update(file).update(fs.readFileSync(path.join(migrationsFolder, file)));
+  }
+  return `pglite ${version}, migrations ${hash.digest('hex').slice(0, 16)}`;
+}
+
+function copyPgliteTemplate(pgdata: string): void {
+  if (fs.existsSync(path.join(pgdata, 'PG_VERSION'))) return;
+  const partial = `${pgdata}.partial`;
+  try {
+    if (fs.readFileSync(path.join(pgliteTemplateDir, 'key.txt'), 'utf8') !== pgliteTemplateKey()) return;
+    // Copied beside, then renamed: a copy cut short never looks like a database.
+    fs.rmSync(partial, { recursive: true, force: true });
+    fs.rmSync(pgdata, { recursive: true, force: true });
+    fs.cpSync(path.join(pgliteTemplateDir, 'pgdata'), partial, { recursive: true });
+    fs.renameSync(partial, pgdata);
+  } catch {
+    // No template, or one being replaced while we copied: PGlite runs initdb instead.
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds the template a new embedded database is copied from (see copyPgliteTemplate), unless it
+ * is there and current. Another process building it meanwhile is left to it: this one's database,
+ * if new, runs initdb itself.
+ */
+export async function ensurePgliteTemplate(): Promise<void> {
+  const key = pgliteTemplateKey();
+  const keyFile = path.join(pgliteTemplateDir, 'key.txt');
+  if (fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key) return;
+  fs.mkdirSync(path.dirname(pgliteTemplateDir), { recursive: true });
+  const unlock = lockFile(`${pgliteTemplateDir}.lock`);
+  if (typeof unlock !== 'function') return;
+  const work = `${pgliteTemplateDir}.${process.pid}.tmp`;
+  try {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.mkdirSync(work);
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+    const client = new PGlite(path.join(work, 'pgdata'), { startParams: pgliteStartParams });
+    await client.waitReady;
+    await run(drizzle(client, { schema }) as never, { migrationsFolder });
+    await client.close(); // a clean shutdown checkpoints, so a copy starts without recovery
+    fs.writeFileSync(path.join(work, 'key.txt'), key);
+    fs.rmSync(pgliteTemplateDir, { recursive: true, force: true });
+    fs.renameSync(work, pgliteTemplateDir);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    unlock();
   }
 }
 

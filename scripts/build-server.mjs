@@ -1,0 +1,123 @@
+// Compiles the server (src/, TypeScript) and the JavaScript packages it uses into one file,
+// dist/cli.js, which `npm start` and the `motors` command run. Loading ~150 TypeScript files through
+// tsx on every start cost seconds of transpiling, and even compiled, node's loader spent more CPU
+// finding, reading and scanning ~600 package files than running them (docs/benchmarks.md, "What
+// the profiles showed"). One file loads in a fraction of that.
+//
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const src = path.join(root, 'src');
+const outDir = path.join(root, 'dist');
+export const serverBundle = path.join(outDir, 'cli.js');
+
+const newest = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+    const p = path.join(dir, e.name);
+    return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }, 0);
+
+export function serverBuildIsFresh() {
+  if (!fs.existsSync(serverBundle)) return false;
+  return fs.statSync(serverBundle).mtimeMs >= Math.max(newest(src), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs);
+}
+
+// Packages that find files next to their own code (__dirname, import.meta.url: Scalar's bundled
+// page, pino's worker, package.json versions), or load WebAssembly or native code, stay in
+// node_modules; a package added later that does the same fails the build (checkBundle) until it
+// is listed here.
+const external = ['@electric-sql/pglite', '@node-rs/argon2', '@scalar/fastify-api-reference', '@fastify/swagger', 'pino', 'ioredis', 'pg-native', 'vite', 'esbuild'];
+
+export async function buildServer() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new Error('Building the server needs esbuild (installed with tsx): run `npm install`.');
+  }
+  const result = await esbuild.build({
+    entryPoints: [path.join(src, 'cli.ts')],
+    outfile: serverBundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external,
+    // CommonJS packages inside an ES module still call require (ajv's generated code, too).
+    banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+    sourcemap: 'linked',
+    write: false,
+    logLevel: 'warning',
+    plugins: [sourceLocations],
+  });
+  const bundle = result.outputFiles.find((f) => f.path === serverBundle);
+  checkBundle(bundle.text);
+  // esbuild escapes non-ASCII characters in code but leaves comments as they are, and one "—" in
+  // a comment makes V8 keep the whole 5 MB source as two bytes per character: escaped, it stays
+  // one byte per character (5 MB less heap).
+  const ascii = bundle.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Write beside, then rename: a process starting meanwhile (tests start several at once) reads
+  // either the old bundle or the new one, never half of one.
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const file of result.outputFiles) {
+    const temp = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, file === bundle ? ascii : file.contents);
+    fs.renameSync(temp, file.path);
+  }
+}
+
+// In the bundle, __dirname and import.meta.url are dist/'s, not the package's: a bundled package
+// that uses them to find its files would break at run time. esbuild marks each module's start
+// with a "// path" comment, which names the culprit.
+function checkBundle(text) {
+  const uses = /\b__dirname\b|\b__filename\b|import\.meta\.url/g;
+  const offenders = new Set();
+  const starts = [...text.matchAll(/^\/\/ (\S+)$/gm)].map((m) => ({ at: m.index, path: m[1] }));
+  const moduleAt = (index) => starts.findLast((s) => s.at < index)?.path ?? 'dist/cli.js';
+  for (const m of text.matchAll(uses)) {
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    const line = text.slice(text.lastIndexOf('\n', m.index) + 1, text.indexOf('\n', m.index));
+    if (line.includes(`typeof ${m[0]}`)) continue; // guarded: `typeof __filename !== "undefined" ? __filename : …`
+    if (/new URL\("[^"]*", $/.test(before) || /__createRequire\($/.test(before)) continue; // ours (sourceLocations, banner)
+    offenders.add(`${moduleAt(m.index).replace(/^.*node_modules\//, '')}: …${text.slice(m.index - 30, m.index + 20).replace(/\s+/g, ' ')}…`);
+  }
+  if (offenders.size) {
+    throw new Error(`These bundled packages locate files relative to themselves; add them to \`external\` in scripts/build-server.mjs:\n${[...offenders].join('\n')}`);
+  }
+}
+
+export async function ensureServerBuilt() {
+  if (!serverBuildIsFresh()) await buildServer();
+}
+
+// Modules find their files (migrations, the catalog, the dashboard) relative to import.meta.url.
+// In the bundle every module would see dist/cli.js; this gives each its own source file's URL,
+// still relative to the bundle, so the checkout can move.
+const sourceLocations = {
+  name: 'source-locations',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => {
+      let contents = await fs.promises.readFile(args.path, 'utf8');
+      if (contents.includes('import.meta.url')) {
+        const relative = path.relative(outDir, args.path).split(path.sep).join('/');
+        contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`);
+      }
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  if (process.argv.includes('--if-missing') && serverBuildIsFresh()) process.exit(0);
+  await buildServer();
+  console.log('  server built into dist/cli.js');
+  if (!process.argv.includes('--if-missing')) {
+    // A full build (npm install, npm run build:server) also makes the template a new embedded
+    // database is copied from (src/storage/db.ts), so the first start skips initdb.
+    const { ensurePgliteTemplate } = await import(pathToFileURL(serverBundle).href);
+    await ensurePgliteTemplate();
+    console.log('  embedded database template made in dist/pglite-template');
+  }
+}
