@@ -18,7 +18,7 @@ import { apiKeys, tenants } from '../src/storage/schema/index.ts';
 import { createScratchDatabase, postgresVersion, queryOf } from './databases.ts';
 import { catalogLineup, listPlan, seedCustomers, seedInvoices, seedMotors, type Owner } from './seed.ts';
 import { operations, type BenchContext, type Request } from './operations.ts';
-import { load, memory, root, sleep, start, startMotors, stop, type Server } from './servers.ts';
+import { buildServerOnce, load, memory, root, sleep, start, startMotors, stop, waitReady, type Server } from './servers.ts';
 import { measureListSizes, seedListTenants } from './list-sizes.ts';
 import { measureProcesses } from './processes.ts';
 import { measureWebhooks } from './webhooks.ts';
@@ -86,6 +86,8 @@ async function coldStart(): Promise<{ ms: number; idleRssMb: number }> {
       }
       await sleep(20);
     }
+    // Idle: the start has finished (the first-start demo dealership is seeded after /healthz answers).
+    await waitReady(server.url);
     await sleep(1_000);
     const idleRssMb = memory(server.child.pid!).rss;
     await stop(server.child);
@@ -135,6 +137,7 @@ async function registerShopper(base: string, key: string): Promise<NonNullable<B
 async function main() {
   const loadBefore = loadAverage();
   log(`${quick ? 'quick mode: small data, short runs — for proving the harness, not for numbers' : 'full run'}; Motors CRM on ${pglite ? 'PGlite' : 'PostgreSQL'}`);
+  await buildServerOnce();
   const cold = await coldStart();
   log(`cold start on an empty embedded database: ${cold.ms} ms to 200 on /healthz, idle RSS ${cold.idleRssMb} MB`);
 
@@ -179,6 +182,7 @@ async function main() {
     }
 
     ours = await startMotors({ ...serverEnv, ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: scratch.url }) });
+    await waitReady(ours.url);
     await sleep(1_000);
     const idleRssMb = memory(ours.child.pid!).rss;
     log(`Motors CRM on ${pglite ? 'PGlite' : `PostgreSQL ${pgVersion}`} at ${ours.url}, idle RSS ${idleRssMb} MB`);

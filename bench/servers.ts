@@ -57,8 +57,25 @@ export function start(args: string[], env: Record<string, string>, ready = /runn
   });
 }
 
-/** Motors CRM as `npm start` runs it (without the dashboard build step). */
-export const startMotors = (env: Record<string, string>) => start(['--import', 'tsx', 'src/main.ts'], env);
+/** Motors CRM as `npm start` runs it: the compiled server (built by `npm install`; see buildServerOnce). */
+export const startMotors = (env: Record<string, string>) => start(['bin/motors.mjs', 'start'], env);
+
+/** What `npm install` does once (compiled server, embedded database template), so no start pays for it. */
+export async function buildServerOnce(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`scripts/build-server.mjs exited with ${code}`))));
+  });
+}
+
+/** Resolves when GET `${url}/readyz` answers 200: the start finished (catalog, first-start demo). */
+export async function waitReady(url: string): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${url}/readyz`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await sleep(50);
+  }
+}
 
 export function stop(child: ChildProcess): Promise<void> {
   const signal = (s: NodeJS.Signals) => {
