@@ -40,7 +40,7 @@ export async function createApp(config: Config, logger: Logger, options: CreateA
     await database.close();
     throw err;
   }
-  const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, logger });
+  const rateLimiter = await createRateLimiter({ redisUrl: config.REDIS_URL, logger });
   await rateLimiter.ready();
   const secret = new TextEncoder().encode(await signingSecret(database.db, config.MOTORS_SECRET));
   const requestLog = createRequestLogWriter(database.db, (err) => logger.warn({ err }, 'request log write failed'));

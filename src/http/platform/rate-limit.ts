@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 
@@ -33,9 +33,10 @@ export type FailureCounter = {
 // Counters live in memory by default and in Redis when REDIS_URL is set, so every server process
 // shares one budget per key. If Redis is unreachable requests are served (fail open) and a
 // warning is logged; limiting resumes by itself when Redis answers again.
-export function createRateLimiter(opts: { redisUrl?: string; logger: Logger }): RateLimiter {
-  const redis = opts.redisUrl
-    ? new Redis(opts.redisUrl, {
+export async function createRateLimiter(opts: { redisUrl?: string; logger: Logger }): Promise<RateLimiter> {
+  // Loaded only when configured: ioredis is ~9 MB of an idle server's memory (docs/benchmarks.md).
+  const redis: RedisClient | undefined = opts.redisUrl
+    ? new (await import('ioredis')).Redis(opts.redisUrl, {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         connectTimeout: 2000,
