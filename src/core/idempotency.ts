@@ -12,7 +12,15 @@ export type IdempotencyScope = { tenantId: string; environment: Environment; key
 export type StoredResponse = { statusCode: number; response: unknown; requestHash: string };
 
 export function requestHash(method: string, url: string, body: unknown): string {
-  return crypto.createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? null)}`).digest('hex');
+  let text: string;
+  try {
+    text = JSON.stringify(body ?? null);
+  } catch {
+    // Thousands of nested arrays parse, but overflow the stack when serialised again (found by
+    // test/fuzz.test.ts): no schema of ours nests that deep, so it is the caller's error.
+    throw new AppError('validation_failed', 'body: nested too deeply', { fields: [{ field: 'body', message: 'nested too deeply' }] });
+  }
+  return crypto.createHash('sha256').update(`${method} ${url}\n${text}`).digest('hex');
 }
 
 const match = (s: IdempotencyScope) =>
