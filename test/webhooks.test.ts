@@ -144,6 +144,20 @@ describe('webhooks', () => {
     }
   });
 
+  it('records a response body holding NUL bytes (which PostgreSQL text cannot store) without losing the outcome', async () => {
+    const receiver = await startReceiver(() => ({ status: 200, body: 'a\0b' }));
+    try {
+      const { api, hook } = await setup(receiver.url);
+      await api('POST', '/api/public/v1/customers', { firstName: 'Nul' });
+      await receiver.until(() => receiver.received.length >= 1, 5000);
+      const log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data[0]?.status === 'succeeded');
+      assert.equal(log.body.data[0].status, 'succeeded');
+      assert.equal(log.body.data[0].attempts[0].response_body, 'a\uFFFDb');
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('marks a delivery dead when the schedule is exhausted, and resends and recovers it', async () => {
     let healthy = false;
     const receiver = await startReceiver(() => (healthy ? { status: 200 } : { status: 503 }));
