@@ -98,6 +98,8 @@ export async function dispatchEvents(
         on conflict do nothing
         returning id`),
     );
+    // Deliveries this worker could not take are for any worker, and the others must hear of them.
+    if (rows.length > targets.size) await wakeWorkers(tx);
     const claimed: DeliveryTarget[] = [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const { id } of inserted) {
@@ -377,9 +379,12 @@ async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; e
     .where(scopedId(scope, webhookEndpoints, endpoint.id));
 }
 
-/** Wakes every worker listening for events (at commit of the caller's transaction). */
+/** The NOTIFY payload that says deliveries are queued (a commit's NOTIFY says events are). */
+export const DELIVERIES_QUEUED = 'deliveries';
+
+/** Wakes every worker listening, to claim queued deliveries (at commit of the caller's transaction). */
 export async function wakeWorkers(db: Queryable): Promise<void> {
-  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${DELIVERIES_QUEUED})`);
 }
 
 /** Drops delivery log entries older than the retention, and expired idempotency records. */
