@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { and, eq, getTableColumns, inArray, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import type { Db, Queryable } from '../storage/db.ts';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../storage/schema/index.ts';
 import { scopedId } from '../storage/tenant-scope.ts';
@@ -180,14 +181,8 @@ export async function sendAttempt(
       const literal = literalPrivateHost(url);
       if (literal) return result({ error: `${literal} is a private address webhooks may not reach` });
     }
-    const res = await request(url, {
-      method: 'POST',
-      headers,
-      body,
-      dispatcher: settings.allowPrivate ? openAgent : guardedAgent,
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    const responseBody = await readCapped(res.body);
+    const res = await post(settings.allowPrivate ? openAgent : guardedAgent, url, headers, body, settings.timeoutMs);
+    const responseBody = res.body;
     const statusCode = res.statusCode;
     const ok = statusCode >= 200 && statusCode < 300;
     let error: string | null = null;
@@ -200,17 +195,63 @@ export async function sendAttempt(
   }
 }
 
-async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_BODY_LIMIT) {
-      stream.destroy();
-      break;
-    }
-  }
+/**
+ * One POST through undici's dispatcher API rather than `request()`: no response stream, one timer
+ * for the whole exchange, and the body kept only up to the log's cap. (Profiled on a local
+ * receiver: about half the client CPU of `request()` with an AbortSignal and a body iterator.)
+ */
+function post(
+  dispatcher: Dispatcher,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<{ statusCode: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let done = false;
+    let statusCode = 0;
+    let responseHeaders: IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve({ statusCode, headers: responseHeaders, body: decodeCapped(chunks) });
+    };
+    const timer = setTimeout(() => {
+      const err = new DOMException(`Timed out after ${timeoutMs} ms`, 'TimeoutError');
+      finish(err);
+      controller?.abort(err);
+    }, timeoutMs);
+    dispatcher.dispatch(
+      { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body },
+      {
+        // Still queued for a connection when the time ran out: never send it.
+        onRequestStart: (c) => (done ? c.abort(new Error('timed out before sending')) : (controller = c)),
+        onResponseStart: (_c, code, h) => {
+          statusCode = code;
+          responseHeaders = h;
+        },
+        onResponseData: (c, chunk) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          // Enough for the log: stop reading (the connection is dropped, as a destroyed stream would be).
+          if (size >= RESPONSE_BODY_LIMIT && !done) {
+            finish();
+            c.abort(new Error('response body cap reached'));
+          }
+        },
+        onResponseEnd: () => finish(),
+        onResponseError: (_c, err) => finish(err),
+      },
+    );
+  });
+}
+
+function decodeCapped(chunks: Buffer[]): string {
   // Cut at a byte boundary and let the decoder drop a split last character. PostgreSQL text
   // cannot hold NUL, and one such body must not make the whole batch's outcomes unwritable.
   return new TextDecoder('utf-8', { fatal: false })
