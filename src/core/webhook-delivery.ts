@@ -61,14 +61,18 @@ export async function dispatchEvents(
   claim?: { owner: string; max: number; leaseMs: number },
 ): Promise<{ events: number; deliveries: number; claimed: DeliveryTarget[] }> {
   return db.transaction(async (tx) => {
-    const batch = await tx.select().from(events).where(isNull(events.dispatchedAt)).orderBy(events.id).limit(limit).for('update', { skipLocked: true });
+    const at = now();
+    // Taken and marked dispatched in one statement (undone with the transaction if it fails); the
+    // rows are found by the outbox index, then by primary key, whatever the outbox's size.
+    const next = tx.select({ tenantId: events.tenantId, id: events.id }).from(events).where(isNull(events.dispatchedAt)).orderBy(events.id).limit(limit).for('update', { skipLocked: true });
+    const batch = await tx.update(events).set({ dispatchedAt: at }).where(sql`(${events.tenantId}, ${events.id}) in ${next}`).returning();
     if (!batch.length) return { events: 0, deliveries: 0, claimed: [] };
+    batch.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const tenantIds = [...new Set(batch.map((e) => e.tenantId))];
     const endpoints = await tx
       .select()
       .from(webhookEndpoints)
       .where(and(inArray(webhookEndpoints.tenantId, tenantIds), eq(webhookEndpoints.enabled, true), isNull(webhookEndpoints.deletedAt)));
-    const at = now();
     const lease = claim ? new Date(at.getTime() + claim.leaseMs) : null;
     const rows: DeliveryRow[] = [];
     const targets = new Map<string, { endpoint: EndpointRow; event: EventRow }>();
@@ -85,15 +89,10 @@ export async function dispatchEvents(
         });
       }
     }
-    // One statement for the whole batch: the deliveries travel as one JSON parameter (not 15
-    // bound parameters per row) and the events are marked dispatched in the same statement.
+    // The whole batch as one JSON parameter, not 16 bound parameters per row.
+    if (!rows.length) return { events: batch.length, deliveries: 0, claimed: [] };
     const inserted = resultRows<{ id: string }>(
       await tx.execute(sql`
-        with marked as (
-          update ${events} e set dispatched_at = ${at.toISOString()}::timestamptz
-            from json_to_recordset(${JSON.stringify(batch.map((e) => ({ tenant_id: e.tenantId, id: e.id })))}::json) as k(tenant_id text, id text)
-           where e.tenant_id = k.tenant_id and e.id = k.id
-        )
         insert into ${webhookDeliveries}
         select * from json_populate_recordset(null::${webhookDeliveries}, ${JSON.stringify(rows.map(deliveryRecord))}::json)
         on conflict do nothing
