@@ -370,6 +370,9 @@ export async function settleDeliveries(db: Db, settings: Pick<WebhookSettings, '
       select * from json_to_recordset(${batch}::json) as v(
         tenant_id text, environment text, id text, owner text, status text, attempts int, next timestamptz, code int, error text, delivered_at timestamptz,
         attempt_id text, endpoint_id text, event_id text, request_id text, worker text, started_at timestamptz, duration_ms int, response_body text)
+      -- The limit changes nothing but the planner's guess (100 rows for any function), which
+      -- otherwise answers a small batch with a sequential scan of webhook_deliveries.
+      limit ${sql.raw(String(rows.length))}
     ),
     logged as (
       insert into ${webhookAttempts} (tenant_id, environment, id, delivery_id, endpoint_id, event_id, request_id, worker, started_at, duration_ms, status_code, response_body, error)
