@@ -1,12 +1,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { startReceiver, type Received } from './webhook-receiver.ts';
 import { and, eq } from 'drizzle-orm';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../src/storage/schema/index.ts';
-import { pruneWebhookLog } from '../src/core/webhook-delivery.ts';
+import { pruneWebhookLog, sendAttempt } from '../src/core/webhook-delivery.ts';
 
 // The documented formula, written independently of src/: hex HMAC-SHA256 over "<timestamp>.<raw body>",
 // keyed with the secret string exactly as shown.
@@ -139,6 +141,20 @@ describe('webhooks', () => {
       assert.equal(d.attempts[0].response_body.length, 4096, 'response body capped at 4 KiB');
       const gap = Date.parse(d.attempts[1].started_at) - Date.parse(d.attempts[0].started_at);
       assert.ok(gap >= 150, `back-off between attempts: ${gap} ms`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('records a response body holding NUL bytes (which PostgreSQL text cannot store) without losing the outcome', async () => {
+    const receiver = await startReceiver(() => ({ status: 200, body: 'a\0b' }));
+    try {
+      const { api, hook } = await setup(receiver.url);
+      await api('POST', '/api/public/v1/customers', { firstName: 'Nul' });
+      await receiver.until(() => receiver.received.length >= 1, 5000);
+      const log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data[0]?.status === 'succeeded');
+      assert.equal(log.body.data[0].status, 'succeeded');
+      assert.equal(log.body.data[0].attempts[0].response_body, 'a\uFFFDb');
     } finally {
       await receiver.close();
     }
@@ -362,5 +378,32 @@ describe('webhooks: graceful shutdown', () => {
     }
     assert.ok(Date.now() >= answeredAt - 20, 'close() waited for the receiver to answer');
     await receiver.close();
+  });
+});
+
+describe('webhooks: one attempt', () => {
+  const endpoint = { secret: 'whsec_' + Buffer.alloc(24, 7).toString('base64'), previousSecret: null, previousSecretExpiresAt: null };
+  const event = { id: 'evt', type: 'webhook.test', createdAt: new Date(), environment: 'test' as const, data: {} };
+
+  it('gives up on a receiver slower than the timeout, before the headers or while it trickles the body', async () => {
+    const slow = await startReceiver(() => ({ status: 200, delayMs: 3000 }));
+    const trickle = http.createServer((_req, res) => {
+      res.writeHead(200);
+      const timer = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((ok) => trickle.listen(0, '127.0.0.1', ok));
+    try {
+      for (const url of [slow.url, `http://127.0.0.1:${(trickle.address() as AddressInfo).port}`]) {
+        const attempt = await sendAttempt({ allowPrivate: true, timeoutMs: 300 }, { ...endpoint, url }, event);
+        assert.equal(attempt.ok, false);
+        assert.match(attempt.error!, /Timed out after 0.3 s/);
+        assert.ok(attempt.durationMs < 2000, `gave up after ${attempt.durationMs} ms`);
+      }
+    } finally {
+      trickle.closeAllConnections();
+      trickle.close();
+      await slow.close();
+    }
   });
 });

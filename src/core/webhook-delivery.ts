@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import { and, eq, inArray, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
-import { Agent, request } from 'undici';
+import { and, eq, getTableColumns, inArray, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
+import { Agent, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import type { Db, Queryable } from '../storage/db.ts';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../storage/schema/index.ts';
 import { scopedId } from '../storage/tenant-scope.ts';
@@ -29,6 +30,16 @@ type EndpointRow = typeof webhookEndpoints.$inferSelect;
 type EventRow = typeof events.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
+// A delivery as a row of webhook_deliveries, for json_populate_recordset.
+const deliveryRecord = (d: DeliveryRow) => ({
+  tenant_id: d.tenantId, environment: d.environment, id: d.id, endpoint_id: d.endpointId, event_id: d.eventId, event_type: d.eventType,
+  status: d.status, attempts: d.attempts, next_attempt_at: d.nextAttemptAt, lease_owner: d.leaseOwner, lease_expires_at: d.leaseExpiresAt,
+  last_status_code: d.lastStatusCode, last_error: d.lastError, created_at: d.createdAt, updated_at: d.updatedAt, delivered_at: d.deliveredAt,
+});
+
+// Both drivers answer a raw statement with `{ rows }`.
+const resultRows = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+
 /** Does an endpoint's subscription list take this event? `*`, exact names, or `crm.customers.*` prefixes. */
 export function subscribes(patterns: readonly string[], type: string): boolean {
   return patterns.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
@@ -50,16 +61,20 @@ export async function dispatchEvents(
   claim?: { owner: string; max: number; leaseMs: number },
 ): Promise<{ events: number; deliveries: number; claimed: DeliveryTarget[] }> {
   return db.transaction(async (tx) => {
-    const batch = await tx.select().from(events).where(isNull(events.dispatchedAt)).orderBy(events.id).limit(limit).for('update', { skipLocked: true });
+    const at = now();
+    // Taken and marked dispatched in one statement (undone with the transaction if it fails); the
+    // rows are found by the outbox index, then by primary key, whatever the outbox's size.
+    const next = tx.select({ tenantId: events.tenantId, id: events.id }).from(events).where(isNull(events.dispatchedAt)).orderBy(events.id).limit(limit).for('update', { skipLocked: true });
+    const batch = await tx.update(events).set({ dispatchedAt: at }).where(sql`(${events.tenantId}, ${events.id}) in ${next}`).returning();
     if (!batch.length) return { events: 0, deliveries: 0, claimed: [] };
+    batch.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const tenantIds = [...new Set(batch.map((e) => e.tenantId))];
     const endpoints = await tx
       .select()
       .from(webhookEndpoints)
       .where(and(inArray(webhookEndpoints.tenantId, tenantIds), eq(webhookEndpoints.enabled, true), isNull(webhookEndpoints.deletedAt)));
-    const at = now();
-    const lease = claim ? new Date(at.getTime() + claim.leaseMs) : undefined;
-    const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
+    const lease = claim ? new Date(at.getTime() + claim.leaseMs) : null;
+    const rows: DeliveryRow[] = [];
     const targets = new Map<string, { endpoint: EndpointRow; event: EventRow }>();
     for (const e of batch) {
       for (const ep of endpoints) {
@@ -70,22 +85,27 @@ export async function dispatchEvents(
         rows.push({
           tenantId: e.tenantId, environment: e.environment, id, endpointId: ep.id, eventId: e.id, eventType: e.type,
           status: 'pending', attempts: 0, nextAttemptAt: mine ? lease : at, leaseOwner: mine ? claim.owner : null, leaseExpiresAt: mine ? lease : null,
-          createdAt: at, updatedAt: at,
+          lastStatusCode: null, lastError: null, createdAt: at, updatedAt: at, deliveredAt: null,
         });
       }
     }
+    // The whole batch as one JSON parameter, not 16 bound parameters per row.
+    if (!rows.length) return { events: batch.length, deliveries: 0, claimed: [] };
+    const inserted = resultRows<{ id: string }>(
+      await tx.execute(sql`
+        insert into ${webhookDeliveries}
+        select * from json_populate_recordset(null::${webhookDeliveries}, ${JSON.stringify(rows.map(deliveryRecord))}::json)
+        on conflict do nothing
+        returning id`),
+    );
+    // Deliveries this worker could not take are for any worker, and the others must hear of them.
+    if (rows.length > targets.size) await wakeWorkers(tx);
     const claimed: DeliveryTarget[] = [];
-    for (let i = 0; i < rows.length; i += 1000) {
-      const inserted = await tx.insert(webhookDeliveries).values(rows.slice(i, i + 1000)).onConflictDoNothing().returning();
-      for (const d of inserted) {
-        const t = targets.get(d.id);
-        if (t) claimed.push({ delivery: d, ...t });
-      }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const { id } of inserted) {
+      const t = targets.get(id);
+      if (t) claimed.push({ delivery: byId.get(id)!, ...t });
     }
-    await tx
-      .update(events)
-      .set({ dispatchedAt: at })
-      .where(and(inArray(events.tenantId, tenantIds), inArray(events.id, batch.map((e) => e.id))));
     return { events: batch.length, deliveries: rows.length, claimed };
   });
 }
@@ -96,23 +116,25 @@ export async function dispatchEvents(
  */
 export async function claimDeliveries(db: Db, owner: string, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
   if (limit <= 0) return [];
-  return db.transaction(async (tx) => {
-    const at = now();
-    const due = await tx
+  const at = now();
+  const expires = new Date(at.getTime() + leaseMs);
+  // One statement, so no transaction: the rows locked by the CTE are the rows updated.
+  const due = db.$with('due').as(
+    db
       .select({ tenantId: webhookDeliveries.tenantId, id: webhookDeliveries.id })
       .from(webhookDeliveries)
       .where(and(inArray(webhookDeliveries.status, ['pending', 'failed']), lte(webhookDeliveries.nextAttemptAt, at)))
       .orderBy(webhookDeliveries.nextAttemptAt)
       .limit(limit)
-      .for('update', { skipLocked: true });
-    if (!due.length) return [];
-    const expires = new Date(at.getTime() + leaseMs);
-    return tx
-      .update(webhookDeliveries)
-      .set({ leaseOwner: owner, leaseExpiresAt: expires, nextAttemptAt: expires, updatedAt: at })
-      .where(and(inArray(webhookDeliveries.tenantId, [...new Set(due.map((d) => d.tenantId))]), inArray(webhookDeliveries.id, due.map((d) => d.id))))
-      .returning();
-  });
+      .for('update', { skipLocked: true }),
+  );
+  return db
+    .with(due)
+    .update(webhookDeliveries)
+    .set({ leaseOwner: owner, leaseExpiresAt: expires, nextAttemptAt: expires, updatedAt: at })
+    .from(due)
+    .where(and(eq(webhookDeliveries.tenantId, due.tenantId), eq(webhookDeliveries.id, due.id)))
+    .returning(getTableColumns(webhookDeliveries));
 }
 
 /** The body every receiver gets: `{ id, event, createdAt, environment, data }`. */
@@ -158,14 +180,8 @@ export async function sendAttempt(
       const literal = literalPrivateHost(url);
       if (literal) return result({ error: `${literal} is a private address webhooks may not reach` });
     }
-    const res = await request(url, {
-      method: 'POST',
-      headers,
-      body,
-      dispatcher: settings.allowPrivate ? openAgent : guardedAgent,
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    const responseBody = await readCapped(res.body);
+    const res = await post(settings.allowPrivate ? openAgent : guardedAgent, url, headers, body, settings.timeoutMs);
+    const responseBody = res.body;
     const statusCode = res.statusCode;
     const ok = statusCode >= 200 && statusCode < 300;
     let error: string | null = null;
@@ -178,19 +194,69 @@ export async function sendAttempt(
   }
 }
 
-async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_BODY_LIMIT) {
-      stream.destroy();
-      break;
-    }
-  }
-  // Cut at a byte boundary and let the decoder drop a split last character.
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT)).replace(/\uFFFD$/, '');
+/**
+ * One POST through undici's dispatcher API rather than `request()`: no response stream, one timer
+ * for the whole exchange, and the body kept only up to the log's cap. (Profiled on a local
+ * receiver: about half the client CPU of `request()` with an AbortSignal and a body iterator.)
+ */
+function post(
+  dispatcher: Dispatcher,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<{ statusCode: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let done = false;
+    let statusCode = 0;
+    let responseHeaders: IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve({ statusCode, headers: responseHeaders, body: decodeCapped(chunks) });
+    };
+    const timer = setTimeout(() => {
+      const err = new DOMException(`Timed out after ${timeoutMs} ms`, 'TimeoutError');
+      finish(err);
+      controller?.abort(err);
+    }, timeoutMs);
+    dispatcher.dispatch(
+      { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body },
+      {
+        // Still queued for a connection when the time ran out: never send it.
+        onRequestStart: (c) => (done ? c.abort(new Error('timed out before sending')) : (controller = c)),
+        onResponseStart: (_c, code, h) => {
+          statusCode = code;
+          responseHeaders = h;
+        },
+        onResponseData: (c, chunk) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          // Enough for the log: stop reading (the connection is dropped, as a destroyed stream would be).
+          if (size >= RESPONSE_BODY_LIMIT && !done) {
+            finish();
+            c.abort(new Error('response body cap reached'));
+          }
+        },
+        onResponseEnd: () => finish(),
+        onResponseError: (_c, err) => finish(err),
+      },
+    );
+  });
+}
+
+function decodeCapped(chunks: Buffer[]): string {
+  // Cut at a byte boundary and let the decoder drop a split last character. PostgreSQL text
+  // cannot hold NUL, and one such body must not make the whole batch's outcomes unwritable.
+  return new TextDecoder('utf-8', { fatal: false })
+    .decode(Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT))
+    .replace(/\uFFFD$/, '')
+    .replaceAll('\0', '\uFFFD');
 }
 
 function parseRetryAfter(value: string | string[] | undefined): number | undefined {
@@ -268,14 +334,6 @@ export async function settleDeliveries(db: Db, settings: Pick<WebhookSettings, '
     if (next) nextTimes.push(next);
     return { d, status: next ? 'failed' : 'dead', attempts, next, code: o.attempt.statusCode, error: o.attempt.error, deliveredAt: null };
   });
-  const stamp = (x: Date | null) => (x ? x.toISOString() : null);
-  const values = sql.join(
-    rows.map(
-      (r) =>
-        sql`(${r.d.tenantId}, ${r.d.id}, ${r.d.leaseOwner}, ${r.status}, ${r.attempts}::int, ${stamp(r.next)}::timestamptz, ${r.code}::int, ${r.error}::text, ${stamp(r.deliveredAt)}::timestamptz)`,
-    ),
-    sql`, `,
-  );
   const attempted = outcomes.filter((o) => o.attempt);
   const byEndpoint = new Map<string, { endpoint: EndpointRow; ok: boolean; failed: boolean }>();
   for (const o of attempted) {
@@ -285,31 +343,57 @@ export async function settleDeliveries(db: Db, settings: Pick<WebhookSettings, '
     else e.failed = true;
     byEndpoint.set(k, e);
   }
+  // The endpoint row is shared by all its deliveries: touch it only when its state changes (or
+  // once a minute for last_success_at), so concurrent deliveries do not queue on its lock.
+  const endpointWrites = [...byEndpoint.values()].filter(
+    ({ endpoint, ok, failed }) =>
+      (ok && (endpoint.failingSince || !endpoint.lastSuccessAt || at.getTime() - endpoint.lastSuccessAt.getTime() > 60_000)) ||
+      (!ok && failed && (!endpoint.failingSince || at.getTime() - endpoint.failingSince.getTime() >= DISABLE_AFTER_MS)),
+  );
+  // The whole batch is one JSON parameter and one statement: the attempts logged and the
+  // deliveries' new states, written together (a statement is atomic without a transaction).
+  const batch = JSON.stringify(
+    rows.map((r, i) => {
+      const a = outcomes[i].attempt;
+      return {
+        tenant_id: r.d.tenantId, environment: r.d.environment, id: r.d.id, owner: r.d.leaseOwner, status: r.status, attempts: r.attempts,
+        next: r.next, code: r.code, error: r.error, delivered_at: r.deliveredAt,
+        ...(a && {
+          attempt_id: newId(), endpoint_id: r.d.endpointId, event_id: r.d.eventId, request_id: a.requestId, worker: r.d.leaseOwner ?? 'unknown',
+          started_at: a.startedAt, duration_ms: a.durationMs, response_body: a.responseBody,
+        }),
+      };
+    }),
+  );
+  const settle = sql`
+    with v as (
+      select * from json_to_recordset(${batch}::json) as v(
+        tenant_id text, environment text, id text, owner text, status text, attempts int, next timestamptz, code int, error text, delivered_at timestamptz,
+        attempt_id text, endpoint_id text, event_id text, request_id text, worker text, started_at timestamptz, duration_ms int, response_body text)
+      -- The limit changes nothing but the planner's guess (100 rows for any function), which
+      -- otherwise answers a small batch with a sequential scan of webhook_deliveries.
+      limit ${sql.raw(String(rows.length))}
+    ),
+    logged as (
+      insert into ${webhookAttempts} (tenant_id, environment, id, delivery_id, endpoint_id, event_id, request_id, worker, started_at, duration_ms, status_code, response_body, error)
+      select tenant_id, environment, attempt_id, id, endpoint_id, event_id, request_id, worker, started_at, duration_ms, code, response_body, error
+        from v where attempt_id is not null
+    )
+    update ${webhookDeliveries} d
+       set status = v.status, attempts = v.attempts, next_attempt_at = v.next, last_status_code = v.code, last_error = v.error,
+           delivered_at = coalesce(v.delivered_at, d.delivered_at), lease_owner = null, lease_expires_at = null, updated_at = ${at.toISOString()}::timestamptz
+      from v
+     where d.tenant_id = v.tenant_id and d.id = v.id and d.lease_owner = v.owner`;
+  if (!endpointWrites.length) {
+    await db.execute(settle);
+    return nextTimes;
+  }
   await db.transaction(async (tx) => {
-    if (attempted.length) {
-      await tx.insert(webhookAttempts).values(
-        attempted.map((o) => ({
-          tenantId: o.delivery.tenantId, environment: o.delivery.environment, id: newId(), deliveryId: o.delivery.id, endpointId: o.delivery.endpointId,
-          eventId: o.delivery.eventId, requestId: o.attempt!.requestId, worker: o.delivery.leaseOwner ?? 'unknown', startedAt: o.attempt!.startedAt,
-          durationMs: o.attempt!.durationMs, statusCode: o.attempt!.statusCode, responseBody: o.attempt!.responseBody, error: o.attempt!.error,
-        })),
-      );
-    }
-    await tx.execute(sql`
-      update webhook_deliveries d
-         set status = v.status, attempts = v.attempts, next_attempt_at = v.next, last_status_code = v.code, last_error = v.error,
-             delivered_at = coalesce(v.delivered_at, d.delivered_at), lease_owner = null, lease_expires_at = null, updated_at = ${at.toISOString()}::timestamptz
-        from (values ${values}) as v(tenant_id, id, owner, status, attempts, next, code, error, delivered_at)
-       where d.tenant_id = v.tenant_id and d.id = v.id and d.lease_owner = v.owner`);
-    for (const { endpoint, ok, failed } of byEndpoint.values()) {
+    await tx.execute(settle);
+    for (const { endpoint, ok } of endpointWrites) {
       const scope = { tenantId: endpoint.tenantId, environment: endpoint.environment };
-      // The endpoint row is shared by all its deliveries: touch it only when its state changes
-      // (or once a minute for last_success_at), so concurrent deliveries do not queue on its lock.
-      if (ok && (endpoint.failingSince || !endpoint.lastSuccessAt || at.getTime() - endpoint.lastSuccessAt.getTime() > 60_000)) {
-        await tx.update(webhookEndpoints).set({ failingSince: null, lastSuccessAt: at }).where(scopedId(scope, webhookEndpoints, endpoint.id));
-      } else if (!ok && failed && (!endpoint.failingSince || at.getTime() - endpoint.failingSince.getTime() >= DISABLE_AFTER_MS)) {
-        await recordEndpointFailure(tx, scope, endpoint, at);
-      }
+      if (ok) await tx.update(webhookEndpoints).set({ failingSince: null, lastSuccessAt: at }).where(scopedId(scope, webhookEndpoints, endpoint.id));
+      else await recordEndpointFailure(tx, scope, endpoint, at);
     }
   });
   return nextTimes;
@@ -338,9 +422,12 @@ async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; e
     .where(scopedId(scope, webhookEndpoints, endpoint.id));
 }
 
-/** Wakes every worker listening for events (at commit of the caller's transaction). */
+/** The NOTIFY payload that says deliveries are queued (a commit's NOTIFY says events are). */
+export const DELIVERIES_QUEUED = 'deliveries';
+
+/** Wakes every worker listening, to claim queued deliveries (at commit of the caller's transaction). */
 export async function wakeWorkers(db: Queryable): Promise<void> {
-  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${DELIVERIES_QUEUED})`);
 }
 
 /** Drops delivery log entries older than the retention, and expired idempotency records. */

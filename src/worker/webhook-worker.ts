@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../storage/db.ts';
 import { EVENTS_CHANNEL } from '../core/events.ts';
 import {
-  claimDeliveries, dispatchEvents, loadTargets, pruneWebhookLog, sendAttempt, settleDeliveries, undeliverable,
+  DELIVERIES_QUEUED, claimDeliveries, dispatchEvents, loadTargets, pruneWebhookLog, sendAttempt, settleDeliveries, undeliverable,
   type DeliveryTarget, type Outcome, type WebhookSettings,
 } from '../core/webhook-delivery.ts';
 
@@ -49,18 +49,31 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
   let maintenanceTimer: NodeJS.Timeout | undefined;
   const retryTimers = new Set<NodeJS.Timeout>();
 
-  // New events (NOTIFY, poll) call for a dispatch pass; a finished delivery or a retry falling due
-  // only for a claim, so a busy worker does not open an empty dispatch transaction per delivery.
+  // What a pass has to do. New events (a commit's NOTIFY, the poll) call for a dispatch; queued
+  // deliveries (left over by a dispatch, a retry falling due, a resend, a full claim, the poll)
+  // for a claim. Neither runs on the off chance: with one event per transaction, an empty claim
+  // after each dispatch and each finished delivery would be most of the statements sent.
   let eventsWaiting = true;
+  let deliveriesWaiting = true;
   let lastDispatchAt = 0;
-  const wake = () => {
-    eventsWaiting = true;
+  let lastClaimAt = 0;
+  const wakeNow = () => {
     pendingWake = true;
     wakeUp?.();
   };
+  const onNotify = (payload: string) => {
+    eventsWaiting = true;
+    if (payload === DELIVERIES_QUEUED) deliveriesWaiting = true;
+    wakeNow();
+  };
+  const wake = () => {
+    eventsWaiting = true;
+    deliveriesWaiting = true;
+    wakeNow();
+  };
   const wakeForDeliveries = () => {
-    pendingWake = true;
-    wakeUp?.();
+    deliveriesWaiting = true;
+    wakeNow();
   };
   // Claims come in batches: refill when a quarter of the slots are free, not slot by slot.
   const refillAt = Math.max(1, Math.floor(concurrency / 4));
@@ -118,7 +131,8 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       .catch((err) => log.error({ err, delivery: t.delivery.id }, 'delivery failed unexpectedly'))
       .finally(() => {
         inFlight.delete(p);
-        wakeForDeliveries();
+        // A freed slot matters only if something is queued for it.
+        if (deliveriesWaiting) wakeNow();
       });
     inFlight.add(p);
   };
@@ -130,13 +144,18 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       lastDispatchAt = Date.now();
       const dispatched = await dispatchEvents(db, DISPATCH_BATCH, { owner: id, max: concurrency - inFlight.size, leaseMs: opts.settings.leaseMs });
       for (const t of dispatched.claimed) deliver(t);
+      if (dispatched.deliveries > dispatched.claimed.length) deliveriesWaiting = true;
       dispatchedFull = dispatched.events === DISPATCH_BATCH;
       eventsWaiting = dispatchedFull;
     }
     const free = concurrency - inFlight.size;
-    if (free < refillAt && inFlight.size > 0) return dispatchedFull;
+    if (!deliveriesWaiting || (free < refillAt && inFlight.size > 0)) return dispatchedFull;
+    deliveriesWaiting = false;
+    lastClaimAt = Date.now();
     const claimed = await claimDeliveries(db, id, free, opts.settings.leaseMs);
     for (const t of await loadTargets(db, claimed)) deliver(t);
+    // A full claim may have left more behind.
+    if (claimed.length === free) deliveriesWaiting = true;
     return dispatchedFull || claimed.length === free;
   }
 
@@ -145,7 +164,7 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
     while (running) {
       pendingWake = false;
       let busy = false;
-      if (failures) eventsWaiting = true;
+      if (failures) eventsWaiting = deliveriesWaiting = true;
       try {
         busy = await pass();
         failures = 0;
@@ -158,8 +177,10 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       if (!busy) {
         await sleep(failures ? Math.min(pollMs * 2 ** failures, 30_000) : pollMs);
       }
-      // The fallback poll: the outbox is read at least every pollMs even if a NOTIFY was missed.
+      // The fallback poll: the outbox and the queue are read at least every pollMs even if a
+      // NOTIFY was missed, and leases of workers that died are found.
       if (Date.now() - lastDispatchAt >= pollMs) eventsWaiting = true;
+      if (Date.now() - lastClaimAt >= pollMs) deliveriesWaiting = true;
     }
   }
 
@@ -178,7 +199,7 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       if (running) return;
       running = true;
       try {
-        unlisten = await opts.database.listen(EVENTS_CHANNEL, wake);
+        unlisten = await opts.database.listen(EVENTS_CHANNEL, onNotify);
       } catch (err) {
         log.warn({ err }, 'LISTEN unavailable; polling only');
       }
