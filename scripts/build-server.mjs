@@ -19,9 +19,15 @@ const newest = (dir) =>
     return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
   }, 0);
 
+// The bundle holds the packages too: `npm install <pkg>` or `npm update` (which don't run
+// `prepare`) change node_modules/.package-lock.json, and must not leave the old code running.
+const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+const inputs = () =>
+  Math.max(newest(src), mtime(fileURLToPath(import.meta.url)), mtime(path.join(root, 'package-lock.json')), mtime(path.join(root, 'node_modules/.package-lock.json')));
+
 export function serverBuildIsFresh() {
   if (!fs.existsSync(serverBundle)) return false;
-  return fs.statSync(serverBundle).mtimeMs >= Math.max(newest(src), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  return fs.statSync(serverBundle).mtimeMs >= inputs();
 }
 
 // Packages that find files next to their own code (__dirname, import.meta.url: Scalar's bundled
@@ -35,7 +41,7 @@ export async function buildServer() {
   try {
     esbuild = await import('esbuild');
   } catch {
-    throw new Error('Building the server needs esbuild (installed with tsx): run `npm install`.');
+    throw new Error('Building the server needs esbuild (a dependency): run `npm install`.');
   }
   const result = await esbuild.build({
     entryPoints: [path.join(src, 'cli.ts')],

@@ -43,7 +43,14 @@ export async function runPrimary(config: Config, processes: number): Promise<voi
   let announced = false;
   const listening = new Set<number>();
   const startedAt = new Map<number, number>();
-  const fork = () => startedAt.set(cluster.fork().id, Date.now());
+  // Counted here, not read from cluster.workers: Node removes an exited worker from that list only
+  // once its IPC channel is gone too, which may come after the 'exit' event.
+  let alive = 0;
+  const fork = () => {
+    if (stopping) return; // a restart timer firing during shutdown
+    alive++;
+    startedAt.set(cluster.fork().id, Date.now());
+  };
 
   cluster.on('listening', (worker: Worker, address) => {
     listening.add(worker.id);
@@ -53,12 +60,13 @@ export async function runPrimary(config: Config, processes: number): Promise<voi
     if (demo) console.log(demoBanner(config, address.port, demo));
   });
   cluster.on('exit', (worker, code, signal) => {
+    alive--;
     listening.delete(worker.id);
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
     if (stopping) {
       if (code !== 0) stoppedCleanly = false;
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(stoppedCleanly ? 0 : 1);
+      if (alive === 0) process.exit(stoppedCleanly ? 0 : 1);
       return;
     }
     logger.error({ worker: worker.process.pid, code, signal }, 'server process exited; starting another');
@@ -71,7 +79,7 @@ export async function runPrimary(config: Config, processes: number): Promise<voi
     stopping = true;
     logger.info({ signal }, 'shutting down all processes');
     const workers = Object.values(cluster.workers ?? {});
-    if (workers.length === 0) process.exit(0);
+    if (alive === 0) process.exit(0);
     for (const worker of workers) worker?.process.kill('SIGTERM');
     // Each process stops within its own 15 s; past that, give up on the stragglers.
     setTimeout(() => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -54,7 +56,11 @@ async function serve(config: Config, role: 'single' | 'cluster-worker'): Promise
   const alone = role === 'single';
   let app: App;
   try {
-    if (!config.DATABASE_URL) await ensurePgliteTemplate();
+    // A new embedded database is copied from the template (made by `npm install`; remade here when
+    // PGlite or the migrations changed). Only worth it for a new data directory, and never fatal:
+    // without it PGlite runs initdb (a read-only dist/, say).
+    const newEmbedded = !config.DATABASE_URL && !config.DATA_DIR.startsWith('memory://') && !fs.existsSync(path.join(config.DATA_DIR, 'pglite', 'PG_VERSION'));
+    if (newEmbedded) await ensurePgliteTemplate().catch((err: Error) => logger.warn({ err }, 'could not make the embedded database template; running initdb'));
     app = await createApp(config, logger, { migrate: alone, loadCatalog: false });
   } catch (err) {
     if (err instanceof DataDirLockedError) {

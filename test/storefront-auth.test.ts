@@ -132,6 +132,22 @@ describe('Storefront API: customer accounts', () => {
     assert.ok(Number(blocked.headers.get('retry-after')) > 0);
   });
 
+  it('a retried failed sign-in (same Idempotency-Key) is replayed, not counted as another failure', async () => {
+    const t = await server.tenant();
+    const api = client(server.url, { 'x-api-key': t.key });
+    await api('POST', '/external/auth/register', { ...shopper, email: 'retry@example.com' });
+    const wrong = { email: 'retry@example.com', password: 'wrong-password' };
+    const first = await api('POST', '/external/auth/login', wrong, { 'idempotency-key': 'signin-1' });
+    assert.equal(first.status, 401);
+    for (let i = 0; i < 12; i++) {
+      const again = await api('POST', '/external/auth/login', wrong, { 'idempotency-key': 'signin-1' });
+      assert.equal(again.status, 401, again.text);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    }
+    // One failure counted, not thirteen: the shopper can still sign in.
+    assert.equal((await api('POST', '/external/auth/login', { email: 'retry@example.com', password: shopper.password })).status, 200);
+  });
+
   it('names every missing or invalid field', async () => {
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });

@@ -51,7 +51,7 @@ export async function record(
 ): Promise<boolean> {
   const expired = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
   const store = sql`insert into ${idempotencyKeys} (tenant_id, environment, key, request_hash, method, path, status_code, response, created_at)
-    values (${s.tenantId}, ${s.environment}, ${s.key}, ${s.requestHash}, ${s.method}, ${s.path}, ${statusCode}, ${JSON.stringify(response)}::json, now())
+    values (${s.tenantId}, ${s.environment}, ${s.key}, ${s.requestHash}, ${s.method}, ${s.path}, ${statusCode}, ${JSON.stringify(response)}::json, ${new Date().toISOString()}::timestamptz)
     on conflict (tenant_id, environment, key) do update set request_hash = excluded.request_hash, method = excluded.method, path = excluded.path,
       status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at
     where ${idempotencyKeys}.created_at < ${expired}::timestamptz

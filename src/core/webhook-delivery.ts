@@ -315,7 +315,7 @@ export function undeliverable(t: DeliveryTarget): string | undefined {
 export type Outcome = DeliveryTarget & { attempt?: AttemptResult; skipped?: string };
 
 /**
- * Records a batch of outcomes in one transaction: the attempts, the deliveries' new states and
+ * Records a batch of outcomes in one statement (in a transaction only when an endpoint changes): the attempts, the deliveries' new states and
  * the endpoints' failure clocks. Only the lease holder may settle a delivery: if its lease was
  * lost, the attempt is still logged but the row is left to its new owner. Returns when each
  * retried delivery is due next.

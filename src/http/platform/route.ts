@@ -54,6 +54,11 @@ export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | und
    * receiver cannot hold a database connection (or, on PGlite, the whole database).
    */
   transaction?: false;
+  /**
+   * The handler has effects outside its transaction (sign-in throttling counters): a retry with a
+   * used Idempotency-Key is answered from the stored response before the handler runs again.
+   */
+  replayBeforeRunning?: true;
   /** Success responses by status code. */
   responses: Record<number, z.ZodType>;
   handler: (ctx: Ctx, input: Input<B, Q, P>) => Promise<Result>;
@@ -202,6 +207,10 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
   if (inFlight.has(flightKey)) throw idempotency.inUse(key);
   inFlight.add(flightKey);
   try {
+    if (spec.replayBeforeRunning) {
+      const stored = await idempotency.findStored(db, scope);
+      if (stored) return replay(stored);
+    }
     // Optimistic: a first request (the usual case) runs at once, and its response is stored with
     // its events in the transaction's last statement. A retry finds the key taken there, rolls
     // back everything it did and replays the stored response instead.

@@ -84,6 +84,8 @@ export function registerAuth(app: FastifyInstance, deps: Deps) {
     method: 'POST',
     path: '/auth/login',
     scope: 'accounts:write',
+    // A retried sign-in must not count as another failure, nor rerun argon2.
+    replayBeforeRunning: true,
     summary: 'Login a customer and automatically link to your organization if not already',
     description: `After ${MAX_FAILURES} failed attempts within 15 minutes for one email or one client address, further attempts get 429 with Retry-After. If your website's server calls this API, pass the shopper's address in \`X-Forwarded-For\` so that one shopper's failures don't throttle the others.`,
     tags,
