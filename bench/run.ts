@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--duration S] [--report FILE]`
+// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--duration S] [--only TEXT] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database (or, with --pglite, on PGlite) beside the floor
 // (bench/floor.ts, always on PostgreSQL) with the same data, both driven by autocannon from separate
 // processes; then list latency by tenant size, 1 vs 2 server processes, and webhook delivery.
@@ -32,6 +32,8 @@ const option = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const quick = flag('quick');
+// `--only <text>`: just the operations whose name contains it, nothing else, no report (for profiling).
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const pglite = flag('pglite');
 const sizes = {
   customers: option('customers', quick ? 2_000 : 100_000),
@@ -165,7 +167,7 @@ async function main() {
     await seedInvoices(targets, owner, sizes.invoices, customers.ids);
     log(`seeded ${JSON.stringify(sizes)} in ${Math.round(performance.now() - t0)} ms`);
     t0 = performance.now();
-    const listTenants = await seedListTenants(oursDb, listSizes);
+    const listTenants = only ? [] : await seedListTenants(oursDb, listSizes);
     log(`seeded list-size tenants of ${listSizes.join(' and ')} customers in ${Math.round(performance.now() - t0)} ms; plans: ${listTenants.map((t) => t.index).join(', ')}`);
 
     const ctx: BenchContext = {
@@ -192,7 +194,7 @@ async function main() {
 
     const results: BenchResults['operations'] = [];
     const separate: BenchResults['separate'] = [];
-    for (const op of operations) {
+    for (const op of operations.filter((o) => !only || o.name.includes(only))) {
       if (op.separate || !op.floor) {
         // Registered only now: its customer record would otherwise make ours list one row more
         // than the floor (on PGlite the two databases are apart).
@@ -229,6 +231,7 @@ async function main() {
     await stop(ours.child);
     floor = ours = undefined;
 
+    if (only) return;
     // On the floor's PostgreSQL database (the same data), whichever database the main run used.
     const processes = await measureProcesses({ databaseUrl: scratch.url, redisUrl, ctx, durationSeconds: duration, log });
 

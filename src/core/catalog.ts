@@ -611,23 +611,31 @@ export async function linkMotorToCatalog(
 }
 
 /**
- * Motors with the catalog rows they point at (brand, model, body type, the trim's first engine),
- * one left join each, and totalOver: a storefront page in one query. Add .where/.orderBy/.limit.
+ * A page of motors with the catalog rows they point at (brand, model, body type, the trim's
+ * first engine) and the number of all matches, in one query. The page is chosen first (a CTE
+ * over the motors alone, `count(*) over ()` for the total), then only its rows are joined: joining
+ * every match before the LIMIT made a 10,000-listing search four times slower than the floor.
  */
-export function selectListingsWithCatalog(ctx: Ctx) {
+export function listingsWithCatalog(ctx: Ctx, q: { where: SQL; orderBy: SQL[]; limit: number; offset: number }) {
+  const page = ctx.db
+    .$with('page')
+    .as(ctx.db.select({ id: motors.id, total: sql<number>`count(*) over ()`.as('total') }).from(motors).where(q.where).orderBy(...q.orderBy).limit(q.limit).offset(q.offset));
   return ctx.db
+    .with(page)
     .select({
       motor: motors,
       brand: { id: catalogBrands.id, name: catalogBrands.name, logoUrl: catalogBrands.logoUrl },
       model: { id: catalogModels.id, name: catalogModels.name, slug: catalogModels.slug },
       bodyType: { id: catalogBodyTypes.id, name: catalogBodyTypes.name, code: catalogBodyTypes.code },
       engine: catalogEngines,
-      total: sql<number>`count(*) over ()`,
+      total: page.total,
     })
-    .from(motors)
+    .from(page)
+    .innerJoin(motors, scoped(ctx, motors, eq(motors.id, page.id)))
     .leftJoin(catalogBrands, visible(ctx, catalogBrands, eq(catalogBrands.id, motors.makeId)))
     .leftJoin(catalogModels, visible(ctx, catalogModels, eq(catalogModels.id, motors.modelId)))
     .leftJoin(catalogBodyTypes, eq(catalogBodyTypes.id, motors.bodyTypeId))
     .leftJoin(catalogTrims, visible(ctx, catalogTrims, eq(catalogTrims.id, motors.trimId)))
-    .leftJoin(catalogEngines, sql`${catalogEngines.id} = ${catalogTrims.engineIds}[1]`);
+    .leftJoin(catalogEngines, sql`${catalogEngines.id} = ${catalogTrims.engineIds}[1]`)
+    .orderBy(...q.orderBy);
 }

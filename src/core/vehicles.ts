@@ -2,7 +2,7 @@ import { and, count, eq, gte, sql } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { catalogBodyTypes, catalogBrands, motors, vehicleViews } from '../storage/schema/index.ts';
 import { owner, scoped, scopedLive } from '../storage/tenant-scope.ts';
-import { selectListingsWithCatalog, type EngineView } from './catalog.ts';
+import { listingsWithCatalog, type EngineView } from './catalog.ts';
 import { tenantCurrency } from './documents.ts';
 import { decimalToMinor } from './money.ts';
 import { newId } from './ids.ts';
@@ -21,7 +21,7 @@ export type VehicleListing = {
   catalogEngine: EngineView | null;
 };
 
-type ListingRow = Awaited<ReturnType<ReturnType<typeof selectListingsWithCatalog>['execute']>>[number];
+type ListingRow = Awaited<ReturnType<typeof listingsWithCatalog>>[number];
 
 const listingOf = (row: ListingRow): VehicleListing => ({
   motor: motorView(row.motor),
@@ -45,13 +45,13 @@ export async function searchVehicles(ctx: Ctx, q: VehicleSearch): Promise<{ rows
     minPriceAmount: minPrice === undefined ? undefined : decimalToMinor(minPrice, currency, 'minPrice'),
     maxPriceAmount: maxPrice === undefined ? undefined : decimalToMinor(maxPrice, currency, 'maxPrice'),
   });
-  const rows = await selectListingsWithCatalog(ctx).where(where).orderBy(...orderBy).limit(q.limit).offset((q.page - 1) * q.limit);
+  const rows = await listingsWithCatalog(ctx, { where, orderBy, limit: q.limit, offset: (q.page - 1) * q.limit });
   return { rows: rows.map(listingOf), total: await pageTotal(ctx, rows, where, q.page), currency };
 }
 
 /** One active listing by id or slug with its catalog rows, without counting a view; anything else is not found. */
 export async function getVehicle(ctx: Ctx, idOrSlug: string): Promise<VehicleListing> {
-  const [row] = await selectListingsWithCatalog(ctx).where(activeListingByIdOrSlug(ctx, idOrSlug)).limit(1);
+  const [row] = await listingsWithCatalog(ctx, { where: activeListingByIdOrSlug(ctx, idOrSlug), orderBy: [], limit: 1, offset: 0 });
   if (!row) throw notFound('Vehicle', idOrSlug);
   return listingOf(row);
 }
