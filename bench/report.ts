@@ -231,7 +231,7 @@ function markdown(r: BenchResults, jsonRel: string, profiles: string): string {
     ...(r.idleRss.postgresMb !== undefined ? [`| idle RSS after start, PostgreSQL (seeded) | ${r.idleRss.postgresMb} MB |`] : []),
     ...(r.idleRss.pgliteMb !== undefined ? [`| idle RSS after start, PGlite (seeded) | ${r.idleRss.pgliteMb} MB |`] : []),
     `| peak RSS under load: Motors CRM / floor | ${r.peakRss.oursMb} MB / ${r.peakRss.floorMb} MB |`,
-    `| start to 200 on /healthz, empty embedded database (migrations, catalog, demo data) | ${r.coldStartMs} ms |`,
+    `| start to 200 on /healthz, empty embedded database (template copy, migrations; the catalog and demo data follow, see /readyz) | ${r.coldStartMs} ms |`,
     ...(r.listIndex ? [`| index used by the benchmark tenant's list keyset query (EXPLAIN) | \`${r.listIndex}\` |`] : []),
     '',
     'Every error response counts against an operation: see `non2xx` in the JSON.',
