@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -7,7 +5,7 @@ import { createLogger } from './logger.ts';
 import { createApp, loadVehicleCatalog, type App } from './app.ts';
 import { countTenants } from './core/tenants.ts';
 import { createDemoTenant, DEMO_EMAIL, DEMO_PASSWORD } from './core/demo.ts';
-import { DataDirLockedError, ensurePgliteTemplate } from './storage/db.ts';
+import { DataDirLockedError, ensurePgliteTemplate, hasPgliteDatabase } from './storage/db.ts';
 
 // `npm start` / `motors start [--processes N]`: one server process, or (N > 1) a cluster primary
 // that prepares the database once and forks N server processes sharing the port (cluster.ts).
@@ -59,7 +57,7 @@ async function serve(config: Config, role: 'single' | 'cluster-worker'): Promise
     // A new embedded database is copied from the template (made by `npm install`; remade here when
     // PGlite or the migrations changed). Only worth it for a new data directory, and never fatal:
     // without it PGlite runs initdb (a read-only dist/, say).
-    const newEmbedded = !config.DATABASE_URL && !config.DATA_DIR.startsWith('memory://') && !fs.existsSync(path.join(config.DATA_DIR, 'pglite', 'PG_VERSION'));
+    const newEmbedded = !config.DATABASE_URL && !config.DATA_DIR.startsWith('memory://') && !hasPgliteDatabase(config.DATA_DIR);
     if (newEmbedded) await ensurePgliteTemplate().catch((err: Error) => logger.warn({ err }, 'could not make the embedded database template; running initdb'));
     app = await createApp(config, logger, { migrate: alone, loadCatalog: false });
   } catch (err) {

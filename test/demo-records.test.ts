@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { seedDemo } from '../src/core/demo.ts';
-import { searchActiveListings } from '../src/core/motors.ts';
+import { searchVehicles } from '../src/core/vehicles.ts';
 import { hasValidCheckDigit, vinModelYear } from '../src/core/vin.ts';
 import type { Ctx } from '../src/core/context.ts';
 
@@ -34,7 +34,7 @@ describe('demo data for motors and the other records-simple collections', () => 
       assert.ok(m.media.length && m.media[0].url.startsWith('https://'));
       assert.ok(m.saleOptions?.priceAmount || m.rentalOptions?.dailyRateAmount || m.auctionOptions?.startingBidAmount);
     }
-    assert.equal((await searchActiveListings(ctx, { page: 1, limit: 100 })).total, listed.length);
+    assert.equal((await searchVehicles(ctx, { page: 1, limit: 100 })).total, listed.length);
 
     for (const [name, min] of [['employees', 5], ['leads', 8], ['supportTickets', 3], ['policies', 3], ['logisticsEntries', 3], ['directoryListings', 3]] as const) {
       const res = await api('GET', `/api/public/v1/${name}?includeTotal=true`);

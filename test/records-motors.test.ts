@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { and, eq, sql } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
-import { searchActiveListings, incrementMotorViews, getActiveListing } from '../src/core/motors.ts';
+import { incrementMotorViews } from '../src/core/motors.ts';
+import { getVehicle, searchVehicles } from '../src/core/vehicles.ts';
 import { withCheckDigit } from '../src/core/vin.ts';
 import type { Ctx } from '../src/core/context.ts';
 
@@ -179,28 +180,28 @@ describe('Records API: motors', () => {
       ids[s.model] = res.body.data.id;
     }
     const ctx = ctxOf(t.tenantId);
-    const names = async (q: Partial<Parameters<typeof searchActiveListings>[1]>) =>
-      (await searchActiveListings(ctx, { page: 1, limit: 50, ...q })).rows.map((r) => r.model);
+    const names = async (q: Partial<Parameters<typeof searchVehicles>[1]>) =>
+      (await searchVehicles(ctx, { page: 1, limit: 50, ...q })).rows.map((r) => r.motor.model);
     assert.deepEqual((await names({ sortBy: 'year', sortOrder: 'asc' })), ['Civic', 'RAV4', 'Camry', 'Model 3']);
     assert.deepEqual(await names({ listingType: 'sale', sortBy: 'price', sortOrder: 'desc' }), ['Camry', 'RAV4']);
     assert.deepEqual(await names({ minYear: 2019, maxYear: 2021, sortBy: 'year' }), ['Camry', 'RAV4']);
     assert.deepEqual(await names({ maxMileage: 40000, sortBy: 'mileage', sortOrder: 'asc' }), ['Model 3', 'Camry']);
-    assert.deepEqual(await names({ minPriceAmount: 2200000, sortBy: 'price', sortOrder: 'asc' }), ['Model 3', 'Camry']);
+    assert.deepEqual(await names({ minPrice: 22000, sortBy: 'price', sortOrder: 'asc' }), ['Model 3', 'Camry']);
     assert.deepEqual(await names({ fuelType: 'PETROL', sortBy: 'name', sortOrder: 'asc' }), ['Civic', 'RAV4']);
     assert.deepEqual(await names({ transmission: 'AUTOMATIC', sortBy: 'name', sortOrder: 'asc' }), ['Model 3', 'RAV4']);
     assert.deepEqual(await names({ search: 'toyota 2019' }), ['RAV4']);
     assert.deepEqual(await names({ make: 'toyota', sortBy: 'name', sortOrder: 'asc' }), ['Camry', 'RAV4']);
-    const page = await searchActiveListings(ctx, { page: 2, limit: 3, sortBy: 'createdAt', sortOrder: 'asc' });
+    const page = await searchVehicles(ctx, { page: 2, limit: 3, sortBy: 'createdAt', sortOrder: 'asc' });
     assert.equal(page.total, 4);
-    assert.deepEqual(page.rows.map((r) => r.model), ['Model 3']);
+    assert.deepEqual(page.rows.map((r) => r.motor.model), ['Model 3']);
 
     await incrementMotorViews(ctx, ids['Civic']);
     await incrementMotorViews(ctx, ids['Civic']);
     assert.equal((await names({ sortBy: 'views', sortOrder: 'desc' }))[0], 'Civic');
-    const civic = await getActiveListing(ctx, ids['Civic']);
+    const civic = (await getVehicle(ctx, ids['Civic'])).motor;
     assert.equal(civic.viewsCount, 2);
-    assert.equal((await getActiveListing(ctx, civic.slug)).id, ids['Civic']);
-    await assert.rejects(getActiveListing(ctx, ids['F-150']), /not found/);
+    assert.equal((await getVehicle(ctx, civic.slug)).motor.id, ids['Civic']);
+    await assert.rejects(getVehicle(ctx, ids['F-150']), /not found/);
     // The storefront's list is served by the partial index of active listings.
     const plan = await server.app.database.db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
@@ -212,6 +213,6 @@ describe('Records API: motors', () => {
     assert.match(plan, /motors_active_listing_idx/, plan);
     // Another dealership sees none of them.
     const other = await server.tenant();
-    assert.equal((await searchActiveListings(ctxOf(other.tenantId), { page: 1, limit: 50 })).total, 0);
+    assert.equal((await searchVehicles(ctxOf(other.tenantId), { page: 1, limit: 50 })).total, 0);
   });
 });

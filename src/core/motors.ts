@@ -355,10 +355,7 @@ export function activeListingQuery(ctx: Ctx, q: ListingSearch): { where: SQL; or
   return { where: scopedLive(ctx, motors, ...conditions), orderBy: [...order, dir(motors.id)] };
 }
 
-/** `count(*) over ()`: a page's rows carry the number of all matches, so one query serves both. */
-export const totalOver = sql<number>`count(*) over ()`;
-
-/** The total of a page selected with totalOver; counted apart only for a page past the end. */
+/** The total of a page whose rows carry `count(*) over ()`; counted apart only for a page past the end. */
 export async function pageTotal(ctx: Ctx, rows: { total: number }[], where: SQL, page: number): Promise<number> {
   if (rows.length) return Number(rows[0].total);
   if (page === 1) return 0;
@@ -366,28 +363,9 @@ export async function pageTotal(ctx: Ctx, rows: { total: number }[], where: SQL,
   return Number(total);
 }
 
-export async function searchActiveListings(ctx: Ctx, q: ListingSearch): Promise<{ rows: MotorView[]; total: number }> {
-  const { where, orderBy } = activeListingQuery(ctx, q);
-  const rows = await ctx.db
-    .select({ motor: motors, total: totalOver })
-    .from(motors)
-    .where(where)
-    .orderBy(...orderBy)
-    .limit(q.limit)
-    .offset((q.page - 1) * q.limit);
-  return { rows: rows.map((r) => motorView(r.motor)), total: await pageTotal(ctx, rows, where, q.page) };
-}
-
 /** The condition "this active listing, by id or slug". */
 export const activeListingByIdOrSlug = (ctx: Ctx, idOrSlug: string): SQL =>
   scopedLive(ctx, motors, activeListingWhere(), or(eq(motors.id, idOrSlug), eq(motors.slug, idOrSlug)));
-
-/** One active listing by id or slug; anything else (draft, paused, sold off the site) is not found. */
-export async function getActiveListing(ctx: Ctx, idOrSlug: string): Promise<MotorView> {
-  const [row] = await ctx.db.select().from(motors).where(activeListingByIdOrSlug(ctx, idOrSlug)).limit(1);
-  if (!row) throw notFound('Vehicle', idOrSlug);
-  return motorView(row);
-}
 
 /**
  * Counts a storefront view. It leaves updatedAt alone on purpose: a view is not a change a sync

@@ -107,9 +107,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   try {
-    const pgdata = path.join(dataDir, 'pglite');
-    if (!inMemory) copyPgliteTemplate(pgdata);
-    const client = new PGlite(inMemory ? undefined : pgdata, { startParams: pgliteStartParams });
+    if (!inMemory) copyPgliteTemplate(dataDir);
+    const client = new PGlite(inMemory ? undefined : pgdataOf(dataDir), { startParams: pgliteStartParams });
     await client.waitReady;
     const db = drizzle({ client: turnTaking(client), schema }) as unknown as Db;
     return {
@@ -175,8 +174,15 @@ export function pgliteTemplateKey(): string {
   return `pglite ${version}, migrations ${hash.digest('hex').slice(0, 16)}`;
 }
 
-function copyPgliteTemplate(pgdata: string): void {
-  if (fs.existsSync(path.join(pgdata, 'PG_VERSION'))) return;
+/** The embedded database's files under DATA_DIR. */
+const pgdataOf = (dataDir: string) => path.join(dataDir, 'pglite');
+
+/** Whether DATA_DIR already holds an embedded database (a first start copies the template). */
+export const hasPgliteDatabase = (dataDir: string) => fs.existsSync(path.join(pgdataOf(dataDir), 'PG_VERSION'));
+
+function copyPgliteTemplate(dataDir: string): void {
+  if (hasPgliteDatabase(dataDir)) return;
+  const pgdata = pgdataOf(dataDir);
   const partial = `${pgdata}.partial`;
   try {
     if (fs.readFileSync(path.join(pgliteTemplateDir, 'key.txt'), 'utf8') !== pgliteTemplateKey()) return;

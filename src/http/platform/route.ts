@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.ts';
 import { hasScope } from '../../core/scopes.ts';
 import * as idempotency from '../../core/idempotency.ts';
 import { writeEvents, type PendingEvent } from '../../core/events.ts';
-import type { Database } from '../../storage/db.ts';
+import type { Database, Tx } from '../../storage/db.ts';
 import { memberDenied, type Principal } from './auth.ts';
 import type { RequestLogWriter } from '../../core/request-log.ts';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
@@ -172,6 +172,25 @@ class Replay {}
 // later request waits for the first to commit, then rolls back and replays its response.
 const inFlight = new Set<string>();
 
+/**
+ * Runs the handler in one transaction that collects its events; `finish` writes them as the
+ * transaction's last statement (with the idempotency record when there is a key).
+ */
+function inTransaction<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
+  db: Database['db'],
+  ctx: Ctx,
+  spec: RouteSpec<B, Q, P>,
+  input: Input<B, Q, P>,
+  finish: (tx: Tx, result: Result, pendingEvents: PendingEvent[]) => Promise<void>,
+): Promise<Result> {
+  return db.transaction(async (tx) => {
+    const pendingEvents: PendingEvent[] = [];
+    const result = await spec.handler({ ...ctx, db: tx, pendingEvents }, input);
+    await finish(tx, result, pendingEvents);
+    return result;
+  });
+}
+
 async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
   deps: Deps,
   surface: Surface,
@@ -185,12 +204,7 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
   const keyHeader = input.req.headers['idempotency-key'];
   const key = Array.isArray(keyHeader) ? keyHeader[0] : keyHeader;
   if (spec.method !== 'POST' || key === undefined) {
-    return db.transaction(async (tx) => {
-      const pendingEvents: PendingEvent[] = [];
-      const result = await spec.handler({ ...ctx, db: tx, pendingEvents }, input);
-      await writeEvents(tx, pendingEvents);
-      return result;
-    });
+    return inTransaction(db, ctx, spec, input, (tx, _result, pendingEvents) => writeEvents(tx, pendingEvents));
   }
   if (!key || key.length > 255) {
     throw new AppError('validation_failed', 'Idempotency-Key: must be 1 to 255 characters', { fields: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }] });
@@ -215,11 +229,8 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
     // its events in the transaction's last statement. A retry finds the key taken there, rolls
     // back everything it did and replays the stored response instead.
     try {
-      return await db.transaction(async (tx) => {
-        const pendingEvents: PendingEvent[] = [];
-        const result = await spec.handler({ ...ctx, db: tx, pendingEvents }, input);
+      return await inTransaction(db, ctx, spec, input, async (tx, result, pendingEvents) => {
         if (!(await idempotency.record(tx, request, result.status ?? 200, result.body, pendingEvents))) throw new Replay();
-        return result;
       });
     } catch (err) {
       // A retry whose first attempt succeeded may now fail (the invoice it paid is paid): the
