@@ -1,12 +1,24 @@
 // The floor: the simplest server doing the same work on the same tables and indexes — Fastify,
 // node-postgres, one hand-written query per route, the key lookup cached. What Motors CRM is
-// measured against; it has no validation, no rate limit, no request log.
+// measured against; it has no validation, no rate limit, no request log. With FLOOR_PGLITE_DIR
+// (`npm run bench -- --pglite`) the same queries go to an in-process PGlite opened on that
+// directory (a copy of Motors CRM's data), started as Motors CRM starts its own.
 import crypto from 'node:crypto';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
+import { pgliteStartParams } from '../src/storage/db.ts';
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+type Pool = { query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }> };
+
+async function openPglite(dataDir: string): Promise<Pool> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const client = new PGlite({ dataDir, startParams: pgliteStartParams });
+  await client.waitReady;
+  return client;
+}
+
+const pool: Pool = process.env.FLOOR_PGLITE_DIR ? await openPglite(process.env.FLOOR_PGLITE_DIR) : new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const app = Fastify({ logger: false });
 
 type Key = { tenant_id: string; environment: string };
@@ -147,4 +159,4 @@ app.get('/healthz', async () => ({ status: 'ok' }));
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 const address = app.server.address();
-console.log(`floor running on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+console.log(`floor on ${process.env.FLOOR_PGLITE_DIR ? 'PGlite' : 'PostgreSQL'} running on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);

@@ -14,11 +14,14 @@ export type LoadJob = {
   rate?: number;
   /** A fresh Idempotency-Key on every request. */
   uniqueIdempotencyKey?: boolean;
+  /** `__N__` in the body becomes a new number on every request (a PUT that really changes the record). */
+  uniqueBody?: boolean;
 };
 
 export type LoadResult = { rps: number; p50: number; p99: number; requests: number; non2xx: number; errors: number; timeouts: number };
 
 const job = JSON.parse(process.argv[2]) as LoadJob;
+let sent = 0;
 const instance = autocannon({
   url: job.url,
   method: job.method,
@@ -27,8 +30,18 @@ const instance = autocannon({
   connections: job.connections,
   duration: job.durationSeconds,
   ...(job.rate ? { overallRate: job.rate } : {}),
-  ...(job.uniqueIdempotencyKey
-    ? { requests: [{ setupRequest: (req: Record<string, any>) => ({ ...req, headers: { ...req.headers, 'idempotency-key': crypto.randomUUID() } }) }] }
+  ...(job.uniqueIdempotencyKey || job.uniqueBody
+    ? {
+        requests: [
+          {
+            setupRequest: (req: Record<string, any>) => ({
+              ...req,
+              ...(job.uniqueBody ? { body: job.body!.replaceAll('__N__', String(++sent)) } : {}),
+              headers: { ...req.headers, ...(job.uniqueIdempotencyKey ? { 'idempotency-key': crypto.randomUUID() } : {}) },
+            }),
+          },
+        ],
+      }
     : {}),
 });
 const result = await instance;

@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--duration S] [--only TEXT] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database (or, with --pglite, on PGlite) beside the floor
-// (bench/floor.ts, always on PostgreSQL) with the same data, both driven by autocannon from separate
+// (bench/floor.ts, on the same kind of database: with --pglite its own in-process PGlite holding a
+// copy of Motors CRM's data directory) with the same data, both driven by autocannon from separate
 // processes; then list latency by tenant size, 1 vs 2 server processes, and webhook delivery.
 // Writes bench/results/<date>.json and regenerates docs/benchmarks.md and docs/benchmarks.svg.
 // Not part of `npm test`.
@@ -16,7 +17,7 @@ import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { apiKeys, tenants } from '../src/storage/schema/index.ts';
 import { createScratchDatabase, postgresVersion, queryOf } from './databases.ts';
-import { catalogLineup, listPlan, seedCustomers, seedInvoices, seedMotors, type Owner } from './seed.ts';
+import { catalogLineup, listPlan, seedCustomers, seededCustomer, seedInvoices, seedMotors, type Owner } from './seed.ts';
 import { operations, type BenchContext, type Request } from './operations.ts';
 import { buildServerOnce, load, memory, root, sleep, start, startMotors, stop, waitReady, type Server } from './servers.ts';
 import { measureListSizes, seedListTenants } from './list-sizes.ts';
@@ -51,12 +52,19 @@ const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const log = (...m: unknown[]) => console.log('bench:', ...m);
 const serverEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '100000000' };
 
+/** Customer i as a person searching for it types it: "Name Surname", and the phone number written nationally (0 7…). */
+function searchFor(i: number) {
+  const c = seededCustomer(i);
+  return { name: `${c.firstName} ${c.lastName}`, phone: `0${c.phone.slice(4, 7)} ${c.phone.slice(7)}` };
+}
+
 const jobFor = (base: string, r: Request, connections: number, rate?: number): LoadJob => ({
   url: base + r.path,
   method: r.method,
   headers: r.headers,
   body: r.body,
   uniqueIdempotencyKey: r.uniqueIdempotencyKey,
+  uniqueBody: r.uniqueBody,
   connections,
   durationSeconds: duration,
   rate,
@@ -150,6 +158,7 @@ async function main() {
   let oursDb: Database | undefined;
   let ours: Server | undefined;
   let floor: Server | undefined;
+  let floorDir: string | undefined;
   try {
     // Seeding happens before Motors CRM starts: PGlite is one process's database.
     floorDb = await openDb({ databaseUrl: scratch.url, dataDir: 'memory://', poolSize: 4 });
@@ -175,12 +184,16 @@ async function main() {
       customerIds: customers.ids,
       recentUpdatedAfter: customers.updatedAt(sizes.customers - 26).toISOString(),
       vehicleSearch: { brandId: catalogLineup()[0].makeId, minPrice: 15_000, maxPrice: 40_000, minYear: 2018 },
+      customerSearch: searchFor(Math.floor(sizes.customers / 2)),
     };
     const listIndex = await listPlan(queryOf(oursDb), owner, ctx.recentUpdatedAfter);
     log(`list query plan uses index: ${listIndex}`);
     if (dataDir) {
       await oursDb.close();
       oursDb = undefined;
+      // The floor's PGlite: the same files, copied before either server writes to them.
+      floorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-bench-floor-pglite-'));
+      fs.cpSync(dataDir, floorDir, { recursive: true, filter: (file) => path.basename(file) !== 'motors.lock' });
     }
 
     ours = await startMotors({ ...serverEnv, ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: scratch.url }) });
@@ -189,8 +202,9 @@ async function main() {
     const idleRssMb = memory(ours.child.pid!).rss;
     log(`Motors CRM on ${pglite ? 'PGlite' : `PostgreSQL ${pgVersion}`} at ${ours.url}, idle RSS ${idleRssMb} MB`);
 
-    floor = await start(['--import', 'tsx', 'bench/floor.ts'], { DATABASE_URL: scratch.url, PORT: '0' }, /floor running on (http:\/\/\S+)/);
-    log(`floor at ${floor.url}`);
+    const floorEnv: Record<string, string> = floorDir ? { FLOOR_PGLITE_DIR: path.join(floorDir, 'pglite') } : { DATABASE_URL: scratch.url };
+    floor = await start(['--import', 'tsx', 'bench/floor.ts'], { ...floorEnv, PORT: '0' }, /floor on \S+ running on (http:\/\/\S+)/);
+    log(`floor on ${floorDir ? 'PGlite' : 'PostgreSQL'} at ${floor.url}`);
 
     const results: BenchResults['operations'] = [];
     const separate: BenchResults['separate'] = [];
@@ -199,8 +213,8 @@ async function main() {
         // Registered only now: its customer record would otherwise make ours list one row more
         // than the floor (on PGlite the two databases are apart).
         ctx.shopper ??= await registerShopper(ours.url, key);
-        const r = await load(jobFor(ours.url, op.ours(ctx), 10));
-        separate.push({ name: op.name, connections: 10, ours: r });
+        const r = await load(jobFor(ours.url, op.ours(ctx), 10, op.rate));
+        separate.push({ name: op.name, connections: 10, rate: op.rate, p99Target: op.p99Target, ours: r });
         log(`${op.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (non-2xx ${r.non2xx})`);
         continue;
       }
@@ -247,6 +261,7 @@ async function main() {
       date: new Date().toISOString(),
       quick,
       database: pglite ? 'pglite' : 'postgres',
+      floorDatabase: pglite ? 'pglite' : 'postgres',
       machine: {
         cpus: os.cpus().length,
         cpu: os.cpus()[0]?.model ?? '?',
@@ -278,6 +293,7 @@ async function main() {
     await floorDb?.close();
     await scratch.drop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (floorDir) fs.rmSync(floorDir, { recursive: true, force: true });
   }
 }
 

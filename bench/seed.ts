@@ -55,16 +55,19 @@ const pick = <T>(xs: readonly T[], i: number, salt: number) => xs[Math.floor(has
 const firstNames = ['Amina', 'Brian', 'Chloe', 'David', 'Esther', 'Farid', 'Grace', 'Hiro', 'Ivan', 'Joy', 'Kofi', 'Lena', 'Mateo', 'Nia', 'Omar', 'Priya'];
 const lastNames = ['Otieno', 'Smith', 'Müller', 'Garcia', 'Kamau', 'Nguyen', 'Rossi', 'Ali', 'Tanaka', 'Okafor', 'Silva', 'Brown'];
 
+/** Customer i of a seed: its name and phone number, as a search for it would type them. */
+export const seededCustomer = (i: number) => ({ firstName: pick(firstNames, i, 1), lastName: pick(lastNames, i, 2), phone: `+2547${String(10_000_000 + i).slice(-8)}` });
+
 export function seedCustomers(targets: Query[], owner: Owner, count: number, label = 'c'): Promise<Seeded> {
   return insertRows(targets, 'customers', count, (i, at, id) => ({
     tenant_id: owner.tenantId,
     environment: owner.environment,
     id,
     type: 'person',
-    first_name: pick(firstNames, i, 1),
-    last_name: pick(lastNames, i, 2),
+    first_name: seededCustomer(i).firstName,
+    last_name: seededCustomer(i).lastName,
     email: `${label}${i}@bench.example`,
-    phone: `+2547${String(10_000_000 + i).slice(-8)}`,
+    phone: seededCustomer(i).phone,
     lifecycle_stage: pick(['PROSPECT', 'LEAD', 'CUSTOMER'], i, 3),
     created_at: at,
     updated_at: at,

@@ -34,7 +34,7 @@ export function serverBuildIsFresh() {
 // page, pino's worker, package.json versions), or load WebAssembly or native code, stay in
 // node_modules; a package added later that does the same fails the build (checkBundle) until it
 // is listed here.
-const external = ['@electric-sql/pglite', '@node-rs/argon2', '@scalar/fastify-api-reference', '@fastify/swagger', 'pino', 'ioredis', 'pg-native', 'vite', 'esbuild'];
+const external = ['@electric-sql/pglite', '@node-rs/argon2', '@scalar/fastify-api-reference', '@fastify/swagger', 'pino', 'ioredis', 'pg-native', 'vite', 'esbuild', 'pdfkit'];
 
 export async function buildServer() {
   let esbuild;
@@ -120,8 +120,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   await buildServer();
   console.log('  server built into dist/cli.js');
   if (!process.argv.includes('--if-missing')) {
-    // A full build (npm install, npm run build:server) also makes the template a new embedded
-    // database is copied from (src/storage/db.ts), so the first start skips initdb.
+    // A full build (npm run build:server) also makes the template a new embedded database is
+    // copied from (src/storage/db.ts). `npm install` (prepare, --if-missing) leaves it out: it is
+    // PGlite's initdb, most of the build's time, which a PostgreSQL install never needs; the first
+    // embedded start (src/start.ts) and `npm test` make it when it is missing.
     const { ensurePgliteTemplate } = await import(pathToFileURL(serverBundle).href);
     await ensurePgliteTemplate();
     console.log('  embedded database template made in dist/pglite-template');

@@ -23,4 +23,21 @@ try {
   process.exit(process.argv.includes('--if-missing') ? 0 : 1);
 }
 await vite.build({ configFile: path.join(root, 'web/vite.config.ts'), logLevel: 'warn' });
+
+// Precompressed copies beside each text file (brotli and gzip, at their best settings, once per
+// build): the server sends them by Accept-Encoding (@fastify/static preCompressed) without
+// compressing on every request.
+const zlib = await import('node:zlib');
+const out = path.join(root, 'web/dist');
+const texts = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? texts(p) : /\.(js|css|html|svg|json|txt|map)$/.test(e.name) ? [p] : [];
+  });
+for (const file of texts(out)) {
+  const raw = fs.readFileSync(file);
+  if (raw.length < 1024) continue;
+  fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
+  fs.writeFileSync(`${file}.gz`, zlib.gzipSync(raw, { level: 9 }));
+}
 console.log('  dashboard built into web/dist');

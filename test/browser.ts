@@ -15,7 +15,7 @@ export const skipWithoutChromium = !hasChromium && !process.env.CI ? `${CHROMIUM
 export type Browser = { context: BrowserContext; page: Page; shot(name: string): Promise<unknown>; close(): Promise<void> };
 
 /** Builds the dashboard if needed and opens chromium with a fresh profile. */
-export async function openBrowser(opts: { locale?: string } = {}): Promise<Browser> {
+export async function openBrowser(opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   assert.ok(hasChromium, `${CHROMIUM} is not installed; .ci/run installs it with apt-get (apt-get install -y chromium)`);
   const built = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
   assert.equal(built.status, 0, 'building the dashboard failed');
@@ -25,7 +25,7 @@ export async function openBrowser(opts: { locale?: string } = {}): Promise<Brows
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 860 },
+    viewport: opts.viewport ?? { width: 1280, height: 860 },
     ...(opts.locale ? { locale: opts.locale } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -39,4 +39,12 @@ export async function openBrowser(opts: { locale?: string } = {}): Promise<Brows
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens a dashboard page signed out and signs in there with the sign-in form. */
+export async function signInAt(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

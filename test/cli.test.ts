@@ -40,7 +40,11 @@ describe('motors CLI', () => {
     assert.equal(keys[0].last4, k.key.slice(-4));
     assert.ok(!list.stdout.includes(k.key), 'the full key is never listed');
 
-    const revoke = await runCli(['keys', 'revoke', k.id], env);
+    const other = JSON.parse((await runCli(['tenant', 'create', '--name', 'Other Dealer', '--json'], env)).stdout);
+    const foreign = await runCli(['keys', 'revoke', k.id, '--tenant', other.id], env);
+    assert.notEqual(foreign.code, 0, "another tenant's key is not found");
+    assert.match(foreign.stderr, /not found/i);
+    const revoke = await runCli(['keys', 'revoke', k.id, '--tenant', t.id], env);
     assert.equal(revoke.code, 0, revoke.stderr);
     const after = JSON.parse((await runCli(['keys', 'list', '--tenant', t.id, '--json'], env)).stdout);
     assert.ok(after[0].revokedAt);
@@ -48,6 +52,27 @@ describe('motors CLI', () => {
     const seed = await runCli(['seed', 'demo', '--tenant', t.id, '--env', 'test', '--json'], env);
     assert.equal(seed.code, 0, seed.stderr);
     assert.ok(JSON.parse(seed.stdout).customers >= 10);
+  });
+
+  it('creates a staff user with a generated password (no terminal), lists it, and prints a reset link', async () => {
+    const t = JSON.parse((await runCli(['tenant', 'create', '--name', 'Staffed Motors', '--json'], env)).stdout);
+    const created = await runCli(['users', 'create', '--tenant', t.id, '--email', 'Pat.Lee@Dealer.example', '--role', 'admin', '--json'], env);
+    assert.equal(created.code, 0, created.stderr);
+    const u = JSON.parse(created.stdout);
+    assert.equal(u.email, 'pat.lee@dealer.example');
+    assert.equal(u.role, 'admin');
+    assert.match(u.password, /^[A-Za-z0-9_-]{20}$/);
+    const list = JSON.parse((await runCli(['users', 'list', '--tenant', t.id, '--json'], env)).stdout);
+    assert.deepEqual(list.map((x: { email: string }) => x.email), ['pat.lee@dealer.example']);
+    assert.ok(!JSON.stringify(list).includes(u.password), 'no password is listed');
+    const again = await runCli(['users', 'create', '--tenant', t.id, '--email', 'pat.lee@dealer.example'], env);
+    assert.equal(again.code, 1, 'a second account with one email is refused');
+    assert.match(again.stderr, /already exists/);
+    const reset = await runCli(['users', 'reset', '--email', 'pat.lee@dealer.example', '--json'], env);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(JSON.parse(reset.stdout).url, /\/dashboard\/reset\/msl_[A-Za-z0-9_-]{43}$/);
+    assert.equal((await runCli(['users', 'reset', '--email', 'nobody@dealer.example'], env)).code, 1);
+    assert.equal((await runCli(['users', 'create', '--tenant', t.id, '--email', 'x@dealer.example', '--role', 'boss'], env)).code, 2);
   });
 
   it('answers bad arguments with the usage and exit status 2', async () => {

@@ -1,6 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +17,30 @@ describe('dashboard: served at /dashboard', () => {
     server = await startServer();
   });
   after(async () => server?.close());
+
+  it('sends the precompressed bundle a client accepts (brotli, else gzip, else plain), the same bytes once decoded', async () => {
+    const html = await (await fetch(`${server.url}/dashboard`)).text();
+    const asset = html.match(/\/dashboard\/assets\/[\w.-]+\.js/)![0];
+    const raw = (encoding?: string) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http.get(server.url + asset, { headers: encoding ? { 'accept-encoding': encoding } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const plain = await raw();
+    assert.equal(plain.headers['content-encoding'], undefined);
+    const br = await raw('gzip, deflate, br');
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.match(String(br.headers.vary), /accept-encoding/i);
+    assert.ok(br.body.length < plain.body.length / 3, `brotli ${br.body.length} B vs ${plain.body.length} B`);
+    assert.deepEqual(zlib.brotliDecompressSync(br.body), plain.body);
+    const gz = await raw('gzip');
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.deepEqual(zlib.gunzipSync(gz.body), plain.body);
+    assert.match(String(br.headers['cache-control']), /immutable/);
+  });
 
   it('answers client routes with index.html, framing refused, and caches hashed assets for good', async () => {
     for (const p of ['/dashboard', '/dashboard/', '/dashboard/integrations/keys', '/dashboard/records/customers?x=1']) {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCurl, samplePath, shellQuote } from '../web/src/lib/curl.ts';
-import { groupScopes, groupState, humanize, summarizeScopes, toggleGroup, toggleScope } from '../web/src/lib/scopes.ts';
+import { describeElsewhere, elsewhere, groupScopes, groupState, humanize, summarizeScopes, toggleGroup, toggleScope } from '../web/src/lib/scopes.ts';
 import { expiryFrom, fillHours, keyStatus, maskKey, relativeTime, totals } from '../web/src/lib/format.ts';
 import { scopeCatalogue } from '../src/core/scopes.ts';
 
@@ -266,5 +266,21 @@ describe('dashboard: webhook events and states', () => {
     assert.equal(localToIso(isoToLocal(iso)), iso);
     assert.equal(localToIso(''), null);
     assert.equal(localToIso('not a date'), null);
+  });
+});
+
+describe('dashboard: a scope shared by several APIs says what else it opens', () => {
+  it('lists the operations on the other APIs, grouped by API', () => {
+    const ops = {
+      'customers:write': [
+        { surface: 'records', method: 'POST', path: '/api/public/v1/customers', summary: '' },
+        { surface: 'storefront', method: 'PATCH', path: '/external/customers/{id}', summary: '' },
+        { surface: 'crm', method: 'POST', path: '/crm-api/v1/clients', summary: '' },
+      ],
+    };
+    assert.deepEqual(elsewhere(ops, 'customers:write', 'storefront').map((o) => o.surface), ['records', 'crm']);
+    assert.equal(describeElsewhere(elsewhere(ops, 'customers:write', 'storefront')), 'Records API: POST /api/public/v1/customers; CRM API: POST /crm-api/v1/clients');
+    assert.deepEqual(elsewhere(ops, 'blogs:read', 'storefront'), []);
+    assert.deepEqual(elsewhere(undefined, 'customers:write', 'records'), []);
   });
 });

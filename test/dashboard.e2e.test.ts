@@ -34,8 +34,9 @@ describe('dashboard in a real browser', { skip }, () => {
     const email = `owner.${crypto.randomBytes(4).toString('hex')}@northside.example`;
     await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Olivia Owner', role: 'owner', password: 'correct-horse-battery' });
 
-    // A wrong password says what to do; the right one opens the keys page.
-    await page.goto(`${server.url}/dashboard`);
+    // A wrong password says what to do; the right one opens the page asked for (here the keys page;
+    // /dashboard itself lands on Today, test/dashboard-today.e2e.test.ts).
+    await page.goto(`${server.url}/dashboard/integrations/keys`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -110,18 +111,27 @@ describe('dashboard in a real browser', { skip }, () => {
     await page.getByRole('button', { name: "I've saved the key" }).click();
     assert.equal((await client(server.url, { 'x-api-key': replacement })('GET', '/api/public/v1/customers')).status, 200);
     assert.equal((await api('GET', '/api/public/v1/customers')).status, 200, 'the old key works during the overlap');
-    await page.getByText(/Expires in (60 min|1 h)/).waitFor();
+    // The old key says it is on its way out, and is told apart from its replacement by name too.
+    await page.getByText(/^Rotating out, expires in (60 min|1 h)$/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Revoke Website inventory', exact: true }).count(), 1);
+    assert.equal(await page.getByRole('button', { name: /^Rotate Website inventory/ }).count(), 1, 'only the replacement offers Rotate');
+    await page.getByRole('link', { name: 'Quick start' }).click();
+    const picked = page.locator('select[name="quickstart-key"]');
+    await picked.waitFor();
+    assert.doesNotMatch(String(await picked.locator('option:checked').textContent()), /rotating out/, 'the replacement is pre-selected');
+    await page.getByRole('link', { name: 'API keys', exact: true }).click();
     await shot('keys-list');
 
     // Revoke with confirmation; the API refuses the key within a second.
-    await page.getByRole('button', { name: 'Revoke Website inventory' }).first().click();
+    await page.getByRole('button', { name: 'Revoke Website inventory (rotating out)' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke this key?' });
     await confirm.getByText('401 Unauthorized').waitFor();
     await shot('key-revoke-confirm');
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
-    await page.getByRole('button', { name: 'Revoke Website inventory' }).first().click();
+    await page.getByRole('button', { name: 'Revoke Website inventory (rotating out)' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Revoke Website inventory', exact: true }).click();
     await page.getByRole('dialog', { name: 'Revoke this key?' }).getByRole('button', { name: 'Revoke key' }).click();
-    await page.getByRole('button', { name: 'Revoke Website inventory' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Revoke Website inventory', exact: true }).waitFor({ state: 'detached' });
     await page.getByText('No active keys').waitFor();
     await page.getByLabel(/Show revoked keys/).check();
     assert.equal(await page.locator('tr', { hasText: 'Website inventory' }).getByText('Revoked').count(), 2);

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createApp, type App } from '../src/app.ts';
-import { createTenant } from '../src/core/tenants.ts';
+import { createTenant, createUser } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import type { Environment } from '../src/core/context.ts';
 
@@ -43,7 +44,8 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function startServer(env: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<TestServer> {
+/** `logLines` collects every log line the server writes (set LOG_LEVEL in `env`), for tests of what reaches the logs. */
+export async function startServer(env: Record<string, string> = {}, opts: { databaseUrl?: string; logLines?: string[] } = {}): Promise<TestServer> {
   const fresh = opts.databaseUrl ? undefined : await freshDatabaseUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -55,7 +57,9 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
     HOST: '127.0.0.1',
     ...env,
   });
-  const app = await createApp(config, createLogger(config.LOG_LEVEL));
+  const lines = opts.logLines;
+  const sink = lines && new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+  const app = await createApp(config, createLogger(config.LOG_LEVEL, sink));
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -80,7 +84,14 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
   };
 }
 
-export type Res = { status: number; headers: Headers; body: any; text: string };
+/**
+ * A parsed JSON response as tests read it: any path can be followed, and a wrong path fails the
+ * assertion that reads it. The one `any` of the test helpers (see ARCHITECTURE.md, Decisions).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by assertions, not types
+export type JsonBody = any;
+
+export type Res = { status: number; headers: Headers; body: JsonBody; text: string };
 
 /** A small HTTP client over fetch: JSON in, JSON out. */
 export function client(base: string, defaults: Record<string, string> = {}) {
@@ -99,5 +110,27 @@ export function client(base: string, defaults: Record<string, string> = {}) {
       parsed = undefined;
     }
     return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+}
+
+/**
+ * A new dealership with a signed-in owner: management API clients for test and live data, and
+ * API-key clients for each environment (to write the records the dashboard then reads).
+ */
+export async function staffDealer(server: TestServer) {
+  const tenant = await createTenant(server.app.database.db, { name: `Dealer ${crypto.randomBytes(3).toString('hex')}` });
+  const email = `owner-${crypto.randomBytes(4).toString('hex')}@example.com`;
+  await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Owner', role: 'owner', password: 'correct-horse-battery' });
+  const session = await client(server.url)('POST', '/manage/v1/session', { email, password: 'correct-horse-battery' });
+  if (session.status !== 200) throw new Error(`sign-in failed: ${session.text}`);
+  const cookie = session.headers.get('set-cookie')!.split(';')[0];
+  const test = await server.key(tenant.id);
+  const live = await server.key(tenant.id, { env: 'live' });
+  return {
+    tenantId: tenant.id,
+    manage: client(server.url, { cookie, 'x-motors-environment': 'test' }),
+    manageLive: client(server.url, { cookie, 'x-motors-environment': 'live' }),
+    api: client(server.url, { 'x-api-key': test.key }),
+    liveApi: client(server.url, { 'x-api-key': live.key }),
   };
 }

@@ -13,6 +13,7 @@ const SKIP: Record<string, string> = {};
 const TENANT_WIDE: Record<string, string> = {
   '/manage/v1/keys/{id}/revoke': 'API keys belong to the dealership; the dashboard manages live and test keys alike',
   '/manage/v1/keys/{id}/rotate': 'API keys belong to the dealership; the dashboard manages live and test keys alike',
+  '/manage/v1/invitations/{id}/revoke': 'staff invitations belong to the dealership, not to an environment',
 };
 
 const idParam = /\{([^}]+)\}/;

@@ -13,7 +13,17 @@ async function staff(server: TestServer, role: Role = 'owner') {
   const cookie = res.headers.get('set-cookie')!;
   assert.match(cookie, /HttpOnly/i);
   assert.match(cookie, /SameSite=Strict/i);
-  return { tenantId: tenant.id, email, cookie: cookie.split(';')[0], api: client(server.url, { cookie: cookie.split(';')[0] }) };
+  return { tenantId: tenant.id, email, cookieHeader: cookie, cookie: cookie.split(';')[0], api: client(server.url, { cookie: cookie.split(';')[0] }) };
+}
+
+/** A new staff member's sign-in response, sent with the given headers. */
+async function signInWith(server: TestServer, headers: Record<string, string>) {
+  const tenant = await createTenant(server.app.database.db, { name: `Proto dealer ${crypto.randomBytes(3).toString('hex')}` });
+  const email = `proto.${crypto.randomBytes(4).toString('hex')}@dealer.example`;
+  await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Staff', role: 'owner', password: 'correct-horse-battery' });
+  const res = await client(server.url)('POST', '/manage/v1/session', { email, password: 'correct-horse-battery' }, headers);
+  assert.equal(res.status, 200, res.text);
+  return res;
 }
 
 describe('Management API (dashboard)', () => {
@@ -104,6 +114,51 @@ describe('Management API (dashboard)', () => {
     assert.equal((await api('DELETE', '/manage/v1/session')).status, 200);
     assert.equal((await api('GET', '/manage/v1/me')).status, 401);
   });
+
+  it('throttles wrong current passwords on change-password like failed sign-ins', async () => {
+    const s = await staff(server);
+    for (let i = 0; i < 10; i++) assert.equal((await s.api('PUT', '/manage/v1/me/password', { currentPassword: `guess-${i}`, newPassword: 'another-long-one' })).status, 400);
+    const blocked = await s.api('PUT', '/manage/v1/me/password', { currentPassword: 'correct-horse-battery', newPassword: 'another-long-one' });
+    assert.equal(blocked.status, 429, blocked.text);
+    assert.equal(blocked.body.error.code, 'rate_limited');
+    assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+    assert.equal((await client(server.url)('POST', '/manage/v1/session', { email: s.email, password: 'correct-horse-battery' })).status, 429, 'one budget with sign-in');
+  });
+
+  it('sets no Secure cookie over http, whatever X-Forwarded-Proto an untrusted client sends', async () => {
+    assert.doesNotMatch((await staff(server)).cookieHeader, /;\s*Secure/i);
+    assert.doesNotMatch((await signInWith(server, { 'x-forwarded-proto': 'https' })).headers.get('set-cookie')!, /;\s*Secure/i);
+  });
+});
+
+describe('Management API: behind a trusted proxy, and at an https PUBLIC_URL', () => {
+  let proxied: TestServer;
+  let https: TestServer;
+  before(async () => {
+    [proxied, https] = await Promise.all([startServer({ TRUST_PROXY: 'true' }), startServer({ PUBLIC_URL: 'https://crm.example.com' })]);
+  });
+  after(async () => Promise.all([proxied?.close(), https?.close()]));
+
+  it('locks out one (email, address) after 10 failures, not the person; the per-email ceiling still applies', async () => {
+    const s = await staff(proxied);
+    const api = client(proxied.url);
+    const signIn = (password: string, address: string) => api('POST', '/manage/v1/session', { email: s.email, password }, { 'x-forwarded-for': address });
+    for (let i = 0; i < 10; i++) assert.equal((await signIn(`wrong-${i}`, '203.0.113.9')).status, 401);
+    assert.equal((await signIn('correct-horse-battery', '203.0.113.9')).status, 429, 'that address is locked out');
+    assert.equal((await signIn('correct-horse-battery', '203.0.113.10')).status, 200, 'the staff member elsewhere is not');
+    // 90 more failures from nine other addresses reach the per-email ceiling of 100.
+    for (let a = 1; a <= 9; a++) {
+      const all = await Promise.all(Array.from({ length: 10 }, (_, i) => signIn(`wrong-${i}`, `198.51.100.${a}`)));
+      assert.ok(all.every((r) => r.status === 401), all.map((r) => r.status).join(','));
+    }
+    assert.equal((await signIn('correct-horse-battery', '192.0.2.77')).status, 429, 'the per-email ceiling');
+  });
+
+  it('sets Secure on the session cookie when PUBLIC_URL is https or a trusted proxy says the request came over https', async () => {
+    assert.match((await staff(https)).cookieHeader, /;\s*Secure/i);
+    assert.match((await signInWith(proxied, { 'x-forwarded-proto': 'https' })).headers.get('set-cookie')!, /;\s*Secure/i);
+    assert.doesNotMatch((await signInWith(proxied, {})).headers.get('set-cookie')!, /;\s*Secure/i);
+  });
 });
 
 describe('Management API: records and blog posts', () => {
@@ -132,6 +187,19 @@ describe('Management API: records and blog posts', () => {
     assert.equal(restored.body.data.deletedAt, null);
     // The test environment is the default; live data is separate.
     assert.equal((await s.api('GET', '/manage/v1/records/customers', undefined, { 'x-motors-environment': 'live' })).body.total, 0);
+  });
+
+  it('refuses to delete a paid invoice (409), and deletes a draft one', async () => {
+    const s = await staff(server, 'member');
+    const customer = (await s.api('POST', '/manage/v1/records/customers', { firstName: 'Paid', lastName: 'Up' })).body.data;
+    const invoice = async () => (await s.api('POST', '/manage/v1/records/invoices', { customerId: customer.id, lines: [{ description: 'Service', quantity: 1, unitAmount: 5000 }] })).body.data;
+    const paid = await invoice();
+    await s.api('PUT', `/manage/v1/records/invoices/${paid.id}`, { status: 'sent' });
+    assert.equal((await s.api('PUT', `/manage/v1/records/invoices/${paid.id}`, { status: 'paid' })).status, 200);
+    const refused = await s.api('DELETE', `/manage/v1/records/invoices/${paid.id}`);
+    assert.equal(refused.status, 409, refused.text);
+    assert.match(refused.body.error.message, /paid and cannot be deleted/);
+    assert.equal((await s.api('DELETE', `/manage/v1/records/invoices/${(await invoice()).id}`)).status, 200);
   });
 
   it('publishes a blog post that the storefront then lists', async () => {
@@ -169,6 +237,9 @@ describe('Management API: webhooks for the dashboard', () => {
     assert.equal(list.body.data[0].secret, undefined, 'the secret is only in the create response');
     const catalogue = await owner.api('GET', '/manage/v1/webhook-events');
     assert.ok(catalogue.body.data.includes('crm.invoices.status_changed'));
+    // Every emitted type is in it, the blog's and the newsletter's too (from the event registry).
+    for (const type of ['crm.blogPosts.created', 'crm.blogPosts.updated', 'crm.blogPosts.deleted', 'crm.newsletter.subscribed', 'crm.payments.created']) assert.ok(catalogue.body.data.includes(type), type);
+    assert.ok(!catalogue.body.data.includes('crm.appointments.created'), 'no API reads appointments: their event is not emitted');
     const member = await staff(server, 'member');
     assert.equal((await member.api('GET', '/manage/v1/webhooks')).status, 403);
   });

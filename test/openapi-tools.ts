@@ -2,7 +2,7 @@
 // later, without naming them. Also: credentials per surface and a minimal valid body per schema.
 import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
-import type { TestServer } from './helpers.ts';
+import type { JsonBody, TestServer } from './helpers.ts';
 import { createTenant, createUser } from '../src/core/tenants.ts';
 import type { Environment } from '../src/core/context.ts';
 
@@ -193,7 +193,7 @@ async function callerFor(server: TestServer, tenantId: string, env: Environment,
 
 /** Asserts an error body has its surface's documented shape; returns a reason when it doesn't. */
 export function errorShapeProblem(surface: Surface, status: number, body: unknown): string | undefined {
-  const b = body as Record<string, any> | undefined;
+  const b = body as Record<string, JsonBody> | undefined;
   if (!b || typeof b !== 'object') return 'error body is not JSON';
   if (surface === 'storefront') {
     if (b.statusCode !== status) return `statusCode ${b.statusCode} ≠ ${status}`;

@@ -376,6 +376,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const paid = await api('PUT', `${base}/invoices/${inv.id}`, { status: 'paid' });
     assert.equal(paid.body.data.overdue, false);
     assert.equal(paid.body.data.amountDue, 0);
+    assert.equal(paid.body.data.amountPaid, paid.body.data.totalAmount, 'marked paid: the balance is settled');
     assert.ok(paid.body.data.paidAt);
     for (const change of [{ lines: [{ description: 'y', quantity: 2, unitAmount: 1 }] }, { currency: 'EUR' }]) {
       const res = await api('PUT', `${base}/invoices/${inv.id}`, change);

@@ -20,6 +20,14 @@ describe('Records API: work orders', () => {
     return { t, api, customer, motor, tech, pads };
   }
 
+  it('keeps dates to plausible years, as the CRM API does (a 400 naming the field)', async () => {
+    const { api, customer, motor } = await shop();
+    const res = await api('POST', '/api/public/v1/workOrders', { customerId: customer.id, motorId: motor.id, promisedAt: '0000-01-01T00:00:00Z' });
+    assert.equal(res.status, 400, res.text);
+    assert.match(res.text, /promisedAt/);
+    assert.match(res.text, /between the years 1900 and 9999/);
+  });
+
   it('prices jobs from labour and inventory parts, exactly, with a WO number', async () => {
     const { api, customer, motor, tech, pads } = await shop();
     const res = await api('POST', '/api/public/v1/workOrders', {

@@ -1,11 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { Writable } from 'node:stream';
-import { client, freshDatabaseUrl, redisUrl } from './helpers.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { createApp } from '../src/app.ts';
+import { client, startServer } from './helpers.ts';
 import { createTenant, createUser } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 
@@ -14,19 +10,9 @@ import { createApiKey } from '../src/core/api-keys.ts';
 describe('secrets never reach the logs', () => {
   it('at LOG_LEVEL=debug, no API key, password, token or session appears in the log output', async () => {
     const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const fresh = await freshDatabaseUrl();
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', DATA_DIR: 'memory://', DATABASE_URL: fresh?.url, REDIS_URL: redisUrl, PORT: '0', HOST: '127.0.0.1' });
-    const app = await createApp(config, createLogger('debug', sink));
+    const server = await startServer({ LOG_LEVEL: 'debug' }, { logLines: lines });
+    const { app, url } = server;
     try {
-      await app.server.listen({ port: 0, host: '127.0.0.1' });
-      const address = app.server.server.address();
-      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
       const tenant = await createTenant(app.database.db, { name: 'Secret Motors' });
       const { key } = await createApiKey(app.database.db, { tenantId: tenant.id, environment: 'test', scopes: ['*'], rateLimit: 10_000 });
       const secrets: Record<string, string> = { 'API key': key };
@@ -39,6 +25,21 @@ describe('secrets never reach the logs', () => {
       const wrong = key.slice(0, -6) + 'abcdef';
       secrets['wrong API key'] = wrong;
       assert.equal((await api('GET', '/api/public/v1/customers', undefined, { 'x-api-key': wrong })).status, 401);
+
+      // Credentials in the query string: refused (or ignored), and logged without their values.
+      const queryKey = (await createApiKey(app.database.db, { tenantId: tenant.id, environment: 'test', scopes: ['*'], rateLimit: 10_000 })).key;
+      secrets['API key in the query string'] = queryKey;
+      const queryValues: Record<string, string> = {};
+      for (const name of ['password', 'token', 'refreshToken', 'refresh_token', 'apiKey', 'api_key', 'key', 'access_token', 'X-API-Key']) {
+        queryValues[name] = `${name.replace(/\W/g, '')}-${crypto.randomBytes(8).toString('hex')}`;
+        secrets[`?${name}= value`] = queryValues[name];
+      }
+      assert.equal((await api('GET', `/api/public/v1/customers?api_key=${queryKey}`)).status, 401);
+      assert.equal((await api('GET', `/crm-api/v1/clients?apiKey=${queryKey}&page=1`)).status, 401);
+      assert.equal((await api('GET', `/api/public/v1/customers?q=${queryKey}`)).status, 401);
+      assert.equal((await api('GET', `/api/public/v1/customers/${queryKey}`)).status, 401);
+      const qs = Object.entries(queryValues).map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&');
+      assert.equal((await api('GET', `/external/vehicles?${qs}`, undefined, { 'x-api-key': key })).status < 500, true);
 
       const password = `pw-${crypto.randomBytes(8).toString('hex')}`;
       secrets['shopper password'] = password;
@@ -78,6 +79,7 @@ describe('secrets never reach the logs', () => {
       const log = lines.join('');
       assert.ok(lines.length > 10, 'the debug log captured the requests');
       assert.match(log, /incoming request|request completed/);
+      assert.match(log, /"url":"\/api\/public\/v1\/customers\?api_key=\[redacted\]"/, 'the request is still logged, its key redacted');
       for (const [what, value] of Object.entries(secrets)) {
         assert.ok(value && value.length >= 8, `${what} is a real value`);
         assert.ok(!log.includes(value), `the log contains the ${what}`);
@@ -86,8 +88,7 @@ describe('secrets never reach the logs', () => {
         assert.ok(!log.includes(middle), `the log contains part of the ${what}`);
       }
     } finally {
-      await app.close();
-      await fresh?.drop();
+      await server.close();
     }
   });
 });

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { JsonBody } from './helpers.ts';
 
-export type Received = { at: number; headers: http.IncomingHttpHeaders; raw: string; body: any };
+export type Received = { at: number; headers: http.IncomingHttpHeaders; raw: string; body: JsonBody };
 type Reply = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
 
 /**

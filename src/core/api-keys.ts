@@ -121,11 +121,12 @@ export async function listApiKeys(db: Queryable, tenantId: string): Promise<ApiK
 }
 
 /** Revokes by id; with a tenant, only that tenant's key (the dashboard), without one any key (the operator's CLI). */
-export async function revokeApiKey(db: Queryable, id: string, tenantId?: string): Promise<ApiKeyView> {
+/** Revokes one of the tenant's keys; another tenant's key is not found (404), like any unknown id. */
+export async function revokeApiKey(db: Queryable, tenantId: string, id: string): Promise<ApiKeyView> {
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: now() })
-    .where(tenantId ? and(eq(apiKeys.id, id), eq(apiKeys.tenantId, tenantId)) : eq(apiKeys.id, id))
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
     .returning();
   if (!row) throw notFound('API key', id);
   return apiKeyView(row);
@@ -144,13 +145,20 @@ export async function touchKey(db: Queryable, tenantId: string, id: string): Pro
 }
 
 /**
- * Rotation: a new key with the same name, environment, scopes and limit; the old one stays valid
- * for the overlap (0 revokes it at once) so integrations can switch without downtime.
+ * Rotation: a new key with the same name, environment, scopes, limit and lifetime; the old one
+ * stays valid for the overlap (0 revokes it at once) so integrations can switch without downtime.
+ * The lifetime (expiry minus creation) counts again from now: copying the old expiry gave a key
+ * that was already expired when the old one was, or about to be.
  */
 export async function rotateApiKey(db: Queryable, tenantId: string, id: string, overlapHours: number) {
   const [old] = await db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
   if (!old || old.revokedAt) throw new AppError('not_found', `API key ${id} was not found or is revoked`);
-  const fresh = await createApiKey(db, { tenantId, environment: old.environment, name: old.name, scopes: old.scopes, rateLimit: old.rateLimit, expiresAt: old.expiresAt });
+  const lifetimeMs = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : undefined;
+  if (lifetimeMs !== undefined && lifetimeMs <= 0) {
+    throw new AppError('conflict', `API key ${id} was created already expired, so it has no lifetime to renew; create a new key with an expiry instead`);
+  }
+  const expiresAt = lifetimeMs === undefined ? null : new Date(Date.now() + lifetimeMs);
+  const fresh = await createApiKey(db, { tenantId, environment: old.environment, name: old.name, scopes: old.scopes, rateLimit: old.rateLimit, expiresAt });
   const until = new Date(Date.now() + overlapHours * 3600_000);
   const [replaced] = await db
     .update(apiKeys)

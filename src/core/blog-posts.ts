@@ -5,6 +5,7 @@ import { scoped } from '../storage/tenant-scope.ts';
 import { AppError } from './errors.ts';
 import { defineCollection, defined } from './collection.ts';
 import { newId } from './ids.ts';
+import { slugify } from './slug.ts';
 
 export type BlogPostRow = typeof blogPosts.$inferSelect;
 export type BlogPostInput = {
@@ -35,14 +36,7 @@ export function blogPostView(row: BlogPostRow) {
   };
 }
 
-export const slugify = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 80) || newId().slice(-8);
+export const postSlug = (title: string) => slugify(title).slice(0, 80) || newId().slice(-8);
 
 export const blogPostCollection = defineCollection({
   name: 'blogPosts',
@@ -54,7 +48,7 @@ export const blogPostCollection = defineCollection({
     if (!current) {
       if (!input.title) throw new AppError('validation_failed', 'title: required', { fields: [{ field: 'title', message: 'required' }] });
       if (!input.body) throw new AppError('validation_failed', 'body: required', { fields: [{ field: 'body', message: 'required' }] });
-      patch.slug = input.slug ?? slugify(input.title);
+      patch.slug = input.slug ?? postSlug(input.title);
       patch.status = input.status ?? 'draft';
     }
     if (patch.slug && patch.slug !== current?.slug) {

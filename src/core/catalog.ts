@@ -10,6 +10,7 @@ import { owner, scoped, scopedLive } from '../storage/tenant-scope.ts';
 import { AppError, invalidField, notFound } from './errors.ts';
 import { newId, now } from './ids.ts';
 import { drivetrainTypes, type CatalogData, type DrivetrainType } from '../catalog-data/catalog-types.ts';
+import { slugify } from './slug.ts';
 
 // The vehicle catalog: global reference data (brands, models, body types, generations, trims,
 // engines) loaded from src/catalog-data/catalog.json, plus each dealer's own brands, models and
@@ -85,7 +86,37 @@ export async function loadCatalog(db: Queryable, data: CatalogData = readCatalog
       .onConflictDoUpdate({ target: settings.key, set: { value: data.version } });
     return true;
   });
+  // Motors written while the catalog was missing (`motors seed demo` on a database no server had
+  // loaded it into yet) carry no catalog ids, so brand/model/body-type filters never found them.
+  if (loaded) await linkUnlinkedMotors(db);
   return { loaded, version: data.version, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Links every motor that has no catalog id at all to the catalog by its text, as a write would
+ * have: one lookup per distinct (dealer, environment, make, model, year, trim, body type). Their
+ * updatedAt moves, so sync clients read the new ids. Returns the motors linked.
+ */
+export async function linkUnlinkedMotors(db: Queryable): Promise<number> {
+  const unlinked = and(isNull(motors.makeId), isNull(motors.modelId), isNull(motors.bodyTypeId), isNull(motors.trimId));
+  const groups = await db
+    .selectDistinct({ tenantId: motors.tenantId, environment: motors.environment, make: motors.make, model: motors.model, year: motors.year, trim: motors.trim, bodyType: motors.bodyType })
+    .from(motors)
+    .where(unlinked);
+  let linked = 0;
+  for (const g of groups) {
+    const ctx: Ctx = { tenantId: g.tenantId, environment: g.environment, scopes: ['*'], actor: { type: 'system', id: 'catalog' }, requestId: 'catalog-load', db: db as Ctx['db'] };
+    const link = await linkMotorToCatalog(ctx, { make: g.make, model: g.model, year: g.year, trim: g.trim, bodyType: g.bodyType }, undefined);
+    if (!link.makeId && !link.modelId && !link.bodyTypeId && !link.trimId) continue;
+    const same = (column: PgColumn, value: string | number | null) => (value === null ? isNull(column) : eq(column, value));
+    const rows = await db
+      .update(motors)
+      .set({ ...link, updatedAt: now() })
+      .where(scoped(ctx, motors, unlinked, eq(motors.make, g.make), eq(motors.model, g.model), same(motors.year, g.year), same(motors.trim, g.trim), same(motors.bodyType, g.bodyType)))
+      .returning({ id: motors.id });
+    linked += rows.length;
+  }
+  return linked;
 }
 
 // ---------- reading ----------
@@ -383,15 +414,8 @@ export async function getTrim(ctx: Ctx, id: string): Promise<TrimView> {
 
 // ---------- a dealer's own brands, models and trims ----------
 
-export const slugify = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/\+/g, ' plus ')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '') || 'x';
+/** A catalog name's slug: `&` and `+` spelled out (`A&B` → `a-and-b`), never empty. */
+export const catalogSlug = (s: string) => slugify(s.replace(/&/g, ' and ').replace(/\+/g, ' plus ')) || 'x';
 
 function uniqueSlug(base: string, taken: Set<string>): string {
   let slug = base;
@@ -419,7 +443,7 @@ export async function addBrand(ctx: Ctx, input: BrandInput): Promise<BrandView> 
       ...owner(ctx),
       id: newId(),
       name,
-      slug: uniqueSlug(slugify(name), new Set(existing.map((b) => b.slug))),
+      slug: uniqueSlug(catalogSlug(name), new Set(existing.map((b) => b.slug))),
       countryOfOrigin: input.countryOfOrigin ?? null,
       logoUrl: input.logoUrl ?? null,
       source: 'tenant',
@@ -452,7 +476,7 @@ export async function addModel(ctx: Ctx, input: ModelInput): Promise<ModelView> 
     id,
     brandId: input.brandId,
     name,
-    slug: uniqueSlug(slugify(name), new Set(siblings.map((m) => m.slug))),
+    slug: uniqueSlug(catalogSlug(name), new Set(siblings.map((m) => m.slug))),
     bodyTypeId: input.bodyTypeId ?? null,
     startYear: input.startYear ?? null,
     endYear: input.endYear ?? null,
@@ -493,7 +517,7 @@ export async function addTrim(ctx: Ctx, input: TrimInput): Promise<TrimView> {
     modelId: model.id,
     generationId: input.generationId ?? null,
     name,
-    slug: uniqueSlug(slugify(name), new Set(siblings.map((s) => s.slug))),
+    slug: uniqueSlug(catalogSlug(name), new Set(siblings.map((s) => s.slug))),
     engineIds,
     drivetrains: input.drivetrains ?? [],
     source: 'tenant',
@@ -508,7 +532,7 @@ export async function addTrim(ctx: Ctx, input: TrimInput): Promise<TrimView> {
 export type CatalogLink = { makeId?: string | null; modelId?: string | null; bodyTypeId?: string | null; trimId?: string | null };
 type MotorCatalogFields = { make: string; model: string; year: number | null; trim: string | null; bodyType: string | null } & { [K in keyof CatalogLink]-?: string | null };
 
-const bodyTypeCode = (text: string) => slugify(text).replace(/-/g, '_').toUpperCase();
+const bodyTypeCode = (text: string) => catalogSlug(text).replace(/-/g, '_').toUpperCase();
 
 /**
  * The catalog ids of a motor being written (the columns to set; omitted ones stay as they are).
@@ -555,12 +579,12 @@ export async function linkMotorToCatalog(
   }
   if (brandId === undefined && textChanged) {
     const [b] = make
-      ? await ctx.db.select({ id: catalogBrands.id }).from(catalogBrands).where(visible(ctx, catalogBrands, eq(catalogBrands.slug, slugify(make)))).orderBy(asc(catalogBrands.id)).limit(1)
+      ? await ctx.db.select({ id: catalogBrands.id }).from(catalogBrands).where(visible(ctx, catalogBrands, eq(catalogBrands.slug, catalogSlug(make)))).orderBy(asc(catalogBrands.id)).limit(1)
       : [];
     brandId = out.makeId = b?.id ?? null;
   }
   if (input.modelId === undefined && textChanged) {
-    model = brandId && modelName ? await findModel(eq(catalogModels.brandId, brandId), eq(catalogModels.slug, slugify(modelName))) : undefined;
+    model = brandId && modelName ? await findModel(eq(catalogModels.brandId, brandId), eq(catalogModels.slug, catalogSlug(modelName))) : undefined;
     out.modelId = model?.id ?? null;
   }
 
@@ -599,7 +623,7 @@ export async function linkMotorToCatalog(
         .select({ id: catalogTrims.id, startYear: catalogGenerations.startYear, endYear: catalogGenerations.endYear })
         .from(catalogTrims)
         .leftJoin(catalogGenerations, eq(catalogGenerations.id, catalogTrims.generationId))
-        .where(visible(ctx, catalogTrims, eq(catalogTrims.modelId, modelId), eq(catalogTrims.slug, slugify(trimName))))
+        .where(visible(ctx, catalogTrims, eq(catalogTrims.modelId, modelId), eq(catalogTrims.slug, catalogSlug(trimName))))
         .orderBy(asc(catalogGenerations.startYear), asc(catalogTrims.id));
       const covers = (c: (typeof candidates)[number]) => year != null && c.startYear != null && c.startYear <= year && (c.endYear == null || year <= c.endYear);
       out.trimId = (candidates.find(covers) ?? candidates.at(-1))?.id ?? null;

@@ -1,5 +1,7 @@
 import type { Queryable } from '../storage/db.ts';
+import type { DeferredWrite } from './collection.ts';
 import type { PendingEvent } from './events.ts';
+import type { StatementFacts } from './one-statement.ts';
 
 export type Environment = 'live' | 'test';
 
@@ -14,8 +16,16 @@ export type Ctx = {
   db: Queryable;
   /** Inside an API request's transaction: the events its write emitted, written at its end (core/events.ts). */
   pendingEvents?: PendingEvent[];
+  /**
+   * Set by the platform on the create and update routes of a pure collection (core/collection.ts):
+   * `db` is then the pool, not a transaction. A create hands its statement here, and the platform
+   * runs it with the idempotency record as one statement; an update runs one conditional statement.
+   */
+  deferWrite?: (write: DeferredWrite) => void;
+  /**
+   * While a one-statement create prepares its row (core/one-statement.ts): references, the
+   * tenant's currency and document numbers go into its statement instead of being read.
+   */
+  statement?: StatementFacts;
 };
 
-export function withDb(ctx: Ctx, db: Queryable): Ctx {
-  return { ...ctx, db };
-}

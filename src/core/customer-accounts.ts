@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Ctx } from './context.ts';
 import { customers, refreshTokens, shopperAccounts } from '../storage/schema/index.ts';
+import { queryRows } from '../storage/db.ts';
 import { scoped, scopedLive } from '../storage/tenant-scope.ts';
 import { AppError } from './errors.ts';
 import { newId, now } from './ids.ts';
@@ -61,6 +62,13 @@ async function linkedCustomer(ctx: Ctx, accountId: string): Promise<CustomerRow 
 async function linkAtDealer(ctx: Ctx, account: AccountRow): Promise<{ customer: CustomerRow; isNewCustomer: boolean }> {
   const linked = await linkedCustomer(ctx, account.id);
   if (linked) return { customer: linked, isNewCustomer: false };
+  // Concurrent first sign-ins of one shopper at this dealer take turns here (a lock held to the
+  // end of the request's transaction), and the later ones find the customer the first one made.
+  // Not an ON CONFLICT on customers_account_uq: the customer is created through the collection,
+  // whose crm.customers.created event a losing insert would have to take back.
+  await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`shopper-link:${ctx.tenantId}:${ctx.environment}:${account.id}`}, 0))`);
+  const linkedMeanwhile = await linkedCustomer(ctx, account.id);
+  if (linkedMeanwhile) return { customer: linkedMeanwhile, isNewCustomer: false };
   const created = await customerCollection.create(ctx, {
     type: 'person',
     firstName: account.firstName,
@@ -76,16 +84,29 @@ async function linkAtDealer(ctx: Ctx, account: AccountRow): Promise<{ customer: 
   return { customer: row, isNewCustomer: true };
 }
 
-async function issue(ctx: Ctx, secret: Uint8Array, account: AccountRow, customer: CustomerRow, familyId = newId()) {
-  const access = await new SignJWT({ tid: ctx.tenantId, env: ctx.environment, cid: customer.id, typ: 'access' })
+// The access token names its session family (`fam`), so that ending the family (reuse of a
+// refresh token, logout) ends the access tokens issued in it too, not only the refresh tokens.
+function accessToken(ctx: Ctx, secret: Uint8Array, accountId: string, customerId: string, familyId: string) {
+  return new SignJWT({ tid: ctx.tenantId, env: ctx.environment, cid: customerId, fam: familyId, typ: 'access' })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(account.id)
+    .setSubject(accountId)
     .setIssuer(ISSUER)
     .setAudience(`${ctx.tenantId}:${ctx.environment}`)
     .setIssuedAt()
     .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
     .sign(secret);
-  const refresh = `mrt_${crypto.randomBytes(32).toString('base64url')}`;
+}
+
+function newRefreshToken() {
+  const token = `mrt_${crypto.randomBytes(32).toString('base64url')}`;
+  return { token, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * 86400_000) };
+}
+
+const tokens = (access: string, refresh: string) => ({ access_token: access, refresh_token: refresh, expires_in: ACCESS_TOKEN_SECONDS, token_type: 'Bearer' as const });
+
+async function issue(ctx: Ctx, secret: Uint8Array, account: AccountRow, customer: CustomerRow) {
+  const refresh = newRefreshToken();
+  const familyId = newId();
   await ctx.db.insert(refreshTokens).values({
     tenantId: ctx.tenantId,
     environment: ctx.environment,
@@ -93,33 +114,33 @@ async function issue(ctx: Ctx, secret: Uint8Array, account: AccountRow, customer
     familyId,
     accountId: account.id,
     customerId: customer.id,
-    tokenHash: hashToken(refresh),
-    expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * 86400_000),
+    tokenHash: refresh.tokenHash,
+    expiresAt: refresh.expiresAt,
     createdAt: now(),
   });
-  return { access_token: access, refresh_token: refresh, expires_in: ACCESS_TOKEN_SECONDS, token_type: 'Bearer' as const };
+  return tokens(await accessToken(ctx, secret, account.id, customer.id, familyId), refresh.token);
 }
 
 export type RegisterInput = { email: string; password: string; firstName: string; lastName: string; phone?: { mobile?: string; whatsapp?: string } };
 
+/**
+ * The one refusal of a registration, whatever its reason (the email is registered with this
+ * dealer already, or elsewhere and the password is wrong): telling them apart would tell a caller
+ * with a guessed password whether it is right, without the sign-in budget (README, "Sign-in
+ * throttling").
+ */
+const registrationRefused = () =>
+  new AppError('conflict', 'email: an account with this email exists; sign in with its password instead of registering', {
+    fields: [{ field: 'email', message: 'an account with this email exists; sign in with its password' }],
+  });
+
 export async function register(ctx: Ctx, secret: Uint8Array, input: RegisterInput): Promise<Session> {
-  const existing = await findAccount(ctx, input.email);
-  let account = existing;
-  if (existing) {
-    if (await linkedCustomer(ctx, existing.id)) {
-      throw new AppError('conflict', `email: ${existing.email} is already registered with this dealer; sign in instead`, {
-        fields: [{ field: 'email', message: 'already registered; sign in instead' }],
-      });
-    }
-    // Linking an existing person to a second dealer needs their password, or anyone could
-    // attach someone else's email to a new dealer.
-    if (!(await verifyPassword(existing.passwordHash, input.password))) {
-      throw new AppError('conflict', `email: an account with ${existing.email} exists; sign in with its password to use it here`, {
-        fields: [{ field: 'email', message: 'an account with this email exists; sign in with its password' }],
-      });
-    }
-  } else {
+  let account = await findAccount(ctx, input.email);
+  let isNewUser = false;
+  if (!account) {
     const t = now();
+    // A concurrent registration of the same email waits here for the first to commit, and then
+    // goes on as an existing account.
     [account] = await ctx.db
       .insert(shopperAccounts)
       .values({
@@ -132,10 +153,21 @@ export async function register(ctx: Ctx, secret: Uint8Array, input: RegisterInpu
         createdAt: t,
         updatedAt: t,
       })
+      .onConflictDoNothing({ target: shopperAccounts.email })
       .returning();
+    isNewUser = Boolean(account);
+    account ??= await findAccount(ctx, input.email);
+    if (!account) throw registrationRefused();
   }
-  const { customer, isNewCustomer } = await linkAtDealer(ctx, account!);
-  return { isNewUser: !existing, isNewCustomer, ...(await issue(ctx, secret, account!, customer)), user: userView(account!) };
+  if (!isNewUser) {
+    // Linking an existing person to a second dealer needs their password, or anyone could attach
+    // someone else's email to a new dealer. Verified even when the answer is a refusal anyway,
+    // so that its timing says nothing either.
+    const rightPassword = await verifyPassword(account.passwordHash, input.password);
+    if (!rightPassword || (await linkedCustomer(ctx, account.id))) throw registrationRefused();
+  }
+  const { customer, isNewCustomer } = await linkAtDealer(ctx, account);
+  return { isNewUser, isNewCustomer, ...(await issue(ctx, secret, account, customer)), user: userView(account) };
 }
 
 /** Returns null when the email or password is wrong (the caller counts the failure). */
@@ -147,27 +179,44 @@ export async function login(ctx: Ctx, secret: Uint8Array, input: { email: string
 }
 
 /**
- * Rotates a refresh token. A reused token returns an error instead of throwing it, so that the
- * family's revocation commits before the 401 goes out.
+ * Rotates a refresh token. Run it outside a request transaction (`ctx.db` the database itself):
+ * the rotation is one statement, and the revocation of a reused token's family must commit
+ * although the request fails.
  */
-export async function refresh(ctx: Ctx, secret: Uint8Array, token: string): Promise<Session | AppError> {
-  const [row] = await ctx.db
-    .select()
-    .from(refreshTokens)
-    .where(scoped(ctx, refreshTokens as never, eq(refreshTokens.tokenHash, hashToken(token))))
-    .limit(1);
+export async function refresh(ctx: Ctx, secret: Uint8Array, token: string): Promise<Session> {
+  const tokenHash = hashToken(token);
+  const successor = newRefreshToken();
+  const t = now();
+  // The token is marked used and its successor inserted in one statement. A concurrent use of
+  // the same token waits on this row's lock, then finds it used: the reuse below, which by then
+  // sees the successor committed and revokes it with the rest of the family.
+  const [rotated] = await queryRows<{ account_id: string; family_id: string }>(
+    ctx.db,
+    sql`with used as (
+          update ${refreshTokens} set used_at = ${t.toISOString()}::timestamptz
+          where ${scoped(ctx, refreshTokens as never, eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, t))}
+          returning family_id, account_id, customer_id)
+        insert into ${refreshTokens} (tenant_id, environment, id, family_id, account_id, customer_id, token_hash, expires_at, created_at)
+        select ${ctx.tenantId}, ${ctx.environment}, ${newId()}, family_id, account_id, customer_id, ${successor.tokenHash}, ${successor.expiresAt.toISOString()}::timestamptz, ${t.toISOString()}::timestamptz
+        from used
+        returning account_id, family_id`,
+  );
   const refused = new AppError('unauthorized', 'Invalid or expired refresh token; sign in again');
-  if (!row || row.revokedAt || row.expiresAt.getTime() < Date.now()) throw refused;
-  if (row.usedAt) {
+  if (!rotated) {
+    const [row] = await ctx.db
+      .select({ familyId: refreshTokens.familyId, usedAt: refreshTokens.usedAt, revokedAt: refreshTokens.revokedAt })
+      .from(refreshTokens)
+      .where(scoped(ctx, refreshTokens as never, eq(refreshTokens.tokenHash, tokenHash)))
+      .limit(1);
+    if (!row?.usedAt || row.revokedAt) throw refused;
     // Reuse of a rotated token means it leaked: end the whole session family.
     await revokeFamily(ctx, row.familyId);
-    return new AppError('unauthorized', 'This refresh token was already used; the session has been ended for safety. Sign in again.');
+    throw new AppError('unauthorized', 'This refresh token was already used; the session has been ended for safety. Sign in again.');
   }
-  await ctx.db.update(refreshTokens).set({ usedAt: now() }).where(scoped(ctx, refreshTokens as never, eq(refreshTokens.id, row.id)));
-  const [account] = await ctx.db.select().from(shopperAccounts).where(eq(shopperAccounts.id, row.accountId));
-  const customer = await linkedCustomer(ctx, row.accountId);
+  const [account] = await ctx.db.select().from(shopperAccounts).where(eq(shopperAccounts.id, rotated.account_id));
+  const customer = await linkedCustomer(ctx, rotated.account_id);
   if (!account || !customer) throw refused;
-  return { isNewCustomer: false, ...(await issue(ctx, secret, account, customer, row.familyId)), user: userView(account) };
+  return { isNewCustomer: false, ...tokens(await accessToken(ctx, secret, account.id, customer.id, rotated.family_id), successor.token), user: userView(account) };
 }
 
 export async function revokeFamily(ctx: Ctx, familyId: string): Promise<void> {
@@ -188,13 +237,23 @@ export async function logout(ctx: Ctx, token: string): Promise<void> {
 
 /** Verifies a shopper's access token for this dealer and environment; anything else is a 401. */
 export async function verifyAccessToken(ctx: Ctx, secret: Uint8Array, token: string): Promise<{ accountId: string; customerId: string }> {
+  const refused = new AppError('unauthorized', 'Invalid or expired customer token: send the access_token from login or register as Authorization: Bearer, with this dealer\'s API key');
+  let claims: { accountId: string; customerId: string; familyId: string };
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: `${ctx.tenantId}:${ctx.environment}`, algorithms: ['HS256'] });
-    if (payload.typ !== 'access' || payload.tid !== ctx.tenantId || payload.env !== ctx.environment || !payload.sub) throw new Error('wrong token');
-    return { accountId: payload.sub, customerId: String(payload.cid) };
+    if (payload.typ !== 'access' || payload.tid !== ctx.tenantId || payload.env !== ctx.environment || !payload.sub || typeof payload.fam !== 'string') throw new Error('wrong token');
+    claims = { accountId: payload.sub, customerId: String(payload.cid), familyId: payload.fam };
   } catch {
-    throw new AppError('unauthorized', 'Invalid or expired customer token: send the access_token from login or register as Authorization: Bearer, with this dealer\'s API key');
+    throw refused;
   }
+  // revokeFamily revokes every token of the family, so one revoked token means the family ended.
+  const [revoked] = await ctx.db
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(scoped(ctx, refreshTokens as never, eq(refreshTokens.familyId, claims.familyId), isNotNull(refreshTokens.revokedAt)))
+    .limit(1);
+  if (revoked) throw new AppError('unauthorized', 'This session has ended (signed out, or a refresh token was reused); sign in again');
+  return { accountId: claims.accountId, customerId: claims.customerId };
 }
 
 export async function me(ctx: Ctx, accountId: string) {

@@ -1,10 +1,12 @@
 import { eq, ilike, or, sql, desc, asc, count, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
-import { customers, type Address } from '../storage/schema/index.ts';
+import { customers, customerSearchFields, type Address } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
 import { AppError } from './errors.ts';
 import { defineCollection, defined } from './collection.ts';
 import { countOpenInvoices } from './invoices.ts';
+import { createdFilter, filter } from './search.ts';
+import { escapeLike } from '../storage/like.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -85,6 +87,15 @@ export const customerCollection = defineCollection({
   label: 'Customer',
   table: customers,
   view: customerView,
+  pure: true,
+  search: {
+    fields: customerSearchFields(customers), text: customers.searchText,
+    filters: {
+      type: filter.equals(customers.type, 'person or company', ['person', 'company']),
+      lifecycleStage: filter.equals(customers.lifecycleStage, 'lifecycle stage', ['PROSPECT', 'LEAD', 'CUSTOMER', 'CHURNED']),
+      created: createdFilter(customers.createdAt),
+    },
+  },
   prepare: async (_ctx, input: CustomerInput, current) => {
     const patch = defined({ ...input, email: normaliseEmail(input.email) });
     if (!current) {
@@ -124,7 +135,7 @@ export type CustomerSearch = {
 export async function searchCustomers(ctx: Ctx, q: CustomerSearch) {
   const conditions: (SQL | undefined)[] = [];
   if (q.search) {
-    const pattern = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const pattern = `%${escapeLike(q.search)}%`;
     conditions.push(
       or(
         ilike(customers.firstName, pattern),

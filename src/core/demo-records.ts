@@ -142,8 +142,20 @@ export async function seedRecordsDemo(ctx: Ctx): Promise<Record<string, number>>
   // Seeding a tenant twice must not fail: the demo fleet is made once per tenant and environment.
   const [anyMotor] = await ctx.db.select({ id: motors.id }).from(motors).where(scopedLive(ctx, motors)).limit(1);
   if (anyMotor) return {};
-  const customerIds = (await ctx.db.select({ id: customers.id }).from(customers).where(scopedLive(ctx, customers)).orderBy(asc(customers.createdAt), asc(customers.id))).map((c) => c.id);
+  const customerRows = await ctx.db
+    .select({ id: customers.id, firstName: customers.firstName, lastName: customers.lastName, email: customers.email })
+    .from(customers)
+    .where(scopedLive(ctx, customers))
+    .orderBy(asc(customers.createdAt), asc(customers.id));
+  const customerIds = customerRows.map((c) => c.id);
   const customerAt = (i: number) => (customerIds.length ? customerIds[i % customerIds.length] : null);
+  // A lead from a known customer carries their contact as the enquiry gave it, as intake leads
+  // do, so every list (not only the inbox, which joins the customer) shows a name, not an id.
+  const fromCustomer = (i: number): LeadInput => {
+    const c = customerRows.length ? customerRows[i % customerRows.length] : undefined;
+    if (!c) return {};
+    return { customerId: c.id, contactName: [c.firstName, c.lastName].filter(Boolean).join(' ') || null, contactEmail: c.email };
+  };
 
   const employeeIds: string[] = [];
   for (const [i, [firstName, lastName, role, cost]] of staff.entries()) {
@@ -174,14 +186,14 @@ export async function seedRecordsDemo(ctx: Ctx): Promise<Record<string, number>>
 
   const leadInputs: LeadInput[] = [
     { source: 'website', status: 'new', contactName: 'Dana Whitfield', contactEmail: 'dana.whitfield@example.com', interest: 'test-drive', motorId: motorIds[0], message: 'Is this Camry available for a test drive on Saturday morning?' },
-    { source: 'phone', status: 'contacted', customerId: customerAt(1), interest: 'buy', motorId: motorIds[4], assignedEmployeeId: employeeIds[3] },
+    { source: 'phone', status: 'contacted', ...fromCustomer(1), interest: 'buy', motorId: motorIds[4], assignedEmployeeId: employeeIds[3] },
     { source: 'marketplace', status: 'qualified', contactName: 'Kwame Mensah', contactPhone: '+1 408 555 0199', interest: 'buy', vehicleOfInterest: { year: 2022, make: 'Honda', model: 'CR-V' }, assignedEmployeeId: employeeIds[4] },
     { source: 'adf', status: 'new', contactName: 'Laura Chen', contactEmail: 'laura.chen@example.com', interest: 'lease', vehicleOfInterest: { year: 2025, make: 'Tesla', model: 'Model 3' }, metadata: { adfProvider: 'Cars.com' } },
-    { source: 'walk-in', status: 'won', customerId: customerAt(2), interest: 'buy', motorId: motorIds[1], assignedEmployeeId: employeeIds[3] },
+    { source: 'walk-in', status: 'won', ...fromCustomer(2), interest: 'buy', motorId: motorIds[1], assignedEmployeeId: employeeIds[3] },
     { source: 'contact_form', status: 'new', contactName: 'Pete Okafor', contactEmail: 'pete.okafor@example.com', interest: 'sell', vehicleOfInterest: { year: 2016, make: 'Ford', model: 'F-150' }, message: 'What would you offer for my 2016 F-150 XLT, 98k miles?' },
-    { source: 'test_drive', status: 'contacted', customerId: customerAt(3), interest: 'test-drive', motorId: motorIds[8], assignedEmployeeId: employeeIds[4] },
+    { source: 'test_drive', status: 'contacted', ...fromCustomer(3), interest: 'test-drive', motorId: motorIds[8], assignedEmployeeId: employeeIds[4] },
     { source: 'phone', status: 'lost', contactName: 'Ivy Romero', contactPhone: '+1 650 555 0134', interest: 'trade-in', message: 'Went with another dealer.' },
-    { source: 'website', status: 'new', customerId: customerAt(4), interest: 'service', motorId: owned[0]?.motorId ?? null, message: 'Brakes squeal when cold.' },
+    { source: 'website', status: 'new', ...fromCustomer(4), interest: 'service', motorId: owned[0]?.motorId ?? null, message: 'Brakes squeal when cold.' },
     { source: 'other', status: 'qualified', contactName: 'Bay Area Rideshare LLC', contactEmail: 'fleet@bayrideshare.example', interest: 'buy', vehicleOfInterest: { make: 'Toyota', model: 'Corolla' }, message: 'Looking for 5 units.' },
   ];
   for (const lead of leadInputs) await createLead(ctx, lead);

@@ -2,7 +2,7 @@ import type { Ctx, Environment } from './context.ts';
 import type { Queryable } from '../storage/db.ts';
 import { createCustomer } from './customers.ts';
 import { subscribe } from './newsletter.ts';
-import { blogPostCollection, slugify } from './blog-posts.ts';
+import { blogPostCollection, postSlug } from './blog-posts.ts';
 import { eq } from 'drizzle-orm';
 import { blogPosts } from '../storage/schema/index.ts';
 import { scoped } from '../storage/tenant-scope.ts';
@@ -12,6 +12,7 @@ import { seedDocumentsDemo } from './documents-demo.ts';
 import { seedRecordsDemo } from './demo-records.ts';
 import { seedPaymentsDemo } from './payments-demo.ts';
 import { seedStorefrontDemo } from './storefront-demo.ts';
+import { ensureDemoDealership } from './dealership.ts';
 
 // Realistic demo data for a dealership. Deterministic names, so screenshots and docs match.
 const people = [
@@ -36,6 +37,8 @@ const companies = [
 const tagPool = ['repeat-buyer', 'financing-interest', 'service-plan', 'trade-in', 'fleet', 'newsletter'];
 
 export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
+  // The showroom's address and web pages, which the inventory feeds need beside the vehicles.
+  await ensureDemoDealership(ctx.db, ctx.tenantId);
   let count = 0;
   for (const [i, [first, last, city, country]] of people.entries()) {
     await createCustomer(ctx, {
@@ -80,7 +83,7 @@ async function seedBlogPosts(ctx: Ctx): Promise<number> {
   let created = 0;
   for (const [title, body] of posts) {
     // Seeding twice must not fail: a post whose slug exists is left as it is.
-    const [existing] = await ctx.db.select({ id: blogPosts.id }).from(blogPosts).where(scoped(ctx, blogPosts, eq(blogPosts.slug, slugify(title)))).limit(1);
+    const [existing] = await ctx.db.select({ id: blogPosts.id }).from(blogPosts).where(scoped(ctx, blogPosts, eq(blogPosts.slug, postSlug(title)))).limit(1);
     if (existing) continue;
     await blogPostCollection.create(ctx, { title, body, excerpt: body.slice(0, 120), author: 'Service team', status: 'published', tags: ['advice'] });
     created++;

@@ -13,6 +13,7 @@ export const directoryListingCollection = defineCollection({
   label: 'Directory listing',
   table: directoryListings,
   view: directoryListingView,
+  pure: true,
   prepare: async (_ctx, input: DirectoryListingInput, current) => {
     const patch = defined(input);
     requireFields(merged(current, patch), ['directory', 'name']);
@@ -21,6 +22,3 @@ export const directoryListingCollection = defineCollection({
 });
 
 export const createDirectoryListing = (ctx: Ctx, input: DirectoryListingInput) => directoryListingCollection.create(ctx, input);
-export const getDirectoryListing = (ctx: Ctx, id: string) => directoryListingCollection.get(ctx, id);
-export const updateDirectoryListing = (ctx: Ctx, id: string, patch: DirectoryListingInput, opts: { ifMatch?: string } = {}) =>
-  directoryListingCollection.update(ctx, id, patch, opts);

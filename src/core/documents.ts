@@ -4,9 +4,11 @@ import type { RecordTable } from './collection.ts';
 import type { Ctx } from './context.ts';
 import { documentCounters, inventoryItems, marketplaceItems, tenants } from '../storage/schema/index.ts';
 import type { StoredLine } from '../storage/schema/document-columns.ts';
-import { owner, scopedLive } from '../storage/tenant-scope.ts';
+import { scopedLive } from '../storage/tenant-scope.ts';
 import { AppError, invalidField } from './errors.ts';
 import { newId } from './ids.ts';
+import { addCte, NeedsTransaction } from './one-statement.ts';
+import { queryRows } from '../storage/db.ts';
 import { decimalToMinor, lineAmounts, parseScaled, scaledToNumber, toSafeNumber } from './money.ts';
 
 // What quotes, invoices, purchase orders and marketplace orders share: lines and exact totals,
@@ -36,12 +38,29 @@ export type DocumentTotals = { lines: StoredLine[]; subtotalAmount: number; taxA
 /** Used when neither the input, the stored document, a referenced item nor the tenant's settings give a currency. */
 export const DEFAULT_CURRENCY = 'USD';
 
+// Each tenant's `settings.currency` as this process last read it (absent: not read yet). A
+// one-statement create assumes it and its statement checks it (the request runs again in a
+// transaction, which reads it anew, when somebody changed it).
+const currencySettings = new Map<string, unknown>();
+
 /** The tenant's `settings.currency` when set (ISO 4217), else DEFAULT_CURRENCY. */
 export async function tenantCurrency(ctx: Ctx): Promise<string> {
+  if (ctx.statement) {
+    if (!currencySettings.has(ctx.tenantId)) throw new NeedsTransaction('the tenant currency was not read yet');
+    const setting = currencySettings.get(ctx.tenantId);
+    const expected = setting === undefined ? sql`null` : sql`${JSON.stringify(setting)}::jsonb`;
+    ctx.statement.guards.push(sql`(select ${tenants.settings}->'currency' from ${tenants} where ${tenants.id} = ${ctx.tenantId}) is not distinct from ${expected}`);
+    return currencyOf(setting);
+  }
   const [tenant] = await ctx.db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
   const configured = tenant?.settings?.currency;
-  return typeof configured === 'string' && /^[A-Za-z]{3}$/.test(configured) ? configured.toUpperCase() : DEFAULT_CURRENCY;
+  if (currencySettings.size >= 10_000) currencySettings.clear();
+  currencySettings.set(ctx.tenantId, configured);
+  return currencyOf(configured);
 }
+
+const currencyOf = (configured: unknown): string =>
+  typeof configured === 'string' && /^[A-Za-z]{3}$/.test(configured) ? configured.toUpperCase() : DEFAULT_CURRENCY;
 
 /**
  * Fills line defaults from referenced items, checks that every reference is the caller's and that
@@ -135,18 +154,26 @@ export const numberPrefixes: Record<DocumentType, string> = { quote: 'QUO', invo
 /**
  * The next number of a document type in the caller's tenant and environment, e.g. `INV-000042`.
  * Must run in the creating transaction: the upsert locks the counter row until commit, so
- * concurrent creates queue on it and a rolled-back create releases its number (gap-free).
+ * concurrent creates queue on it and a rolled-back create releases its number (gap-free). In a
+ * one-statement create the statement bumps the counter (and holds its lock until it commits);
+ * the number is a stand-in until then.
  */
 export async function nextDocumentNumber(ctx: Ctx, type: DocumentType): Promise<string> {
-  const [row] = await ctx.db
-    .insert(documentCounters)
-    .values({ ...owner(ctx), type, lastNumber: 1 })
-    .onConflictDoUpdate({
-      target: [documentCounters.tenantId, documentCounters.environment, documentCounters.type],
-      set: { lastNumber: sql`${documentCounters.lastNumber} + 1` },
-    })
-    .returning({ lastNumber: documentCounters.lastNumber });
-  return `${numberPrefixes[type]}-${String(row.lastNumber).padStart(6, '0')}`;
+  if (ctx.statement) {
+    const numbered = addCte(ctx.statement, 'number', bumpCounter(ctx, type));
+    const text = `motors-pending-number-${newId()}`;
+    ctx.statement.standIns.push({ text, value: sql`(select number from ${numbered})` });
+    return text;
+  }
+  const [row] = await queryRows<{ number: string }>(ctx.db, bumpCounter(ctx, type));
+  return row.number;
+}
+
+function bumpCounter(ctx: Ctx, type: DocumentType): SQL {
+  const n = sql`${documentCounters.lastNumber}::text`;
+  return sql`insert into ${documentCounters} (tenant_id, environment, type, last_number) values (${ctx.tenantId}, ${ctx.environment}, ${type}, 1)
+    on conflict (tenant_id, environment, type) do update set last_number = ${documentCounters.lastNumber} + 1
+    returning ${`${numberPrefixes[type]}-`}::text || lpad(${n}, greatest(6, length(${n})), '0') as number`;
 }
 
 export type Lifecycle<S extends string> = {

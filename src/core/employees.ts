@@ -1,7 +1,8 @@
 import type { Ctx } from './context.ts';
-import { employees } from '../storage/schema/index.ts';
+import { employeeRoles, employees, employeeSearchFields } from '../storage/schema/index.ts';
 import { defineCollection, defined } from './collection.ts';
 import { merged, plainView, requireCurrency, requireFields, type RecordInput } from './record-helpers.ts';
+import { createdFilter, filter } from './search.ts';
 
 export type EmployeeRow = typeof employees.$inferSelect;
 export type EmployeeInput = RecordInput<typeof employees>;
@@ -10,9 +11,11 @@ export type EmployeeView = ReturnType<typeof employeeView>;
 
 export const employeeCollection = defineCollection({
   name: 'employees',
+  search: { fields: employeeSearchFields(employees), text: employees.searchText, filters: { role: filter.equals(employees.role, 'role', employeeRoles), created: createdFilter(employees.createdAt) } },
   label: 'Employee',
   table: employees,
   view: employeeView,
+  pure: true,
   prepare: async (_ctx, input: EmployeeInput, current) => {
     const patch = defined({ ...input, email: input.email?.trim().toLowerCase() ?? input.email });
     const next = merged(current, patch);
@@ -23,5 +26,3 @@ export const employeeCollection = defineCollection({
 });
 
 export const createEmployee = (ctx: Ctx, input: EmployeeInput) => employeeCollection.create(ctx, input);
-export const getEmployee = (ctx: Ctx, id: string) => employeeCollection.get(ctx, id);
-export const updateEmployee = (ctx: Ctx, id: string, patch: EmployeeInput, opts: { ifMatch?: string } = {}) => employeeCollection.update(ctx, id, patch, opts);

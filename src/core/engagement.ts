@@ -98,9 +98,10 @@ export async function requestTestDrive(ctx: Ctx, input: TestDriveInput) {
       updatedAt: at,
     })
     .returning();
-  const view = appointmentView(row);
-  await emit(ctx, 'crm.appointments.created', view);
-  return view;
+  // No crm.appointments.created: appointments are not a record any API reads, so their event
+  // could not be followed up. The test drive is announced by its lead's crm.leads.created
+  // (source test_drive, motorId, the preferred date in its message).
+  return appointmentView(row);
 }
 
 /** Newsletter sign-up from the storefront, announced as crm.newsletter.subscribed. */

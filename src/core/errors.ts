@@ -44,3 +44,6 @@ export const notFound = (what: string, id?: string) =>
 
 export const invalidField = (field: string, message: string) =>
   new AppError('validation_failed', `${field}: ${message}`, { fields: [{ field, message }] });
+
+/** `invoice` → `an invoice`, `work order` → `a work order`: for messages and summaries built from a noun. */
+export const withArticle = (noun: string): string => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;

@@ -1,11 +1,13 @@
 import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
-import { inventoryItems, vendors } from '../storage/schema/index.ts';
+import { inventoryItems, inventoryItemSearchFields, vendors } from '../storage/schema/index.ts';
 import { scopedLive } from '../storage/tenant-scope.ts';
 import { defineCollection, defined } from './collection.ts';
 import { AppError, invalidField } from './errors.ts';
 import { assertReferences } from './references.ts';
 import { formatScaled, parseScaled } from './money.ts';
+import { createdFilter, filter } from './search.ts';
+import { containing } from '../storage/like.ts';
 
 export type InventoryItemRow = typeof inventoryItems.$inferSelect;
 export type InventoryItemKind = InventoryItemRow['kind'];
@@ -66,6 +68,15 @@ const decimalColumn = (v: number | string | null | undefined, field: string) =>
 
 export const inventoryItemCollection = defineCollection({
   name: 'inventoryItems',
+  search: {
+    fields: inventoryItemSearchFields(inventoryItems), text: inventoryItems.searchText,
+    filters: {
+      kind: filter.equals(inventoryItems.kind, 'product, service or part', ['product', 'service', 'part']),
+      vendorId: filter.equals(inventoryItems.vendorId, 'the vendor\'s id'),
+      unitAmount: filter.amount(inventoryItems.unitAmount, 'price per unit (minor units)'),
+      created: createdFilter(inventoryItems.createdAt),
+    },
+  },
   label: 'Inventory item',
   table: inventoryItems,
   view: inventoryItemView,
@@ -106,7 +117,6 @@ export const createInventoryItem = (ctx: Ctx, input: InventoryItemInput) => inve
 export const getInventoryItem = (ctx: Ctx, id: string) => inventoryItemCollection.get(ctx, id);
 export const updateInventoryItem = (ctx: Ctx, id: string, patch: InventoryItemInput, opts: { ifMatch?: string } = {}) =>
   inventoryItemCollection.update(ctx, id, patch, opts);
-export const deleteInventoryItem = (ctx: Ctx, id: string) => inventoryItemCollection.remove(ctx, id);
 
 export type InventoryItemSearch = { page: number; limit: number; kind?: InventoryItemKind | InventoryItemKind[]; active?: boolean; search?: string; updatedSince?: Date };
 
@@ -118,7 +128,7 @@ export async function listInventoryItems(ctx: Ctx, q: InventoryItemSearch) {
     q.updatedSince ? sql`${inventoryItems.updatedAt} > ${q.updatedSince.toISOString()}` : undefined,
   ];
   if (q.search) {
-    const pattern = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const pattern = containing(q.search);
     conditions.push(or(ilike(inventoryItems.name, pattern), ilike(inventoryItems.sku, pattern)));
   }
   const where = scopedLive(ctx, inventoryItems, and(...conditions.filter(Boolean)));

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
-import { customers, invoices, quotes } from '../storage/schema/index.ts';
+import { customers, invoices, invoiceSearchFields, quotes } from '../storage/schema/index.ts';
 import { scopedId, scopedLive } from '../storage/tenant-scope.ts';
 import { defineCollection, defined } from './collection.ts';
 import { AppError, invalidField } from './errors.ts';
@@ -9,6 +9,7 @@ import { assertReferences } from './references.ts';
 import { formatMoney } from './money.ts';
 import { documentBaseView, lineAsInput, pageDocuments, prepareDocument, todayIso, type DocumentInputBase, type Lifecycle } from './documents.ts';
 import { quoteCollection, type QuoteStatus } from './quotes.ts';
+import { createdFilter, filter } from './search.ts';
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export const invoiceStatuses = ['draft', 'sent', 'paid', 'void'] as const;
@@ -79,17 +80,45 @@ export const invoiceCollection = defineCollection({
   label: 'Invoice',
   table: invoices,
   view: invoiceView,
+  createInOneStatement: true,
+  search: {
+    fields: invoiceSearchFields(invoices), text: invoices.searchText,
+    filters: {
+      status: filter.equals(invoices.status, 'status', invoiceStatuses),
+      customerId: filter.equals(invoices.customerId, 'the customer\'s id'),
+      issueDate: filter.date(invoices.issueDate, 'issue date'),
+      dueDate: filter.date(invoices.dueDate, 'due date'),
+      totalAmount: filter.amount(invoices.totalAmount, 'total (minor units)'),
+      created: createdFilter(invoices.createdAt),
+    },
+  },
   extraEvents: (view, previous) => (previous && previous.status !== view.status ? ['crm.invoices.status_changed'] : []),
+  // Money was received against it: the invoice stays on record (void it while nothing is paid).
+  beforeDelete: async (_ctx, current) => {
+    if (current.status === 'paid' || current.amountPaid > 0) {
+      throw new AppError('conflict', `Invoice ${current.number} has ${formatMoney(current.amountPaid, current.currency)} paid and cannot be deleted`);
+    }
+  },
   prepare: async (ctx, input: InvoiceInput, current) => {
     if (!current && !input.customerId) throw invalidField('customerId', 'required');
     await assertReferences(ctx, { customerId: [customers, input.customerId], quoteId: [quotes, input.quoteId] });
     const doc = await prepareDocument(ctx, { type: 'invoice', label: 'invoice', lifecycle: invoiceLifecycle }, input, current);
+    // `current` is the locked row (collection.update), and a payment locks it too: the two
+    // cannot pass each other, so an invoice never ends void with money received.
+    if (current && doc.status === 'void' && current.status !== 'void' && current.amountPaid > 0) {
+      throw new AppError('conflict', `status: invoice ${current.number} has ${formatMoney(current.amountPaid, current.currency)} paid and cannot be voided; record a refund or correcting payment first`, {
+        fields: [{ field: 'status', message: `payments received (${formatMoney(current.amountPaid, current.currency)})` }],
+      });
+    }
     if (current && doc.totalAmount !== undefined) await assertPaymentsCovered(ctx, current, doc.totalAmount, doc.currency ?? current.currency);
     const { lines: _lines, status: _status, currency: _currency, ...rest } = input;
     const stamp = doc.status !== current?.status ? stampFor[doc.status!] : undefined;
     // Sending fixes the issue date when the integrator left it open.
     const issueDate = doc.status === 'sent' && stamp && !(input.issueDate ?? current?.issueDate) ? todayIso() : undefined;
-    return defined({ ...rest, ...doc, ...(stamp ? { [stamp]: now() } : {}), ...(issueDate ? { issueDate } : {}) });
+    // Marked paid by a status change (paid outside Motors CRM, e.g. at the counter): the balance is
+    // settled, so amountPaid is the total — never "paid" with nothing paid.
+    const settled = current && doc.status === 'paid' && current.status !== 'paid' ? { amountPaid: doc.totalAmount ?? current.totalAmount } : {};
+    return defined({ ...rest, ...doc, ...settled, ...(stamp ? { [stamp]: now() } : {}), ...(issueDate ? { issueDate } : {}) });
   },
 });
 
@@ -136,7 +165,9 @@ const convertible: QuoteStatus[] = ['sent', 'accepted'];
  * (lineage kept in quoteId); a sent quote becomes accepted. A quote converts once.
  */
 export async function convertQuoteToInvoice(ctx: Ctx, quoteId: string, extra: Pick<InvoiceInput, 'dueDate' | 'issueDate' | 'notes' | 'metadata'> = {}) {
-  const quote = await quoteCollection.findRow(ctx, quoteId);
+  // The quote is locked first: of concurrent conversions one creates the invoice, the others then
+  // find it (a unique index on quote_id is the last line of defence).
+  const quote = await quoteCollection.lockRow(ctx, quoteId);
   if (!convertible.includes(quote.status as QuoteStatus)) {
     throw new AppError('invalid_transition', `status: a ${quote.status} quote cannot be converted to an invoice; only ${convertible.join(' or ')} quotes can`);
   }

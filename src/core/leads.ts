@@ -1,9 +1,10 @@
 import type { Ctx } from './context.ts';
-import { customers, employees, leads, motors, leadStatuses } from '../storage/schema/index.ts';
+import { customers, employees, leads, leadSearchFields, leadSources, motors, leadStatuses } from '../storage/schema/index.ts';
 import { defineCollection, defined } from './collection.ts';
 import { AppError, invalidField } from './errors.ts';
 import { assertReferences } from './references.ts';
 import { merged, plainView, type RecordInput } from './record-helpers.ts';
+import { createdFilter, filter } from './search.ts';
 
 export type LeadRow = typeof leads.$inferSelect;
 export type LeadInput = RecordInput<typeof leads>;
@@ -33,6 +34,16 @@ export function assertLeadTransition(from: LeadStatus, to: LeadStatus): void {
 
 export const leadCollection = defineCollection({
   name: 'leads',
+  search: {
+    fields: leadSearchFields(leads), text: leads.searchText,
+    filters: {
+      status: filter.equals(leads.status, 'status', leadStatuses),
+      source: filter.equals(leads.source, 'source', leadSources),
+      customerId: filter.equals(leads.customerId, 'the customer\'s id'),
+      assignedEmployeeId: filter.equals(leads.assignedEmployeeId, 'the assigned employee\'s id'),
+      created: createdFilter(leads.createdAt),
+    },
+  },
   label: 'Lead',
   table: leads,
   view: leadView,
@@ -41,7 +52,8 @@ export const leadCollection = defineCollection({
     // Imports may create a lead in any status; afterwards the funnel's order holds.
     if (current && patch.status) assertLeadTransition(current.status, patch.status);
     const next = merged(current, patch);
-    if (!next.customerId && !next.contactEmail && !next.contactPhone) {
+    // An intake lead keeps its raw document, so one without any contact is still worth a call.
+    if (!next.customerId && !next.contactEmail && !next.contactPhone && !next.rawDocument) {
       throw invalidField('contactEmail', 'a lead without customerId needs contactEmail or contactPhone');
     }
     await assertReferences(ctx, {
@@ -54,5 +66,3 @@ export const leadCollection = defineCollection({
 });
 
 export const createLead = (ctx: Ctx, input: LeadInput) => leadCollection.create(ctx, input);
-export const getLead = (ctx: Ctx, id: string) => leadCollection.get(ctx, id);
-export const updateLead = (ctx: Ctx, id: string, patch: LeadInput, opts: { ifMatch?: string } = {}) => leadCollection.update(ctx, id, patch, opts);

@@ -3,6 +3,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
 import { owner, scoped, scopedPlaceholders } from '../storage/tenant-scope.ts';
 import { runPrepared } from '../storage/prepared.ts';
+import { settledRows } from '../storage/sync-horizon.ts';
 import { AppError } from './errors.ts';
 
 type SyncTable = PgTable & {
@@ -41,15 +42,45 @@ export type SyncListOptions = {
   where?: SQL;
 };
 
+/** How far a page may run past `limit` to end on a whole millisecond (see listForSync). */
+export const SAME_INSTANT_MAX = 1000;
+
 // Ordered by (updated_at, id): a total order, so a client that resumes after the last record it
-// saw never skips or repeats a record, even when many share one timestamp.
+// saw (nextCursor) never skips or repeats a record, even when many share one timestamp.
+// Two more rules make the document's own sync loop lossless — `updatedAfter` = the largest
+// updatedAt seen, with nothing else:
+// - only rows before the sync horizon are handed out (storage/sync-horizon.ts), so no record can
+//   commit later with an updatedAt the client has already passed;
+// - a page never ends inside a millisecond: when the row after the page shares the last row's
+//   updatedAt, the page runs on to the end of that millisecond (up to SAME_INSTANT_MAX more rows),
+//   since `updatedAfter` = that instant would skip the rest of it. Clients paging with `skip` may
+//   see such rows twice, never zero times.
 export async function listForSync<T extends SyncTable>(ctx: Ctx, table: T, opts: SyncListOptions) {
-  const [rows, counted] = await Promise.all([
-    opts.where ? filteredPage(ctx, table, opts) : plainPage(ctx, table, opts),
+  type R = { updatedAt: Date; id: string };
+  const read = () => (opts.where ? filteredPage(ctx, table, opts) : plainPage(ctx, table, opts)) as Promise<R[]>;
+  const [first, counted] = await Promise.all([
+    read(),
     opts.includeTotal ? ctx.db.select({ total: count() }).from(table as PgTable).where(scoped(ctx, table, ...conditions(table, opts))) : undefined,
   ]);
+  const rows = await settledRows(ctx.db, first, read);
   const hasMore = rows.length > opts.limit;
-  return { rows: rows.slice(0, opts.limit) as T['$inferSelect'][], hasMore, total: counted ? Number(counted[0].total) : null };
+  let page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  if (hasMore && last && rows[opts.limit].updatedAt.getTime() === last.updatedAt.getTime()) {
+    page = page.concat((await restOfInstant(ctx, table, opts, last)) as R[]);
+  }
+  return { rows: page as T['$inferSelect'][], hasMore, total: counted ? Number(counted[0].total) : null };
+}
+
+/** The rows after `last` that share its updatedAt (all before the horizon, since the next row was). */
+function restOfInstant(ctx: Ctx, table: SyncTable, opts: SyncListOptions, last: { updatedAt: Date; id: string }) {
+  const sameInstant = [eq(table.updatedAt, last.updatedAt), gt(table.id, last.id)];
+  return ctx.db
+    .select()
+    .from(table as PgTable)
+    .where(scoped(ctx, table, ...conditions(table, { ...opts, updatedAfter: undefined, cursor: undefined }), ...sameInstant))
+    .orderBy(asc(table.id))
+    .limit(SAME_INSTANT_MAX);
 }
 
 function conditions(table: SyncTable, opts: SyncListOptions): (SQL | undefined)[] {

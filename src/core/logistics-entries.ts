@@ -39,6 +39,3 @@ export const logisticsEntryCollection = defineCollection({
 });
 
 export const createLogisticsEntry = (ctx: Ctx, input: LogisticsEntryInput) => logisticsEntryCollection.create(ctx, input);
-export const getLogisticsEntry = (ctx: Ctx, id: string) => logisticsEntryCollection.get(ctx, id);
-export const updateLogisticsEntry = (ctx: Ctx, id: string, patch: LogisticsEntryInput, opts: { ifMatch?: string } = {}) =>
-  logisticsEntryCollection.update(ctx, id, patch, opts);

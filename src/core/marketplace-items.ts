@@ -61,6 +61,3 @@ export const marketplaceItemCollection = defineCollection({
 });
 
 export const createMarketplaceItem = (ctx: Ctx, input: MarketplaceItemInput) => marketplaceItemCollection.create(ctx, input);
-export const getMarketplaceItem = (ctx: Ctx, id: string) => marketplaceItemCollection.get(ctx, id);
-export const updateMarketplaceItem = (ctx: Ctx, id: string, patch: MarketplaceItemInput, opts: { ifMatch?: string } = {}) =>
-  marketplaceItemCollection.update(ctx, id, patch, opts);

@@ -64,6 +64,5 @@ export const marketplaceOrderCollection = defineCollection({
 });
 
 export const createMarketplaceOrder = (ctx: Ctx, input: MarketplaceOrderInput) => marketplaceOrderCollection.create(ctx, input);
-export const getMarketplaceOrder = (ctx: Ctx, id: string) => marketplaceOrderCollection.get(ctx, id);
 export const updateMarketplaceOrder = (ctx: Ctx, id: string, patch: MarketplaceOrderInput, opts: { ifMatch?: string } = {}) =>
   marketplaceOrderCollection.update(ctx, id, patch, opts);

@@ -16,14 +16,19 @@ import {
   motorStatuses,
   listingTypes,
   listingStatuses,
+  motorSearchFields,
 } from '../storage/schema/index.ts';
+import { createdFilter, filter } from './search.ts';
 import { scoped, scopedLive } from '../storage/tenant-scope.ts';
 import { defineCollection, defined } from './collection.ts';
-import { AppError, invalidField, notFound } from './errors.ts';
+import { AppError, invalidField } from './errors.ts';
 import { assertReferences } from './references.ts';
 import { merged, requireFields } from './record-helpers.ts';
 import { checkVin, normaliseVin } from './vin.ts';
+import { decodeVin } from './vin-decode.ts';
 import { linkMotorToCatalog } from './catalog.ts';
+import { slugify } from './slug.ts';
+import { containing, escapeLike } from '../storage/like.ts';
 
 export type MotorRow = typeof motors.$inferSelect;
 export type FuelType = (typeof fuelTypes)[number];
@@ -127,17 +132,9 @@ export type MotorView = ReturnType<typeof motorView>;
 export const motorName = (row: Pick<MotorRow, 'year' | 'make' | 'model' | 'trim'>) =>
   [row.year, row.make, row.model, row.trim].filter((p) => p !== null && p !== undefined && p !== '').join(' ');
 
-const slugPart = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-
 /** make-model-year-shortid; the random suffix keeps two identical cars apart and survives renames. */
 export function motorSlug(row: { make: string; model: string; year?: number | null }, suffix = crypto.randomBytes(4).toString('hex').slice(0, 6)): string {
-  return [slugPart(row.make), slugPart(row.model), row.year ?? undefined, suffix].filter((p) => p !== undefined && p !== '').join('-');
+  return [slugify(row.make), slugify(row.model), row.year ?? undefined, suffix].filter((p) => p !== undefined && p !== '').join('-');
 }
 
 function engineColumns(engine: MotorInput['engine']) {
@@ -167,9 +164,26 @@ async function vinColumns(ctx: Ctx, input: MotorInput, current: MotorRow | undef
     vin,
     vinCheckDigitValid: check.ok ? check.checkDigitValid : false,
     vinCheckOverrideReason: check.ok && check.checkDigitValid ? null : (override ?? null),
-    // Position 10 is only reliably the model year on North-American VINs.
-    inferredYear: check.ok && check.northAmerican ? check.modelYear : null,
   };
+}
+
+/**
+ * What a new motor's VIN says about the make, model and year it was sent without. Decoded only
+ * when something is missing (the first decode reads the vPIC data). For a WMI NHTSA does not know,
+ * the year is position 10 read as a light vehicle's, on North-American VINs only, where position 10
+ * is reliably the model year.
+ */
+function decodedDefaults(input: MotorInput, vin: string | null | undefined): Pick<MotorInput, 'make' | 'model' | 'year'> {
+  if (!vin || (input.make !== undefined && input.model !== undefined && input.year !== undefined)) return {};
+  const check = checkVin(vin);
+  if (!check.ok && check.reason === 'shape') return {};
+  const decoded = decodeVin(vin);
+  const year = decoded.wmi ? decoded.modelYear : check.ok && check.northAmerican ? check.modelYear : null;
+  return defined({
+    make: input.make === undefined ? (decoded.make ?? undefined) : undefined,
+    model: input.model === undefined ? (decoded.model ?? undefined) : undefined,
+    year: input.year === undefined && year !== null ? year : undefined,
+  });
 }
 
 // Price filters and sorts read one column, whatever the listing type.
@@ -217,11 +231,20 @@ export const motorCollection = defineCollection({
   label: 'Motor',
   table: motors,
   view: motorView,
+  search: {
+    fields: motorSearchFields(motors), text: motors.searchText,
+    filters: {
+      status: filter.equals(motors.status, 'status', motorStatuses),
+      listingStatus: filter.equals(motors.listingStatus, 'listing status', listingStatuses),
+      ownerCustomerId: filter.equals(motors.ownerCustomerId, 'the owning customer\'s id'),
+      year: filter.amount(motors.year, 'model year'),
+      created: createdFilter(motors.createdAt),
+    },
+  },
   prepare: async (ctx, input: MotorInput, current) => {
     const { vin: _vin, vinCheckOverride: _override, engine, ...rest } = input;
-    const { inferredYear, ...vin } = await vinColumns(ctx, input, current);
-    const patch: Partial<typeof motors.$inferInsert> = defined({ ...rest, ...vin, ...engineColumns(engine) });
-    if (!current && patch.year === undefined && inferredYear) patch.year = inferredYear;
+    const vin = await vinColumns(ctx, input, current);
+    const patch: Partial<typeof motors.$inferInsert> = defined({ ...(current ? {} : decodedDefaults(input, vin.vin)), ...defined(rest), ...vin, ...engineColumns(engine) });
     const next = merged(current, patch);
     requireFields(next, ['make', 'model']);
     validateListing(next);
@@ -265,7 +288,6 @@ export const motorOps = {
 };
 
 export const createMotor = (ctx: Ctx, input: MotorInput) => motorOps.create(ctx, input);
-export const getMotor = (ctx: Ctx, id: string) => motorCollection.get(ctx, id);
 /** Partial update: omitted fields keep their values; `null` clears a nullable field. */
 export const updateMotor = (ctx: Ctx, id: string, patch: MotorInput, opts: { ifMatch?: string } = {}) => motorOps.update(ctx, id, patch, opts);
 
@@ -302,7 +324,6 @@ export type ListingSearch = {
 /** The condition "listingType set and listingStatus active", for reuse by surfaces' stats. */
 export const activeListingWhere = (): SQL => and(isNotNull(motors.listingType), eq(motors.listingStatus, 'active'))!;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
  * The filter and order of a search of the tenant's active listings, surface-agnostic (the
@@ -325,7 +346,7 @@ export function activeListingQuery(ctx: Ctx, q: ListingSearch): { where: SQL; or
   if (q.fuelType) conditions.push(eq(motors.fuelType, q.fuelType));
   if (q.transmission) conditions.push(eq(motors.transmission, q.transmission));
   for (const word of (q.search ?? '').trim().split(/\s+/).filter(Boolean)) {
-    const pattern = `%${escapeLike(word)}%`;
+    const pattern = containing(word);
     conditions.push(
       or(
         ilike(motors.make, pattern),

@@ -2,7 +2,7 @@ import { count, desc, eq, gt } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { invoices, payments } from '../storage/schema/index.ts';
 import { scoped, scopedId, scopedLive } from '../storage/tenant-scope.ts';
-import { defineCollection, defined, nextTimestamp } from './collection.ts';
+import { defineCollection, defined, writeInstantAfter } from './collection.ts';
 import { assertTransition } from './documents.ts';
 import { AppError, invalidField } from './errors.ts';
 import { emit } from './events.ts';
@@ -107,7 +107,7 @@ export async function recordPayment(ctx: Ctx, input: PaymentInput): Promise<{ pa
   if (settled) assertTransition('invoice', invoiceLifecycle, invoice.status as InvoiceStatus, 'paid');
   const [row] = await ctx.db
     .update(invoices)
-    .set({ amountPaid, updatedAt: nextTimestamp(invoice.updatedAt), ...(settled ? { status: 'paid', paidAt: new Date(payment.paidAt) } : {}) })
+    .set({ amountPaid, updatedAt: writeInstantAfter(invoices.updatedAt), ...(settled ? { status: 'paid', paidAt: new Date(payment.paidAt) } : {}) })
     .where(scopedId(ctx, invoices, invoice.id))
     .returning();
   const view = invoiceView(row);

@@ -30,5 +30,3 @@ export const policyCollection = defineCollection({
 });
 
 export const createPolicy = (ctx: Ctx, input: PolicyInput) => policyCollection.create(ctx, input);
-export const getPolicy = (ctx: Ctx, id: string) => policyCollection.get(ctx, id);
-export const updatePolicy = (ctx: Ctx, id: string, patch: PolicyInput, opts: { ifMatch?: string } = {}) => policyCollection.update(ctx, id, patch, opts);

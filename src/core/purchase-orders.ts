@@ -47,6 +47,5 @@ export const purchaseOrderCollection = defineCollection({
 });
 
 export const createPurchaseOrder = (ctx: Ctx, input: PurchaseOrderInput) => purchaseOrderCollection.create(ctx, input);
-export const getPurchaseOrder = (ctx: Ctx, id: string) => purchaseOrderCollection.get(ctx, id);
 export const updatePurchaseOrder = (ctx: Ctx, id: string, patch: PurchaseOrderInput, opts: { ifMatch?: string } = {}) =>
   purchaseOrderCollection.update(ctx, id, patch, opts);

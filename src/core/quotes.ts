@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
-import { customers, quotes } from '../storage/schema/index.ts';
+import { customers, quotes, quoteSearchFields } from '../storage/schema/index.ts';
 import { defineCollection, defined } from './collection.ts';
 import { invalidField } from './errors.ts';
 import { assertReferences } from './references.ts';
 import { documentBaseView, pageDocuments, prepareDocument, type DocumentInputBase, type Lifecycle } from './documents.ts';
+import { createdFilter, filter } from './search.ts';
 
 export type QuoteRow = typeof quotes.$inferSelect;
 export const quoteStatuses = ['draft', 'sent', 'accepted', 'declined', 'expired'] as const;
@@ -37,6 +38,17 @@ export const quoteCollection = defineCollection({
   label: 'Quote',
   table: quotes,
   view: quoteView,
+  search: {
+    fields: quoteSearchFields(quotes), text: quotes.searchText,
+    filters: {
+      status: filter.equals(quotes.status, 'status', quoteStatuses),
+      customerId: filter.equals(quotes.customerId, 'the customer\'s id'),
+      issueDate: filter.date(quotes.issueDate, 'issue date'),
+      validUntil: filter.date(quotes.validUntil, 'last valid day'),
+      totalAmount: filter.amount(quotes.totalAmount, 'total (minor units)'),
+      created: createdFilter(quotes.createdAt),
+    },
+  },
   prepare: async (ctx, input: QuoteInput, current) => {
     if (!current && !input.customerId) throw invalidField('customerId', 'required');
     await assertReferences(ctx, { customerId: [customers, input.customerId] });

@@ -12,8 +12,9 @@ type StoredRow = { tenantId: string; environment: string; createdAt: Date; updat
  * The Records API representation of a record whose API fields are its columns: tenancy stays
  * internal, timestamps become ISO 8601 with milliseconds.
  */
-export function plainView<R extends StoredRow>(row: R) {
-  const { tenantId: _tenant, environment: _env, createdAt, updatedAt, deletedAt, ...fields } = row;
+export function plainView<R extends StoredRow & { searchText?: string | null }>(row: R) {
+  // searchText is the generated search document (storage/search-text.ts): the database's, not the API's.
+  const { tenantId: _tenant, environment: _env, createdAt, updatedAt, deletedAt, searchText: _search, ...fields } = row;
   return { ...fields, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString(), deletedAt: deletedAt?.toISOString() ?? null };
 }
 

@@ -22,8 +22,10 @@ export type RecordsCollection = (typeof recordsCollections)[number];
 const rw = (names: readonly string[]) => names.flatMap((n) => [`${n}:read`, `${n}:write`]);
 
 export const scopeCatalogue = {
-  records: rw(recordsCollections),
-  crm: [...rw(['clients', 'invoices', 'quotes', 'payments', 'products', 'projects', 'webhooks']), 'marketing:write'],
+  // `events:read` reads the event log (GET /events) of the key's tenant and environment: every
+  // record type's changes, so a key holding it sees payloads of collections it may not read.
+  records: [...rw(recordsCollections), 'events:read'],
+  crm: [...rw(['clients', 'invoices', 'quotes', 'payments', 'products', 'projects', 'webhooks']), 'marketing:write', 'events:read'],
   storefront: [
     'catalog:read',
     'vehicles:read',

@@ -14,3 +14,10 @@ export async function signingSecret(db: Queryable, configured?: string): Promise
   const [row] = await db.select().from(settings).where(eq(settings.key, 'signing_secret'));
   return row.value;
 }
+
+/**
+ * The forms of every credential the server hands out: API keys, shoppers' refresh tokens, webhook
+ * signing secrets, JWTs and staff links (invitations, password resets). Recognised by form wherever they appear, so a new route that returns
+ * one is covered without anyone remembering (log redaction, the idempotency store).
+ */
+export const credentialPattern = () => /motors_sk_(live|test)_[0-9A-Za-z]+|mrt_[\w-]+|msl_[\w-]+|whsec_[\w+/=%-]+|eyJ[\w-]*\.[\w-]+\.[\w-]*/g;

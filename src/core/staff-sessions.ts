@@ -23,11 +23,15 @@ export async function signIn(db: Queryable, email: string, password: string): Pr
     return null;
   }
   if (!(await verifyPassword(user.passwordHash, password))) return null;
+  return startSession(db, user);
+}
+
+/** A new session for a user already known to be who they say (a right password, an accepted invitation). */
+export async function startSession(db: Queryable, user: { tenantId: string; id: string }): Promise<{ token: string; principal: StaffPrincipal } | null> {
   const token = crypto.randomBytes(32).toString('base64url');
-  const id = newId();
   await db.insert(staffSessions).values({
     tenantId: user.tenantId,
-    id,
+    id: newId(),
     userId: user.id,
     tokenHash: hash(token),
     createdAt: now(),

@@ -27,6 +27,3 @@ export const supportTicketCollection = defineCollection({
 });
 
 export const createSupportTicket = (ctx: Ctx, input: SupportTicketInput) => supportTicketCollection.create(ctx, input);
-export const getSupportTicket = (ctx: Ctx, id: string) => supportTicketCollection.get(ctx, id);
-export const updateSupportTicket = (ctx: Ctx, id: string, patch: SupportTicketInput, opts: { ifMatch?: string } = {}) =>
-  supportTicketCollection.update(ctx, id, patch, opts);

@@ -83,15 +83,6 @@ export async function viewVehicle(ctx: Ctx, idOrSlug: string): Promise<VehicleLi
   return { ...vehicle, motor: { ...vehicle.motor, viewsCount: vehicle.motor.viewsCount + 1 } };
 }
 
-/** Views per UTC day of one motor, oldest first (the dashboard's chart). */
-export async function vehicleViewsByDay(ctx: Ctx, motorId: string): Promise<{ day: string; count: number }[]> {
-  return ctx.db
-    .select({ day: vehicleViews.day, count: vehicleViews.count })
-    .from(vehicleViews)
-    .where(scoped(ctx, vehicleViews, eq(vehicleViews.motorId, motorId)))
-    .orderBy(vehicleViews.day);
-}
-
 export type VehicleStats = {
   totalVehicles: number;
   /** Active listings whose motor is in stock (not reserved or sold). */

@@ -1,7 +1,8 @@
 import type { Ctx } from './context.ts';
-import { vendors, type Address } from '../storage/schema/index.ts';
+import { vendors, vendorSearchFields, type Address } from '../storage/schema/index.ts';
 import { defineCollection, defined } from './collection.ts';
 import { invalidField } from './errors.ts';
+import { createdFilter } from './search.ts';
 
 export type VendorRow = typeof vendors.$inferSelect;
 
@@ -38,9 +39,11 @@ export type VendorView = ReturnType<typeof vendorView>;
 
 export const vendorCollection = defineCollection({
   name: 'vendors',
+  search: { fields: vendorSearchFields(vendors), text: vendors.searchText, filters: { created: createdFilter(vendors.createdAt) } },
   label: 'Vendor',
   table: vendors,
   view: vendorView,
+  pure: true,
   prepare: async (_ctx, input: VendorInput, current) => {
     const patch = defined({ ...input, email: input.email?.trim().toLowerCase() ?? input.email });
     if (!current && !patch.name) {
@@ -51,5 +54,3 @@ export const vendorCollection = defineCollection({
 });
 
 export const createVendor = (ctx: Ctx, input: VendorInput) => vendorCollection.create(ctx, input);
-export const getVendor = (ctx: Ctx, id: string) => vendorCollection.get(ctx, id);
-export const updateVendor = (ctx: Ctx, id: string, patch: VendorInput, opts: { ifMatch?: string } = {}) => vendorCollection.update(ctx, id, patch, opts);

@@ -39,6 +39,18 @@ export const hasValidCheckDigit = (vin: string): boolean => hasVinShape(vin) && 
 export const isNorthAmericanVin = (vin: string): boolean => /^[1-5]/.test(vin);
 
 /**
+ * The World Manufacturer Identifier: positions 1–3, and for makers of fewer than 500 vehicles a
+ * year ("9" in position 3) positions 12–14 as well (49 CFR 565.15(a)).
+ */
+export const vinWmi = (vin: string): string => (vin[2] === '9' ? vin.slice(0, 3) + vin.slice(11, 14) : vin.slice(0, 3));
+
+/** The model year of position 10 in the 2010–2039 cycle; null when it is not a year code ("0", "Z", "U"…). */
+export function vinSecondCycleYear(vin: string): number | null {
+  const index = YEAR_CODES.indexOf(vin[9] ?? '');
+  return index < 0 ? null : 2010 + index;
+}
+
+/**
  * The model year from position 10. For light vehicles a digit in position 7 means the 1980–2009
  * cycle and a letter 2010–2039; null when position 10 is not a year code (e.g. "0" outside North America).
  */

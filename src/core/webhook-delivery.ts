@@ -1,16 +1,17 @@
 import crypto from 'node:crypto';
 import { and, eq, getTableColumns, inArray, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import type { Db, Queryable } from '../storage/db.ts';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../storage/schema/index.ts';
 import { scopedId } from '../storage/tenant-scope.ts';
 import type { Environment } from './context.ts';
-import { EVENTS_CHANNEL } from './events.ts';
+import { EVENTS_CHANNEL, matchesEventPattern } from './events.ts';
 import { newId, now } from './ids.ts';
 import { pruneIdempotencyKeys } from './idempotency.ts';
 import { signDelivery } from './webhook-signing.ts';
 import { guardedLookup, literalPrivateHost } from './webhook-urls.ts';
+import { adfRequest, mailAdf, type SmtpRelay } from './adf-send.ts';
 
 export type WebhookSettings = {
   /** Seconds to wait after the 1st, 2nd, … failed attempt; when exhausted the delivery is dead. */
@@ -19,7 +20,11 @@ export type WebhookSettings = {
   /** How long a claimed delivery is reserved for its worker; longer than the request timeout. */
   leaseMs: number;
   retentionDays: number;
+  /** Days the event log and the request log are kept (EVENT_RETENTION_DAYS). */
+  eventRetentionDays: number;
   timeoutMs: number;
+  /** Outgoing mail for ADF forwarding by e-mail (SMTP_RELAY_URL); unset, e-mail targets are refused. */
+  smtpRelay?: SmtpRelay;
 };
 
 export const DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
@@ -42,7 +47,7 @@ const resultRows = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 /** Does an endpoint's subscription list take this event? `*`, exact names, or `crm.customers.*` prefixes. */
 export function subscribes(patterns: readonly string[], type: string): boolean {
-  return patterns.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
+  return patterns.some((p) => matchesEventPattern(p, type));
 }
 
 /**
@@ -154,13 +159,22 @@ export type AttemptResult = {
   retryAfterMs?: number;
 };
 
-const openAgent = new Agent({ connections: 128, keepAliveTimeout: 10_000 });
-const guardedAgent = new Agent({ connections: 128, keepAliveTimeout: 10_000, connect: { lookup: guardedLookup as never } });
+// undici (≈ 8 MB at start) is loaded at the first POST: a server without webhooks never needs it.
+let agents: Promise<{ open: Agent; guarded: Agent }> | undefined;
+const loadAgents = () =>
+  (agents ??= import('undici').then(({ Agent }) => ({
+    open: new Agent({ connections: 128, keepAliveTimeout: 10_000 }),
+    guarded: new Agent({ connections: 128, keepAliveTimeout: 10_000, connect: { lookup: guardedLookup as never } }),
+  })));
 
-/** One signed POST. Never throws: every outcome is an AttemptResult for the log. */
+/**
+ * One attempt: a signed POST of the event (a webhook), a POST of the lead as ADF/XML (`adf_http`)
+ * or a mail of it through the relay (`adf_email`). Never throws: every outcome is an
+ * AttemptResult for the log.
+ */
 export async function sendAttempt(
-  settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs'>,
-  endpoint: Pick<EndpointRow, 'url' | 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
+  settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs' | 'smtpRelay'>,
+  endpoint: Pick<EndpointRow, 'url' | 'secret' | 'previousSecret' | 'previousSecretExpiresAt'> & Partial<Pick<EndpointRow, 'kind'>>,
   event: Pick<EventRow, 'id' | 'type' | 'createdAt' | 'environment' | 'data'>,
 ): Promise<AttemptResult> {
   const requestId = crypto.randomUUID();
@@ -169,10 +183,12 @@ export async function sendAttempt(
   const result = (r: Partial<AttemptResult>): AttemptResult => ({
     requestId, startedAt, durationMs: Math.round(performance.now() - t0), statusCode: null, responseBody: null, error: null, ok: false, ...r,
   });
-  const secrets = [endpoint.secret];
-  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > startedAt) secrets.push(endpoint.previousSecret);
-  const body = deliveryBody(event);
-  const headers = signDelivery({ secrets, eventId: event.id, eventType: event.type, requestId, body, timestampMs: startedAt.getTime() });
+  if (endpoint.kind === 'adf_email') {
+    // The relay went away since the target was saved (SMTP_RELAY_URL unset at a restart).
+    if (!settings.smtpRelay) return result({ error: 'No SMTP relay configured (SMTP_RELAY_URL): e-mail forwarding is off' });
+    return result(await mailAdf(settings.smtpRelay, settings.timeoutMs, endpoint.url.replace(/^mailto:/, ''), event, requestId));
+  }
+  const { body, headers } = endpoint.kind === 'adf_http' ? adfRequest(event, requestId) : signedRequest(endpoint, event, requestId, startedAt);
   try {
     const url = new URL(endpoint.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return result({ error: 'URL is not http(s)' });
@@ -180,7 +196,8 @@ export async function sendAttempt(
       const literal = literalPrivateHost(url);
       if (literal) return result({ error: `${literal} is a private address webhooks may not reach` });
     }
-    const res = await post(settings.allowPrivate ? openAgent : guardedAgent, url, headers, body, settings.timeoutMs);
+    const agent = await loadAgents();
+    const res = await post(settings.allowPrivate ? agent.open : agent.guarded, url, headers, body, settings.timeoutMs);
     const responseBody = res.body;
     const statusCode = res.statusCode;
     const ok = statusCode >= 200 && statusCode < 300;
@@ -192,6 +209,18 @@ export async function sendAttempt(
   } catch (err) {
     return result({ error: describeError(err, settings.timeoutMs) });
   }
+}
+
+function signedRequest(
+  endpoint: Pick<EndpointRow, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
+  event: Pick<EventRow, 'id' | 'type' | 'createdAt' | 'environment' | 'data'>,
+  requestId: string,
+  startedAt: Date,
+): { body: string; headers: Record<string, string> } {
+  const secrets = [endpoint.secret];
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > startedAt) secrets.push(endpoint.previousSecret);
+  const body = deliveryBody(event);
+  return { body, headers: signDelivery({ secrets, eventId: event.id, eventType: event.type, requestId, body, timestampMs: startedAt.getTime() }) };
 }
 
 /**
@@ -399,12 +428,6 @@ export async function settleDeliveries(db: Db, settings: Pick<WebhookSettings, '
   return nextTimes;
 }
 
-/** Delivers one claimed delivery and records it (the single-delivery form of the worker's batch path). */
-export async function performDelivery(db: Db, settings: WebhookSettings, delivery: DeliveryRow): Promise<Date[]> {
-  const [target] = await loadTargets(db, [delivery]);
-  const skipped = undeliverable(target);
-  return settleDeliveries(db, settings, [{ ...target, skipped, attempt: skipped ? undefined : await sendAttempt(settings, target.endpoint!, target.event!) }]);
-}
 
 // The failure clock starts at the first failure after a success; five days of it disable the endpoint.
 async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; environment: Environment }, endpoint: EndpointRow, at: Date) {

@@ -6,22 +6,61 @@ import { invalidField } from './errors.ts';
 // Addresses a webhook must never reach unless an operator allows it: loopback, private ranges,
 // link-local (which holds the cloud metadata service, 169.254.169.254 / fd00:ec2::254), CGNAT,
 // multicast and the unspecified address.
-const blocked = new net.BlockList();
+const blockedV4 = new net.BlockList();
 for (const [addr, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(addr, prefix, 'ipv4');
-for (const [addr, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
-  blocked.addSubnet(addr, prefix, 'ipv6');
+  ['192.0.0.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) blockedV4.addSubnet(addr, prefix, 'ipv4');
+
+// IPv6 ranges that are never a public web server: unique-local, link-local, site-local
+// (deprecated), multicast, discard-only, documentation, the IETF protocol block (Teredo, ORCHID)
+// and the local-use NAT64 prefix, whose translator sits inside the network.
+const blockedV6 = new net.BlockList();
+for (const [addr, prefix] of [
+  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['3fff::', 20], ['64:ff9b:1::', 48],
+] as const) blockedV6.addSubnet(addr, prefix, 'ipv6');
+
+/**
+ * The IPv4 address an IPv6 address carries, for the forms that route to it: IPv4-mapped
+ * (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96), IPv4-compatible (::/96, which holds :: and
+ * ::1 too), NAT64 (64:ff9b::/96) and 6to4 (2002::/16). Each is private when its IPv4 address is.
+ */
+function embeddedIpv4(groups: number[]): string | undefined {
+  const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  const v4 = (hi: number, lo: number) => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+  if (zero(0, 5) && (groups[5] === 0xffff || groups[5] === 0)) return v4(groups[6], groups[7]);
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6], groups[7]);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6], groups[7]);
+  if (groups[0] === 0x2002) return v4(groups[1], groups[2]);
+  return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone id dropped, a trailing dotted quad folded in). */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.replace(/%.*$/, '').toLowerCase();
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number);
+    text = text.slice(0, quad.index) + ((a << 8) | b).toString(16) + ':' + ((c << 8) | d).toString(16);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const left = halves[0] ? halves[0].split(':') : [];
+  const right = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const fill = halves.length === 2 ? 8 - left.length - right.length : 0;
+  const groups = [...left, ...Array<string>(Math.max(fill, 0)).fill('0'), ...right].map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN));
+  return groups.length === 8 && groups.every((g) => !Number.isNaN(g)) ? groups : undefined;
 }
 
 export function isPrivateAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
+  const family = net.isIP(address.replace(/%.*$/, ''));
+  if (family === 4) return blockedV4.check(address, 'ipv4');
   if (family !== 6) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return blocked.check(mapped[1], 'ipv4');
-  return blocked.check(address, 'ipv6');
+  const groups = ipv6Groups(address);
+  if (!groups) return true;
+  const v4 = embeddedIpv4(groups);
+  if (v4 !== undefined) return isPrivateAddress(v4);
+  return blockedV6.check(groups.map((g) => g.toString(16)).join(':'), 'ipv6');
 }
 
 /** Checks shape only: an absolute http(s) URL without credentials. Returns it normalised. */

@@ -1,4 +1,4 @@
-import { count, desc, eq, gte, inArray } from 'drizzle-orm';
+import { count, desc, eq, gte, inArray, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../storage/schema/index.ts';
 import { owner, scoped, scopedId, scopedLive } from '../storage/tenant-scope.ts';
@@ -7,17 +7,12 @@ import { newId, now } from './ids.ts';
 import { assertPublicUrl, parseWebhookUrl } from './webhook-urls.ts';
 import { newWebhookSecret } from './webhook-signing.ts';
 import { sendAttempt, wakeWorkers, type WebhookSettings } from './webhook-delivery.ts';
-import { recordsCollections } from './scopes.ts';
+import { eventTypes, isKnownEventPattern } from './events.ts';
 
 export const PREVIOUS_SECRET_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Every event a Motors CRM endpoint can subscribe to (docs/webhooks.md describes each). */
-export const eventCatalogue: string[] = [
-  ...recordsCollections.flatMap((c) => [`crm.${c}.created`, `crm.${c}.updated`, `crm.${c}.deleted`]),
-  'crm.invoices.status_changed',
-  'crm.payments.created',
-  'webhook.test',
-];
+/** Every event a Motors CRM endpoint can subscribe to: the registry's (docs/webhooks.md describes each). */
+export const eventCatalogue: string[] = [...eventTypes];
 
 const EVENT_PATTERN = /^(\*|[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)*(\.\*)?)$/;
 
@@ -74,17 +69,23 @@ function checkEvents(list: string[]): string[] {
   if (!list.length) throw invalidField('events', 'must name at least one event, or "*" for all');
   const bad = list.find((e) => !EVENT_PATTERN.test(e));
   if (bad) throw invalidField('events', `"${bad}" is not an event name, a "crm.<collection>.*" prefix or "*"`);
+  // A misspelt name would be accepted and then never fire: refuse what no declared event matches.
+  const unknown = list.find((e) => !isKnownEventPattern(e));
+  if (unknown) throw invalidField('events', `"${unknown}" matches no event; see the event catalogue (docs/webhooks.md) for the names`);
   return [...new Set(list)];
 }
 
+// ADF forwarding targets share the table and the queue (core/adf-forwarding.ts) but are not webhooks.
+const isWebhook = eq(webhookEndpoints.kind, 'webhook');
+
 async function findEndpoint(ctx: Ctx, id: string): Promise<EndpointRow> {
-  const [row] = await ctx.db.select().from(webhookEndpoints).where(scopedLive(ctx, webhookEndpoints, eq(webhookEndpoints.id, id))).limit(1);
+  const [row] = await ctx.db.select().from(webhookEndpoints).where(scopedLive(ctx, webhookEndpoints, isWebhook, eq(webhookEndpoints.id, id))).limit(1);
   if (!row) throw notFound('Webhook', id);
   return row;
 }
 
 export async function listWebhookEndpoints(ctx: Ctx, opts: { page: number; limit: number }) {
-  const where = scopedLive(ctx, webhookEndpoints);
+  const where = scopedLive(ctx, webhookEndpoints, isWebhook);
   const [{ total }] = await ctx.db.select({ total: count() }).from(webhookEndpoints).where(where);
   const rows = await ctx.db
     .select()
@@ -215,7 +216,7 @@ function deliveryView(d: DeliveryRow, attempts: AttemptRow[]): DeliveryView {
   };
 }
 
-async function withAttempts(ctx: Ctx, rows: DeliveryRow[]): Promise<DeliveryView[]> {
+export async function withAttempts(ctx: Ctx, rows: DeliveryRow[]): Promise<DeliveryView[]> {
   if (!rows.length) return [];
   const attempts = await ctx.db
     .select()
@@ -232,13 +233,12 @@ export async function listWebhookDeliveries(
   opts: { page: number; limit: number; status?: DeliveryRow['status']; eventId?: string },
 ) {
   await findEndpoint(ctx, endpointId);
-  const where = scoped(
-    ctx,
-    webhookDeliveries,
-    eq(webhookDeliveries.endpointId, endpointId),
-    opts.status ? eq(webhookDeliveries.status, opts.status) : undefined,
-    opts.eventId ? eq(webhookDeliveries.eventId, opts.eventId) : undefined,
-  );
+  return pageOfDeliveries(ctx, opts, eq(webhookDeliveries.endpointId, endpointId), opts.eventId ? eq(webhookDeliveries.eventId, opts.eventId) : undefined);
+}
+
+/** A page of the tenant's deliveries matching `conditions` (and `status`), newest first, with their attempts. */
+export async function pageOfDeliveries(ctx: Ctx, opts: { page: number; limit: number; status?: DeliveryRow['status'] }, ...conditions: (SQL | undefined)[]) {
+  const where = scoped(ctx, webhookDeliveries, ...conditions, opts.status ? eq(webhookDeliveries.status, opts.status) : undefined);
   const [{ total }] = await ctx.db.select({ total: count() }).from(webhookDeliveries).where(where);
   const rows = await ctx.db
     .select()
@@ -250,21 +250,17 @@ export async function listWebhookDeliveries(
   return { rows: await withAttempts(ctx, rows), total };
 }
 
-/** Every delivery of one event, across the tenant's endpoints (the per-event log). */
-export async function listEventDeliveries(ctx: Ctx, eventId: string): Promise<DeliveryView[]> {
-  const rows = await ctx.db
-    .select()
-    .from(webhookDeliveries)
-    .where(scoped(ctx, webhookDeliveries, eq(webhookDeliveries.eventId, eventId)))
-    .orderBy(webhookDeliveries.createdAt);
-  return withAttempts(ctx, rows);
-}
 
 const requeue = { status: 'pending' as const, attempts: 0, leaseOwner: null, leaseExpiresAt: null };
 
 /** Sends one delivery again, whatever its state, with the same event id. */
 export async function resendWebhookDelivery(ctx: Ctx, endpointId: string, deliveryId: string): Promise<DeliveryView> {
   await findEndpoint(ctx, endpointId);
+  return requeueDelivery(ctx, endpointId, deliveryId);
+}
+
+/** Queues one delivery of an endpoint (of any kind) again, due now. */
+export async function requeueDelivery(ctx: Ctx, endpointId: string, deliveryId: string): Promise<DeliveryView> {
   const at = now();
   const [row] = await ctx.db
     .update(webhookDeliveries)
@@ -298,15 +294,13 @@ export async function recoverWebhookDeliveries(ctx: Ctx, endpointId: string, sin
  */
 export async function testWebhookEndpoint(ctx: Ctx, id: string, settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs'>) {
   const endpoint = await findEndpoint(ctx, id);
+  return sendTestEvent(ctx, endpoint, { message: 'A test event from Motors CRM', webhookId: endpoint.id }, settings);
+}
+
+/** A `webhook.test` event sent to one endpoint of any kind now, logged as a delivery that is never retried. */
+export async function sendTestEvent(ctx: Ctx, endpoint: EndpointRow, data: Record<string, unknown>, settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs' | 'smtpRelay'>) {
   const at = now();
-  const event = {
-    ...owner(ctx),
-    id: newId(),
-    type: 'webhook.test',
-    data: { message: 'A test event from Motors CRM', webhookId: endpoint.id },
-    createdAt: at,
-    dispatchedAt: at,
-  };
+  const event = { ...owner(ctx), id: newId(), type: 'webhook.test', data, createdAt: at, dispatchedAt: at };
   const attempt = await sendAttempt(settings, endpoint, event);
   const deliveryId = newId();
   await ctx.db.transaction(async (tx) => {

@@ -1,11 +1,12 @@
 import type { Ctx } from './context.ts';
-import { customers, employees, motors, quotes, workOrders, type StoredJob } from '../storage/schema/index.ts';
+import { customers, employees, motors, quotes, workOrders, workOrderSearchFields, type StoredJob } from '../storage/schema/index.ts';
 import { defineCollection, defined } from './collection.ts';
 import { invalidField } from './errors.ts';
 import { newId } from './ids.ts';
 import { assertReferences } from './references.ts';
 import { computeLines, documentBaseView, lineAsInput, prepareDocument, type DocumentInputBase, type DocumentLineInput, type Lifecycle } from './documents.ts';
 import { createInvoice } from './invoices.ts';
+import { createdFilter, filter } from './search.ts';
 
 export type WorkOrderRow = typeof workOrders.$inferSelect;
 export const workOrderStatuses = ['estimate', 'approved', 'in_progress', 'completed', 'invoiced', 'cancelled'] as const;
@@ -100,6 +101,16 @@ export const workOrderCollection = defineCollection({
   label: 'Work order',
   table: workOrders,
   view: workOrderView,
+  search: {
+    fields: workOrderSearchFields(workOrders), text: workOrders.searchText,
+    filters: {
+      status: filter.equals(workOrders.status, 'status', workOrderStatuses),
+      customerId: filter.equals(workOrders.customerId, 'the customer\'s id'),
+      motorId: filter.equals(workOrders.motorId, 'the motor\'s id'),
+      totalAmount: filter.amount(workOrders.totalAmount, 'total (minor units)'),
+      created: createdFilter(workOrders.createdAt),
+    },
+  },
   prepare: async (ctx, input: WorkOrderInput, current) => {
     if (!current && !input.customerId) throw invalidField('customerId', 'required');
     if (!current && !input.motorId) throw invalidField('motorId', 'required');
@@ -145,6 +156,3 @@ export const workOrderCollection = defineCollection({
   },
 });
 
-export const createWorkOrder = (ctx: Ctx, input: WorkOrderInput) => workOrderCollection.create(ctx, input);
-export const getWorkOrder = (ctx: Ctx, id: string) => workOrderCollection.get(ctx, id);
-export const updateWorkOrder = (ctx: Ctx, id: string, patch: WorkOrderInput, opts: { ifMatch?: string } = {}) => workOrderCollection.update(ctx, id, patch, opts);

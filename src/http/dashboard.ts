@@ -20,7 +20,9 @@ const htmlHeaders = {
 };
 
 export async function registerDashboard(app: FastifyInstance, root: string = DASHBOARD_DIST): Promise<void> {
-  await app.register(fastifyStatic, { root, serve: false });
+  // preCompressed: the build writes .br and .gz beside each file (scripts/build-web.mjs); a client
+  // that accepts one gets it, others the plain file.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
   const index = (reply: FastifyReply) => {
     if (!fs.existsSync(path.join(root, 'index.html'))) {

@@ -12,13 +12,18 @@ import { createKeyAuthenticator } from './platform/auth.ts';
 import type { RateLimiter } from './platform/rate-limit.ts';
 import type { Deps } from './platform/route.ts';
 import { renderError, surfaceOf } from './platform/surfaces.ts';
+import { assertBoundedJson } from './platform/fields.ts';
 import { registerRecordsApi } from './records-api/index.ts';
 import { registerCrmApi } from './crm-api/index.ts';
 import { registerStorefrontApi } from './storefront-api/index.ts';
 import { registerManageApi } from './manage-api/index.ts';
+import { registerIntake } from './intake.ts';
+import { registerFeeds } from './feeds.ts';
 import fastifyCookie from '@fastify/cookie';
 import type { RequestLogWriter } from '../core/request-log.ts';
-import { openApiInfo } from './openapi.ts';
+import { openApiInfo, refineDocument } from './openapi.ts';
+import './validation-messages.ts';
+import type { WebhookSettings } from '../core/webhook-delivery.ts';
 import { registerDashboard } from './dashboard.ts';
 import { registerApiReference } from './docs.ts';
 
@@ -31,8 +36,15 @@ export type ServerDeps = {
   defaultRateLimit: number;
   secret: Uint8Array;
   requestLog?: RequestLogWriter;
+  /** Config TRUST_PROXY: whose X-Forwarded-For / -Proto to believe (req.ip, req.protocol). */
+  trustProxy?: boolean | number | string[];
+  /** Config PUBLIC_URL: an https one makes the staff session cookie Secure. */
+  publicUrl?: string;
   /** False while a start is still finishing after listen (catalog, first-start demo data): /readyz answers 503. */
   isReady?: () => boolean;
+  /** The domain of ADF intake e-mail addresses (<token>@SMTP_DOMAIN), shown with new intake tokens. */
+  smtpDomain?: string;
+  webhookSettings: WebhookSettings;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -63,6 +75,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       maxHeaderSize: SERVER_LIMITS.maxHeaderBytes,
     },
     return503OnClosing: true,
+    // A hop count is handled by Fastify (lib/request.js) though its type leaves numbers out.
+    trustProxy: (deps.trustProxy ?? false) as boolean | string[],
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -95,8 +109,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // parser tells a syntax error from a prototype-pollution attempt, which Fastify's reports alike.
   app.removeContentTypeParser(['text/plain', 'application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    let parsed: unknown;
     try {
-      done(null, secureJson.parse(body as string, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJson.parse(body as string, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (err) {
       const message = (err as Error).message;
       done(
@@ -105,7 +120,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           : new AppError('invalid_json', `The request body is not valid JSON: ${message}`),
         undefined,
       );
+      return;
     }
+    // Depth and number limits checked once, here, so no reader downstream sees a 5,000-deep value.
+    try {
+      assertBoundedJson(parsed);
+    } catch (err) {
+      done(err as AppError, undefined);
+      return;
+    }
+    done(null, parsed);
   });
 
   app.addHook('onSend', async (req, reply) => {
@@ -127,7 +151,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const appErr = toAppError(err);
+    const appErr = toAppError(err, req.headers['content-type']);
     if (appErr.status >= 500) req.log.error({ err }, 'request failed');
     if (appErr.headers) reply.headers(appErr.headers);
     return reply.code(appErr.status).send(renderError(surfaceOf(req.url), appErr));
@@ -147,7 +171,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     openapi: openApiInfo as never,
     transform: jsonSchemaTransform,
     // Fills components.schemas with every schema given an id (`.meta({ id })`), so $refs resolve.
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => refineDocument(jsonSchemaTransformObject(input as never)),
     hideUntagged: true,
   });
 
@@ -158,12 +182,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     defaultRateLimit: deps.defaultRateLimit,
     secret: deps.secret,
     requestLog: deps.requestLog,
+    publicUrl: deps.publicUrl,
+    webhookSettings: deps.webhookSettings,
   };
   await app.register(fastifyCookie);
   registerRecordsApi(app, routeDeps);
   registerCrmApi(app, routeDeps);
   registerStorefrontApi(app, routeDeps);
-  registerManageApi(app, routeDeps);
+  registerManageApi(app, routeDeps, { smtpDomain: deps.smtpDomain });
+  registerIntake(app, routeDeps);
+  registerFeeds(app, routeDeps);
 
   await registerDashboard(app);
 
@@ -190,7 +218,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 }
 
 // Everything that can go wrong, mapped onto the closed list of error codes.
-function toAppError(err: FastifyError): AppError {
+function toAppError(err: FastifyError, contentType?: string): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext === 'querystring' ? 'query' : err.validationContext ?? 'body';
@@ -216,7 +244,11 @@ function toAppError(err: FastifyError): AppError {
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return new AppError('bad_request', 'A path segment is longer than 500 characters');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', `Unsupported Content-Type "${err.message.replace(/^Unsupported Media Type:?\s*/i, '')}"; send JSON with Content-Type: application/json`);
+      // Fastify's message names no type: the caller is told the one it sent (from the request).
+      return new AppError(
+        'unsupported_media_type',
+        contentType ? `Unsupported Content-Type "${contentType.slice(0, 100)}"; send JSON with Content-Type: application/json` : 'The request has a body but no Content-Type; send JSON with Content-Type: application/json',
+      );
   }
   if (err instanceof SyntaxError || err.statusCode === 400) return new AppError('bad_request', err.message);
   // PostgreSQL's class 22 (data exception): a value we accepted but the database can't store or

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import * as schema from './schema/index.ts';
+import { markConcurrent } from './sync-horizon.ts';
 
 export type Schema = typeof schema;
 // The one database type the rest of the code sees, whichever driver is underneath.
@@ -88,7 +89,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Database> {
 // the WebAssembly build touches in full at start (≈ 110 MB of resident memory before the first
 // query). An embedded CRM's working set fits a small cache; the operating system's page cache
 // holds the rest of the files. These are PGlite's own start parameters plus shared_buffers.
-const pgliteStartParams = [
+export const pgliteStartParams = [
   '--single', '-F', '-O', '-j',
   '-c', 'search_path=public',
   '-c', 'exit_on_error=false',
@@ -101,6 +102,13 @@ const pgliteStartParams = [
   '-c', 'shared_buffers=16MB',
 ];
 
+// The contrib extensions the migrations create (pg_trgm: the search indexes, core/search.ts).
+// PGlite ships them as bundles it must be given at every open, not only when one is created.
+async function pgliteExtensions() {
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  return { pg_trgm };
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -108,7 +116,14 @@ async function openPglite(dataDir: string): Promise<Database> {
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   try {
     if (!inMemory) copyPgliteTemplate(dataDir);
-    const client = new PGlite(inMemory ? undefined : pgdataOf(dataDir), { startParams: pgliteStartParams });
+    // One options object: `new PGlite(undefined, options)` ignores its second argument, which left
+    // `memory://` databases without these start parameters.
+    const client = new PGlite({
+      dataDir: inMemory ? undefined : pgdataOf(dataDir),
+      startParams: pgliteStartParams,
+      extensions: await pgliteExtensions(),
+      loadDataDir: inMemory ? pgliteMemoryImage() : undefined,
+    });
     await client.waitReady;
     const db = drizzle({ client: turnTaking(client), schema }) as unknown as Db;
     return {
@@ -216,7 +231,7 @@ export async function ensurePgliteTemplate(): Promise<void> {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
-    const client = new PGlite(path.join(work, 'pgdata'), { startParams: pgliteStartParams });
+    const client = new PGlite(path.join(work, 'pgdata'), { startParams: pgliteStartParams, extensions: await pgliteExtensions() });
     await client.waitReady;
     await run(drizzle(client, { schema }) as never, { migrationsFolder });
     await client.close(); // a clean shutdown checkpoints, so a copy starts without recovery
@@ -225,6 +240,48 @@ export async function ensurePgliteTemplate(): Promise<void> {
     fs.renameSync(work, pgliteTemplateDir);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+    unlock();
+  }
+}
+
+// A `memory://` database (every test server) starts from the same template, loaded from one
+// tarball of it: PGlite's initdb was most of a test file's time (≈ 15 s of a 35 s file), loading
+// the tarball takes about a second. The tarball is named after the template's key, so a stale one
+// is never loaded; without it, PGlite runs initdb as before. `npm test` makes it once per run.
+const pgliteImageFile = () =>
+  path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(pgliteTemplateKey()).digest('hex').slice(0, 12)}.tar`);
+
+function pgliteMemoryImage(): Blob | undefined {
+  try {
+    return new Blob([fs.readFileSync(pgliteImageFile())]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes the template (ensurePgliteTemplate) and its tarball for `memory://` databases, unless current.
+ * @public scripts/test.mjs imports it by name (in an `-e` string knip cannot read). */
+export async function ensurePgliteMemoryImage(): Promise<void> {
+  await ensurePgliteTemplate();
+  const image = pgliteImageFile();
+  if (fs.existsSync(image) || !fs.existsSync(path.join(pgliteTemplateDir, 'key.txt'))) return;
+  const unlock = lockFile(`${pgliteTemplateDir}.lock`);
+  if (typeof unlock !== 'function') return;
+  // PGlite writes to the directory it opens: dump a copy, never the template others copy from.
+  const work = `${pgliteTemplateDir}.${process.pid}.image`;
+  try {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.cpSync(path.join(pgliteTemplateDir, 'pgdata'), work, { recursive: true });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const client = new PGlite(work, { startParams: pgliteStartParams, extensions: await pgliteExtensions() });
+    await client.waitReady;
+    const tar = await client.dumpDataDir('none');
+    await client.close();
+    fs.writeFileSync(`${image}.tmp`, Buffer.from(await tar.arrayBuffer()));
+    fs.renameSync(`${image}.tmp`, image);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(`${image}.tmp`, { force: true });
     unlock();
   }
 }
@@ -240,6 +297,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // uncaught exception. The failure still reaches the caller through its query's rejection.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
+  markConcurrent(db);
   return {
     db,
     driver: 'postgres',

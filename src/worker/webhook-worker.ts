@@ -3,6 +3,8 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/db.ts';
 import { EVENTS_CHANNEL } from '../core/events.ts';
+import { pruneEventLog } from '../core/event-log.ts';
+import { pruneRequestLogs } from '../core/request-log.ts';
 import {
   DELIVERIES_QUEUED, claimDeliveries, dispatchEvents, loadTargets, pruneWebhookLog, sendAttempt, settleDeliveries, undeliverable,
   type DeliveryTarget, type Outcome, type WebhookSettings,
@@ -187,6 +189,9 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
   async function maintain() {
     try {
       await pruneWebhookLog(db, opts.settings.retentionDays);
+      // After the delivery log: an event is kept while a delivery still refers to it.
+      await pruneEventLog(db, opts.settings.eventRetentionDays);
+      await pruneRequestLogs(db, opts.settings.eventRetentionDays);
     } catch (err) {
       log.error({ err }, 'webhook log pruning failed');
     }
@@ -228,13 +233,19 @@ export function webhookSettingsFrom(config: {
   WEBHOOK_ALLOW_PRIVATE: boolean;
   WEBHOOK_LEASE_SECONDS: number;
   WEBHOOK_RETENTION_DAYS: number;
+  EVENT_RETENTION_DAYS: number;
+  SMTP_RELAY_URL?: string;
+  SMTP_RELAY_FROM?: string;
+  SMTP_DOMAIN: string;
 }): WebhookSettings {
   return {
     retryDelays: config.WEBHOOK_RETRY_DELAYS,
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
     leaseMs: config.WEBHOOK_LEASE_SECONDS * 1000,
     retentionDays: config.WEBHOOK_RETENTION_DAYS,
+    eventRetentionDays: config.EVENT_RETENTION_DAYS,
     // The lease always outlives the request it covers.
     timeoutMs: Math.min(10_000, (config.WEBHOOK_LEASE_SECONDS * 1000) / 2),
+    smtpRelay: config.SMTP_RELAY_URL ? { url: config.SMTP_RELAY_URL, from: config.SMTP_RELAY_FROM ?? `leads@${config.SMTP_DOMAIN}` } : undefined,
   };
 }

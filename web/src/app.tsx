@@ -7,14 +7,38 @@ import { KeysPage } from './pages/keys.tsx';
 import { RequestLogPage } from './pages/request-log.tsx';
 import { QuickStartPage } from './pages/quick-start.tsx';
 import { AccountPage } from './pages/account.tsx';
-import { ComingSoon } from './pages/coming-soon.tsx';
 import { WebhooksPage } from './pages/webhooks.tsx';
 import { RecordsPage } from './pages/records.tsx';
+import { FeedsPage } from './pages/feeds.tsx';
+import { LeadsInboxPage } from './pages/leads-inbox.tsx';
+import { AdfForwardingPage } from './pages/adf-forwarding.tsx';
+import { TeamPage } from './pages/team.tsx';
+import { ForgotPasswordPage, InvitePage, ResetPasswordPage } from './pages/account-links.tsx';
+import { GlobalSearch } from './components/record-search.tsx';
+import { TodayPage } from './pages/today.tsx';
+import { NotFoundPage } from './pages/not-found.tsx';
 
 const ENV_STORAGE = 'motors.environment';
+/** Where signing in and the brand lead: the Today page. */
+const HOME = `${BASE}/today`;
 
 type NavItem = { to: string; label: string; soon?: boolean };
 const nav: { heading: string; sub?: string; items: NavItem[] }[] = [
+  {
+    heading: 'Today',
+    items: [{ to: `${BASE}/today`, label: 'Today' }],
+  },
+  {
+    heading: 'Records',
+    items: [
+      { to: `${BASE}/records/customers`, label: 'Customers' },
+      { to: `${BASE}/records/vehicles`, label: 'Vehicles' },
+      { to: `${BASE}/records/invoices`, label: 'Invoices' },
+      { to: `${BASE}/leads`, label: 'Leads' },
+      { to: `${BASE}/records/work-orders`, label: 'Work orders' },
+      { to: `${BASE}/records`, label: 'All records' },
+    ],
+  },
   {
     heading: 'Tools & reports',
     sub: 'API integrations',
@@ -23,23 +47,15 @@ const nav: { heading: string; sub?: string; items: NavItem[] }[] = [
       { to: `${BASE}/integrations/requests`, label: 'Request log' },
       { to: `${BASE}/integrations/quick-start`, label: 'Quick start' },
       { to: `${BASE}/integrations/webhooks`, label: 'Webhooks' },
-    ],
-  },
-  {
-    heading: 'Records',
-    items: [
-      { to: `${BASE}/records/customers`, label: 'Customers' },
-      { to: `${BASE}/records/vehicles`, label: 'Vehicles' },
-      { to: `${BASE}/records/invoices`, label: 'Invoices' },
-      { to: `${BASE}/records/leads`, label: 'Leads' },
-      { to: `${BASE}/records/work-orders`, label: 'Work orders' },
-      { to: `${BASE}/records`, label: 'All records' },
+      { to: `${BASE}/integrations/feeds`, label: 'Inventory feeds' },
+      { to: `${BASE}/integrations/adf-forwarding`, label: 'ADF forwarding' },
     ],
   },
   {
     heading: 'Settings',
     items: [
       { to: `${BASE}/settings/account`, label: 'Account & password' },
+      { to: `${BASE}/settings/team`, label: 'Team' },
       { to: `${BASE}/settings/integrations/api-keys`, label: 'Integrations › API keys' },
     ],
   },
@@ -53,6 +69,7 @@ export function App() {
   const [notice, setNotice] = useState<string>('');
   const [env, setEnv] = useState<Environment>(() => (localStorage.getItem(ENV_STORAGE) === 'live' ? 'live' : 'test'));
   setEnvironment(env);
+  const path = usePath();
 
   const signedOut = useCallback((message = '') => {
     setNotice(message);
@@ -68,8 +85,17 @@ export function App() {
     localStorage.setItem(ENV_STORAGE, next);
     setEnvironment(next);
     setEnv(next);
+    // A record lives in one environment: the switch shows the list it came from, never "not found".
+    const list = location.pathname.replace(/^(\/dashboard\/(?:records\/[^/]+|leads|integrations\/webhooks))\/[^/]+\/?$/, '$1');
+    if (list !== location.pathname) navigate(list);
   };
 
+  // The pages of a link someone opens signed out (an invitation, a password reset).
+  const signedOutPage = linkPage(path, async () => {
+    setNotice('');
+    setMe(await api.me());
+  });
+  if (signedOutPage) return signedOutPage;
   if (me === undefined) return <Loading label="Opening the dashboard…" />;
   if (me === null)
     return (
@@ -78,11 +104,20 @@ export function App() {
         onSignedIn={async () => {
           setNotice('');
           setMe(await api.me());
-          if (location.pathname.replace(/\/+$/, '') === BASE) navigate(`${BASE}/integrations/keys`, true);
+          if (location.pathname.replace(/\/+$/, '') === BASE) navigate(HOME, true);
         }}
       />
     );
   return <Shell me={me} env={env} onEnv={switchEnv} onSignedOut={signedOut} />;
+}
+
+function linkPage(pathname: string, onSignedIn: () => Promise<void>) {
+  const p = pathname.slice(BASE.length);
+  const [, page, token] = p.split('/');
+  if (page === 'invite' && token) return <InvitePage token={token} onSignedIn={onSignedIn} />;
+  if (page === 'reset' && token) return <ResetPasswordPage token={token} />;
+  if (page === 'reset') return <ForgotPasswordPage />;
+  return null;
 }
 
 function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEnv: (e: Environment) => void; onSignedOut: (message?: string) => void }) {
@@ -90,7 +125,7 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [path]);
   useEffect(() => {
-    if (path === BASE) navigate(`${BASE}/integrations/keys`, true);
+    if (path === BASE) navigate(HOME, true);
   }, [path]);
 
   const signOut = async () => {
@@ -100,6 +135,9 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
 
   return (
     <div className={`shell env-${env}`}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <div className={`env-band env-band-${env}`} role="status">
         {env === 'live' ? (
           <>
@@ -115,12 +153,13 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
         <button type="button" className="icon-btn menu-btn" aria-label="Menu" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>
           ☰
         </button>
-        <Link to={`${BASE}/integrations/keys`} className="brand">
+        <Link to={HOME} className="brand">
           <span className="brand-mark" aria-hidden="true">M</span>
           <span className="brand-text">
             Motors CRM <span className="muted">· {me.tenantName}</span>
           </span>
         </Link>
+        <GlobalSearch />
         <div
           className="env-switch"
           role="radiogroup"
@@ -188,7 +227,7 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
             </ul>
           </div>
         </nav>
-        <main className="content" id="main">
+        <main className="content" id="main" tabIndex={-1}>
           <Page path={path} me={me} env={env} onSignedOut={onSignedOut} />
         </main>
       </div>
@@ -198,18 +237,17 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
 
 function Page({ path, me, env, onSignedOut }: { path: string; me: Me; env: Environment; onSignedOut: (message?: string) => void }) {
   const p = path.slice(BASE.length);
+  if (p === '/today') return <TodayPage env={env} />;
   if (p === '/integrations/keys' || p === '/settings/integrations/api-keys') return <KeysPage me={me} env={env} />;
   if (p === '/integrations/requests') return <RequestLogPage env={env} />;
+  if (p === '/integrations/feeds') return <FeedsPage me={me} env={env} />;
   if (p === '/integrations/quick-start') return <QuickStartPage env={env} />;
   if (p === '/settings/account') return <AccountPage me={me} onSignedOut={onSignedOut} />;
+  if (p === '/settings/team') return <TeamPage me={me} />;
   if (p === '/integrations/webhooks' || p.startsWith('/integrations/webhooks/')) return <WebhooksPage me={me} env={env} endpointId={p.split('/')[3]} />;
+  if (p === '/integrations/adf-forwarding') return <AdfForwardingPage env={env} />;
+  if (p === '/leads' || p.startsWith('/leads/')) return <LeadsInboxPage rest={p.slice('/leads/'.length)} env={env} />;
   if (p === '/records' || p.startsWith('/records/')) return <RecordsPage rest={p.slice('/records/'.length)} env={env} />;
   if (p === '' ) return <Loading />;
-  return (
-    <ComingSoon title="Page not found" what="This address doesn't match a dashboard page.">
-      <Link to={`${BASE}/integrations/keys`} className="btn btn-primary">
-        Go to API keys
-      </Link>
-    </ComingSoon>
-  );
+  return <NotFoundPage home={HOME} />;
 }

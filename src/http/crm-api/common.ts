@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
+import { AppError, withArticle } from '../../core/errors.ts';
+import { currencyCode as currencyCodeField, dataEnvelope, decimal3, decimalLimitText, exactDecimal, idParam, plausibleDay, plausibleInstant } from '../platform/fields.ts';
 
-export const idParams = z.object({ id: z.string().min(1).max(100).meta({ description: 'Resource id (UUID)' }) });
+export { dataEnvelope };
+export const idParams = idParam({ description: 'Resource id (UUID)' });
 
 // Pagination for every CRM API list: page/limit, with the totals beside the data.
 export const pageQuery = {
@@ -28,8 +30,6 @@ export const documentListOptions = <S>(q: { page: number; limit: number; client_
 
 export const pagination = (page: number, limit: number, total: number) => ({ page, limit, total, total_pages: Math.ceil(total / limit) });
 
-export const dataEnvelope = <T extends z.ZodType>(item: T) => z.object({ data: item });
-
 /** The example of a schema given with `.meta({ example })`, to build its envelopes' examples. */
 const exampleOf = (schema: z.ZodType): unknown => schema.meta()?.example;
 
@@ -50,37 +50,20 @@ export function pageExample<T extends z.ZodType>(item: T) {
 // Money in the CRM API is a decimal in the currency's major unit, as the document's example
 // (`"rate": 100.00`) shows; a string is accepted too, for senders who keep decimals as text.
 export const decimalMoney = (description: string, example: number) =>
-  z
-    .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal such as 19.99')])
-    .meta({ description: `${description} Decimal in the currency's major unit (19.99), at most the currency's decimal places (2 for USD/EUR/GBP, 0 for JPY); a JSON number or a decimal string.`, example });
+  exactDecimal({ signed: false }).meta({
+    description: `${description} Decimal in the currency's major unit (19.99), at most the currency's decimal places (2 for USD/EUR/GBP, 0 for JPY); a JSON number or a decimal string. ${decimalLimitText}`,
+    example,
+  });
 
-export const decimalQuantity = (description: string, example: number) =>
-  z
-    .union([z.number(), z.string().regex(/^-?\d+(\.\d{1,3})?$/, 'must be a decimal with at most 3 places')])
-    .meta({ description: `${description} Up to 3 decimal places; a JSON number or a decimal string.`, example });
+export const decimalQuantity = decimal3;
 
-export const currencyCode = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
-  .toUpperCase()
-  .meta({ description: 'ISO 4217 currency code.', example: 'USD' });
+export const currencyCode = currencyCodeField('ISO 4217 currency code.', 'USD');
 
-// PostgreSQL has no year 0 (and JavaScript dates stop at 275760): keep dates to plausible years.
-const plausibleYear = (value: string) => {
-  const year = Number(value.slice(0, 4));
-  return year >= 1900 && year <= 9999;
-};
+export const isoDay = (description: string, example: string) => plausibleDay().meta({ description: `${description} YYYY-MM-DD.`, example });
 
-export const isoDay = (description: string, example: string) =>
-  z.iso.date().refine(plausibleYear, 'must be a date between the years 1900 and 9999').meta({ description: `${description} YYYY-MM-DD.`, example });
+export const isoInstant = (description: string, example: string) => plausibleInstant().meta({ description: `${description} ISO 8601 with a time zone.`, example });
 
-export const isoInstant = (description: string, example: string) =>
-  z.iso
-    .datetime({ offset: true })
-    .refine(plausibleYear, 'must be an instant between the years 1900 and 9999')
-    .meta({ description: `${description} ISO 8601 with a time zone.`, example });
-
-export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of a ${what} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
+export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of ${withArticle(what)} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 

@@ -7,6 +7,7 @@ import { registerProducts } from './products.ts';
 import { registerQuotes } from './quotes.ts';
 import { registerPayments } from './payments.ts';
 import { registerMarketing } from './marketing.ts';
+import { registerEvents } from './events.ts';
 
 // /crm-api/v1: the CRM API (specs/crm-api--autochat-crm-rest-api.txt).
 export function registerCrmApi(app: FastifyInstance, deps: Deps) {
@@ -17,4 +18,5 @@ export function registerCrmApi(app: FastifyInstance, deps: Deps) {
   registerQuotes(app, deps);
   registerPayments(app, deps);
   registerMarketing(app, deps);
+  registerEvents(app, deps);
 }

@@ -180,6 +180,8 @@ export function registerInvoices(app: FastifyInstance, deps: Deps) {
     tags,
     body: invoiceCreate,
     responses: { 201: dataExample(crmInvoice) },
+    // One statement (core/one-statement.ts); a create that also sends, or takes a product's price, runs in a transaction.
+    transaction: 'statement',
     handler: async (ctx, { body }) => {
       const created = await inCrmTerms(invoiceFieldNames, async () => {
         const { status, ...rest } = body;

@@ -2,15 +2,9 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import * as webhooks from '../../core/webhooks.ts';
 import type { DeliveryView, WebhookEndpointView } from '../../core/webhooks.ts';
-import type { WebhookSettings } from '../../core/webhook-delivery.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { dataEnvelope, idParams, pageEnvelope, pageQuery, pagination } from './common.ts';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    webhookSettings: WebhookSettings;
-  }
-}
+import { webUrl } from '../platform/fields.ts';
 
 export const receiverGuide = `Every delivery is a \`POST\` with \`Content-Type: application/json\` and the body
 \`{ "id", "event", "createdAt", "environment", "data" }\`, where \`data\` is the record as the Records API returns it.
@@ -48,7 +42,7 @@ const eventsField = z
   .meta({ description: 'Event names (see the catalogue), prefixes such as `crm.customers.*`, or `*` for all.' });
 
 const webhookInput = z.strictObject({
-  url: z.string().min(1).max(2000).meta({ description: 'An http(s) URL that answers 2xx.' }),
+  url: webUrl().meta({ description: 'An http(s) URL that answers 2xx.' }),
   events: eventsField.optional(),
   description: z.string().max(500).nullable().optional(),
   enabled: z.boolean().optional(),
@@ -219,7 +213,7 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps, surface: 'crm
   const tags = [surface === 'crm' ? 'CRM API' : 'Management API'];
   const read = surface === 'crm' ? 'webhooks:read' : 'webhooks:manage';
   const write = surface === 'crm' ? 'webhooks:write' : 'webhooks:manage';
-  const settings = () => app.webhookSettings;
+  const settings = () => deps.webhookSettings;
 
   defineRoute(app, deps, surface, {
     method: 'GET',
@@ -255,6 +249,7 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps, surface: 'crm
     tags,
     body: webhookCreate,
     responses: { 201: dataEnvelope(webhookWithSecret) },
+    secretFields: ['data.secret'],
     handler: async (ctx, { body }) => {
       const created = await webhooks.createWebhookEndpoint(ctx, body, settings());
       return { status: 201, body: { data: { ...toWebhook(created), secret: created.secret } } };
@@ -317,6 +312,7 @@ export function registerWebhooks(app: FastifyInstance, deps: Deps, surface: 'crm
     tags,
     params: idParams,
     responses: { 200: dataEnvelope(webhookWithSecret) },
+    secretFields: ['data.secret'],
     handler: async (ctx, { params }) => {
       const rotated = await webhooks.rotateWebhookSecret(ctx, params.id);
       return { body: { data: { ...toWebhook(rotated), secret: rotated.secret } } };

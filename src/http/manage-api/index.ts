@@ -4,14 +4,25 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../core/errors.ts';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../core/api-keys.ts';
 import { scopeCatalogue } from '../../core/scopes.ts';
+import { operationsByScope } from '../platform/scope-operations.ts';
 import { changePassword, signIn, signOut } from '../../core/staff-sessions.ts';
 import { listRequestLogs, requestStats } from '../../core/request-log.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { SESSION_COOKIE } from '../platform/auth.ts';
-import { renderError } from '../platform/surfaces.ts';
+import { SESSION_COOKIE, setSessionCookie } from '../platform/auth.ts';
+import { signInThrottle } from '../platform/sign-in-throttle.ts';
+import { idParam, plausibleInstant } from '../platform/fields.ts';
 import { registerManageRecords } from './records.ts';
 import { registerWebhooks } from '../crm-api/webhooks.ts';
 import { eventCatalogue } from '../../core/webhooks.ts';
+import { registerIntakeTokens } from './intake-tokens.ts';
+import { registerManageFeeds } from './feeds.ts';
+import { registerAdfForwarding } from './adf-forwarding.ts';
+import { registerLeadInbox } from './lead-inbox.ts';
+import { registerStaff } from './staff.ts';
+import { registerDocumentPdfs } from '../platform/document-pdf.ts';
+import { registerManagePayments } from './payments.ts';
+import { registerCustomerOverview } from './customer-overview.ts';
+import { registerToday } from './today.ts';
 
 // /manage/v1: what the dashboard needs. Staff sessions only (an httpOnly, SameSite=Strict cookie);
 // never reachable with an API key.
@@ -29,12 +40,21 @@ const keyView = z.object({
   revokedAt: z.string().nullable(),
 });
 const data = <T extends z.ZodType>(t: T) => z.object({ data: t });
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const idParams = idParam();
 
-export function registerManageApi(app: FastifyInstance, deps: Deps) {
+export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtpDomain?: string } = {}) {
   const tags = ['Management API'];
+  registerIntakeTokens(app, deps, opts);
+  registerManageFeeds(app, deps);
   registerManageRecords(app, deps);
   registerWebhooks(app, deps, 'manage');
+  registerAdfForwarding(app, deps);
+  registerLeadInbox(app, deps);
+  registerStaff(app, deps);
+  registerDocumentPdfs(app, deps, 'manage');
+  registerManagePayments(app, deps);
+  registerCustomerOverview(app, deps);
+  registerToday(app, deps);
 
   defineRoute(app, deps, 'manage', {
     method: 'GET',
@@ -45,7 +65,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     responses: { 200: data(z.array(z.unknown())) },
     handler: async () => ({ body: { data: [...eventCatalogue] } }),
   });
-  const failures = deps.rateLimiter.failures('staff-signin', 10, 15 * 60);
+  const throttle = signInThrottle(deps.rateLimiter, 'staff');
   const db = deps.database.db;
 
   app.withTypeProvider<ZodTypeProvider>().post(
@@ -57,24 +77,11 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
       },
     },
     async (req, reply) => {
-      const email = req.body.email.trim().toLowerCase();
-      const state = await failures.blocked(email);
-      if (state.blocked) {
-        throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${state.retryAfter} s`, { headers: { 'retry-after': String(state.retryAfter) } });
-      }
-      const result = await signIn(db, email, req.body.password);
-      if (!result) {
-        await failures.fail(email);
-        return reply.code(401).send(renderError('manage', new AppError('unauthorized', 'Wrong email or password')));
-      }
-      await failures.reset(email);
-      reply.setCookie(SESSION_COOKIE, result.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        path: '/',
-        secure: req.protocol === 'https',
-        maxAge: 7 * 86400,
-      });
+      const attempt = await throttle.reserve({ email: req.body.email, address: req.ip });
+      const result = await signIn(db, req.body.email, req.body.password);
+      if (!result) throw new AppError('unauthorized', 'Wrong email or password');
+      await attempt.succeeded();
+      setSessionCookie(reply, deps.publicUrl, req, result.token);
       const { sessionId: _s, ...user } = result.principal;
       return { data: user };
     },
@@ -105,13 +112,20 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'manage', {
     method: 'PUT',
     path: '/me/password',
+    operationId: 'manageChangePassword',
     scope: null,
     summary: 'Change your password (ends every session of yours; sign in again)',
+    description: 'A wrong current password counts as a failed sign-in of your email from this address; when the budget is spent the answer is 429.',
     tags,
     body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(8, 'must be at least 8 characters').max(200) }),
     responses: { 200: data(z.object({ changed: z.literal(true) })) },
     handler: async (ctx, { req, body }) => {
-      await changePassword(ctx.db, req.keyAuth!.staff!, body.currentPassword, body.newPassword);
+      // The current password is checked against the sign-in budget: a stolen session must not
+      // be a way to guess it without limit.
+      const staff = req.keyAuth!.staff!;
+      const attempt = await throttle.reserve({ email: staff.email, address: req.ip });
+      await changePassword(ctx.db, staff, body.currentPassword, body.newPassword);
+      await attempt.succeeded();
       return { body: { data: { changed: true as const } } };
     },
   });
@@ -124,6 +138,20 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     tags,
     responses: { 200: data(z.record(z.string(), z.array(z.string()))) },
     handler: async () => ({ body: { data: scopeCatalogue as unknown as Record<string, string[]> } }),
+  });
+
+  defineRoute(app, deps, 'manage', {
+    method: 'GET',
+    path: '/scopes/operations',
+    operationId: 'manageListScopeOperations',
+    scope: null,
+    summary: 'The operations each scope opens, on every surface',
+    description: 'One scope name can open operations on several APIs (e.g. `customers:write` on the Records API and the Storefront API); this lists them all, from the same declarations the server enforces.',
+    tags,
+    responses: {
+      200: data(z.record(z.string(), z.array(z.object({ surface: z.string(), method: z.string(), path: z.string(), summary: z.string() })))),
+    },
+    handler: async (_ctx, { req }) => ({ body: { data: operationsByScope(req.server.swagger() as never) } }),
   });
 
   defineRoute(app, deps, 'manage', {
@@ -141,7 +169,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     environment: z.enum(['live', 'test']),
     scopes: z.array(z.string().max(100)).min(1).max(200),
     rateLimit: z.number().int().min(1).max(100_000).nullable().optional(),
-    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    expiresAt: plausibleInstant().nullable().optional(),
   });
   defineRoute(app, deps, 'manage', {
     method: 'POST',
@@ -174,7 +202,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps) {
     tags,
     params: idParams,
     responses: { 200: data(keyView) },
-    handler: async (ctx, { params }) => ({ body: { data: await revokeApiKey(ctx.db, params.id, ctx.tenantId) } }),
+    handler: async (ctx, { params }) => ({ body: { data: await revokeApiKey(ctx.db, ctx.tenantId, params.id) } }),
   });
 
   defineRoute(app, deps, 'manage', {

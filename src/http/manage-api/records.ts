@@ -1,15 +1,31 @@
+import { withArticle } from '../../core/errors.ts';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { blogPostCollection } from '../../core/blog-posts.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { dashboardCollectionsOf, type DashboardCollection } from '../records-api/collection-routes.ts';
+import { idParam, webUrl } from '../platform/fields.ts';
+import { filterValues, listQueryOf, type ListQuery, type ListSearch } from '../records-api/common.ts';
+
+// The dashboard pages by number; `q` and the filters are the Records API list's own (one schema).
+const browsePaging = z.strictObject({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(25),
+  deleted: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+});
+type BrowseQuery = z.output<typeof browsePaging> & { q?: string };
+function browseQuery(search: ListSearch | undefined) {
+  if (!search) return browsePaging;
+  const { limit: _l, skip: _s, updatedAfter: _u, cursor: _c, includeDeleted: _d, includeTotal: _t, ...searchFields } = listQueryOf(search).shape;
+  return browsePaging.extend(searchFields);
+}
 
 const blogPostFields = {
   title: z.string().trim().min(1).max(200),
   slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and hyphens').max(80),
   excerpt: z.string().max(500).nullable(),
   body: z.string().min(1).max(100_000),
-  coverImageUrl: z.url().max(2000).nullable(),
+  coverImageUrl: webUrl().nullable(),
   author: z.string().max(100).nullable(),
   tags: z.array(z.string().trim().min(1).max(50)).max(20),
   status: z.enum(['draft', 'published']),
@@ -29,7 +45,7 @@ const blogPosts: DashboardCollection = {
 export function registerManageRecords(app: FastifyInstance, deps: Deps) {
   const tags = ['Management API'];
   const all = [...dashboardCollectionsOf(app), blogPosts];
-  const idParams = z.object({ id: z.string().min(1).max(100) });
+  const idParams = idParam();
 
   defineRoute(app, deps, 'manage', {
     method: 'GET',
@@ -49,24 +65,27 @@ export function registerManageRecords(app: FastifyInstance, deps: Deps) {
       path: base,
       scope: 'records:manage',
       summary: `Browse ${c.plural}`,
-      description: 'Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.',
+      description: c.ops.search
+        ? 'Newest changes first; with `q`, search results in rank order (the Records API list\'s `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).'
+        : 'Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.',
       tags,
-      querystring: z.strictObject({
-        page: z.coerce.number().int().min(1).default(1),
-        limit: z.coerce.number().int().min(1).max(200).default(25),
-        deleted: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-      }),
+      querystring: browseQuery(c.ops.search),
       responses: { 200: z.object({ data: z.array(c.record), total: z.number().int(), page: z.number().int(), limit: z.number().int() }) },
       handler: async (ctx, { query }) => {
-        const { rows, total } = await c.ops.listRecent(ctx, query);
-        return { body: { data: rows, total, page: query.page, limit: query.limit } };
+        const q = query as BrowseQuery;
+        const filters = filterValues(q as unknown as ListQuery, c.ops.search);
+        const { rows, total } =
+          q.q && q.q.trim() && !q.deleted
+            ? await c.ops.list(ctx, { q: q.q, limit: q.limit, skip: (q.page - 1) * q.limit, includeTotal: true, filters })
+            : await c.ops.listRecent(ctx, { page: q.page, limit: q.limit, deleted: q.deleted, filters });
+        return { body: { data: rows, total: total ?? 0, page: q.page, limit: q.limit } };
       },
     });
     defineRoute(app, deps, 'manage', {
       method: 'GET',
       path: `${base}/:id`,
       scope: 'records:manage',
-      summary: `Get a ${c.singular}`,
+      summary: `Get ${withArticle(c.singular)}`,
       tags,
       params: idParams,
       responses: { 200: one },
@@ -76,7 +95,7 @@ export function registerManageRecords(app: FastifyInstance, deps: Deps) {
       method: 'POST',
       path: base,
       scope: 'records:manage',
-      summary: `Create a ${c.singular}`,
+      summary: `Create ${withArticle(c.singular)}`,
       tags,
       body: c.create,
       responses: { 201: one },
@@ -86,7 +105,7 @@ export function registerManageRecords(app: FastifyInstance, deps: Deps) {
       method: 'PUT',
       path: `${base}/:id`,
       scope: 'records:manage',
-      summary: `Update a ${c.singular}`,
+      summary: `Update ${withArticle(c.singular)}`,
       tags,
       params: idParams,
       body: c.update,
@@ -97,7 +116,7 @@ export function registerManageRecords(app: FastifyInstance, deps: Deps) {
       method: 'DELETE',
       path: `${base}/:id`,
       scope: 'records:manage',
-      summary: `Delete a ${c.singular} (restorable for 30 days)`,
+      summary: `Delete ${withArticle(c.singular)} (restorable for 30 days)`,
       tags,
       params: idParams,
       responses: { 200: one },

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Queryable } from '../../storage/db.ts';
 import { findKeyByHash, hashKey, parseKey, touchKey, type ApiKeyRow } from '../../core/api-keys.ts';
 import { AppError } from '../../core/errors.ts';
@@ -24,6 +24,28 @@ const memberDenied = new Set(['keys:manage', 'webhooks:manage']);
 export const staffScopes = (role: StaffPrincipal['role']): string[] => (role === 'member' ? ['records:manage'] : ['*']);
 export { memberDenied };
 
+/** Cookies ride along on cross-site requests: a dashboard write must come from our own origin. */
+export function assertSameOrigin(req: FastifyRequest): void {
+  if (req.method === 'GET' || req.method === 'HEAD') return;
+  const origin = req.headers.origin;
+  if (origin !== undefined && originHost(origin) !== req.headers.host) throw new AppError('forbidden', 'Cross-site request refused');
+}
+
+/**
+ * The dashboard session cookie: httpOnly, SameSite=Strict, Secure when the dashboard is served
+ * over https (by its public URL, or as the request came in; X-Forwarded-Proto counts only from a
+ * trusted proxy, TRUST_PROXY).
+ */
+export function setSessionCookie(reply: FastifyReply, publicUrl: string | undefined, req: FastifyRequest, token: string): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/',
+    secure: (publicUrl?.startsWith('https:') ?? false) || req.protocol === 'https',
+    maxAge: 7 * 86400,
+  });
+}
+
 export function createKeyAuthenticator(db: Queryable) {
   const cache = new Map<string, { row: ApiKeyRow | undefined; at: number }>();
   const touched = new Map<string, number>();
@@ -43,11 +65,7 @@ export function createKeyAuthenticator(db: Queryable) {
     if (!staff) throw new AppError('unauthorized', 'Sign in to the dashboard first (no valid session)');
     const header = req.headers['x-motors-environment'];
     const environment: Environment = header === 'live' ? 'live' : 'test';
-    // Cookies ride along on cross-site requests; a write must come from our own origin.
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const origin = req.headers.origin;
-      if (origin && new URL(origin).host !== req.headers.host) throw new AppError('forbidden', 'Cross-site request refused');
-    }
+    assertSameOrigin(req);
     return { id: staff.userId, tenantId: staff.tenantId, environment, scopes: staffScopes(staff.role), rateLimit: 1000, actor: 'user', staff };
   }
 
@@ -79,7 +97,19 @@ function presentedKey(req: FastifyRequest, surface: Surface): string | undefined
   const apiKey = Array.isArray(header) ? header[0] : header;
   if (apiKey) return apiKey.trim();
   if (surface === 'storefront') return undefined;
+  return bearerToken(req);
+}
+
+/** The credential of `Authorization: Bearer <token>` (an API key, or a shopper's access token). */
+export function bearerToken(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
-  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
-  return undefined;
+  return auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() || undefined : undefined;
+}
+
+// `Origin: null` (sandboxed frames, file: pages, some redirects) and anything else that is not a
+// URL names no origin of ours: refused like a foreign one, never thrown as a 500.
+function originHost(origin: string): string | undefined {
+  if (!URL.canParse(origin)) return undefined;
+  const url = new URL(origin);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : undefined;
 }

@@ -13,8 +13,8 @@ export type RateDecision = {
 export type RateLimiter = {
   consume(bucket: string, limit: number): Promise<RateDecision>;
   /**
-   * A counter of failures (e.g. sign-ins) over a longer window: `blocked` says whether the key has
-   * used up its attempts, `fail` counts one more.
+   * A budget of failures (e.g. sign-ins) over a longer window: `reserve` takes one attempt before
+   * it is checked, `refund` gives it back when the attempt turned out right.
    */
   failures(name: string, points: number, windowSeconds: number): FailureCounter;
   /** Waits (up to a bound) for Redis at start-up, so the first requests are limited too. */
@@ -25,8 +25,14 @@ export type RateLimiter = {
 const WINDOW_SECONDS = 60;
 
 export type FailureCounter = {
-  blocked(key: string): Promise<{ blocked: boolean; retryAfter: number }>;
-  fail(key: string): Promise<void>;
+  /**
+   * Takes one attempt from the key's budget in one atomic step (the memory store's counter, or
+   * INCR in Redis), so concurrent attempts can never pass more than the budget between a read and
+   * a write. `allowed: false` once the budget is spent.
+   */
+  reserve(key: string): Promise<{ allowed: boolean; retryAfter: number }>;
+  /** Gives back one reserved attempt (it succeeded, or another budget refused it). */
+  refund(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 };
 
@@ -74,17 +80,17 @@ export async function createRateLimiter(opts: { redisUrl?: string; logger: Logge
       ? new RateLimiterRedis({ storeClient: redis, points, duration: windowSeconds, keyPrefix: `motors_fail_${name}` })
       : new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix: `motors_fail_${name}` });
     const counter: FailureCounter = {
-      async blocked(key) {
+      async reserve(key) {
         try {
-          const res = await limiter.get(key);
-          if (res && res.consumedPoints >= points) return { blocked: true, retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+          await limiter.consume(key, 1);
         } catch (err) {
+          if (err instanceof RateLimiterRes) return { allowed: false, retryAfter: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
           warn(`Rate limiter error: ${(err as Error).message}`);
         }
-        return { blocked: false, retryAfter: 0 };
+        return { allowed: true, retryAfter: 0 };
       },
-      async fail(key) {
-        await limiter.penalty(key, 1).catch((err: Error) => warn(`Rate limiter error: ${err.message}`));
+      async refund(key) {
+        await limiter.reward(key, 1).catch((err: Error) => warn(`Rate limiter error: ${err.message}`));
       },
       async reset(key) {
         await limiter.delete(key).catch((err: Error) => warn(`Rate limiter error: ${err.message}`));

@@ -10,6 +10,13 @@ export const surfacePrefix: Record<Surface, string> = {
   manage: '/manage/v1',
 };
 
+// Further prefixes under which a surface's routes are served too. The CRM document's base URL is
+// `https://<instance>/functions/v1/crm-api/v1` (where its first host ran it): a client configured
+// with it must work unchanged. The copies are left out of /openapi.json (the CRM tag names the alias).
+export const surfaceAliases: Partial<Record<Surface, string[]>> = {
+  crm: ['/functions/v1/crm-api/v1'],
+};
+
 export function surfaceOf(url: string): Surface {
   if (url.startsWith('/external')) return 'storefront';
   if (url.startsWith('/api/public/v1')) return 'records';
@@ -48,8 +55,27 @@ export function renderError(surface: Surface, err: AppError): Record<string, unk
       timestamp: new Date().toISOString(),
     };
   }
-  return { error: { message: err.message, code: err.code, ...(err.fields ? { details: err.fields } : {}) } };
+  const message = surface === 'crm' ? inCrmWords(err.message) : err.message;
+  return { error: { message, code: err.code, ...(err.fields ? { details: err.fields } : {}) } };
 }
+
+// Core names record types as the Records API does; the CRM API document calls a customer a
+// "client" and an inventory item a "product", so its messages do too ("Client … was not found").
+// Whole words only: field names such as customerId and event names such as crm.customers.* are
+// left alone (inCrmTerms renames fields); a sentence's own full stop is no part of a name.
+const word = (w: string) => new RegExp(`(?<![\\w.])${w}(?!\\w|\\.[\\w*])`, 'g');
+const crmWords: [RegExp, string][] = [
+  [word('Customers'), 'Clients'],
+  [word('Customer'), 'Client'],
+  [word('customers'), 'clients'],
+  [word('customer'), 'client'],
+  [word('Inventory items'), 'Products'],
+  [word('Inventory item'), 'Product'],
+  [word('inventory items'), 'products'],
+  [word('an inventory item'), 'a product'],
+  [word('inventory item'), 'product'],
+];
+export const inCrmWords = (message: string): string => crmWords.reduce((m, [from, to]) => m.replace(from, to), message);
 
 const fieldErrors = z.array(z.object({ field: z.string(), message: z.string() })).optional();
 

@@ -1,20 +1,29 @@
+import { withArticle } from '../../core/errors.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import type { SyncListOptions } from '../../core/listing.ts';
+import type { ListOptions } from '../../core/collection.ts';
+import type { FilterValues } from '../../core/search.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataEnvelope, etag, idParams, listBody, listEnvelope, listQuery, syncOptions } from './common.ts';
+import { ifNoneMatch } from '../platform/conditional.ts';
+import { dataEnvelope, etag, filterValues, idParams, listBody, listEnvelope, listQueryOf, searchQueryText, syncOptions, type ListQuery, type ListSearch } from './common.ts';
 
 type Record_ = { id: string; updatedAt: string };
 
 export type CollectionOps<I> = {
+  /** Its writes need no transaction (core/collection.ts `pure`): create and PUT run as `transaction: 'statement'` routes. */
+  pure?: boolean;
+  /** Its create can be one statement (core/collection.ts `createInOneStatement`): a `transaction: 'statement'` route. */
+  createInOneStatement?: boolean;
   create(ctx: Ctx, input: I): Promise<Record_>;
   get(ctx: Ctx, id: string): Promise<Record_>;
   update(ctx: Ctx, id: string, input: I, opts: { ifMatch?: string }): Promise<Record_>;
-  list(ctx: Ctx, opts: SyncListOptions): Promise<{ rows: Record_[]; total: number | null; hasMore: boolean; last?: { updatedAt: Date; id: string } }>;
+  /** `q` and typed filters (core/search.ts), when the collection declares them. */
+  search?: ListSearch;
+  list(ctx: Ctx, opts: ListOptions): Promise<{ rows: Record_[]; total: number | null; hasMore: boolean; last?: { updatedAt: Date; id: string }; ranked?: true }>;
   remove(ctx: Ctx, id: string): Promise<Record_>;
   restore(ctx: Ctx, id: string): Promise<Record_>;
-  listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean }): Promise<{ rows: Record_[]; total: number }>;
+  listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean; filters?: FilterValues }): Promise<{ rows: Record_[]; total: number }>;
 };
 
 /** What the dashboard can browse and edit: every collection registered here, with its schemas. */
@@ -59,24 +68,29 @@ export function registerCollectionRoutes<C extends z.ZodType, U extends z.ZodTyp
     summary: `List ${opts.plural}`,
     description: [
       opts.description,
-      'Ordered by `updatedAt`, then `id`. To sync: call with `updatedAfter` (or nothing), then follow `nextCursor` until `hasMore` is false; keep the last `nextUpdatedAfter` and pass it as `updatedAfter` on the next run. Records sharing one timestamp are never skipped or repeated within a run. Writes still committing while you read can carry a slightly earlier `updatedAt` than records you already saw, so start each run a few seconds before the checkpoint (`updatedAfter` = checkpoint − 5 s) and skip records whose `id` + `updatedAt` you already have. Soft-deleted records are left out unless `includeDeleted=true`, which returns them as tombstones with `deletedAt`.',
+      'Without `q`: ordered by `updatedAt`, then `id`. To sync: call with `updatedAfter` (or nothing), then follow `nextCursor` until `hasMore` is false; keep the last `nextUpdatedAfter` and pass it as `updatedAfter` on the next run. Records sharing one timestamp are never skipped or repeated within a run. Setting `updatedAfter` to the largest `updatedAt` you have seen is enough on its own: a page shows only writes that can no longer be overtaken by a slower one still committing (a long-running transaction can delay a record, never hide it), and a page never ends between records that share one `updatedAt` (it can then hold a few more than `limit`). Soft-deleted records are left out unless `includeDeleted=true`, which returns them as tombstones with `deletedAt`.',
+      ops.search ? searchQueryText : undefined,
     ]
       .filter(Boolean)
       .join('\n\n'),
     tags,
-    querystring: listQuery,
+    querystring: listQueryOf(ops.search),
     responses: { 200: listEnvelope(opts.record) },
-    handler: async (ctx, { query }) => ({ body: listBody(query, await ops.list(ctx, syncOptions(query))) }),
+    handler: async (ctx, { query }) => {
+      const q = query as ListQuery;
+      return { body: listBody(q, await ops.list(ctx, { ...syncOptions(q), filters: filterValues(q, ops.search) })) };
+    },
   });
   defineRoute(app, deps, 'records', {
     method: 'POST',
     path: `/${name}`,
     scope: `${name}:write`,
-    summary: `Create a ${opts.singular}`,
+    summary: `Create ${withArticle(opts.singular)}`,
     description: `Fires \`crm.${name}.created\`.`,
     tags,
     body: opts.create,
     responses: { 201: dataEnvelope(opts.record) },
+    transaction: ops.pure || ops.createInOneStatement ? 'statement' : undefined,
     handler: async (ctx, { body }) => {
       const record = await ops.create(ctx, body as z.output<C> & z.output<U>);
       return { status: 201, body: { data: record }, headers: { etag: etag(record) } };
@@ -86,26 +100,29 @@ export function registerCollectionRoutes<C extends z.ZodType, U extends z.ZodTyp
     method: 'GET',
     path: `/${name}/:id`,
     scope: `${name}:read`,
-    summary: `Get a ${opts.singular}`,
-    description: 'The `ETag` header identifies this version; send it back as `If-Match` on PUT.',
+    summary: `Get ${withArticle(opts.singular)}`,
+    description: 'The `ETag` header identifies this version; send it back as `If-Match` on PUT, or as `If-None-Match` here to be answered 304 Not Modified (no body) while the record is unchanged.',
     tags,
     params: idParams,
-    responses: { 200: dataEnvelope(opts.record) },
-    handler: async (ctx, { params }) => {
+    responses: { 200: dataEnvelope(opts.record), 304: z.null().meta({ description: 'Not Modified: the record still has the ETag sent in If-None-Match.' }) },
+    handler: async (ctx, { params, req }) => {
       const record = await ops.get(ctx, params.id);
-      return { body: { data: record }, headers: { etag: etag(record) } };
+      const tag = etag(record);
+      if (ifNoneMatch(req.headers['if-none-match'], tag)) return { status: 304, body: null, headers: { etag: tag } };
+      return { body: { data: record }, headers: { etag: tag } };
     },
   });
   defineRoute(app, deps, 'records', {
     method: 'PUT',
     path: `/${name}/:id`,
     scope: `${name}:write`,
-    summary: `Update a ${opts.singular}`,
+    summary: `Update ${withArticle(opts.singular)}`,
     description: `Partial update: fields you omit keep their values, \`null\` clears a field; \`updatedAt\` always moves. With \`If-Match: <ETag>\` the update is refused with 412 if the record changed since you read it. Fires \`crm.${name}.updated\`.`,
     tags,
     params: idParams,
     body: opts.update,
     responses: { 200: dataEnvelope(opts.record) },
+    transaction: ops.pure ? 'statement' : undefined,
     handler: async (ctx, { params, body, req }) => {
       const ifMatch = req.headers['if-match'];
       const record = await ops.update(ctx, params.id, body as z.output<C> & z.output<U>, { ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined });

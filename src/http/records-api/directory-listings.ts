@@ -5,11 +5,12 @@ import { directories, directoryListingStatuses } from '../../storage/schema/inde
 import type { Deps } from '../platform/route.ts';
 import { registerCollectionRoutes } from './collection-routes.ts';
 import { metadata, recordId, recordTimestamps } from './record-fields.ts';
+import { webUrl } from '../platform/fields.ts';
 
 const fields = {
   directory: z.enum(directories).meta({ description: 'Required.', example: 'google' }),
   name: z.string().trim().min(1).max(200).meta({ description: 'The business name as listed. Required.', example: 'Demo Motors Fremont' }),
-  url: z.url().max(2000).nullable().meta({ description: 'The public listing page.', example: 'https://maps.google.com/?cid=1234567890' }),
+  url: webUrl().nullable().meta({ description: 'The public listing page.', example: 'https://maps.google.com/?cid=1234567890' }),
   address: z.string().trim().max(500).nullable().meta({ example: '2200 Auto Mall Dr, Fremont, CA 94538' }),
   phone: z.string().trim().max(40).nullable().meta({ example: '+1 510 555 0100' }),
   categories: z.array(z.string().trim().min(1).max(100)).max(50).meta({ example: ['Car dealer', 'Used car dealer', 'Auto repair shop'] }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
+import { withArticle } from '../../core/errors.ts';
 import { lineKinds, type Lifecycle } from '../../core/documents.ts';
 import { invoiceCollection, invoiceLifecycle, invoiceStatuses } from '../../core/invoices.ts';
 import { quoteCollection, quoteLifecycle, quoteStatuses } from '../../core/quotes.ts';
@@ -55,7 +56,7 @@ export function lifecycleText(label: string, lifecycle: Lifecycle<string>) {
   const moves = Object.entries(lifecycle.next)
     .map(([from, to]) => (to.length ? `${from} → ${to.join(' | ')}` : `${from} (final)`))
     .join('; ');
-  return `Status starts as \`${lifecycle.initial}\`; change it with PUT. Allowed: ${moves}. Any other change is a 409 \`invalid_transition\` naming the allowed next statuses. Lines can no longer change once a ${label} is ${lifecycle.locked.join(', ')} (409).`;
+  return `Status starts as \`${lifecycle.initial}\`; change it with PUT. Allowed: ${moves}. Any other change is a 409 \`invalid_transition\` naming the allowed next statuses. Lines can no longer change once ${withArticle(label)} is ${lifecycle.locked.join(', ')} (409).`;
 }
 
 function documentSchemas<S extends readonly [string, ...string[]]>(opts: {

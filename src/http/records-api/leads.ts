@@ -39,10 +39,22 @@ const create = input.meta({
 });
 const update = input.meta({ id: 'LeadUpdate', example: { status: 'contacted' } });
 
+// Set by ADF/XML intake only (POST /leads/adf, /intake/adf/<token>, e-mail); null or empty otherwise.
+const intakeFields = {
+  channel: z.enum(['http', 'email']).nullable().meta({ description: 'How an intake lead arrived.', example: 'email' }),
+  externalId: z.string().nullable().meta({ description: "The sender's id of the lead (ADF `<id>`); a content fingerprint when the document had none.", example: 'AT-88123441' }),
+  externalSource: z.string().nullable().meta({ description: 'The system that gave externalId (ADF `id@source`), or `fingerprint`. A re-send of the same pair returns this lead.', example: 'AutoTrader' }),
+  provider: z.string().nullable().meta({ description: 'The lead provider named in the document.', example: 'AutoTrader.com' }),
+  rawDocument: z.string().nullable().meta({ description: 'The document exactly as received (decoded to text).', example: '<?xml version="1.0"?><adf>…</adf>' }),
+  parseWarnings: z.array(z.string()).meta({ description: 'What the lenient parser had to forgive or could not read.', example: ['the customer contact has neither an email nor a phone'] }),
+  intakeDetails: z.record(z.string(), z.unknown()).nullable().meta({ description: 'Everything else the document said: every vehicle (trade-ins too), contact, vendor and provider.', example: { requestDate: '2026-03-01T09:30:00-05:00' } }),
+};
+
 export const leadRecord = z
   .object({
     id: recordId,
     ...fields,
+    ...intakeFields,
     ...recordTimestamps,
   })
   .meta({ id: 'Lead' });

@@ -4,6 +4,7 @@ import * as listings from '../../core/marketplace-items.ts';
 import type { Deps } from '../platform/route.ts';
 import { registerCollectionRoutes } from './collection-routes.ts';
 import { currency, metadata, minorAmount, recordTimestamps, reference } from './record-fields.ts';
+import { webUrl } from '../platform/fields.ts';
 
 const fields = {
   title: z.string().trim().min(1).max(300).meta({ description: 'Listing title. Required on create.', example: 'OEM alloy wheel 17" — VW Golf Mk7' }),
@@ -16,7 +17,7 @@ const fields = {
   inventoryItemId: reference('inventory item this listing sells').nullable(),
   channel: z.string().trim().max(50).nullable().meta({ description: 'Where it is listed: ebay, website, autotrader …', example: 'ebay' }),
   externalId: z.string().trim().max(200).nullable().meta({ description: "The channel's own listing id.", example: '334455667788' }),
-  mediaUrls: z.array(z.url().max(2000)).max(50).meta({ description: 'Photo and video URLs, first is the cover.', example: ['https://cdn.example.com/listings/wheel-1.jpg'] }),
+  mediaUrls: z.array(webUrl()).max(50).meta({ description: 'Photo and video URLs, first is the cover.', example: ['https://cdn.example.com/listings/wheel-1.jpg'] }),
   metadata,
 };
 

@@ -5,6 +5,7 @@ import { drivetrains, fuelTypes, listingStatuses, listingTypes, motorStatuses, t
 import type { Deps } from '../platform/route.ts';
 import { registerCollectionRoutes } from './collection-routes.ts';
 import { minorAmount, currency, metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
+import { plausibleInstant, webUrl } from '../platform/fields.ts';
 
 const catalogId = (what: string, example: string) =>
   z
@@ -47,15 +48,15 @@ const auctionOptions = z
     startingBidAmount: minorAmount('Opening bid.', 1500000),
     reserveAmount: minorAmount('Lowest price the seller accepts.', 2100000).nullable().optional(),
     currency,
-    startsAt: z.iso.datetime({ offset: true }).nullable().optional().meta({ example: '2026-04-01T15:00:00.000Z' }),
-    endsAt: z.iso.datetime({ offset: true }).nullable().optional().meta({ description: 'After startsAt.', example: '2026-04-08T15:00:00.000Z' }),
+    startsAt: plausibleInstant().nullable().optional().meta({ example: '2026-04-01T15:00:00.000Z' }),
+    endsAt: plausibleInstant().nullable().optional().meta({ description: 'After startsAt.', example: '2026-04-08T15:00:00.000Z' }),
   })
   .meta({ description: 'Price data of an auction listing.', example: { startingBidAmount: 1500000, reserveAmount: 2100000, currency: 'USD', startsAt: '2026-04-01T15:00:00.000Z', endsAt: '2026-04-08T15:00:00.000Z' } });
 
 const media = z
   .array(
     z.strictObject({
-      url: z.url().max(2000).meta({ example: 'https://images.example.com/motors/camry-front.jpg' }),
+      url: webUrl().meta({ example: 'https://images.example.com/motors/camry-front.jpg' }),
       type: z.enum(['photo', 'video']).default('photo'),
       category: z.enum(['exterior', 'interior', 'engine', 'other']).default('exterior'),
       isFeatured: z.boolean().default(false),
@@ -85,7 +86,7 @@ const fields = {
     .nullable()
     .meta({
       description:
-        'Vehicle Identification Number: 17 characters of 0-9 and A-Z without I, O, Q (spaces and dashes are removed, letters upper-cased). The ISO 3779 check digit (position 9) is enforced for North-American VINs (first character 1–5): a wrong one is a 400 naming vin unless vinCheckOverride is sent; elsewhere it is only reported in vinCheckDigitValid. Unique per dealership and environment (a duplicate is a 409). On create, a year-less motor with a North-American VIN takes its model year from position 10.',
+        'Vehicle Identification Number: 17 characters of 0-9 and A-Z without I, O, Q (spaces and dashes are removed, letters upper-cased). The ISO 3779 check digit (position 9) is enforced for North-American VINs (first character 1–5): a wrong one is a 400 naming vin unless vinCheckOverride is sent; elsewhere it is only reported in vinCheckDigitValid. Unique per dealership and environment (a duplicate is a 409). On create, make, model and year that are omitted are filled from the decoded VIN (see GET /vin/{vin}); a make or model the VIN does not tell stays required (400 naming it).',
       example: '1HGCM82633A004352',
     }),
   vinCheckOverride: z
@@ -93,9 +94,9 @@ const fields = {
     .nullable()
     .meta({ description: 'Send with vin to keep a VIN whose check digit fails, with the reason (stored and returned; cleared when the VIN changes to a valid one).' }),
   stockNumber: z.string().trim().max(50).nullable().meta({ description: "The dealer's own stock number.", example: 'STK-2291' }),
-  make: z.string().trim().min(1).max(100).meta({ description: 'Required.', example: 'Toyota' }),
-  model: z.string().trim().min(1).max(100).meta({ description: 'Required.', example: 'Camry' }),
-  year: z.number().int().min(1886).max(2100).nullable().meta({ description: 'Model year.', example: 2023 }),
+  make: z.string().trim().min(1).max(100).meta({ description: 'Required, unless a vin sent on create decodes to one (GET /vin/{vin}): then an omitted make is filled from it.', example: 'Toyota' }),
+  model: z.string().trim().min(1).max(100).meta({ description: 'Required, unless a vin sent on create decodes to one (GET /vin/{vin}): then an omitted model is filled from it.', example: 'Camry' }),
+  year: z.number().int().min(1886).max(2100).nullable().meta({ description: 'Model year. Omitted on create with a vin, it is the decoded model year (null when the VIN does not tell it).', example: 2023 }),
   trim: z.string().trim().max(100).nullable().meta({ example: 'XLE' }),
   bodyType: z.string().trim().max(50).nullable().meta({ example: 'Sedan' }),
   engine: z
@@ -132,7 +133,9 @@ const fields = {
 };
 
 const input = z.strictObject(fields).partial();
-const create = input.required({ make: true, model: true }).meta({
+// make and model are required after the VIN has been decoded (core), not by the schema: a VIN alone
+// is a complete create when it decodes.
+const create = input.meta({
   id: 'MotorCreate',
   example: {
     vin: '4T1B11HK5KU000001',

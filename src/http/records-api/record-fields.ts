@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currencyCode, decimal3, plausibleDay } from '../platform/fields.ts';
 
 // Field schemas the Records API collections share, so money, dates and ids read the same everywhere.
 
@@ -13,22 +14,19 @@ export const addressInput = z
   })
   .meta({ example: { line1: 'Unit 4, Canal Road', city: 'Bradford', postalCode: 'BD1 4SJ', country: 'GB' } });
 
-export const currency = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as GBP')
-  .toUpperCase()
-  .meta({ description: 'ISO 4217 currency code; amounts are in its minor unit.', example: 'GBP' });
+export const currency = currencyCode('ISO 4217 currency code; amounts are in its minor unit.', 'GBP');
 
 export const minorAmount = (description: string, example: number) =>
-  z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ description: `${description} Integer minor units (cents): 1999 is 19.99.`, example });
-
-/** A decimal with up to 3 places, as a JSON number or a string (exact either way). */
-export const decimal3 = (description: string, example: number) =>
   z
-    .union([z.number(), z.string().regex(/^-?\d+(\.\d{1,3})?$/, 'must be a decimal with at most 3 places')])
-    .meta({ description: `${description} Up to 3 decimal places; a JSON number or a decimal string.`, example });
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .meta({ description: `${description} Integer minor units (cents): 1999 is 19.99; at most 9007199254740991 (2^53 − 1), the largest integer a JSON number keeps exactly.`, example });
 
-export const isoDate = (description: string, example: string) => z.iso.date().meta({ description: `${description} ISO 8601 date (YYYY-MM-DD).`, example });
+export { decimal3 };
+
+export const isoDate = (description: string, example: string) => plausibleDay().meta({ description: `${description} ISO 8601 date (YYYY-MM-DD).`, example });
 
 export const metadata = z
   .record(z.string(), z.unknown())

@@ -6,6 +6,7 @@ import type { Deps } from '../platform/route.ts';
 import { registerCollectionRoutes, type CollectionOps } from './collection-routes.ts';
 import { lifecycleText, lineInput, lineRecord, totalsText } from './documents.ts';
 import { currency, isoDate, metadata, recordId, recordTimestamps, reference } from './record-fields.ts';
+import { plausibleInstant } from '../platform/fields.ts';
 
 const jobInput = z
   .strictObject({
@@ -27,7 +28,7 @@ const fields = {
   assignedEmployeeIds: z.array(reference('employees')).max(20).meta({ description: 'Employees assigned to the order (service advisor, technicians).' }),
   mileageIn: z.number().int().min(0).nullable().meta({ description: 'Odometer when the vehicle came in (in the motor\'s unit).', example: 48210 }),
   mileageOut: z.number().int().min(0).nullable().meta({ description: 'Odometer when it left; not below mileageIn.', example: 48214 }),
-  promisedAt: z.iso.datetime({ offset: true }).nullable().meta({ description: 'When the customer was promised the vehicle back.', example: '2026-03-02T17:00:00.000Z' }),
+  promisedAt: plausibleInstant().nullable().meta({ description: 'When the customer was promised the vehicle back.', example: '2026-03-02T17:00:00.000Z' }),
   quoteId: reference('quotes', 'The estimate (quote) this order came from.').nullable(),
   issueDate: isoDate('Date of the order.', '2026-03-01').nullable(),
   notes: z.string().max(10_000).nullable(),

@@ -4,7 +4,8 @@ import * as accounts from '../../core/customer-accounts.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { renderError } from '../platform/surfaces.ts';
+import { bearerToken } from '../platform/auth.ts';
+import { SIGN_IN_POLICY, signInThrottle } from '../platform/sign-in-throttle.ts';
 import { dataEnvelope } from './common.ts';
 
 const phone = z.strictObject({ mobile: z.string().trim().max(40).optional(), whatsapp: z.string().trim().max(40).optional() });
@@ -34,39 +35,34 @@ const sessionExample = {
     refresh_token: 'mrt_…',
     expires_in: 3600,
     token_type: 'Bearer',
-    user: { id: '0193…', email: 'customer@example.com', firstName: 'John', lastName: 'Doe', phone: { mobile: '+1234567890' }, profileImageUrl: null },
+    user: { id: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f70', email: 'customer@example.com', firstName: 'John', lastName: 'Doe', phone: { mobile: '+1234567890' }, profileImageUrl: null },
   },
 };
 
-// Failed sign-ins are throttled per email and per client address: the 11th failure within 15
-// minutes is a 429, so passwords can't be guessed at the speed of the API. Storefront calls
-// usually come from the dealer website's server, so the shopper's address is taken from the
-// first X-Forwarded-For entry when the (authenticated) integrator sends one, and counters are
-// per dealer: one website's shoppers never lock out another's.
-const MAX_FAILURES = 10;
-const FAILURE_WINDOW_SECONDS = 15 * 60;
+// One guard for login and for registering an existing email (http/platform/sign-in-throttle.ts).
+const throttleText = `After ${SIGN_IN_POLICY.perEmailAndAddress} failed attempts within 15 minutes for one email from one client address (or ${SIGN_IN_POLICY.perEmail} for one email, or ${SIGN_IN_POLICY.perAddress} from one address), counted per dealer, further attempts get 429 with Retry-After. The client address is the caller's, or the X-Forwarded-For client when the server is configured to trust the caller as a proxy (TRUST_PROXY).`;
 
 /** The shopper behind `Authorization: Bearer <access_token>`, checked against this key's dealer and environment. */
 export async function requireShopper(ctx: Ctx, deps: Deps, req: FastifyRequest) {
-  const header = req.headers.authorization;
-  const token = header && /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : '';
+  const token = bearerToken(req);
   if (!token) throw new AppError('unauthorized', "Missing customer token: send the shopper's access_token as Authorization: Bearer, beside x-api-key");
   return accounts.verifyAccessToken(ctx, deps.secret, token);
 }
 
 export function registerAuth(app: FastifyInstance, deps: Deps) {
   const tags = ['Storefront API'];
-  const byEmail = deps.rateLimiter.failures('signin-email', MAX_FAILURES, FAILURE_WINDOW_SECONDS);
-  const byIp = deps.rateLimiter.failures('signin-ip', MAX_FAILURES, FAILURE_WINDOW_SECONDS);
+  const throttle = signInThrottle(deps.rateLimiter, 'shopper');
 
   defineRoute(app, deps, 'storefront', {
     method: 'POST',
     path: '/auth/register',
+    inputFromQuery: true,
     scope: 'accounts:write',
     summary: 'Register a new customer or link existing user to your organization',
-    description:
-      'Creates the shopper\'s account and this dealer\'s customer record (firing `crm.customers.created`). An email already registered elsewhere is linked to this dealer only with its correct password; an email already registered with this dealer is a 409.',
+    description: `Creates the shopper's account and this dealer's customer record (firing \`crm.customers.created\`). An email already registered elsewhere is linked to this dealer only with its correct password. Any other registration of an existing email (wrong password, or already registered with this dealer) is the same 409, and counts as a failed sign-in. ${throttleText}`,
     tags,
+    // A retried registration must not count as another attempt.
+    replayBeforeRunning: true,
     body: z
       .strictObject({
         email: z.email().max(254).meta({ description: 'Customer email (required)' }),
@@ -77,38 +73,34 @@ export function registerAuth(app: FastifyInstance, deps: Deps) {
       })
       .meta({ example: { email: 'customer@example.com', password: 'securepassword123', firstName: 'John', lastName: 'Doe' } }),
     responses: { 201: dataEnvelope(session).meta({ example: sessionExample }) },
-    handler: async (ctx, { body }) => ({ status: 201, body: { statusCode: 201, data: await accounts.register(ctx, deps.secret, body) } }),
+    handler: async (ctx, { body, req }) => {
+      // Registering an existing email checks its password: it spends the sign-in budget like a login.
+      const attempt = await throttle.reserve({ scope: ctx.tenantId, email: body.email, address: req.ip });
+      const session = await accounts.register(ctx, deps.secret, body);
+      await attempt.succeeded();
+      return { status: 201, body: { statusCode: 201, data: session } };
+    },
   });
 
   defineRoute(app, deps, 'storefront', {
     method: 'POST',
     path: '/auth/login',
+    inputFromQuery: true,
     scope: 'accounts:write',
     // A retried sign-in must not count as another failure, nor rerun argon2.
     replayBeforeRunning: true,
     summary: 'Login a customer and automatically link to your organization if not already',
-    description: `After ${MAX_FAILURES} failed attempts within 15 minutes for one email or one client address, further attempts get 429 with Retry-After. If your website's server calls this API, pass the shopper's address in \`X-Forwarded-For\` so that one shopper's failures don't throttle the others.`,
+    description: throttleText,
     tags,
     body: z
       .strictObject({ email: z.email().max(254).meta({ description: 'Customer email (required)' }), password: z.string().min(1).max(200).meta({ description: 'Password (required)' }) })
       .meta({ example: { email: 'customer@example.com', password: 'securepassword123' } }),
     responses: { 200: dataEnvelope(session) },
     handler: async (ctx, { body, req }) => {
-      const email = body.email.trim().toLowerCase();
-      const forwarded = req.headers['x-forwarded-for'];
-      const ip = `${ctx.tenantId}:${(typeof forwarded === 'string' && forwarded.split(',')[0].trim()) || req.ip}`;
-      for (const [counter, key] of [[byEmail, `${ctx.tenantId}:${email}`], [byIp, ip]] as const) {
-        const state = await counter.blocked(key);
-        if (state.blocked) {
-          throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${state.retryAfter} s`, { headers: { 'retry-after': String(state.retryAfter) } });
-        }
-      }
+      const attempt = await throttle.reserve({ scope: ctx.tenantId, email: body.email, address: req.ip });
       const result = await accounts.login(ctx, deps.secret, body);
-      if (!result) {
-        await Promise.all([byEmail.fail(`${ctx.tenantId}:${email}`), byIp.fail(ip)]);
-        throw new AppError('unauthorized', 'Invalid email or password');
-      }
-      await byEmail.reset(`${ctx.tenantId}:${email}`);
+      if (!result) throw new AppError('unauthorized', 'Invalid email or password');
+      await attempt.succeeded();
       return { body: { statusCode: 200, data: result } };
     },
   });
@@ -116,7 +108,9 @@ export function registerAuth(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'GET',
     path: '/auth/me',
+    operationId: 'storefrontGetMe',
     scope: 'accounts:read',
+    shopperToken: true,
     summary: 'Get current authenticated customer profile',
     description: "Needs the shopper's access token as `Authorization: Bearer` beside `x-api-key`. A token issued for another dealer or environment is refused.",
     tags,
@@ -146,18 +140,18 @@ export function registerAuth(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'POST',
     path: '/auth/refresh',
+    operationId: 'storefrontRefreshToken',
     scope: 'accounts:write',
     summary: 'Exchange a refresh token for new tokens',
-    description: 'Refresh tokens rotate: each can be used once. Using one a second time ends the whole session (every token issued from the same sign-in).',
+    description:
+      'Refresh tokens rotate: each can be used once, even by concurrent requests (one of them gets new tokens). Using one a second time ends the whole session: every refresh and access token issued from the same sign-in, those of the request that won the race included. An `Idempotency-Key` does not replay a refresh: retrying one that got through is a reuse.',
     tags,
     body: refreshBody,
+    // Outside a request transaction: the rotation is one statement, and the revocation of a
+    // reused token's family is its own statement, committed although the request fails with 401.
+    transaction: false,
     responses: { 200: dataEnvelope(session) },
-    handler: async (ctx, { body }) => {
-      const result = await accounts.refresh(ctx, deps.secret, body.refresh_token);
-      // Returned, not thrown: the revocation of a reused token's family must commit.
-      if (result instanceof AppError) return { status: result.status, body: renderError('storefront', result) };
-      return { body: { statusCode: 200, data: result } };
-    },
+    handler: async (ctx, { body }) => ({ body: { statusCode: 200, data: await accounts.refresh(ctx, deps.secret, body.refresh_token) } }),
   });
 
   defineRoute(app, deps, 'storefront', {
@@ -165,7 +159,7 @@ export function registerAuth(app: FastifyInstance, deps: Deps) {
     path: '/auth/logout',
     scope: 'accounts:write',
     summary: 'End a customer session',
-    description: 'Revokes the refresh token and every token rotated from it. Access tokens expire by themselves within an hour.',
+    description: 'Revokes the refresh token, every token rotated from it and the access tokens issued with them.',
     tags,
     body: refreshBody,
     responses: { 200: z.object({ statusCode: z.number().int(), message: z.string() }) },

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { idParam } from '../platform/fields.ts';
 
 // The Storefront document's envelopes: {statusCode, message?, data} and, for lists,
 // {statusCode, data, total, page, limit, totalPages}.
 export const pageQuery = (defaultLimit: number, maxLimit: number) => ({
-  page: z.coerce.number().int().min(1).default(1).meta({ description: 'Page number (default: 1)' }),
+  // Capped so the offset it implies always fits PostgreSQL's bigint (as on the CRM API).
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number (default: 1, at most 1,000,000)' }),
   limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit).meta({ description: `Items per page (default: ${defaultLimit}, max: ${maxLimit})` }),
 });
 
@@ -32,4 +34,4 @@ export const list = <T>(data: T[], total: number, page: number, limit: number) =
   totalPages: Math.ceil(total / limit),
 });
 
-export const idParams = z.object({ id: z.string().min(1).max(100) });
+export const idParams = idParam();

@@ -123,6 +123,7 @@ export function registerCustomers(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'GET',
     path: '/customers/stats/summary',
+    operationId: 'storefrontGetCustomerStats',
     scope: 'customers:read',
     summary: 'Get aggregate statistics about your customers',
     description: `Over all your customers: totalRevenue sums their paid invoices (major units of \`currency\`), averageSpent is totalRevenue / totalCustomers rounded to a whole unit, totalTransactions counts paid invoices, averageLeadScore is rounded, newCustomersLast30Days counts customers created in the last 30 days.\n\n${rules}`,

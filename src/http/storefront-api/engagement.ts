@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plausibleDay, plausibleInstant } from '../platform/fields.ts';
 import type { FastifyInstance } from 'fastify';
 import * as engagement from '../../core/engagement.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
@@ -15,6 +16,7 @@ export function registerEngagement(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'POST',
     path: '/contact/submit',
+    inputFromQuery: true,
     scope: 'contact:write',
     summary: 'Submit a contact form',
     description: 'Stores the message and creates a lead (source `contact_form`, firing `crm.leads.created`). `referenceId` identifies the message for the shopper and your staff.',
@@ -41,10 +43,11 @@ export function registerEngagement(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'POST',
     path: '/test-drives',
+    inputFromQuery: true,
     scope: 'test_drives:write',
     summary: 'Create a test drive request',
     description:
-      'The vehicle must be one of your available active listings (else a 400 naming `vehicleId`). Creates a lead (source `test_drive`, on that motor, firing `crm.leads.created`) and a pending appointment (`crm.appointments.created`).',
+      'The vehicle must be one of your available active listings (else a 400 naming `vehicleId`). Creates a lead (source `test_drive`, on that motor, the preferred date in its `message`, firing `crm.leads.created`: the event to follow a test drive by) and a pending appointment for the dealer’s staff (no event of its own).',
     tags,
     body: z
       .strictObject({
@@ -52,7 +55,7 @@ export function registerEngagement(app: FastifyInstance, deps: Deps) {
         name: text(200).meta({ description: 'Customer name (required)' }),
         email: z.email(required('an email address')).max(254).meta({ description: 'Customer email (required)' }),
         phone: z.string().trim().max(40).optional().meta({ description: 'Customer phone (optional)' }),
-        preferredDate: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional().meta({ description: 'Preferred date (optional): YYYY-MM-DD or an ISO 8601 date-time' }),
+        preferredDate: z.union([plausibleInstant(), plausibleDay()]).optional().meta({ description: 'Preferred date (optional): YYYY-MM-DD or an ISO 8601 date-time' }),
       })
       .meta({ example: { vehicleId: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f70', name: 'John Doe', email: 'john@example.com', phone: '+1234567890', preferredDate: '2026-12-05' } }),
     responses: {

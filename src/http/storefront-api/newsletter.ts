@@ -12,6 +12,7 @@ export function registerNewsletter(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'POST',
     path: '/newsletter/subscribe',
+    inputFromQuery: true,
     scope: 'newsletter:write',
     summary: 'Subscribe an email to the newsletter',
     description: 'Idempotent per email: subscribing again keeps one subscription. Fires `crm.newsletter.subscribed`.',
@@ -23,6 +24,7 @@ export function registerNewsletter(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'POST',
     path: '/newsletter/unsubscribe',
+    inputFromQuery: true,
     scope: 'newsletter:write',
     summary: 'Unsubscribe an email from the newsletter',
     tags,

@@ -7,6 +7,7 @@ import { fuelTypes, listingTypes, transmissions } from '../../storage/schema/ind
 import type { ListingSort } from '../../core/motors.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { dataEnvelope, idParams, list, listEnvelope, pageQuery } from './common.ts';
+import { slugify } from '../../core/slug.ts';
 
 // The document's "Vehicle Listings": the dealer's motors with an active listing, in its shape.
 // Prices are decimal major units (35000 = USD 35,000.00) with the currency beside them.
@@ -91,14 +92,6 @@ const vehicle = z
   });
 type Vehicle = z.output<typeof vehicle>;
 
-const slug = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-
 // Media items have no ids of their own; a name-based UUID keeps each photo's id stable across reads.
 function mediaId(motorId: string, index: number): string {
   const h = crypto.createHash('sha1').update(`${motorId}/media/${index}`).digest('hex');
@@ -133,7 +126,7 @@ function toVehicle(v: vehicles.VehicleListing): Vehicle {
     model: {
       id: v.model?.id ?? null,
       name: v.model?.name ?? m.model,
-      slug: v.model?.slug ?? slug(m.model),
+      slug: v.model?.slug ?? slugify(m.model),
       brand: { id: v.brand?.id ?? null, name: v.brand?.name ?? m.make, logoUrl: v.brand?.logoUrl ?? null },
       bodyType: v.bodyType ? { id: v.bodyType.id, name: v.bodyType.name, code: v.bodyType.code } : m.bodyType ? { id: null, name: m.bodyType, code: null } : null,
     },
@@ -260,6 +253,7 @@ export function registerVehicles(app: FastifyInstance, deps: Deps) {
   defineRoute(app, deps, 'storefront', {
     method: 'GET',
     path: '/vehicles/stats/summary',
+    operationId: 'storefrontGetVehicleStats',
     scope,
     summary: 'Get statistics about your vehicle inventory',
     description:

@@ -1,5 +1,6 @@
 import { pgTable, text, boolean, integer, jsonb, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenantColumns, recordTimestamps, metadataColumn } from './columns.ts';
+import { type SearchColumns, type SearchField, digitsField, searchIndex, searchTextColumn, textField } from '../search-text.ts';
 
 export type Address = {
   line1?: string;
@@ -9,6 +10,17 @@ export type Address = {
   postalCode?: string;
   country?: string;
 };
+
+/** What the Records API's `q` searches in a customer (core/search.ts): names, email, phone digits. */
+export const customerSearchFields = (t: SearchColumns<'firstName' | 'lastName' | 'companyName' | 'email' | 'phone' | 'mobile' | 'whatsapp'>) => [
+  textField(t.firstName),
+  textField(t.lastName),
+  textField(t.companyName),
+  textField(t.email),
+  digitsField(t.phone),
+  digitsField(t.mobile),
+  digitsField(t.whatsapp),
+];
 
 // One record for Records API customers, CRM API clients and Storefront customers.
 export const customers = pgTable(
@@ -35,12 +47,14 @@ export const customers = pgTable(
     accountId: text('account_id'),
     preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),
     metadata: metadataColumn(),
+    searchText: searchTextColumn((): SearchField[] => customerSearchFields(customers)),
     ...recordTimestamps(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('customers_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
     index('customers_email_idx').on(t.tenantId, t.environment, t.email),
+    searchIndex('customers_search_idx', t.searchText),
     uniqueIndex('customers_account_uq').on(t.tenantId, t.environment, t.accountId),
   ],
 );

@@ -12,6 +12,12 @@ export const events = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('events_undispatched_idx').on(t.id).where(sql`dispatched_at IS NULL`)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('events_undispatched_idx').on(t.id).where(sql`dispatched_at IS NULL`),
+    // The event log (GET /events): its total (the CRM API's pagination.total) counts one tenant
+    // and environment, by type, from this index alone; pages read it newest first by id.
+    index('events_log_idx').on(t.tenantId, t.environment, t.type, t.id),
+  ],
 );
 import { sql } from 'drizzle-orm';

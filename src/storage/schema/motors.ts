@@ -1,6 +1,7 @@
 import { pgTable, text, boolean, integer, doublePrecision, jsonb, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { tenantColumns, recordTimestamps, metadataColumn } from './columns.ts';
+import { type SearchColumns, type SearchField, searchIndex, searchTextColumn, textField } from '../search-text.ts';
 
 export const fuelTypes = ['PETROL', 'DIESEL', 'ELECTRIC', 'HYBRID', 'PLUGIN_HYBRID'] as const;
 export const transmissions = ['MANUAL', 'AUTOMATIC', 'CVT', 'DCT', 'SEMI_AUTOMATIC'] as const;
@@ -15,6 +16,16 @@ export type AuctionOptions = { startingBidAmount: number; reserveAmount?: number
 export type MotorMedia = { url: string; type: 'photo' | 'video'; category: 'exterior' | 'interior' | 'engine' | 'other'; isFeatured: boolean; sortOrder: number };
 export type MotorFeatures = { safety: string[]; exterior: string[]; interior: string[]; entertainment: string[] };
 export type PickupDetails = { address?: string | null; locationName?: string | null };
+
+/** What the Records API's `q` searches in a motor (core/search.ts): VIN, stock number, plate, make, model, trim. */
+export const motorSearchFields = (t: SearchColumns<'vin' | 'stockNumber' | 'plate' | 'make' | 'model' | 'trim'>) => [
+  textField(t.vin),
+  textField(t.stockNumber),
+  textField(t.plate),
+  textField(t.make),
+  textField(t.model),
+  textField(t.trim),
+];
 
 // A vehicle the business holds, services or lists. Listing columns live on the same row because a
 // Storefront vehicle is exactly a motor with an active listing.
@@ -65,11 +76,13 @@ export const motors = pgTable(
     slug: text('slug').notNull(),
     viewsCount: integer('views_count').notNull().default(0),
     metadata: metadataColumn(),
+    searchText: searchTextColumn((): SearchField[] => motorSearchFields(motors)),
     ...recordTimestamps(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('motors_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
+    searchIndex('motors_search_idx', t.searchText),
     uniqueIndex('motors_vin_uq').on(t.tenantId, t.environment, t.vin).where(sql`${t.vin} is not null and ${t.deletedAt} is null`),
     index('motors_owner_idx').on(t.tenantId, t.environment, t.ownerCustomerId),
     // The storefront's vehicle list: only active listings, narrowed by type, newest first by default.

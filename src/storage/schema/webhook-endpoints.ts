@@ -1,5 +1,14 @@
-import { pgTable, text, boolean, jsonb, timestamp, primaryKey, index } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { pgTable, text, boolean, jsonb, timestamp, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenantColumns, recordTimestamps } from './columns.ts';
+
+/**
+ * What an endpoint receives: `webhook` the signed JSON events; `adf_http` / `adf_email` every new
+ * lead as an ADF/XML document (ADF forwarding to a DMS), POSTed to `url` or mailed to the address
+ * of a `mailto:` url. All three share the outbox, the delivery queue, its retries and its log.
+ */
+export const endpointKinds = ['webhook', 'adf_http', 'adf_email'] as const;
+export type EndpointKind = (typeof endpointKinds)[number];
 
 // A receiver of one tenant and environment. The secret is kept in clear because every delivery
 // is signed with it; during a rotation the previous secret signs too, until it expires.
@@ -7,6 +16,7 @@ export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
     ...tenantColumns(),
+    kind: text('kind', { enum: endpointKinds }).notNull().default('webhook'),
     url: text('url').notNull(),
     description: text('description'),
     /** Event names, `crm.customers.*` prefixes, or `*`. */
@@ -21,5 +31,10 @@ export const webhookEndpoints = pgTable(
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true, mode: 'date' }),
     ...recordTimestamps(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('webhook_endpoints_env_idx').on(t.tenantId, t.environment, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('webhook_endpoints_env_idx').on(t.tenantId, t.environment, t.createdAt),
+    // One ADF target of each kind per tenant and environment: the settings form's two fields.
+    uniqueIndex('webhook_endpoints_adf_uq').on(t.tenantId, t.environment, t.kind).where(sql`${t.kind} <> 'webhook' and ${t.deletedAt} is null`),
+  ],
 );

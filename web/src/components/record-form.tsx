@@ -1,6 +1,7 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, recordsApi, type RecordRow } from '../api.ts';
-import { FieldErrors, toApiError, useAsync } from './ui.tsx';
+import { FieldErrors, toApiError } from './ui.tsx';
+import { RecordCombobox } from './record-search.tsx';
 import { fieldSpecs, type FieldSpec } from '../lib/record-config.ts';
 import { changedFields, getPath, recordTitle, setPath, toInput } from '../lib/records.ts';
 import { parseMoney, toMajorInput } from '../lib/money.ts';
@@ -171,7 +172,7 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       </label>
     );
   }
-  let input;
+  let input: ReactNode;
   switch (spec.kind) {
     case 'textarea':
       input = <textarea id={id} rows={3} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || null)} />;
@@ -201,7 +202,7 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       input = <input id={id} type="datetime-local" value={typeof value === 'string' && value ? isoToLocal(value) : ''} onChange={(e) => onChange(localToIso(e.target.value))} />;
       break;
     case 'ref':
-      input = <RefSelect id={id} collection={spec.ref!} value={value as string | null} required={spec.required} emptyLabel={spec.emptyLabel} onChange={onChange} />;
+      input = <RecordCombobox id={id} collection={spec.ref!} value={value as string | null} required={spec.required} emptyLabel={spec.emptyLabel} onChange={onChange} />;
       break;
     case 'tags':
       input = (
@@ -266,25 +267,6 @@ export function MoneyInput({ id, value, currency, onChange, onValidity, label }:
       <span className="muted small">{currency}</span>
       {bad && <span className="field-error">Not an amount in {currency}</span>}
     </span>
-  );
-}
-
-function RefSelect({ id, collection, value, required, emptyLabel, onChange }: { id: string; collection: string; value: string | null; required?: boolean; emptyLabel?: string; onChange: (v: string | null) => void }) {
-  const options = useAsync(() => recordsApi.list(collection, { page: 1, limit: 200 }), [collection]);
-  const rows = options.data?.data ?? [];
-  return (
-    <>
-      <select id={id} value={value ?? ''} required={required} onChange={(e) => onChange(e.target.value || null)}>
-        <option value="">{options.loading ? 'Loading…' : (emptyLabel ?? 'Choose…')}</option>
-        {value && !rows.some((r) => r.id === value) && <option value={value}>{value}</option>}
-        {rows.map((r) => (
-          <option key={r.id} value={r.id}>
-            {recordTitle(r)}
-          </option>
-        ))}
-      </select>
-      {options.data && rows.length === 0 && <small className="muted">No {collection} yet in this environment: create one first.</small>}
-    </>
   );
 }
 

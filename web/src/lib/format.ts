@@ -36,6 +36,22 @@ export function keyStatus(k: { revokedAt: string | null; expiresAt: string | nul
   return 'active';
 }
 
+type KeyLike = { id: string; name: string; environment: string; createdAt: string; expiresAt: string | null; revokedAt: string | null };
+
+/**
+ * The keys a rotation is replacing: still valid for the overlap (so with an expiry), with a newer
+ * unrevoked key of the same name and environment beside them. Rotation copies the name, so without
+ * this the old and new rows look alike.
+ */
+export function rotatingOut(keys: readonly KeyLike[], now = Date.now()): Set<string> {
+  const out = new Set<string>();
+  for (const k of keys) {
+    if (k.revokedAt || !k.expiresAt || new Date(k.expiresAt).getTime() <= now) continue;
+    if (keys.some((n) => n.id !== k.id && !n.revokedAt && n.name === k.name && n.environment === k.environment && n.createdAt > k.createdAt)) out.add(k.id);
+  }
+  return out;
+}
+
 /**
  * Every hour of the last `days` days, oldest first, ending with the current hour: the API returns
  * only hours that had requests, and the chart needs the quiet hours too.
@@ -66,4 +82,18 @@ export function expiryFrom(choice: string, custom: string, now = Date.now()): st
   if (days) return new Date(now + days * 86_400_000).toISOString();
   if (choice === 'custom' && custom) return new Date(`${custom}T23:59:59`).toISOString();
   return null;
+}
+
+/** A span of time, coarse: "40 s", "12 min", "3 h 5 min", "2 days". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86400) {
+    const h = Math.floor(s / 3600);
+    const m = Math.round((s % 3600) / 60);
+    return m ? `${h} h ${m} min` : `${h} h`;
+  }
+  const d = Math.round(s / 86400);
+  return `${d} day${d === 1 ? '' : 's'}`;
 }

@@ -19,7 +19,8 @@ export type FieldSpec = {
   showIf?: (values: Record<string, unknown>) => boolean;
   hint?: string;
 };
-export type Column = { label: string; value: (r: Rec) => string };
+/** `ref`: the value is the id of a record of that collection, shown by its name. */
+export type Column = { label: string; value: (r: Rec) => string; ref?: string };
 
 const text = (path: string, label: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ path, label, kind: 'text', ...extra });
 const listing = (type: string) => (v: Record<string, unknown>) => v.listingType === type;
@@ -126,6 +127,7 @@ export const columns: Record<string, Column[]> = {
   ],
   invoices: [
     { label: 'Number', value: recordTitle },
+    { label: 'Customer', value: (r) => String(r.customerId ?? ''), ref: 'customers' },
     { label: 'Status', value: status },
     { label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string) },
     { label: 'Due', value: (r) => formatMoney(r.amountDue as number, r.currency as string) },

@@ -62,6 +62,9 @@ export function statusActions(collection: string, status: unknown): StatusAction
 
 export const humanStatus = (s: string) => s.replace(/_/g, ' ');
 
+/** A paid invoice is a record of money received: the server refuses to delete it, so no Delete is offered. */
+export const deletable = (collection: string, r: Rec) => !(collection === 'invoices' && (r.status === 'paid' || Number(r.amountPaid) > 0));
+
 export function statusTone(status: string): 'ok' | 'warn' | 'err' | 'muted' {
   if (['paid', 'won', 'completed', 'accepted', 'received', 'invoiced', 'succeeded', 'active', 'published'].includes(status)) return 'ok';
   if (['void', 'cancelled', 'lost', 'declined', 'expired', 'overdue', 'dead', 'closed', 'archived'].includes(status)) return 'err';

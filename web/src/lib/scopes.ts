@@ -65,3 +65,20 @@ export function summarizeScopes(scopes: readonly string[]): string {
   if (scopes.length === 0) return 'No scopes';
   return scopes.length === 1 ? scopes[0] : `${scopes[0]} +${scopes.length - 1} more`;
 }
+
+export type ScopedOperation = { surface: string; method: string; path: string; summary: string };
+
+/**
+ * The operations a scope opens on APIs other than `surface`: a scope name such as `customers:write`
+ * is one permission on every API that has the resource, and the checklist must say so.
+ */
+export function elsewhere(operations: Record<string, ScopedOperation[]> | undefined, scope: string, surface: string): ScopedOperation[] {
+  return (operations?.[scope] ?? []).filter((o) => o.surface !== surface);
+}
+
+/** "Records API: POST /api/public/v1/customers, PUT /api/public/v1/customers/{id}" per other API. */
+export function describeElsewhere(ops: ScopedOperation[]): string {
+  const bySurface = new Map<string, string[]>();
+  for (const o of ops) bySurface.set(o.surface, [...(bySurface.get(o.surface) ?? []), `${o.method} ${o.path}`]);
+  return [...bySurface].map(([s, list]) => `${surfaces[s]?.label ?? humanize(s)}: ${list.join(', ')}`).join('; ');
+}

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, type ApiKey, type CreatedKey, type Environment, type Me } from '../api.ts';
 import { CodeBlock, CopyButton, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
-import { groupScopes, groupState, summarizeScopes, toggleGroup, toggleScope, type ScopeGroup } from '../lib/scopes.ts';
-import { expiryFrom, formatDateTime, keyStatus, maskKey, relativeTime } from '../lib/format.ts';
+import { describeElsewhere, elsewhere, groupScopes, groupState, summarizeScopes, toggleGroup, toggleScope, type ScopedOperation, type ScopeGroup } from '../lib/scopes.ts';
+import { expiryFrom, formatDateTime, keyStatus, maskKey, relativeTime, rotatingOut } from '../lib/format.ts';
 import { buildCurl } from '../lib/curl.ts';
 import { BASE, Link } from '../router.tsx';
 
@@ -31,6 +31,7 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
   const envKeys = (keys.data ?? []).filter((k) => k.environment === env);
   const otherCount = (keys.data ?? []).length - envKeys.length;
   const list = envKeys.filter((k) => showRevoked || !k.revokedAt);
+  const replacing = rotatingOut(envKeys);
   const revokedCount = envKeys.filter((k) => k.revokedAt).length;
 
   return (
@@ -97,6 +98,8 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
               <tbody>
                 {list.map((k) => {
                   const status = keyStatus(k);
+                  const replaced = replacing.has(k.id);
+                  const label = replaced ? `${k.name} (rotating out)` : k.name;
                   return (
                     <tr key={k.id} data-key-id={k.id} className={k.revokedAt ? 'dim' : ''}>
                       <td data-label="Name">
@@ -107,7 +110,7 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
                         {status === 'active' && <span className="badge badge-ok">Active</span>}
                         {status === 'expiring' && (
                           <span className="badge badge-warn" title={formatDateTime(k.expiresAt)}>
-                            Expires {relativeTime(k.expiresAt)}
+                            {replaced ? `Rotating out, expires ${relativeTime(k.expiresAt)}` : `Expires ${relativeTime(k.expiresAt)}`}
                           </span>
                         )}
                           {k.rateLimit && <span className="muted small">{k.rateLimit}/min</span>}
@@ -131,10 +134,13 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
                       <td className="right actions" data-label="Actions">
                         {!k.revokedAt && status !== 'expired' && (
                           <>
-                            <button type="button" className="btn btn-small" onClick={() => setRotating(k)} aria-label={`Rotate ${k.name}`}>
-                              Rotate
-                            </button>
-                            <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                            {/* Its replacement is the one to rotate; the old key only waits out the overlap. */}
+                            {!replaced && (
+                              <button type="button" className="btn btn-small" onClick={() => setRotating(k)} aria-label={`Rotate ${k.name}`}>
+                                Rotate
+                              </button>
+                            )}
+                            <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${label}`}>
                               Revoke
                             </button>
                           </>
@@ -195,6 +201,7 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
 
 function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Environment; onCancel: () => void; onCreated: (k: CreatedKey) => void }) {
   const catalogue = useAsync(() => api.scopes(), []);
+  const operations = useAsync(() => api.scopeOperations(), []);
   const groups = useMemo(() => (catalogue.data ? groupScopes(catalogue.data) : []), [catalogue.data]);
   const [name, setName] = useState('');
   const [environment, setEnvironment] = useState<Environment>(defaultEnv);
@@ -270,7 +277,7 @@ function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Enviro
         )}
         {!full && catalogue.loading && <Loading label="Loading scopes…" />}
         {!full && catalogue.error && <ErrorBox error={catalogue.error} onRetry={catalogue.reload} />}
-        {!full && groups.map((g) => <ScopeGroupBox key={g.surface} group={g} selected={scopes} onChange={setScopes} />)}
+        {!full && groups.map((g) => <ScopeGroupBox key={g.surface} group={g} selected={scopes} onChange={setScopes} operations={operations.data} />)}
         <FieldErrors error={error} field="scopes" />
       </fieldset>
 
@@ -310,7 +317,17 @@ function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Enviro
   );
 }
 
-function ScopeGroupBox({ group, selected, onChange }: { group: ScopeGroup; selected: string[]; onChange: (s: string[]) => void }) {
+function ScopeGroupBox({
+  group,
+  selected,
+  onChange,
+  operations,
+}: {
+  group: ScopeGroup;
+  selected: string[];
+  onChange: (s: string[]) => void;
+  operations?: Record<string, ScopedOperation[]>;
+}) {
   const state = groupState(selected, group);
   return (
     <details className="scope-group" open={group.surface === 'records'}>
@@ -336,10 +353,17 @@ function ScopeGroupBox({ group, selected, onChange }: { group: ScopeGroup; selec
           <div key={r.resource} className="scope-row">
             <span className="scope-name">{r.label}</span>
             {r.scopes.map((s) => (
-              <label key={s} className="check" title={s}>
+              <label key={s} className="check" title={(operations?.[s] ?? []).map((o) => `${o.method} ${o.path}`).join('\n') || s}>
                 <input type="checkbox" value={s} checked={selected.includes(s)} onChange={(e) => onChange(toggleScope(selected, s, e.target.checked))} /> {s.split(':')[1]}
               </label>
             ))}
+            {r.scopes
+              .filter((s) => elsewhere(operations, s, group.surface).length)
+              .map((s) => (
+                <small key={`${s}-shared`} className="muted scope-shared" data-testid={`shared-${s}`}>
+                  <code>{s}</code> also opens {describeElsewhere(elsewhere(operations, s, group.surface))}
+                </small>
+              ))}
           </div>
         ))}
       </div>

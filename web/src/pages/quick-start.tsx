@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, type Environment } from '../api.ts';
 import { CodeBlock, Empty, ErrorBox, Loading, PageHeader, useAsync } from '../components/ui.tsx';
 import { buildCurl } from '../lib/curl.ts';
-import { maskKey } from '../lib/format.ts';
+import { maskKey, rotatingOut } from '../lib/format.ts';
 import { BASE, Link } from '../router.tsx';
 
 export function QuickStartPage({ env }: { env: Environment }) {
@@ -10,7 +10,9 @@ export function QuickStartPage({ env }: { env: Environment }) {
   const usable = (keys.data ?? []).filter((k) => !k.revokedAt && (!k.expiresAt || new Date(k.expiresAt).getTime() > Date.now()));
   const inEnv = usable.filter((k) => k.environment === env);
   const [picked, setPicked] = useState('');
-  const selected = inEnv.find((k) => k.id === picked) ?? inEnv[0];
+  // A key being rotated out stops working soon: never the one offered first.
+  const replacing = rotatingOut(keys.data ?? []);
+  const selected = inEnv.find((k) => k.id === picked) ?? inEnv.find((k) => !replacing.has(k.id)) ?? inEnv[0];
 
   return (
     <>
@@ -38,7 +40,7 @@ export function QuickStartPage({ env }: { env: Environment }) {
               <select value={selected?.id} onChange={(e) => setPicked(e.target.value)} name="quickstart-key">
                 {inEnv.map((k) => (
                   <option key={k.id} value={k.id}>
-                    {k.name || 'Unnamed'} ({maskKey(k)})
+                    {k.name || 'Unnamed'} ({maskKey(k)}){replacing.has(k.id) ? ' — rotating out' : ''}
                   </option>
                 ))}
               </select>

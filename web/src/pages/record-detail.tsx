@@ -1,11 +1,11 @@
-import { useCallback, useState, type ReactNode } from 'react';
-import { ApiError, recordsApi, type Environment, type RecordRow } from '../api.ts';
+import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, documentApi, recordsApi, type Environment, type RecordRow } from '../api.ts';
 import { ErrorBox, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
 import { RecordForm } from '../components/record-form.tsx';
 import { fieldSpecs, formatDay, formatWhen, listingPrice, type FieldSpec } from '../lib/record-config.ts';
-import { getPath, humanStatus, recordTitle, statusActions, statusTone, type StatusAction } from '../lib/records.ts';
-import { formatMoney } from '../lib/money.ts';
+import { deletable, getPath, humanStatus, recordTitle, statusActions, statusTone, type StatusAction } from '../lib/records.ts';
+import { formatMoney, parseMoney, toMajorInput } from '../lib/money.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { Link, navigate } from '../router.tsx';
 import { collectionTitle, recordsPath } from './records.tsx';
@@ -17,6 +17,7 @@ export function RecordDetail({ collection, id, env }: { collection: string; id: 
   const rec = useAsync(() => recordsApi.get(collection, id), [collection, id, env]);
   const info = collectionTitle(collection);
   const [editing, setEditing] = useState(false);
+  const [paying, setPaying] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [moving, setMoving] = useState<StatusAction>();
   const [error, setError] = useState<ApiError>();
@@ -74,12 +75,20 @@ export function RecordDetail({ collection, id, env }: { collection: string; id: 
         }
         actions={
           <>
+            {(collection === 'invoices' || collection === 'quotes') && <DocumentButtons kind={collection} r={r} onError={setError} />}
+            {collection === 'invoices' && ['sent'].includes(String(r.status)) && Number(r.amountDue) > 0 && (
+              <button type="button" className="btn" onClick={() => setPaying(true)}>
+                Record payment
+              </button>
+            )}
             <button type="button" className="btn btn-primary" onClick={() => setEditing(true)}>
               Edit
             </button>
-            <button type="button" className="btn btn-danger-ghost" onClick={() => setRemoving(true)}>
-              Delete
-            </button>
+            {deletable(collection, r) && (
+              <button type="button" className="btn btn-danger-ghost" onClick={() => setRemoving(true)}>
+                Delete
+              </button>
+            )}
           </>
         }
       />
@@ -156,8 +165,118 @@ export function RecordDetail({ collection, id, env }: { collection: string; id: 
           {collection === 'workOrders' && moving?.to === 'invoiced' ? ': an invoice is created from the authorised jobs.' : '.'}
         </p>
       </ConfirmDialog>
+      <Modal open={paying} title="Record payment" onClose={() => setPaying(false)}>
+        {paying && (
+          <PaymentForm
+            r={r}
+            onCancel={() => setPaying(false)}
+            onSaved={(invoice) => {
+              setPaying(false);
+              setToast(invoice.status === 'paid' ? 'Payment recorded: the invoice is paid.' : `Payment recorded: ${formatMoney(invoice.amountDue as number, String(invoice.currency))} still due.`);
+              rec.reload();
+            }}
+          />
+        )}
+      </Modal>
       <Toast message={toast} onDone={clearToast} />
     </>
+  );
+}
+
+/** "Download PDF" (the server's document, named by its number) and "Print" (this page, print stylesheet). */
+function DocumentButtons({ kind, r, onError }: { kind: 'invoices' | 'quotes'; r: RecordRow; onError: (e: ApiError) => void }) {
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    try {
+      const url = URL.createObjectURL(await documentApi.pdf(kind, r.id));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${String(r.number ?? r.id)}.pdf`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      onError(toApiError(err));
+    }
+    setBusy(false);
+  };
+  return (
+    <>
+      <button type="button" className="btn" onClick={download} disabled={busy}>
+        {busy ? 'Preparing…' : 'Download PDF'}
+      </button>
+      <button type="button" className="btn" onClick={() => window.print()}>
+        Print
+      </button>
+    </>
+  );
+}
+
+const paymentMethods = [
+  ['card', 'Card'],
+  ['cash', 'Cash'],
+  ['bank_transfer', 'Bank transfer'],
+  ['check', 'Check'],
+  ['financing', 'Financing'],
+  ['other', 'Other'],
+] as const;
+
+function PaymentForm({ r, onCancel, onSaved }: { r: RecordRow; onCancel: () => void; onSaved: (invoice: RecordRow) => void }) {
+  const currency = String(r.currency ?? 'USD');
+  const [amount, setAmount] = useState(() => toMajorInput(r.amountDue as number, currency));
+  const [method, setMethod] = useState('card');
+  const [reference, setReference] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const minor = parseMoney(amount, currency);
+  const amountProblem = minor === undefined ? 'Enter an amount such as 125.50.' : minor === null || minor <= 0 ? 'Enter an amount more than 0.' : minor > Number(r.amountDue) ? `At most ${formatMoney(r.amountDue as number, currency)} is due.` : '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (amountProblem || !minor) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const done = await documentApi.recordPayment(r.id, { amount: minor, method, reference: reference.trim() || null });
+      onSaved(done.invoice);
+    } catch (err) {
+      setError(toApiError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form" onSubmit={submit}>
+      {error && <ErrorBox error={error} />}
+      <p className="muted">
+        {formatMoney(r.amountDue as number, currency)} due on {String(r.number)}.
+      </p>
+      <label className="field">
+        <span>Amount ({currency})</span>
+        <input name="amount" inputMode="decimal" required value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={Boolean(amountProblem)} />
+        {amountProblem && amount !== '' && <span className="field-error">{amountProblem}</span>}
+      </label>
+      <label className="field">
+        <span>Method</span>
+        <select name="method" value={method} onChange={(e) => setMethod(e.target.value)}>
+          {paymentMethods.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Reference (optional)</span>
+        <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} placeholder="Card slip, transfer reference…" />
+      </label>
+      <div className="form-actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy || Boolean(amountProblem)}>
+          {busy ? 'Recording…' : 'Record payment'}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -215,7 +334,7 @@ function Facts({ collection, r }: { collection: string; r: RecordRow }) {
 }
 
 /** A reference shown by the name of the record it points to, linking to it. */
-function RefName({ collection, id }: { collection: string; id: string }) {
+export function RefName({ collection, id }: { collection: string; id: string }) {
   const ref = useAsync(() => recordsApi.get(collection, id), [collection, id]);
   return <Link to={recordsPath(collection, id)}>{ref.data ? recordTitle(ref.data) : ref.error ? `${id} (not found)` : id}</Link>;
 }

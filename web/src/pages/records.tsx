@@ -4,10 +4,12 @@ import { Empty, ErrorBox, Loading, Modal, PageHeader, useAsync } from '../compon
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
 import { RecordForm } from '../components/record-form.tsx';
 import { columnsOf } from '../lib/record-config.ts';
-import { collectionOf, matchesSearch, recordTitle, slugOf, statusTone } from '../lib/records.ts';
+import { collectionOf, deletable, matchesSearch, recordTitle, slugOf, statusTone } from '../lib/records.ts';
 import { formatDateTime, relativeTime } from '../lib/format.ts';
 import { BASE, Link, navigate } from '../router.tsx';
-import { RecordDetail } from './record-detail.tsx';
+import { RecordDetail, RefName } from './record-detail.tsx';
+import { Customer360Page } from './customer-360.tsx';
+import { VehicleHistory } from './vehicle-history.tsx';
 
 const PAGE_SIZES = [25, 50, 100];
 export const recordsPath = (collection: string, id?: string) => `${BASE}/records/${slugOf(collection)}${id ? `/${id}` : ''}`;
@@ -31,6 +33,14 @@ export function RecordsPage({ rest, env }: { rest: string; env: Environment }) {
   if (!rest) return <CollectionsIndex />;
   const [slug, id] = rest.split('/');
   const collection = collectionOf(slug);
+  if (id && collection === 'customers') return <Customer360Page key={id} id={id} env={env} />;
+  if (id && collection === 'motors')
+    return (
+      <>
+        <RecordDetail key={`${collection}/${id}`} collection={collection} id={id} env={env} />
+        <VehicleHistory key={`history/${id}`} id={id} env={env} />
+      </>
+    );
   if (id) return <RecordDetail key={`${collection}/${id}`} collection={collection} id={id} env={env} />;
   return <RecordList key={collection} collection={collection} env={env} />;
 }
@@ -116,7 +126,7 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
             <input type="search" placeholder={`Search this page of ${info.title.toLowerCase()}…`} value={search} onChange={(e) => setSearch(e.target.value)} aria-describedby="search-hint" />
           </label>
           <small id="search-hint" className="muted">
-            Search filters the records on this page only (the API has no search yet). Sorted by most recently changed.
+            This box filters the records on this page only; press / to search every record. Sorted by most recently changed.
           </small>
           <label className="field inline">
             <span className="sr-only">Per page</span>
@@ -174,6 +184,8 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
                           <Link to={recordsPath(collection, r.id)}>
                             <strong>{c.value(r)}</strong>
                           </Link>
+                        ) : c.ref ? (
+                          c.value(r) ? <RefName collection={c.ref} id={c.value(r)} /> : '—'
                         ) : c.label === 'Status' ? (
                           <span className={`badge badge-${statusTone(c.value(r).replace(/ /g, '_'))}`}>{c.value(r)}</span>
                         ) : (
@@ -194,9 +206,11 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
                           <Link to={recordsPath(collection, r.id)} className="btn btn-small" aria-label={`View ${recordTitle(r)}`}>
                             View
                           </Link>
-                          <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRemoving(r)} aria-label={`Delete ${recordTitle(r)}`}>
-                            Delete
-                          </button>
+                          {deletable(collection, r) && (
+                            <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRemoving(r)} aria-label={`Delete ${recordTitle(r)}`}>
+                              Delete
+                            </button>
+                          )}
                         </>
                       )}
                     </td>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type Environment } from '../api.ts';
 import { CopyButton, Empty, ErrorBox, Loading, PageHeader, useAsync } from '../components/ui.tsx';
 import { HourlyChart } from '../components/hourly-chart.tsx';
-import { fillHours, formatTime, maskKey, percent, totals } from '../lib/format.ts';
+import { fillHours, formatTime, maskKey, percent, rotatingOut, totals } from '../lib/format.ts';
 import { BASE, Link } from '../router.tsx';
 
 const PAGE_SIZE = 50;
@@ -20,6 +20,7 @@ export function RequestLogPage({ env }: { env: Environment }) {
 
   const keyName = new Map((keys.data ?? []).map((k) => [k.id, k.name || maskKey(k)]));
   const envKeys = (keys.data ?? []).filter((k) => k.environment === env);
+  const replacing = rotatingOut(envKeys);
   const series = stats.data ? fillHours(stats.data, 7) : [];
   const sum = totals(series);
   const pages = logs.data ? Math.max(1, Math.ceil(logs.data.total / PAGE_SIZE)) : 1;
@@ -46,7 +47,7 @@ export function RequestLogPage({ env }: { env: Environment }) {
             <option value="">All {env} keys</option>
             {envKeys.map((k) => (
               <option key={k.id} value={k.id}>
-                {k.name || 'Unnamed'} ({maskKey(k)}){k.revokedAt ? ' — revoked' : ''}
+                {k.name || 'Unnamed'} ({maskKey(k)}){k.revokedAt ? ' — revoked' : replacing.has(k.id) ? ' — rotating out' : ''}
               </option>
             ))}
           </select>

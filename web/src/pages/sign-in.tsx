@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { toApiError } from '../components/ui.tsx';
+import { BASE, Link } from '../router.tsx';
 
 export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: () => Promise<void> }) {
   const [email, setEmail] = useState('');
@@ -23,7 +24,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: () 
 
   const message = error
     ? error.status === 401
-      ? 'Wrong email or password. Check both and try again; an owner or admin of your dealership can reset your account.'
+      ? 'Wrong email or password. Check both and try again; or reset your password with the link below.'
       : error.message
     : '';
 
@@ -56,8 +57,11 @@ export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: () 
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="small">
+          <Link to={`${BASE}/reset`}>Forgot your password?</Link>
+        </p>
         <p className="muted small">
-          First start? The server printed the demo owner's email and password in its console.
+          First start? The server printed how to sign in in its console. New here? Ask an owner or admin of your dealership for an invitation.
         </p>
       </form>
     </div>

@@ -1,0 +1,2 @@
+DROP INDEX "invoices_quote_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "invoices_quote_uq" ON "invoices" USING btree ("tenant_id","environment","quote_id") WHERE "invoices"."quote_id" is not null and "invoices"."deleted_at" is null;

@@ -1,0 +1,1 @@
+CREATE INDEX "events_log_idx" ON "events" USING btree ("tenant_id","environment","type","id");

@@ -1,0 +1,1 @@
+ALTER TABLE "intake_tokens" ADD COLUMN "purpose" text DEFAULT 'adf' NOT NULL;

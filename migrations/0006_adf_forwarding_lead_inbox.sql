@@ -1,0 +1,3 @@
+ALTER TABLE "webhook_endpoints" ADD COLUMN "kind" text DEFAULT 'webhook' NOT NULL;--> statement-breakpoint
+CREATE INDEX "leads_received_idx" ON "leads" USING btree ("tenant_id","environment","created_at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "webhook_endpoints_adf_uq" ON "webhook_endpoints" USING btree ("tenant_id","environment","kind") WHERE "webhook_endpoints"."kind" <> 'webhook' and "webhook_endpoints"."deleted_at" is null;

@@ -1,0 +1,20 @@
+-- Search (core/search.ts): each collection's human fields in a generated search_text column under a trigram index. PGlite loads pg_trgm at open (storage/db.ts).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
+ALTER TABLE "customers" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("customers"."first_name", '')) || ' ' || lower(coalesce("customers"."last_name", '')) || ' ' || lower(coalesce("customers"."company_name", '')) || ' ' || lower(coalesce("customers"."email", '')) || ' ' || regexp_replace(coalesce("customers"."phone", ''), '[^0-9]+', '', 'g') || ' ' || regexp_replace(coalesce("customers"."mobile", ''), '[^0-9]+', '', 'g') || ' ' || regexp_replace(coalesce("customers"."whatsapp", ''), '[^0-9]+', '', 'g'))) STORED;--> statement-breakpoint
+ALTER TABLE "inventory_items" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("inventory_items"."name", '')) || ' ' || lower(coalesce("inventory_items"."sku", '')))) STORED;--> statement-breakpoint
+ALTER TABLE "vendors" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("vendors"."name", '')) || ' ' || lower(coalesce("vendors"."contact_name", '')) || ' ' || lower(coalesce("vendors"."email", '')) || ' ' || regexp_replace(coalesce("vendors"."phone", ''), '[^0-9]+', '', 'g') || ' ' || lower(coalesce("vendors"."tax_id", '')))) STORED;--> statement-breakpoint
+ALTER TABLE "quotes" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("quotes"."number", '')))) STORED;--> statement-breakpoint
+ALTER TABLE "invoices" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("invoices"."number", '')))) STORED;--> statement-breakpoint
+ALTER TABLE "motors" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("motors"."vin", '')) || ' ' || lower(coalesce("motors"."stock_number", '')) || ' ' || lower(coalesce("motors"."plate", '')) || ' ' || lower(coalesce("motors"."make", '')) || ' ' || lower(coalesce("motors"."model", '')) || ' ' || lower(coalesce("motors"."trim", '')))) STORED;--> statement-breakpoint
+ALTER TABLE "employees" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("employees"."first_name", '')) || ' ' || lower(coalesce("employees"."last_name", '')) || ' ' || lower(coalesce("employees"."email", '')) || ' ' || regexp_replace(coalesce("employees"."phone", ''), '[^0-9]+', '', 'g'))) STORED;--> statement-breakpoint
+ALTER TABLE "leads" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("leads"."contact_name", '')) || ' ' || lower(coalesce("leads"."contact_email", '')) || ' ' || regexp_replace(coalesce("leads"."contact_phone", ''), '[^0-9]+', '', 'g'))) STORED;--> statement-breakpoint
+ALTER TABLE "work_orders" ADD COLUMN "search_text" text GENERATED ALWAYS AS ((lower(coalesce("work_orders"."number", '')))) STORED;--> statement-breakpoint
+CREATE INDEX "customers_search_idx" ON "customers" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "inventory_items_search_idx" ON "inventory_items" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "vendors_search_idx" ON "vendors" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "quotes_search_idx" ON "quotes" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "invoices_search_idx" ON "invoices" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "motors_search_idx" ON "motors" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "employees_search_idx" ON "employees" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "leads_search_idx" ON "leads" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "work_orders_search_idx" ON "work_orders" USING gin ("search_text" gin_trgm_ops);

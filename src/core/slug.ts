@@ -1,0 +1,11 @@
+/**
+ * The one slug rule (catalog names, motors, blog posts, storefront vehicles): accents dropped,
+ * lower case, every run of other characters one `-`, none at either end. May be empty.
+ */
+export const slugify = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');

@@ -1,0 +1,223 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { adfForwardingApi, ApiError, type AdfDelivery, type AdfTestResult, type Environment } from '../api.ts';
+import { Empty, ErrorBox, FieldErrors, Loading, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { Toast } from '../components/confirm.tsx';
+import { statusTone } from '../lib/records.ts';
+import { formatDateTime, relativeTime } from '../lib/format.ts';
+
+// Tools & reports → ADF forwarding: where every new lead is sent as ADF/XML (a DMS's URL and/or
+// mailbox), a test send, and the delivery log with each attempt, as for webhooks.
+export function AdfForwardingPage({ env }: { env: Environment }) {
+  const settings = useAsync(() => adfForwardingApi.get(), [env]);
+  const [page, setPage] = useState(1);
+  const log = useAsync(() => adfForwardingApi.deliveries(page), [env, page]);
+  const [url, setUrl] = useState('');
+  const [email, setEmail] = useState('');
+  const [enabled, setEnabled] = useState(true);
+  const [saving, setSaving] = useState(false);
+  const [testing, setTesting] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [results, setResults] = useState<AdfTestResult[]>();
+  const [expanded, setExpanded] = useState<string>();
+  const [toast, setToast] = useState('');
+  const clearToast = useCallback(() => setToast(''), []);
+
+  useEffect(() => {
+    if (!settings.data) return;
+    setUrl(settings.data.url ?? '');
+    setEmail(settings.data.email ?? '');
+    setEnabled(settings.data.targets.length ? settings.data.enabled : true);
+  }, [settings.data]);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaving(true);
+    setError(undefined);
+    try {
+      await adfForwardingApi.save({ url: url.trim() || null, email: email.trim() || null, enabled });
+      setToast('ADF forwarding saved.');
+      settings.reload();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const test = async () => {
+    setTesting(true);
+    setError(undefined);
+    try {
+      setResults(await adfForwardingApi.test());
+      log.reload();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setTesting(false);
+    }
+  };
+  const resend = async (d: AdfDelivery) => {
+    try {
+      await adfForwardingApi.resend(d.id);
+      setToast('Queued to be sent again.');
+      log.reload();
+    } catch (err) {
+      setToast(toApiError(err).message);
+    }
+  };
+
+  if (settings.loading && !settings.data) return <Loading label="Loading ADF forwarding…" />;
+  if (settings.error) return <ErrorBox error={settings.error} onRetry={settings.reload} />;
+  const s = settings.data!;
+  const pages = Math.max(1, Math.ceil((log.data?.total ?? 0) / 25));
+  return (
+    <>
+      <PageHeader
+        title="ADF forwarding"
+        description={`Send every new ${env} lead, as an ADF/XML 1.0 document, to your DMS or CRM: by HTTP POST, by e-mail, or both. Failed sends are retried like webhooks.`}
+      />
+      <section className="card">
+        <form onSubmit={save} className="form-grid" noValidate>
+          <label className="field">
+            <span>Target URL</span>
+            <input type="url" inputMode="url" placeholder="https://dms.example.com/adf/inbound" value={url} onChange={(e) => setUrl(e.target.value)} aria-describedby="url-hint" />
+            <small id="url-hint" className="muted">
+              Gets a POST with Content-Type application/xml for each lead. Leave empty for none.
+            </small>
+            <FieldErrors error={error} field="url" />
+          </label>
+          <label className="field">
+            <span>Target e-mail address</span>
+            <input type="email" placeholder="leads@dms.example.com" value={email} onChange={(e) => setEmail(e.target.value)} aria-describedby="email-hint" />
+            <small id="email-hint" className="muted">
+              {s.emailAvailable ? 'Gets a plain-text mail whose body is the ADF document.' : 'This server sends no mail yet: its operator sets SMTP_RELAY_URL to enable e-mail forwarding.'}
+            </small>
+            <FieldErrors error={error} field="email" />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Forward new leads
+          </label>
+          {error && !error.fields.length && <p className="alert alert-error">{error.message}</p>}
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" className="btn" onClick={test} disabled={testing || !s.targets.length}>
+              {testing ? 'Sending…' : 'Send test lead'}
+            </button>
+          </div>
+        </form>
+        {s.targets.map((t) => (
+          <p key={t.id} className="small" data-testid={`target-${t.kind}`}>
+            <strong>{t.kind === 'http' ? 'URL' : 'E-mail'}</strong> <span className="mono break">{t.target}</span> ·{' '}
+            {t.enabled ? (t.failingSince ? `failing since ${formatDateTime(t.failingSince)}` : 'on') : (t.disabledReason ?? 'off')}
+            {t.lastSuccessAt && <> · last success {relativeTime(t.lastSuccessAt)}</>}
+          </p>
+        ))}
+        {results && (
+          <ul className="test-results" aria-label="Test results">
+            {results.map((r) => (
+              <li key={r.deliveryId} className={`alert ${r.success ? 'alert-info' : 'alert-error'}`}>
+                {r.kind === 'http' ? 'URL' : 'E-mail'}: {r.success ? 'delivered' : 'failed'} · {r.statusCode ?? 'no answer'} · {r.durationMs} ms
+                {r.error && <> · {r.error}</>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card flush" aria-labelledby="adf-log-h">
+        <div className="table-tools split">
+          <h2 id="adf-log-h">Deliveries</h2>
+          <button type="button" className="btn btn-small" onClick={log.reload}>
+            Refresh
+          </button>
+        </div>
+        {log.error && <ErrorBox error={log.error} onRetry={log.reload} />}
+        {log.data && log.data.data.length === 0 && <Empty title="Nothing forwarded yet">Each new lead appears here with every attempt to send it.</Empty>}
+        {log.data && log.data.data.length > 0 && (
+          <div className="table-wrap">
+            <table className="table" aria-label="ADF deliveries">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Target</th>
+                  <th>Event</th>
+                  <th>Status</th>
+                  <th>Attempts</th>
+                  <th>Response</th>
+                  <th className="right">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {log.data.data.map((d) => (
+                  <DeliveryRows key={d.id} d={d} expanded={expanded === d.id} onToggle={() => setExpanded(expanded === d.id ? undefined : d.id)} onResend={() => resend(d)} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {log.data && log.data.total > 25 && (
+          <div className="pager">
+            <span className="muted">
+              page {page} of {pages}
+            </span>
+            <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              ← Newer
+            </button>
+            <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+              Older →
+            </button>
+          </div>
+        )}
+      </section>
+      <Toast message={toast} onDone={clearToast} />
+    </>
+  );
+}
+
+function DeliveryRows({ d, expanded, onToggle, onResend }: { d: AdfDelivery; expanded: boolean; onToggle: () => void; onResend: () => void }) {
+  return (
+    <>
+      <tr data-delivery-id={d.id}>
+        <td data-label="Time">{formatDateTime(d.createdAt)}</td>
+        <td data-label="Target" className="mono small break">
+          {d.target}
+        </td>
+        <td data-label="Event" className="mono small">
+          {d.eventType === 'webhook.test' ? 'test lead' : d.eventType}
+        </td>
+        <td data-label="Status">
+          <span className={`badge badge-${statusTone(d.status)}`}>{d.status === 'dead' ? 'gave up' : d.status}</span>
+          {d.status === 'failed' && d.nextAttemptAt && <div className="small muted">retry {relativeTime(d.nextAttemptAt)}</div>}
+        </td>
+        <td data-label="Attempts">{d.attemptCount}</td>
+        <td data-label="Response">{d.lastStatusCode ?? (d.lastError ? 'error' : '—')}</td>
+        <td className="right actions" data-label="Actions">
+          <button type="button" className="btn btn-small" onClick={onToggle} aria-expanded={expanded}>
+            {expanded ? 'Hide' : 'Details'}
+          </button>
+          <button type="button" className="btn btn-small" onClick={onResend}>
+            Resend
+          </button>
+        </td>
+      </tr>
+      {expanded && (
+        <tr className="attempts-row">
+          <td colSpan={7}>
+            {d.attempts.length === 0 && <p className="small">Not attempted yet.</p>}
+            <ol className="attempts">
+              {d.attempts.map((a) => (
+                <li key={a.id}>
+                  <div>
+                    <strong>{a.statusCode ?? 'no response'}</strong> · {a.durationMs} ms · {formatDateTime(a.startedAt)}
+                    {a.error && <span className="field-error"> · {a.error}</span>}
+                  </div>
+                  <pre className="body-preview">{a.responseBody || '(empty answer)'}</pre>
+                </li>
+              ))}
+            </ol>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
