@@ -3,7 +3,7 @@ import { containing, escapeLike } from '../storage/like.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
 import { scoped } from '../storage/tenant-scope.ts';
-import type { SearchField } from '../storage/search-text.ts';
+import { searchGrams, type SearchField } from '../storage/search-text.ts';
 
 // Search for people looking for a record: `q` over a collection's human fields (declared once,
 // next to the table's trigram index: storage/search-text.ts) and typed filters over its columns.
@@ -23,7 +23,7 @@ export type SearchFilter =
 export type SearchSpec = {
   /** The human fields `q` looks in: the list the table's `search_text` is generated from. */
   fields: SearchField[];
-  /** The table's generated `search_text` column (storage/search-text.ts), under its trigram index. */
+  /** The table's generated `search_text` column (storage/search-text.ts), under its search grams index. */
   text: PgColumn;
   filters?: Record<string, SearchFilter>;
 };
@@ -90,14 +90,24 @@ function searchTerms(q: string): { terms: string[]; phone: boolean } {
 export const hasTerms = (q: string | undefined): q is string => q !== undefined && searchTerms(q).terms.length > 0;
 
 /**
- * Every term is somewhere in the document: each a `like '%term%'` the trigram index answers.
+ * Whether a term has a three-character piece to look up in the search grams. Terms of one or two
+ * characters ("jo", "7a") still match by `like`, over the tenant's rows instead of the index.
+ */
+const hasTrigram = (terms: string[]) => terms.some((t) => [...t].length >= 3);
+
+/**
+ * Every term is somewhere in the document: each a `like '%term%'`, over the candidates the
+ * tenant's search grams give (storage/search-text.ts: the trigrams of the terms, in this tenant).
  * Ranked: 0 a field is exactly `q` (a phone number: its digits end with the term), 1 a field or
  * the whole document starts with `q`, 2 every term starts a word, 3 the terms are inside words.
  */
-function matchAndRank(spec: SearchSpec, q: string): { where: SQL; rank: SQL } {
+function matchAndRank(ctx: Ctx, table: SearchTable, spec: SearchSpec, q: string): { where: SQL; rank: SQL } {
   const { terms, phone } = searchTerms(q);
   const doc = spec.text;
-  const where = and(...terms.map((t) => sql`${doc} like ${containing(t)}`))!;
+  const grams = hasTrigram(terms)
+    ? [sql`${searchGrams(table.tenantId, table.environment, doc)} @> ${searchGrams(ctx.tenantId, ctx.environment, terms.join(' '))}`]
+    : [];
+  const where = and(...grams, ...terms.map((t) => sql`${doc} like ${containing(t)}`))!;
   const whole = phone ? terms[0] : terms.join(' ');
   const fields = spec.fields.filter((f) => f.digits === phone);
   const exact = phone
@@ -126,7 +136,7 @@ type SearchPageOptions = {
  * order, so offset pages neither skip nor repeat while nothing changes).
  */
 export async function searchPage<T extends SearchTable>(ctx: Ctx, table: T, spec: SearchSpec, opts: SearchPageOptions) {
-  const { where: matches, rank } = matchAndRank(spec, opts.q);
+  const { where: matches, rank } = matchAndRank(ctx, table, spec, opts.q);
   const where = scoped(ctx, table, opts.includeDeleted ? undefined : isNull(table.deletedAt), opts.where, matches);
   const [rows, counted] = await Promise.all([
     ctx.db

@@ -102,7 +102,7 @@ export const pgliteStartParams = [
   '-c', 'shared_buffers=16MB',
 ];
 
-// The contrib extensions the migrations create (pg_trgm: the search indexes, core/search.ts).
+// The contrib extensions the migrations create (pg_trgm, by migration 0008).
 // PGlite ships them as bundles it must be given at every open, not only when one is created.
 async function pgliteExtensions() {
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');

@@ -21,8 +21,25 @@ const searchDocument = (fields: SearchField[]): SQL => sql`(${sql.join(fields.ma
 /** The generated column of a table's search document; `fields` names the table's own columns. */
 export const searchTextColumn = (fields: () => SearchField[]) => text('search_text').generatedAlwaysAs((): SQL => searchDocument(fields()));
 
-/** The GIN trigram index (pg_trgm) that makes `search_text like '%term%'` an index scan. */
-export const searchIndex = (name: string, column: PgColumn) => index(name).using('gin', sql`${column} gin_trgm_ops`);
+/**
+ * Every three-character piece of a search document (none with a space), each prefixed with a
+ * short hash of its tenant and environment: `motors_search_grams`, a SQL function (migration
+ * 0010). A term matches only a document holding every piece of it, so the pieces of the terms
+ * choose the candidates exactly as pg_trgm's trigrams would, without its word rules.
+ *
+ * Why not a plain trigram index on `search_text`: every tenant's rows share it, so a search for a
+ * common name reads the posting lists of every dealership (measured: 12–52 ms of index scan for
+ * "grace kamau" with 1.1 million customers in the table, 100,000 of them the searching tenant's).
+ * Keyed by tenant and environment, the index holds one posting list per (tenant, trigram) and a
+ * search reads only its own dealership's (1.3 ms for the same query). `search_text like '%term%'`
+ * still decides what matches; the grams only choose the candidates.
+ */
+export const searchGrams = (tenantId: PgColumn | string, environment: PgColumn | string, doc: PgColumn | string): SQL =>
+  sql`motors_search_grams(${tenantId}, ${environment}, ${doc})`;
+
+/** The GIN index of a table's tenant-scoped search grams: `searchGrams(...) @> searchGrams(q)` is an index scan. */
+export const searchIndex = (name: string, t: { tenantId: PgColumn; environment: PgColumn; searchText: PgColumn }) =>
+  index(name).using('gin', searchGrams(t.tenantId, t.environment, t.searchText));
 
 /** The columns a table's search fields are built from (its own, inside its index definitions too). */
 export type SearchColumns<K extends string> = Record<K, PgColumn>;

@@ -54,7 +54,7 @@ export const customers = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('customers_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
     index('customers_email_idx').on(t.tenantId, t.environment, t.email),
-    searchIndex('customers_search_idx', t.searchText),
+    searchIndex('customers_search_grams_idx', t),
     uniqueIndex('customers_account_uq').on(t.tenantId, t.environment, t.accountId),
   ],
 );

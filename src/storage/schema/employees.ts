@@ -32,6 +32,6 @@ export const employees = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('employees_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('employees_search_idx', t.searchText),
+    searchIndex('employees_search_grams_idx', t),
   ],
 );

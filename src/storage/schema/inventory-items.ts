@@ -33,7 +33,7 @@ export const inventoryItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('inventory_items_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('inventory_items_search_idx', t.searchText),
+    searchIndex('inventory_items_search_grams_idx', t),
     uniqueIndex('inventory_items_sku_idx').on(t.tenantId, t.environment, t.sku).where(sql`sku is not null and deleted_at is null`),
   ],
 );

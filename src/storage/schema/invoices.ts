@@ -27,7 +27,7 @@ export const invoices = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('invoices_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('invoices_search_idx', t.searchText),
+    searchIndex('invoices_search_grams_idx', t),
     uniqueIndex('invoices_number_idx').on(t.tenantId, t.environment, t.number),
     index('invoices_customer_idx').on(t.tenantId, t.environment, t.customerId),
     // A quote has at most one (live) invoice: the last line of defence behind the conversion's lock.

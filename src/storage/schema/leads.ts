@@ -52,7 +52,7 @@ export const leads = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('leads_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('leads_search_idx', t.searchText),
+    searchIndex('leads_search_grams_idx', t),
     index('leads_status_idx').on(t.tenantId, t.environment, t.status),
     // The dashboard's inbox: newest received first.
     index('leads_received_idx').on(t.tenantId, t.environment, t.createdAt, t.id),

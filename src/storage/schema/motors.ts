@@ -82,7 +82,7 @@ export const motors = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('motors_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('motors_search_idx', t.searchText),
+    searchIndex('motors_search_grams_idx', t),
     uniqueIndex('motors_vin_uq').on(t.tenantId, t.environment, t.vin).where(sql`${t.vin} is not null and ${t.deletedAt} is null`),
     index('motors_owner_idx').on(t.tenantId, t.environment, t.ownerCustomerId),
     // The storefront's vehicle list: only active listings, narrowed by type, newest first by default.

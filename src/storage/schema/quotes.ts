@@ -20,7 +20,7 @@ export const quotes = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('quotes_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('quotes_search_idx', t.searchText),
+    searchIndex('quotes_search_grams_idx', t),
     uniqueIndex('quotes_number_idx').on(t.tenantId, t.environment, t.number),
     index('quotes_customer_idx').on(t.tenantId, t.environment, t.customerId),
   ],

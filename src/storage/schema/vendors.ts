@@ -32,6 +32,6 @@ export const vendors = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('vendors_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('vendors_search_idx', t.searchText),
+    searchIndex('vendors_search_grams_idx', t),
   ],
 );

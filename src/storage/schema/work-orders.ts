@@ -43,7 +43,7 @@ export const workOrders = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('work_orders_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('work_orders_search_idx', t.searchText),
+    searchIndex('work_orders_search_grams_idx', t),
     uniqueIndex('work_orders_number_idx').on(t.tenantId, t.environment, t.number),
     index('work_orders_motor_idx').on(t.tenantId, t.environment, t.motorId),
     index('work_orders_customer_idx').on(t.tenantId, t.environment, t.customerId),
