@@ -134,7 +134,9 @@ describe('dashboard in a real browser', { skip }, () => {
     await page.getByRole('button', { name: 'Revoke Website inventory', exact: true }).waitFor({ state: 'detached' });
     await page.getByText('No active keys').waitFor();
     await page.getByLabel(/Show revoked keys/).check();
-    assert.equal(await page.locator('tr', { hasText: 'Website inventory' }).getByText('Revoked').count(), 2);
+    const revoked = page.locator('tr', { hasText: 'Website inventory' }).getByText('Revoked');
+    await revoked.nth(1).waitFor();
+    assert.equal(await revoked.count(), 2);
     await new Promise((r) => setTimeout(r, 1100));
     const refused = await api('GET', '/api/public/v1/customers');
     assert.equal(refused.status, 401, refused.text);
