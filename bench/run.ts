@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--duration S] [--only TEXT] [--report FILE]`
+// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--duration S] [--only TEXT [--with-list-tenants]] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database (or, with --pglite, on PGlite) beside the floor
 // (bench/floor.ts, on the same kind of database: with --pglite its own in-process PGlite holding a
 // copy of Motors CRM's data directory) with the same data, both driven by autocannon from separate
@@ -36,6 +36,9 @@ const quick = flag('quick');
 // `--only <text>`: just the operations whose name contains it, nothing else, no report (for profiling).
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const pglite = flag('pglite');
+// `--with-list-tenants`: seed the list-size tenants in an `--only` run too (other tenants' rows
+// share every index: a search or list measured without them measures an unshared table).
+const withListTenants = flag('with-list-tenants');
 const sizes = {
   customers: option('customers', quick ? 2_000 : 100_000),
   motors: option('motors', quick ? 400 : 20_000),
@@ -176,7 +179,7 @@ async function main() {
     await seedInvoices(targets, owner, sizes.invoices, customers.ids);
     log(`seeded ${JSON.stringify(sizes)} in ${Math.round(performance.now() - t0)} ms`);
     t0 = performance.now();
-    const listTenants = only ? [] : await seedListTenants(oursDb, listSizes);
+    const listTenants = only && !withListTenants ? [] : await seedListTenants(oursDb, listSizes);
     log(`seeded list-size tenants of ${listSizes.join(' and ')} customers in ${Math.round(performance.now() - t0)} ms; plans: ${listTenants.map((t) => t.index).join(', ')}`);
 
     const ctx: BenchContext = {
