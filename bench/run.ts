@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--duration S] [--only TEXT [--with-list-tenants]] [--report FILE]`
+// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--import-rows N] [--duration S] [--only TEXT [--with-list-tenants]] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database (or, with --pglite, on PGlite) beside the floor
 // (bench/floor.ts, on the same kind of database: with --pglite its own in-process PGlite holding a
 // copy of Motors CRM's data directory) with the same data, both driven by autocannon from separate
@@ -25,6 +25,7 @@ import { measureProcesses } from './processes.ts';
 import { measureWebhooks } from './webhooks.ts';
 import type { LoadJob } from './load.ts';
 import { writeReport, type BenchResults } from './report.ts';
+import { CSV_IMPORT, measureCsvImport } from './csv-import.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -44,6 +45,8 @@ const sizes = {
   motors: option('motors', quick ? 400 : 20_000),
   invoices: option('invoices', quick ? 400 : 20_000),
 };
+/** Rows of the CSV import measurement (bench/csv-import.ts). */
+const importRows = option('import-rows', quick ? 5_000 : 100_000);
 const listSizes = [10_000, option('list-large', quick ? 100_000 : 1_000_000)];
 const duration = option('duration', quick ? 3 : 10);
 /** Offered rate of the list-size measurement: modest, so both sizes are measured below saturation. */
@@ -149,6 +152,11 @@ async function registerShopper(base: string, key: string): Promise<NonNullable<B
 
 async function main() {
   const loadBefore = loadAverage();
+  // `--only "CSV import"`: that measurement alone, on its own database (it starts no server).
+  if (only && CSV_IMPORT.includes(only)) {
+    await measureCsvImport({ adminUrl, rows: importRows, pglite, log });
+    return;
+  }
   log(`${quick ? 'quick mode: small data, short runs — for proving the harness, not for numbers' : 'full run'}; Motors CRM on ${pglite ? 'PGlite' : 'PostgreSQL'}`);
   await buildServerOnce();
   const cold = await coldStart();
@@ -259,6 +267,7 @@ async function main() {
       log(`webhooks: skipped — ${(err as Error).message}`);
       webhooks = { skipped: (err as Error).message };
     }
+    const csvImport = await measureCsvImport({ adminUrl, rows: importRows, pglite, log });
 
     const out: BenchResults = {
       date: new Date().toISOString(),
@@ -287,6 +296,7 @@ async function main() {
       listBySize,
       processes,
       webhooks,
+      csvImport,
     };
     log(`wrote ${writeReport(root, out).join(', ')}`);
   } finally {

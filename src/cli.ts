@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate, openDb, DataDirLockedError, type Database } from './storage/db.ts';
@@ -32,6 +33,10 @@ const USAGE = `Usage: motors <command>
   users list --tenant ID [--json]                     list a tenant's staff users
   users reset --email E [--json]                      print a single-use password reset link (valid 60 minutes)
   seed demo --tenant ID [--env live|test]             add realistic demo data
+  import customers|motors|inventoryItems FILE.csv --tenant ID [--env live|test] [--map "Header=field" …] [--dry-run] [--report PATH] [--json]
+                                                      import a CSV: every row validated first, then the valid rows
+                                                      created or updated by email / VIN / SKU; rejected rows go to
+                                                      FILE.rejected.csv (exit code 3 when any row was rejected)
   worker                                              deliver webhooks until stopped (needs DATABASE_URL)
 
 Uses the same environment as the server: DATABASE_URL (PostgreSQL) or DATA_DIR (embedded, default ./data).`;
@@ -55,6 +60,9 @@ const options = {
   processes: { type: 'string' },
   email: { type: 'string' },
   role: { type: 'string' },
+  map: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  report: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -94,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.help || p.length === 0) usage();
   const command = p.slice(0, 2).join(' ');
 
-  switch (['migrate', 'worker', 'start'].includes(p[0]) ? p[0] : command) {
+  switch (['migrate', 'worker', 'start', 'import'].includes(p[0]) ? p[0] : command) {
     case 'start': {
       // Loaded only here: the other commands need no HTTP server.
       const { start, startArgs } = await import('./start.ts');
@@ -218,6 +226,20 @@ export async function run(argv: string[]): Promise<number> {
       });
       print(v.json, result, `Seeded ${environment} data: ${Object.entries(result).map(([k, n]) => `${n} ${k}`).join(', ')}.`);
       return 0;
+    }
+    case 'import': {
+      const [, collection, file] = p;
+      const { importFile, isImportCollection } = await import('./cli-import.ts');
+      if (!collection || !isImportCollection(collection)) usage('import needs the collection: customers, motors or inventoryItems');
+      if (!file) usage('import needs the CSV file');
+      if (!fs.existsSync(file)) throw new AppError('not_found', `No such file: ${file}`);
+      const environment = v.env ? requireEnv(v.env) : 'test';
+      return withDb(async (d) => {
+        const tenant = await requireTenant(d, v.tenant);
+        // Motors are linked to the vehicle catalog as they are written, as `seed demo` needs it too.
+        if (collection === 'motors') await loadCatalog(d.db);
+        return importFile(d, { tenantId: tenant.id, environment, collection, file, maps: v.map ?? [], dryRun: v['dry-run'] === true, report: v.report, json: v.json });
+      });
     }
     default:
       usage(`Unknown command: ${p.join(' ')}`);

@@ -314,6 +314,82 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     return view;
   }
 
+  /**
+   * The live records whose `column` holds one of `keys` (an import's natural key: email, VIN, SKU),
+   * oldest first, so a key shared by older duplicates always finds the same record. With `lock`
+   * they are taken `FOR UPDATE` (the write decides on them) with their next write instant, as
+   * lockRow does for one record.
+   */
+  async function rowsByKey(ctx: Ctx, column: PgColumn, keys: string[], opts: { lock?: boolean } = {}): Promise<Map<string, { row: Row<T>; next: Date }>> {
+    const found = new Map<string, { row: Row<T>; next: Date }>();
+    if (!keys.length) return found;
+    const query = ctx.db
+      .select({ ...columns, nextUpdatedAt: writeInstantAfter(t.updatedAt).mapWith(t.updatedAt) })
+      .from(table as PgTable)
+      .where(scoped(ctx, t, isNull(t.deletedAt), sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`))
+      .orderBy(t.createdAt, t.id);
+    const rows = (await (opts.lock ? query.for('update') : query)) as (Row<T> & { nextUpdatedAt: Date })[];
+    for (const { nextUpdatedAt, ...row } of rows) {
+      const key = String((row as Record<string, unknown>)[keyOf(column)]);
+      if (!found.has(key)) found.set(key, { row: row as unknown as Row<T>, next: nextUpdatedAt });
+    }
+    return found;
+  }
+  const keyOf = (column: PgColumn) => Object.entries(columns).find(([, c]) => c === column)![0];
+
+  /** Runs the collection's own checks (prepare) on an input without writing it: an import's validation. */
+  async function check(ctx: Ctx, input: I, current: Row<T> | undefined): Promise<void> {
+    await spec.prepare(spec.pure ? { ...ctx, db: noDatabase } : ctx, input, current);
+  }
+
+  /**
+   * An import's batch, in the caller's transaction (`ctx.db`, events collected in
+   * `ctx.pendingEvents`): each entry updates the record found by its key (`existing`, locked by
+   * rowsByKey) or is created; the creates go out as one multi-row insert. Each entry passes the
+   * collection's prepare, as any write does; one it refuses is answered as rejected and the rest
+   * are written. Updates that change nothing write nothing.
+   */
+  async function writeBatch(
+    ctx: Ctx,
+    entries: { input: I; existing?: { row: Row<T>; next: Date } }[],
+  ): Promise<({ outcome: 'created' | 'updated' | 'unchanged'; view: V } | { outcome: 'rejected'; error: AppError })[]> {
+    const prepareCtx = spec.pure ? { ...ctx, db: noDatabase } : ctx;
+    const results: ({ outcome: 'created' | 'updated' | 'unchanged'; view: V } | { outcome: 'rejected'; error: AppError })[] = [];
+    const inserts: { index: number; values: Record<string, unknown> }[] = [];
+    for (const [index, { input, existing }] of entries.entries()) {
+      try {
+        const values = await spec.prepare(prepareCtx, input, existing?.row);
+        if (!existing) {
+          inserts.push({ index, values: { ...values, ...owner(ctx), id: newId() } });
+          continue;
+        }
+        if (!changesAnything(existing.row as Record<string, unknown>, values as Record<string, unknown>)) {
+          results[index] = { outcome: 'unchanged', view: spec.view(existing.row) };
+          continue;
+        }
+        const id = (existing.row as { id: string }).id;
+        results[index] = { outcome: 'updated', view: (await writeChange(ctx, id, existing.row, { ...values, updatedAt: existing.next }, updateEvents(existing.row)))! };
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        results[index] = { outcome: 'rejected', error: err };
+      }
+    }
+    if (inserts.length) {
+      const at = writeInstant();
+      const rows = (await ctx.db
+        .insert(table)
+        .values(inserts.map((i) => ({ ...i.values, createdAt: at, updatedAt: at }) as Insert<T>))
+        .returning()) as Row<T>[];
+      const byId = new Map(rows.map((r) => [(r as { id: string }).id, r]));
+      for (const { index, values } of inserts) {
+        const view = spec.view(byId.get(values.id as string)!);
+        await emit(ctx, `crm.${spec.name}.created`, view as Record<string, unknown>);
+        results[index] = { outcome: 'created', view };
+      }
+    }
+    return results;
+  }
+
   /** Newest changes first, for people browsing (the dashboard); `deleted` lists the restorable tombstones. */
   async function listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean; filters?: FilterValues }) {
     const where = scoped(ctx, t, opts.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt), ...filterConditions(spec.search?.filters, opts.filters ?? {}));
@@ -356,6 +432,9 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     restore,
     list,
     listRecent,
+    rowsByKey,
+    check,
+    writeBatch,
   };
 }
 

@@ -151,7 +151,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const appErr = toAppError(err, req.headers['content-type']);
+    const appErr = toAppError(err, req.headers['content-type'], req.routeOptions?.bodyLimit);
     if (appErr.status >= 500) req.log.error({ err }, 'request failed');
     if (appErr.headers) reply.headers(appErr.headers);
     return reply.code(appErr.status).send(renderError(surfaceOf(req.url), appErr));
@@ -218,7 +218,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 }
 
 // Everything that can go wrong, mapped onto the closed list of error codes.
-function toAppError(err: FastifyError, contentType?: string): AppError {
+function toAppError(err: FastifyError, contentType?: string, bodyLimit = BODY_LIMIT): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext === 'querystring' ? 'query' : err.validationContext ?? 'body';
@@ -238,7 +238,7 @@ function toAppError(err: FastifyError, contentType?: string): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('invalid_json', `The request body is not valid JSON: ${err.message}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large', `The request body is larger than the limit of ${BODY_LIMIT} bytes`);
+      return new AppError('payload_too_large', `The request body is larger than the limit of ${bodyLimit} bytes`);
     case 'FST_ERR_BAD_URL':
       return new AppError('bad_request', 'The URL is not valid: a percent-encoded sequence is not UTF-8');
     case 'FST_ERR_MAX_PARAM_LENGTH':

@@ -17,6 +17,7 @@ import { ForgotPasswordPage, InvitePage, ResetPasswordPage } from './pages/accou
 import { GlobalSearch } from './components/record-search.tsx';
 import { TodayPage } from './pages/today.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
+import { ImportPage } from './pages/import.tsx';
 
 const ENV_STORAGE = 'motors.environment';
 /** Where signing in and the brand lead: the Today page. */
@@ -37,6 +38,7 @@ const nav: { heading: string; sub?: string; items: NavItem[] }[] = [
       { to: `${BASE}/leads`, label: 'Leads' },
       { to: `${BASE}/records/work-orders`, label: 'Work orders' },
       { to: `${BASE}/records`, label: 'All records' },
+      { to: `${BASE}/tools/import`, label: 'Import CSV' },
     ],
   },
   {
@@ -245,6 +247,7 @@ function Page({ path, me, env, onSignedOut }: { path: string; me: Me; env: Envir
   if (p === '/settings/account') return <AccountPage me={me} onSignedOut={onSignedOut} />;
   if (p === '/settings/team') return <TeamPage me={me} />;
   if (p === '/integrations/webhooks' || p.startsWith('/integrations/webhooks/')) return <WebhooksPage me={me} env={env} endpointId={p.split('/')[3]} />;
+  if (p === '/tools/import' || p.startsWith('/tools/import/')) return <ImportPage rest={p.slice('/tools/import/'.length)} env={env} />;
   if (p === '/integrations/adf-forwarding') return <AdfForwardingPage env={env} />;
   if (p === '/leads' || p.startsWith('/leads/')) return <LeadsInboxPage rest={p.slice('/leads/'.length)} env={env} />;
   if (p === '/records' || p.startsWith('/records/')) return <RecordsPage rest={p.slice('/records/'.length)} env={env} />;

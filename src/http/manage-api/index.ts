@@ -23,6 +23,7 @@ import { registerDocumentPdfs } from '../platform/document-pdf.ts';
 import { registerManagePayments } from './payments.ts';
 import { registerCustomerOverview } from './customer-overview.ts';
 import { registerToday } from './today.ts';
+import { registerManageImports } from './imports.ts';
 
 // /manage/v1: what the dashboard needs. Staff sessions only (an httpOnly, SameSite=Strict cookie);
 // never reachable with an API key.
@@ -55,6 +56,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
   registerManagePayments(app, deps);
   registerCustomerOverview(app, deps);
   registerToday(app, deps);
+  registerManageImports(app, deps);
 
   defineRoute(app, deps, 'manage', {
     method: 'GET',

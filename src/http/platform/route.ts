@@ -94,6 +94,8 @@ export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | und
   secretFields?: readonly string[];
   /** Success responses by status code. */
   responses: Record<number, z.ZodType>;
+  /** A larger body than the server's 1 MiB, for this route only (a CSV import); beyond it a 413. */
+  bodyLimit?: number;
   /**
    * The success answer is a file of this type instead of JSON (the handler returns a Buffer as
    * `body` with its Content-Type header); errors stay JSON in the surface's shape.
@@ -235,7 +237,9 @@ function registerRoute<B extends z.ZodType | undefined, Q extends z.ZodType | un
   // (and the strict test serializer) the JSON schema.
   const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
   const errorResponses = Object.fromEntries(
-    errorStatuses.filter((s) => !(s === 412 && spec.method !== 'PUT')).map((s) => [s, json(errorDescriptions[s], errorSchemas[surface])]),
+    errorStatuses
+      .filter((s) => !(s === 412 && spec.method !== 'PUT'))
+      .map((s) => [s, json(s === 413 && spec.bodyLimit ? `The request body is larger than ${spec.bodyLimit / 1024 / 1024} MiB.` : errorDescriptions[s], errorSchemas[surface])]),
   );
   const success = (description: string, schema: z.ZodType) => (spec.produces ? { description, content: { [spec.produces]: { schema } } } : json(description, schema));
   const successResponses = Object.fromEntries(
@@ -263,6 +267,7 @@ function registerRoute<B extends z.ZodType | undefined, Q extends z.ZodType | un
       ...(spec.scope ? { 'x-required-scope': spec.scope, 'x-required-scopes': needed } : {}),
     } as never,
     config: { surface, scope: spec.scope },
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     // Authentication comes before the body is even parsed: a caller without a valid key learns
     // nothing about the shape of our requests.
     onRequest: async (req, reply) => {

@@ -24,7 +24,7 @@ const fields = {
 };
 
 export const inventoryItemInput = z.strictObject(fields).partial();
-const inventoryItemCreate = inventoryItemInput.meta({
+export const inventoryItemCreate = inventoryItemInput.meta({
   id: 'InventoryItemCreate',
   example: { kind: 'part', name: 'Brake pads, front (set)', sku: 'BP-F-2231', unitAmount: 4999, currency: 'GBP', costAmount: 2750, taxRate: 20, trackStock: true, stockOnHand: 12, reorderLevel: 4 },
 });

@@ -135,7 +135,7 @@ const fields = {
 const input = z.strictObject(fields).partial();
 // make and model are required after the VIN has been decoded (core), not by the schema: a VIN alone
 // is a complete create when it decodes.
-const create = input.meta({
+export const motorCreate = input.meta({
   id: 'MotorCreate',
   example: {
     vin: '4T1B11HK5KU000001',
@@ -203,7 +203,7 @@ export function registerMotors(app: FastifyInstance, deps: Deps) {
     description:
       'Vehicles: stock for sale, rental or auction and customers\' cars in for service. Money is in integer minor units with an ISO 4217 currency. Motors with an active listing are the Storefront API\'s vehicles.',
     record: motorRecord,
-    create,
+    create: motorCreate,
     update,
     ops: motorOps,
   });
