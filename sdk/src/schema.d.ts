@@ -2799,6 +2799,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/manage/v1/imports/{collection}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a CSV: every row validated, then the valid rows written
+         * @description Validates every row first (as the preview does), then writes the valid ones in batches: a row whose natural key (customers: email, case-insensitive; motors: VIN; inventory items: SKU) matches a record of this dealership and environment updates it, any other row creates one, so importing a file again creates no duplicates. Empty cells leave a field as it is. Every write fires `crm.<collection>.created` or `crm.<collection>.updated` as any write does. The rejected rows are answered with the report; a file with no valid row writes nothing.
+         *
+         *     Requires scope `records:manage`.
+         *
+         *     Send an `Idempotency-Key` header to make retries safe.
+         */
+        post: operations["manageImportCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/imports/{collection}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a CSV import: the suggested mapping and every row validated, nothing written
+         * @description Reads the CSV, suggests a mapping from its headers (case- and space-insensitive, with common aliases such as `E-mail` or `Stock #`) unless `mapping` is sent, and validates every row with the collection's own rules (the Records API's create schema and the record's checks), against the existing record its natural key finds. Nothing is written.
+         *
+         *     Requires scope `records:manage`.
+         *
+         *     Send an `Idempotency-Key` header to make retries safe.
+         */
+        post: operations["managePreviewCsvImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/manage/v1/intake-tokens": {
         parameters: {
             query?: never;
@@ -6548,6 +6596,63 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             url: string;
+        };
+        CsvImportResult: {
+            data: {
+                /** @enum {string} */
+                collection: "customers" | "motors" | "inventoryItems";
+                /** @description Whether rows were written (false for a preview). */
+                committed: boolean;
+                created: number;
+                /** @description Every field a column can be mapped to. */
+                fields: {
+                    /** @enum {string} */
+                    kind: "string" | "number" | "boolean" | "list" | "json";
+                    label: string;
+                    name: string;
+                }[];
+                headers: string[];
+                /** @description Column header → field, as used. */
+                mapping: {
+                    [key: string]: string | null;
+                };
+                /**
+                 * @description The field an existing record is found by (email, vin, sku): a row with it updates that record.
+                 * @example email
+                 */
+                naturalKey: string;
+                /** @description The rejected rows (the first 1000): the row number (the header is row 1), the file's cells, and each field in words with what is wrong. */
+                rejected: {
+                    errors: {
+                        field: string;
+                        label: string;
+                        message: string;
+                    }[];
+                    row: number;
+                    values: string[];
+                }[];
+                /** @example 1 */
+                rejectedCount: number;
+                /** @description The rejected rows as CSV: the file's columns and an `error` column. */
+                report: string;
+                /** @description The first rows, by field. */
+                sample: {
+                    row: number;
+                    values: {
+                        [key: string]: string;
+                    };
+                }[];
+                /**
+                 * @description Rows in the file (the header not counted).
+                 * @example 3
+                 */
+                total: number;
+                /** @description Rows whose record already held the same values: nothing written. */
+                unchanged: number;
+                updated: number;
+                /** @example 2 */
+                valid: number;
+            };
         };
         Customer: {
             address: {
@@ -42703,6 +42808,420 @@ export interface operations {
                 };
             };
             /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageImportCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What the rows are: customers, motors (vehicles) or inventoryItems. */
+                collection: "customers" | "motors" | "inventoryItems";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The CSV file as text (UTF-8, comma-separated, the first row naming the columns).
+                     * @example First name,Last name,E-mail
+                     *     Amelia,Hart,amelia.hart@example.com
+                     */
+                    csv: string;
+                    /**
+                     * @description Column header → field name (null: the column is ignored). Omitted: the suggested mapping.
+                     * @example {
+                     *       "First name": "firstName",
+                     *       "Last name": "lastName",
+                     *       "E-mail": "email"
+                     *     }
+                     */
+                    mapping?: {
+                        [key: string]: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Done. Import a CSV: every row validated, then the valid rows written. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvImportResult"];
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 20 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    managePreviewCsvImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What the rows are: customers, motors (vehicles) or inventoryItems. */
+                collection: "customers" | "motors" | "inventoryItems";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The CSV file as text (UTF-8, comma-separated, the first row naming the columns).
+                     * @example First name,Last name,E-mail
+                     *     Amelia,Hart,amelia.hart@example.com
+                     */
+                    csv: string;
+                    /**
+                     * @description Column header → field name (null: the column is ignored). Omitted: the suggested mapping.
+                     * @example {
+                     *       "First name": "firstName",
+                     *       "Last name": "lastName",
+                     *       "E-mail": "email"
+                     *     }
+                     */
+                    mapping?: {
+                        [key: string]: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Done. Preview a CSV import: the suggested mapping and every row validated, nothing written. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvImportResult"];
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 20 MiB. */
             413: {
                 headers: {
                     [name: string]: unknown;
