@@ -6,7 +6,7 @@ import { scoped } from '../storage/tenant-scope.ts';
 import { searchGrams, type SearchField } from '../storage/search-text.ts';
 
 // Search for people looking for a record: `q` over a collection's human fields (declared once,
-// next to the table's trigram index: storage/search-text.ts) and typed filters over its columns.
+// next to the table's search grams index: storage/search-text.ts) and typed filters over its columns.
 // Every query is scoped(): tenant and environment lead it like any other.
 
 /**
@@ -93,18 +93,18 @@ export const hasTerms = (q: string | undefined): q is string => q !== undefined 
  * Whether a term has a three-character piece to look up in the search grams. Terms of one or two
  * characters ("jo", "7a") still match by `like`, over the tenant's rows instead of the index.
  */
-const hasTrigram = (terms: string[]) => terms.some((t) => [...t].length >= 3);
+const hasPiece = (terms: string[]) => terms.some((t) => [...t].length >= 3);
 
 /**
  * Every term is somewhere in the document: each a `like '%term%'`, over the candidates the
- * tenant's search grams give (storage/search-text.ts: the trigrams of the terms, in this tenant).
+ * tenant's search grams give (storage/search-text.ts: the terms' three-character pieces, in this tenant).
  * Ranked: 0 a field is exactly `q` (a phone number: its digits end with the term), 1 a field or
  * the whole document starts with `q`, 2 every term starts a word, 3 the terms are inside words.
  */
 function matchAndRank(ctx: Ctx, table: SearchTable, spec: SearchSpec, q: string): { where: SQL; rank: SQL } {
   const { terms, phone } = searchTerms(q);
   const doc = spec.text;
-  const grams = hasTrigram(terms)
+  const grams = hasPiece(terms)
     ? [sql`${searchGrams(table.tenantId, table.environment, doc)} @> ${searchGrams(ctx.tenantId, ctx.environment, terms.join(' '))}`]
     : [];
   const where = and(...grams, ...terms.map((t) => sql`${doc} like ${containing(t)}`))!;
