@@ -43,6 +43,17 @@ describe('the Leads inbox in a real browser', { skip }, () => {
 
   const rows = () => page.getByRole('table', { name: 'Leads' }).locator('tbody tr');
   const search = () => new URL(page.url()).search;
+  // The list keeps its old rows while the filtered page loads (and says so with aria-busy), so
+  // wait until the table has settled on rows whose cell in `column` all start with `prefix`.
+  const settledOn = (column: string, prefix: string) =>
+    page.waitForFunction(
+      ([column, prefix]) => {
+        const table = document.querySelector('table[aria-label="Leads"]');
+        const cells = [...(table?.querySelectorAll(`tbody td[data-label="${column}"]`) ?? [])];
+        return table?.getAttribute('aria-busy') === 'false' && cells.length > 0 && cells.every((c) => c.textContent!.trim().startsWith(prefix));
+      },
+      [column, prefix],
+    );
 
   it('lists every lead titled by a person: a customer’s lead by the customer’s name', async () => {
     await rows().first().waitFor();
@@ -62,7 +73,7 @@ describe('the Leads inbox in a real browser', { skip }, () => {
   it('filters by status tab and source, keeps both in the URL, and Back returns to the same view', async () => {
     await page.getByRole('tab', { name: /^Won/ }).click();
     await page.waitForURL(/status=won/);
-    await rows().first().waitFor();
+    await settledOn('Status', 'won');
     const won = await rows().locator('td[data-label="Status"] .badge').allTextContents();
     assert.ok(won.length > 0 && won.every((s) => s === 'won'), `only won leads: ${won}`);
 
@@ -70,6 +81,7 @@ describe('the Leads inbox in a real browser', { skip }, () => {
     await page.waitForURL(/status=new/);
     await page.getByLabel('Source').selectOption('adf');
     await page.waitForURL(/origin=adf/);
+    await settledOn('Source', 'ADF');
     await page.locator(`tr[data-lead-id="${adfLeadId}"]`).waitFor();
     const sources = await rows().locator('td[data-label="Source"]').allTextContents();
     assert.ok(sources.every((s) => s.startsWith('ADF')), `only ADF leads: ${sources}`);

@@ -131,7 +131,7 @@ function Inbox({ env }: { env: Environment }) {
         )}
         {list.data && list.data.data.length > 0 && (
           <div className="table-wrap">
-            <table className="table inbox" aria-label="Leads">
+            <table className="table inbox" aria-label="Leads" aria-busy={list.loading}>
               <thead>
                 <tr>
                   <th>Received</th>
