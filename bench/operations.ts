@@ -22,7 +22,8 @@ export type BenchOperation = {
   /** Compared with the floor at 10 and 50 connections and at a fixed rate. */
   ours: (ctx: BenchContext) => Request;
   floor?: (ctx: BenchContext) => Request;
-  /** The target for our throughput as a share of the floor's: reads 60 %, writes 50 %. */
+  /** The performance issue's target for our throughput as a share of the floor's (PostgreSQL):
+   *  reads 80 %, Records writes 60 %, the CRM invoice create 50 %. On PGlite every operation's is 50 %. */
   target?: number;
   /** Reported on its own (e.g. argon2-bound sign-in): no floor, one connection count. */
   separate?: boolean;
@@ -34,8 +35,9 @@ export type BenchOperation = {
 
 const same = (r: (ctx: BenchContext) => Request) => ({ ours: r, floor: r });
 const middle = (ctx: BenchContext) => ctx.customerIds[Math.floor(ctx.customerIds.length / 2)];
-const READ = 0.6;
-const WRITE = 0.5;
+const READ = 0.8;
+const WRITE = 0.6;
+const INVOICE = 0.5;
 
 export const recordsList = (key: string, updatedAfter?: string): Request => ({
   method: 'GET',
@@ -82,7 +84,7 @@ export const operations: BenchOperation[] = [
   },
   {
     name: 'CRM invoice create (3 lines, Idempotency-Key)',
-    target: WRITE,
+    target: INVOICE,
     ...same((ctx) => ({
       method: 'POST',
       path: '/crm-api/v1/invoices',

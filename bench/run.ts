@@ -231,7 +231,7 @@ async function main() {
       }
       log(`${op.name}: check ${await check(op.name, ours, floor, op.ours(ctx))}`);
       t0 = performance.now();
-      const row: BenchResults['operations'][number] = { name: op.name, target: op.target ?? 0.6, byConnections: {}, fixedRate: undefined };
+      const row: BenchResults['operations'][number] = { name: op.name, target: pglite ? 0.5 : (op.target ?? 0.8), byConnections: {}, fixedRate: undefined };
       for (const c of connectionCounts) {
         const a = await load(jobFor(ours.url, op.ours(ctx), c));
         const b = await load(jobFor(floor.url, op.floor(ctx), c));
