@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, withArticle } from '../../core/errors.ts';
+import { withArticle } from '../../core/errors.ts';
 import { currencyCode as currencyCodeField, dataEnvelope, decimal3, decimalLimitText, exactDecimal, idParam, plausibleDay, plausibleInstant } from '../platform/fields.ts';
 
 export { dataEnvelope };
@@ -64,34 +64,5 @@ export const isoDay = (description: string, example: string) => plausibleDay().m
 export const isoInstant = (description: string, example: string) => plausibleInstant().meta({ description: `${description} ISO 8601 with a time zone.`, example });
 
 export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of ${withArticle(what)} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
-
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
-
-/** A core field path (`lines[0].unitAmount`) in this surface's words (`line_items[0].rate`). */
-export function crmFieldName(path: string, renames: Record<string, string> = {}): string {
-  return path
-    .split('.')
-    .map((segment) => {
-      const [, name = segment, index = ''] = /^([^[]+)(\[.*)?$/.exec(segment) ?? [];
-      return (renames[name] ?? snake(name)) + index;
-    })
-    .join('.');
-}
-
-/**
- * Runs a core call and names the fields of its validation errors as the CRM API does, so an
- * integrator reads `line_items[0].rate`, the field it sent, not core's `lines[0].unitAmount`.
- */
-export async function inCrmTerms<T>(renames: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (!(err instanceof AppError) || !err.fields?.length) throw err;
-    const fields = err.fields.map((f) => ({ field: crmFieldName(f.field, renames), message: f.message }));
-    const first = err.fields[0].field;
-    const message = err.message.startsWith(`${first}:`) ? fields[0].field + err.message.slice(first.length) : err.message;
-    throw new AppError(err.code, message, { fields, headers: err.headers });
-  }
-}
 
 export const updatedSince = isoInstant('Only records updated after this instant, for incremental sync.', '2026-01-01T00:00:00Z').optional();
