@@ -1,23 +1,10 @@
 import { z } from 'zod';
 import { withArticle } from '../../core/errors.ts';
 import { currencyCode as currencyCodeField, dataEnvelope, decimal3, decimalLimitText, exactDecimal, idParam, plausibleDay, plausibleInstant } from '../platform/fields.ts';
+import { pageEnvelope, pageQuery, pagination } from '../platform/pages.ts';
 
-export { dataEnvelope };
+export { dataEnvelope, pageQuery, pagination };
 export const idParams = idParam({ description: 'Resource id (UUID)' });
-
-// Pagination for every CRM API list: page/limit, with the totals beside the data.
-export const pageQuery = {
-  // Capped so the offset it implies always fits PostgreSQL's bigint.
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number, from 1 (at most 1,000,000).', example: 1 }),
-  limit: z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page, 1–100.', example: 25 }),
-};
-
-export function pageEnvelope<T extends z.ZodType>(item: T) {
-  return z.object({
-    data: z.array(item),
-    pagination: z.object({ page: z.number().int(), limit: z.number().int(), total: z.number().int(), total_pages: z.number().int() }),
-  });
-}
 
 /** A CRM document list's query (page, limit, client_id, status, updated_since) as core's list options. */
 export const documentListOptions = <S>(q: { page: number; limit: number; client_id?: string; status?: S; updated_since?: string }) => ({
@@ -27,8 +14,6 @@ export const documentListOptions = <S>(q: { page: number; limit: number; client_
   status: q.status,
   updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
 });
-
-export const pagination = (page: number, limit: number, total: number) => ({ page, limit, total, total_pages: Math.ceil(total / limit) });
 
 /** The example of a schema given with `.meta({ example })`, to build its envelopes' examples. */
 const exampleOf = (schema: z.ZodType): unknown => schema.meta()?.example;
