@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { blogPostCollection } from '../../core/blog-posts.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dashboardCollectionsOf, type DashboardCollection } from '../records-api/collection-routes.ts';
+import { recordCollections, type DashboardCollection } from '../platform/record-registry.ts';
 import { idParam, webUrl } from '../platform/fields.ts';
 import { filterValues, listQueryOf, type ListQuery, type ListSearch } from '../records-api/common.ts';
 
@@ -44,7 +44,7 @@ const blogPosts: DashboardCollection = {
 // blog posts), generated from the same schemas and core operations the public API uses.
 export function registerManageRecords(app: FastifyInstance, deps: Deps) {
   const tags = ['Management API'];
-  const all = [...dashboardCollectionsOf(app), blogPosts];
+  const all = [...recordCollections, blogPosts];
   const idParams = idParam();
 
   defineRoute(app, deps, 'manage', {
