@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { recordsApi, type Environment, type RecordRow } from '../api.ts';
 import { Empty, ErrorBox, Loading, Modal, PageHeader, useAsync } from '../components/ui.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
@@ -17,6 +17,9 @@ import { importPath, type ImportCollection } from './import.tsx';
 /** The lists with an "Import CSV" button (the import page's collections). */
 const IMPORTABLE: readonly string[] = ['customers', 'motors', 'inventoryItems'] satisfies ImportCollection[];
 export const recordsPath = (collection: string, id?: string) => `${BASE}/records/${slugOf(collection)}${id ? `/${id}` : ''}`;
+// Where a record page's "← <list>" goes: the list as last paged, sorted and searched in this tab.
+const lastView = (collection: string) => `motors.list.${collection}`;
+export const listPath = (collection: string) => `${recordsPath(collection)}${sessionStorage.getItem(lastView(collection)) ?? ''}`;
 
 const titles: Record<string, { title: string; singular: string; description: string }> = {
   customers: { title: 'Customers', singular: 'customer', description: 'People and companies you sell to and service for.' },
@@ -86,6 +89,7 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
   const list = useAsync(() => recordsApi.page(collection, new URLSearchParams(query)), [collection, query, env]);
   // Every change of the list is a new history entry (Back returns to the page, order and filter
   // before it); any change but the page's starts again at page 1.
+  useEffect(() => sessionStorage.setItem(lastView(collection), listSearch(state)), [collection, state]);
   const update = (change: Partial<ListState>) => navigate(`${recordsPath(collection)}${listSearch(changed(parseListState(location.search), change))}`);
 
   const rows = list.data?.data ?? [];
