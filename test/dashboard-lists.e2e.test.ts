@@ -119,6 +119,12 @@ describe('records lists in a real browser: sort, pages, Back, CSV', { skip }, ()
     await page.waitForURL((u) => u.search === '?sort=email&page=3');
     await settledOn(email(50), 25);
     assert.equal(await page.getByLabel('Per page').inputValue(), '25');
+
+    // The record page's "← Customers" returns to the list as it was left, too.
+    await page.getByRole('link', { name: 'Person55 Lister', exact: true }).click();
+    await page.getByRole('link', { name: '← Customers' }).click();
+    await page.waitForURL((u) => u.search === '?sort=email&page=3');
+    await settledOn(email(50), 25);
   });
 
   it('searches every record from the list, in the URL, and the Export CSV link carries the filter, search and sort', async () => {
