@@ -6,7 +6,7 @@ import { hasTerms } from '../../core/search.ts';
 import { DEFAULT_SORT, sortFields, sortValues } from '../../core/sorting.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import type { DashboardCollection } from '../records-api/collection-routes.ts';
-import { filterValues, listQueryOf, type ListQuery, type ListSearch } from '../records-api/common.ts';
+import { filterValues, listQuery, listQueryOf, type ListQuery, type ListSearch } from '../records-api/common.ts';
 
 // The dashboard's lists: pages by number, a sort from the collection's closed list
 // (core/sorting.ts), `q` and the filters of the Records API list (one schema), and the same
@@ -18,7 +18,11 @@ export const CSV_EXPORT_CAP = 10_000;
 const browsePaging = z.strictObject({
   page: z.coerce.number().int().min(1).default(1).meta({ description: 'Page number, from 1. A page past the last is empty (`total` still counts every match).', example: 1 }),
   limit: z.coerce.number().int().min(1).max(200).default(25).meta({ description: 'Page size, 1–200 (the dashboard offers 10, 25, 50 and 100).', example: 25 }),
-  deleted: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  deleted: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .meta({ description: 'true: the soft-deleted records that can still be restored (30 days) instead of the live ones.' }),
 });
 
 const sortText =
@@ -26,12 +30,12 @@ const sortText =
 
 /** The query of a collection's page: paging, `sort`, and `q` with the typed filters when it is searchable. */
 export function browseQuery(collection: string, search: ListSearch | undefined) {
-  const paging = browsePaging.extend({
+  // The Records API list's `q` and filters, without its sync paging.
+  const { limit: _l, skip: _s, updatedAfter: _u, cursor: _c, includeDeleted: _d, includeTotal: _t, ...searchFields } = search ? listQueryOf(search).shape : listQuery.shape;
+  return browsePaging.extend({
     sort: z.enum(sortValues(collection)).optional().meta({ description: sortText, example: DEFAULT_SORT }),
+    ...(searchFields as Record<string, z.ZodType>),
   });
-  if (!search) return paging;
-  const { limit: _l, skip: _s, updatedAfter: _u, cursor: _c, includeDeleted: _d, includeTotal: _t, ...searchFields } = listQueryOf(search).shape;
-  return paging.extend(searchFields);
 }
 export type BrowseQuery = z.output<typeof browsePaging> & { q?: string; sort?: string };
 
@@ -110,7 +114,13 @@ function columnsOf(fields: string[], rows: Record<string, unknown>[]): { name: s
     const objects = rows.map((r) => r[field]).filter(isPlainObject);
     if (jsonFields.has(field) || !objects.length || !objects.every((o) => Object.values(o).every(isScalar))) return [{ name: field, get: (r: Record<string, unknown>) => r[field] }];
     const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
-    return keys.map((key) => ({ name: `${field}.${key}`, get: (r: Record<string, unknown>) => (isPlainObject(r[field]) ? r[field][key] : undefined) }));
+    return keys.map((key) => ({
+      name: `${field}.${key}`,
+      get: (r: Record<string, unknown>) => {
+        const o = r[field];
+        return isPlainObject(o) ? o[key] : undefined;
+      },
+    }));
   });
 }
 
