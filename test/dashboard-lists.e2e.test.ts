@@ -159,7 +159,7 @@ describe('records lists in a real browser: sort, pages, Back, CSV', { skip }, ()
     await link.click();
     assert.equal((await download).suggestedFilename(), 'customers.csv');
 
-    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.locator('main').getByRole('link', { name: 'Import CSV' }).click();
     await page.waitForURL(/\/dashboard\/tools\/import\/customers$/);
     await page.goBack();
     await settledOn(email(16), 2);
