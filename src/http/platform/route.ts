@@ -108,7 +108,7 @@ export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | und
    * The success answer is a file of this type instead of JSON (the handler returns a Buffer as
    * `body` with its Content-Type header); errors stay JSON in the surface's shape.
    */
-  produces?: 'application/pdf';
+  produces?: 'application/pdf' | 'text/csv';
   handler: (ctx: Ctx, input: Input<B, Q, P>) => Promise<Result>;
 };
 

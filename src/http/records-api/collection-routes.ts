@@ -2,8 +2,7 @@ import { withArticle } from '../../core/errors.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import type { ListOptions } from '../../core/collection.ts';
-import type { FilterValues } from '../../core/search.ts';
+import type { BrowseOptions, ListOptions } from '../../core/collection.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { ifNoneMatch } from '../platform/conditional.ts';
 import { dataEnvelope, etag, filterValues, idParams, listBody, listEnvelope, listQueryOf, searchQueryText, syncOptions, type ListQuery, type ListSearch } from './common.ts';
@@ -23,7 +22,8 @@ export type CollectionOps<I> = {
   list(ctx: Ctx, opts: ListOptions): Promise<{ rows: Record_[]; total: number | null; hasMore: boolean; last?: { updatedAt: Date; id: string }; ranked?: true }>;
   remove(ctx: Ctx, id: string): Promise<Record_>;
   restore(ctx: Ctx, id: string): Promise<Record_>;
-  listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean; filters?: FilterValues }): Promise<{ rows: Record_[]; total: number }>;
+  /** The dashboard's pages and CSV export (core/collection.ts `listRecent`). */
+  listRecent(ctx: Ctx, opts: BrowseOptions): Promise<{ rows: Record_[]; total: number }>;
 };
 
 /**
