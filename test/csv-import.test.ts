@@ -93,6 +93,22 @@ describe('CSV import: management API', () => {
     assert.equal(await eventCount(d.tenantId, 'crm.customers.created'), 2);
   });
 
+  it("re-imports the list's own CSV export unchanged: a '+' phone number and a formula-like note keep their value", async () => {
+    const d = await staffDealer(server);
+    const csv = 'First name,Surname,E-mail,Mobile,Notes\nAmelia,Hart,amelia.hart@example.com,+44 7700 900123,"=1+1 is not a formula"\n';
+    const first = await d.manage('POST', '/manage/v1/imports/customers', { csv });
+    assert.deepEqual([first.body.data.created, first.body.data.rejectedCount], [1, 0], first.text);
+    const exported = await fetch(`${server.url}/manage/v1/records/customers.csv`, { headers: { cookie: d.cookie, 'x-motors-environment': 'test' } });
+    const text = (await exported.text()).replace(/^\uFEFF/, '');
+    assert.match(text, /,'\+44 7700 900123,/, 'the export marks the cell as text for spreadsheets');
+    const again = await d.manage('POST', '/manage/v1/imports/customers', { csv: text });
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual([again.body.data.created, again.body.data.updated, again.body.data.unchanged, again.body.data.rejectedCount], [0, 0, 1, 0], JSON.stringify(again.body.data.rejected));
+    const [amelia] = (await d.api('GET', '/api/public/v1/customers')).body.data;
+    assert.equal(amelia.mobile, '+44 7700 900123');
+    assert.equal(amelia.notes, '=1+1 is not a formula');
+  });
+
   it("never touches another dealership's or the other environment's record with the same email", async () => {
     const d = await staffDealer(server);
     const other = await staffDealer(server);

@@ -137,10 +137,19 @@ function cellValue(kind: ImportFieldKind, cell: string): unknown {
 type Columns = { header: string; index: number; field: ImportField }[];
 
 /** A row's mapped cells as an input: empty cells are left out (on an update they keep the stored value). */
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"):
+ * every CSV we write (the list export, the rejected rows' report) puts `'` before such a text cell,
+ * and an import takes that `'` off again, so an exported file re-imports as it was.
+ */
+const formulaStart = /^[=+\-@\t\r]/;
+export const spreadsheetSafe = (text: string): string => (formulaStart.test(text) ? `'${text}` : text);
+const fromSpreadsheet = (cell: string): string => (cell.startsWith("'") && formulaStart.test(cell.slice(1)) ? cell.slice(1) : cell);
+
 function rowInput(cells: string[], columns: Columns): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const { index, field } of columns) {
-    const cell = cells[index] ?? '';
+    const cell = fromSpreadsheet(cells[index] ?? '');
     if (cell.trim() === '') continue;
     const [head, sub] = field.name.split('.');
     const value = cellValue(field.kind, cell);
@@ -383,5 +392,5 @@ export function rejectedReport(headers: string[], rejected: RejectedRow[]): stri
     ...headers.map((_, i) => r.cells[i] ?? ''),
     `Row ${r.row}: ${r.errors.map((e) => `${e.label}: ${e.message}`).join('; ')}`,
   ]);
-  return stringify([[...headers, 'error'], ...lines]);
+  return stringify([[...headers, 'error'], ...lines].map((line) => line.map(spreadsheetSafe)));
 }

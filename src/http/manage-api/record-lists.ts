@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../../core/context.ts';
+import { spreadsheetSafe } from '../../core/csv-import.ts';
 import { hasTerms } from '../../core/search.ts';
 import { DEFAULT_SORT, sortFields, sortValues } from '../../core/sorting.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
@@ -124,14 +125,11 @@ function columnsOf(fields: string[], rows: Record<string, unknown>[]): { name: s
   });
 }
 
-/** A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV injection). */
-const formulaStart = /^[=+\-@\t\r]/;
-
 function cell(value: unknown): string | number | boolean {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   const text = Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number') ? value.join('; ') : typeof value === 'string' ? value : JSON.stringify(value);
-  return formulaStart.test(text) ? `'${text}` : text;
+  return spreadsheetSafe(text);
 }
 
 function recordsCsv(record: z.ZodType, rows: Record<string, unknown>[]): string {
