@@ -102,9 +102,11 @@ export function formatDuration(seconds: number): string {
 const numberFormats = new Map<string, Intl.NumberFormat>();
 function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `${locale ?? ''}|${JSON.stringify(options)}`;
-  let f = numberFormats.get(key);
-  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(locale, options)));
-  return f;
+  const known = numberFormats.get(key);
+  if (known) return known;
+  const made = new Intl.NumberFormat(locale, options);
+  numberFormats.set(key, made);
+  return made;
 }
 
 /** A count or quantity with the locale's separators: 12,480 · 1.5 · 0.125; "—" when there is none. */
