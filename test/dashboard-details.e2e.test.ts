@@ -67,7 +67,12 @@ describe('dashboard details in a real browser', { skip: skipWithoutChromium }, (
         const before = getComputedStyle(td, '::before');
         const fontSize = parseFloat(before.fontSize);
         const lineHeight = before.lineHeight === 'normal' ? fontSize * 1.2 : parseFloat(before.lineHeight);
-        return { label: td.getAttribute('data-label'), height: parseFloat(before.height), lineHeight };
+        // The label's box: its computed height, or else the space above the cell's first input.
+        const cell = getComputedStyle(td);
+        const input = td.firstElementChild!.getBoundingClientRect();
+        const above = input.top - td.getBoundingClientRect().top - parseFloat(cell.paddingTop) - (parseFloat(cell.rowGap) || 0);
+        const height = before.height.endsWith('px') ? parseFloat(before.height) : above;
+        return { label: td.getAttribute('data-label'), height, lineHeight };
       }),
     );
     assert.deepEqual(labels.map((l) => l.label), ['Kind', 'Description', 'Qty', 'Unit price', 'Tax %']);
