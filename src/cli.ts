@@ -221,7 +221,7 @@ export async function run(argv: string[]): Promise<number> {
         // (on a database no server has started on, nothing else has loaded it).
         await loadCatalog(d.db);
         return d.db.transaction((tx) =>
-          seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'cli' }, requestId: 'cli', db: tx }, { publicUrl: publicBaseUrl(config) }),
+          seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'cli' }, requestId: 'cli', db: tx }, { publicUrl: publicBaseUrl(loadConfig()) }),
         );
       });
       print(v.json, result, `Seeded ${environment} data: ${Object.entries(result).map(([k, n]) => `${n} ${k}`).join(', ')}.`);
