@@ -10186,7 +10186,7 @@ export interface components {
          *       "media": [
          *         {
          *           "id": "6f1c0a52-3d7e-5b8a-9c41-0e2f3a4b5c6d",
-         *           "url": "https://placehold.co/1200x800/jpg",
+         *           "url": "https://dealer.example/photos/camry-front.jpg",
          *           "type": "photo",
          *           "category": "exterior",
          *           "isFeatured": true,
@@ -40426,6 +40426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40444,6 +40446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40462,6 +40466,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40480,6 +40486,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40498,6 +40506,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40516,6 +40526,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40534,6 +40546,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40552,6 +40566,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40570,6 +40586,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40667,6 +40685,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40685,6 +40705,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40703,6 +40725,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40721,6 +40745,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40739,6 +40765,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40757,6 +40785,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40775,6 +40805,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40793,6 +40825,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40811,6 +40845,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40829,6 +40865,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40911,6 +40949,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40929,6 +40969,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40947,6 +40989,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40965,6 +41009,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40983,6 +41029,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41001,6 +41049,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41019,6 +41069,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41037,6 +41089,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41055,6 +41109,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41132,6 +41188,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41150,6 +41208,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41168,6 +41228,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41186,6 +41248,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41204,6 +41268,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41222,6 +41288,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41240,6 +41308,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41258,6 +41328,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41276,6 +41348,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41328,6 +41402,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41346,6 +41422,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41364,6 +41442,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41382,6 +41462,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41400,6 +41482,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41418,6 +41502,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41436,6 +41522,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41454,6 +41542,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41472,6 +41562,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41537,6 +41629,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41555,6 +41649,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41573,6 +41669,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41591,6 +41689,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41609,6 +41709,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41627,6 +41729,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41645,6 +41749,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41663,6 +41769,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41681,6 +41789,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41721,6 +41831,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41739,6 +41851,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41757,6 +41871,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41775,6 +41891,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41793,6 +41911,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41811,6 +41931,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41829,6 +41951,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41847,6 +41971,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41865,6 +41991,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41924,6 +42052,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41942,6 +42072,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41960,6 +42092,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41978,6 +42112,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41996,6 +42132,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42014,6 +42152,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42032,6 +42172,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42050,6 +42192,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42068,6 +42212,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42086,6 +42232,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42139,6 +42287,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42157,6 +42307,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42175,6 +42327,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42193,6 +42347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42211,6 +42367,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42229,6 +42387,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42247,6 +42407,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42265,6 +42427,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42283,6 +42447,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42345,6 +42511,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42363,6 +42531,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42381,6 +42551,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42399,6 +42571,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42417,6 +42591,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42435,6 +42611,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42453,6 +42631,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42471,6 +42651,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42489,6 +42671,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42544,6 +42728,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42562,6 +42748,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42580,6 +42768,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42598,6 +42788,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42616,6 +42808,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42634,6 +42828,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42652,6 +42848,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42670,6 +42868,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42688,6 +42888,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42728,6 +42930,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42746,6 +42950,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42764,6 +42970,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42782,6 +42990,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42800,6 +43010,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42818,6 +43030,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42836,6 +43050,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42854,6 +43070,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42872,6 +43090,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42935,6 +43155,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42953,6 +43175,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42971,6 +43195,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42989,6 +43215,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43007,6 +43235,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43025,6 +43255,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43043,6 +43275,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43061,6 +43295,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43079,6 +43315,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43142,6 +43380,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43160,6 +43400,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43178,6 +43420,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43196,6 +43440,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43214,6 +43460,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43232,6 +43480,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43250,6 +43500,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43268,6 +43520,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43286,6 +43540,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43339,6 +43595,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43357,6 +43615,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43375,6 +43635,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43393,6 +43655,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43411,6 +43675,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43429,6 +43695,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43447,6 +43715,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43465,6 +43735,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43483,6 +43755,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43546,6 +43820,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43564,6 +43840,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43582,6 +43860,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43600,6 +43880,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43618,6 +43900,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43636,6 +43920,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43654,6 +43940,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43672,6 +43960,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43690,6 +43980,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43745,6 +44037,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43763,6 +44057,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43781,6 +44077,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43799,6 +44097,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43817,6 +44117,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43835,6 +44137,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43853,6 +44157,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43871,6 +44177,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43889,6 +44197,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43938,6 +44248,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43995,6 +44307,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44013,6 +44327,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44031,6 +44347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44088,6 +44406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44106,6 +44426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44124,6 +44446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44142,6 +44466,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44160,6 +44486,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44178,6 +44506,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44196,6 +44526,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44214,6 +44546,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44232,6 +44566,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44303,6 +44639,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44321,6 +44659,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44339,6 +44679,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44357,6 +44699,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44375,6 +44719,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44393,6 +44739,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44411,6 +44759,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44429,6 +44779,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44447,6 +44799,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44506,6 +44860,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44524,6 +44880,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44542,6 +44900,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44560,6 +44920,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44578,6 +44940,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44596,6 +44960,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44614,6 +44980,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44632,6 +45000,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44650,6 +45020,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44690,6 +45062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44708,6 +45082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44726,6 +45102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44744,6 +45122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44762,6 +45142,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44780,6 +45162,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44798,6 +45182,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44816,6 +45202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44834,6 +45222,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44894,6 +45284,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44912,6 +45304,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44930,6 +45324,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44948,6 +45344,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44966,6 +45364,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44984,6 +45384,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45002,6 +45404,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45020,6 +45424,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45038,6 +45444,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45096,6 +45504,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45114,6 +45524,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45132,6 +45544,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45150,6 +45564,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45168,6 +45584,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45186,6 +45604,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45204,6 +45624,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45222,6 +45644,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45240,6 +45664,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45310,6 +45736,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45328,6 +45756,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45346,6 +45776,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45364,6 +45796,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45382,6 +45816,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45400,6 +45836,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45418,6 +45856,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45436,6 +45876,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45454,6 +45896,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45514,6 +45958,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45532,6 +45978,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45550,6 +45998,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45568,6 +46018,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45586,6 +46038,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45604,6 +46058,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45622,6 +46078,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45640,6 +46098,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45658,6 +46118,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45745,6 +46207,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45763,6 +46227,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45781,6 +46247,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45799,6 +46267,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45817,6 +46287,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45835,6 +46307,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45853,6 +46327,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45871,6 +46347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45889,6 +46367,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46072,6 +46552,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46090,6 +46572,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46108,6 +46592,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46126,6 +46612,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46144,6 +46632,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46162,6 +46652,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46180,6 +46672,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46198,6 +46692,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46216,6 +46712,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46386,6 +46884,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46404,6 +46904,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46422,6 +46924,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46440,6 +46944,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46458,6 +46964,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46476,6 +46984,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46494,6 +47004,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46512,6 +47024,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46530,6 +47044,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46582,6 +47098,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46600,6 +47118,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46618,6 +47138,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46636,6 +47158,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46654,6 +47178,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46672,6 +47198,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46690,6 +47218,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46708,6 +47238,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46726,6 +47258,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46776,6 +47310,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46794,6 +47330,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46812,6 +47350,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46830,6 +47370,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46848,6 +47390,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46866,6 +47410,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46884,6 +47430,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46902,6 +47450,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46920,6 +47470,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46938,6 +47490,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46989,6 +47543,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47007,6 +47563,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47025,6 +47583,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47043,6 +47603,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47061,6 +47623,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47079,6 +47643,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47097,6 +47663,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47115,6 +47683,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47133,6 +47703,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47185,6 +47757,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47203,6 +47777,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47251,6 +47827,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47304,6 +47882,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47322,6 +47902,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47362,6 +47944,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47380,6 +47964,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47398,6 +47984,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47416,6 +48004,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47434,6 +48024,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47452,6 +48044,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47470,6 +48064,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47488,6 +48084,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47506,6 +48104,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47550,6 +48150,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47568,6 +48170,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47586,6 +48190,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47604,6 +48210,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47622,6 +48230,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47640,6 +48250,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47658,6 +48270,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47676,6 +48290,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47694,6 +48310,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47741,6 +48359,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47759,6 +48379,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47777,6 +48399,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47795,6 +48419,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47813,6 +48439,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47831,6 +48459,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47849,6 +48479,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47867,6 +48499,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47885,6 +48519,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47939,6 +48575,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47957,6 +48595,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47975,6 +48615,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47993,6 +48635,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48011,6 +48655,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48029,6 +48675,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48047,6 +48695,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48065,6 +48715,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48083,6 +48735,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48125,6 +48779,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48143,6 +48799,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48161,6 +48819,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48179,6 +48839,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48197,6 +48859,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48215,6 +48879,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48233,6 +48899,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48251,6 +48919,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48269,6 +48939,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48325,6 +48997,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48343,6 +49017,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48361,6 +49037,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48379,6 +49057,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48397,6 +49077,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48415,6 +49097,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48433,6 +49117,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48451,6 +49137,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48469,6 +49157,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48487,6 +49177,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48529,6 +49221,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48547,6 +49241,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48565,6 +49261,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48583,6 +49281,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48601,6 +49301,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48619,6 +49321,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48637,6 +49341,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48655,6 +49361,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48673,6 +49381,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48715,6 +49425,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48733,6 +49445,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48751,6 +49465,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48769,6 +49485,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48787,6 +49505,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48805,6 +49525,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48823,6 +49545,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48841,6 +49565,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48859,6 +49585,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48916,6 +49644,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48934,6 +49664,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48952,6 +49684,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48970,6 +49704,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48988,6 +49724,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49006,6 +49744,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49024,6 +49764,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49042,6 +49784,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49060,6 +49804,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49104,6 +49850,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49122,6 +49870,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49140,6 +49890,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49158,6 +49910,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49176,6 +49930,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49194,6 +49950,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49212,6 +49970,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49230,6 +49990,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49248,6 +50010,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49290,6 +50054,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49308,6 +50074,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49326,6 +50094,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49344,6 +50114,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49362,6 +50134,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49380,6 +50154,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49398,6 +50174,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49416,6 +50194,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49434,6 +50214,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49545,6 +50327,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49563,6 +50347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49581,6 +50367,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49599,6 +50387,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49617,6 +50407,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49635,6 +50427,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49653,6 +50447,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49671,6 +50467,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49689,6 +50487,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49707,6 +50507,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49749,6 +50551,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49767,6 +50571,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49785,6 +50591,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49803,6 +50611,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49821,6 +50631,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49839,6 +50651,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49857,6 +50671,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49875,6 +50691,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49893,6 +50711,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49935,6 +50755,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49953,6 +50775,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49971,6 +50795,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49989,6 +50815,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50007,6 +50835,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50025,6 +50855,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50043,6 +50875,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50061,6 +50895,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50079,6 +50915,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50126,6 +50964,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50144,6 +50984,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50162,6 +51004,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50180,6 +51024,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50198,6 +51044,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50216,6 +51064,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50234,6 +51084,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50252,6 +51104,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50270,6 +51124,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50314,6 +51170,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50332,6 +51190,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50350,6 +51210,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50368,6 +51230,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50386,6 +51250,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50404,6 +51270,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50422,6 +51290,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50440,6 +51310,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50458,6 +51330,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50500,6 +51374,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50518,6 +51394,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50536,6 +51414,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50554,6 +51434,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50572,6 +51454,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50590,6 +51474,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50608,6 +51494,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50626,6 +51514,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50644,6 +51534,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50690,6 +51582,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50708,6 +51602,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50726,6 +51622,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50744,6 +51642,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50762,6 +51662,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50780,6 +51682,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50798,6 +51702,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50816,6 +51722,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50834,6 +51742,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50852,6 +51762,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50894,6 +51806,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50912,6 +51826,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50930,6 +51846,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50948,6 +51866,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50966,6 +51886,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50984,6 +51906,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51002,6 +51926,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51020,6 +51946,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51038,6 +51966,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51080,6 +52010,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51098,6 +52030,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51116,6 +52050,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51134,6 +52070,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51152,6 +52090,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51170,6 +52110,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51188,6 +52130,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51206,6 +52150,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51224,6 +52170,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51279,6 +52227,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51297,6 +52247,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51315,6 +52267,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51333,6 +52287,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51351,6 +52307,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51369,6 +52327,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51387,6 +52347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51405,6 +52367,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51423,6 +52387,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51467,6 +52433,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51485,6 +52453,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51503,6 +52473,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51521,6 +52493,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51539,6 +52513,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51557,6 +52533,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51575,6 +52553,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51593,6 +52573,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51611,6 +52593,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51653,6 +52637,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51671,6 +52657,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51689,6 +52677,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51707,6 +52697,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51725,6 +52717,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51743,6 +52737,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51761,6 +52757,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51779,6 +52777,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51797,6 +52797,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51843,6 +52845,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51861,6 +52865,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51879,6 +52885,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51897,6 +52905,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51915,6 +52925,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51933,6 +52945,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51951,6 +52965,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51969,6 +52985,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51987,6 +53005,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52005,6 +53025,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52047,6 +53069,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52065,6 +53089,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52083,6 +53109,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52101,6 +53129,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52119,6 +53149,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52137,6 +53169,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52155,6 +53189,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52173,6 +53209,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52191,6 +53229,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52233,6 +53273,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52251,6 +53293,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52269,6 +53313,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52287,6 +53333,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52305,6 +53353,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52323,6 +53373,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52341,6 +53393,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52359,6 +53413,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52377,6 +53433,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52438,6 +53496,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52456,6 +53516,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52474,6 +53536,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52492,6 +53556,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52510,6 +53576,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52528,6 +53596,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52546,6 +53616,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52564,6 +53636,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52582,6 +53656,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52626,6 +53702,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52644,6 +53722,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52662,6 +53742,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52680,6 +53762,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52698,6 +53782,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52716,6 +53802,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52734,6 +53822,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52752,6 +53842,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52770,6 +53862,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52812,6 +53906,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52830,6 +53926,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52848,6 +53946,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52866,6 +53966,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52884,6 +53986,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52902,6 +54006,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52920,6 +54026,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52938,6 +54046,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52956,6 +54066,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53068,6 +54180,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53086,6 +54200,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53104,6 +54220,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53122,6 +54240,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53140,6 +54260,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53158,6 +54280,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53176,6 +54300,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53194,6 +54320,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53212,6 +54340,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53230,6 +54360,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53272,6 +54404,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53290,6 +54424,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53308,6 +54444,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53326,6 +54464,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53344,6 +54484,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53362,6 +54504,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53380,6 +54524,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53398,6 +54544,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53416,6 +54564,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53458,6 +54608,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53476,6 +54628,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53494,6 +54648,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53512,6 +54668,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53530,6 +54688,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53548,6 +54708,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53566,6 +54728,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53584,6 +54748,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53602,6 +54768,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53671,6 +54839,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53689,6 +54859,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53707,6 +54879,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53725,6 +54899,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53743,6 +54919,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53761,6 +54939,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53779,6 +54959,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53797,6 +54979,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53815,6 +54999,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53859,6 +55045,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53877,6 +55065,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53895,6 +55085,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53913,6 +55105,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53931,6 +55125,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53949,6 +55145,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53967,6 +55165,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53985,6 +55185,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54003,6 +55205,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54045,6 +55249,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54063,6 +55269,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54081,6 +55289,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54099,6 +55309,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54117,6 +55329,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54135,6 +55349,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54153,6 +55369,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54171,6 +55389,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54189,6 +55409,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54296,6 +55518,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54314,6 +55538,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54332,6 +55558,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54350,6 +55578,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54368,6 +55598,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54386,6 +55618,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54404,6 +55638,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54422,6 +55658,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54440,6 +55678,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54458,6 +55698,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54500,6 +55742,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54518,6 +55762,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54536,6 +55782,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54554,6 +55802,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54572,6 +55822,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54590,6 +55842,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54608,6 +55862,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54626,6 +55882,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54644,6 +55902,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54686,6 +55946,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54704,6 +55966,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54722,6 +55986,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54740,6 +56006,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54758,6 +56026,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54776,6 +56046,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54794,6 +56066,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54812,6 +56086,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54830,6 +56106,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54891,6 +56169,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54909,6 +56189,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54927,6 +56209,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54945,6 +56229,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54963,6 +56249,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54981,6 +56269,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54999,6 +56289,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55017,6 +56309,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55035,6 +56329,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55079,6 +56375,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55097,6 +56395,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55115,6 +56415,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55133,6 +56435,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55151,6 +56455,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55169,6 +56475,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55187,6 +56495,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55205,6 +56515,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55223,6 +56535,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55265,6 +56579,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55283,6 +56599,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55301,6 +56619,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55319,6 +56639,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55337,6 +56659,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55355,6 +56679,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55373,6 +56699,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55391,6 +56719,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55409,6 +56739,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55455,6 +56787,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55473,6 +56807,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55491,6 +56827,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55509,6 +56847,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55527,6 +56867,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55545,6 +56887,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55563,6 +56907,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55581,6 +56927,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55599,6 +56947,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55617,6 +56967,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55659,6 +57011,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55677,6 +57031,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55695,6 +57051,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55713,6 +57071,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55731,6 +57091,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55749,6 +57111,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55767,6 +57131,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55785,6 +57151,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55803,6 +57171,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55845,6 +57215,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55863,6 +57235,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55881,6 +57255,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55899,6 +57275,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55917,6 +57295,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55935,6 +57315,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55953,6 +57335,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55971,6 +57355,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55989,6 +57375,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56036,6 +57424,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56054,6 +57444,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56072,6 +57464,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56090,6 +57484,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56108,6 +57504,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56126,6 +57524,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56144,6 +57544,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56162,6 +57564,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56180,6 +57584,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56224,6 +57630,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56242,6 +57650,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56260,6 +57670,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56278,6 +57690,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56296,6 +57710,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56314,6 +57730,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56332,6 +57750,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56350,6 +57770,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56368,6 +57790,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56410,6 +57834,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56428,6 +57854,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56446,6 +57874,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56464,6 +57894,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56482,6 +57914,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56500,6 +57934,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56518,6 +57954,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56536,6 +57974,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56554,6 +57994,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56600,6 +58042,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56618,6 +58062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56636,6 +58082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56654,6 +58102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56672,6 +58122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56690,6 +58142,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56708,6 +58162,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56726,6 +58182,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56744,6 +58202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56762,6 +58222,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56804,6 +58266,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56822,6 +58286,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56840,6 +58306,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56858,6 +58326,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56876,6 +58346,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56894,6 +58366,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56912,6 +58386,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56930,6 +58406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56948,6 +58426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56990,6 +58470,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57008,6 +58490,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57026,6 +58510,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57044,6 +58530,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57062,6 +58550,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57080,6 +58570,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57098,6 +58590,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57116,6 +58610,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57134,6 +58630,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57181,6 +58679,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57199,6 +58699,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57217,6 +58719,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57235,6 +58739,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57253,6 +58759,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57271,6 +58779,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57289,6 +58799,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57307,6 +58819,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57325,6 +58839,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57369,6 +58885,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57387,6 +58905,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57405,6 +58925,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57423,6 +58945,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57441,6 +58965,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57459,6 +58985,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57477,6 +59005,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57495,6 +59025,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57513,6 +59045,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57555,6 +59089,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57573,6 +59109,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57591,6 +59129,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57609,6 +59149,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57627,6 +59169,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57645,6 +59189,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57663,6 +59209,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57681,6 +59229,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57699,6 +59249,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57807,6 +59359,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57825,6 +59379,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57843,6 +59399,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57861,6 +59419,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57879,6 +59439,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57897,6 +59459,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57915,6 +59479,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57933,6 +59499,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57951,6 +59519,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57969,6 +59539,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58011,6 +59583,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58029,6 +59603,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58047,6 +59623,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58065,6 +59643,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58083,6 +59663,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58101,6 +59683,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58119,6 +59703,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58137,6 +59723,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58155,6 +59743,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58197,6 +59787,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58215,6 +59807,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58233,6 +59827,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58251,6 +59847,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58269,6 +59867,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58287,6 +59887,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58305,6 +59907,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58323,6 +59927,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58341,6 +59947,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58388,6 +59996,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58406,6 +60016,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58424,6 +60036,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58442,6 +60056,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58460,6 +60076,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58478,6 +60096,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58496,6 +60116,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58514,6 +60136,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58532,6 +60156,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58576,6 +60202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58594,6 +60222,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58612,6 +60242,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58630,6 +60262,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58648,6 +60282,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58666,6 +60302,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58684,6 +60322,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58702,6 +60342,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58720,6 +60362,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58762,6 +60406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58780,6 +60426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58798,6 +60446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58816,6 +60466,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58834,6 +60486,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58852,6 +60506,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58870,6 +60526,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58888,6 +60546,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58906,6 +60566,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59031,6 +60693,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59049,6 +60713,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59067,6 +60733,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59085,6 +60753,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59103,6 +60773,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59121,6 +60793,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59139,6 +60813,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59157,6 +60833,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59175,6 +60853,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59193,6 +60873,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59235,6 +60917,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59253,6 +60937,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59271,6 +60957,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59289,6 +60977,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59307,6 +60997,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59325,6 +61017,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59343,6 +61037,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59361,6 +61057,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59379,6 +61077,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59421,6 +61121,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59439,6 +61141,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59457,6 +61161,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59475,6 +61181,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59493,6 +61201,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59511,6 +61221,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59529,6 +61241,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59547,6 +61261,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59565,6 +61281,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59628,6 +61346,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59646,6 +61366,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59664,6 +61386,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59682,6 +61406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59700,6 +61426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59718,6 +61446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59736,6 +61466,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59754,6 +61486,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59772,6 +61506,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59816,6 +61552,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59834,6 +61572,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59852,6 +61592,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59870,6 +61612,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59888,6 +61632,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59906,6 +61652,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59924,6 +61672,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59942,6 +61692,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59960,6 +61712,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60002,6 +61756,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60020,6 +61776,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60038,6 +61796,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60056,6 +61816,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60074,6 +61836,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60092,6 +61856,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60110,6 +61876,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60128,6 +61896,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60146,6 +61916,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60192,6 +61964,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60210,6 +61984,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60228,6 +62004,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60246,6 +62024,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60264,6 +62044,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60282,6 +62064,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60300,6 +62084,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60318,6 +62104,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60336,6 +62124,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60354,6 +62144,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60396,6 +62188,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60414,6 +62208,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60432,6 +62228,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60450,6 +62248,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60468,6 +62268,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60486,6 +62288,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60504,6 +62308,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60522,6 +62328,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60540,6 +62348,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60582,6 +62392,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60600,6 +62412,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60618,6 +62432,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60636,6 +62452,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60654,6 +62472,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60672,6 +62492,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60690,6 +62512,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60708,6 +62532,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60726,6 +62552,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60773,6 +62601,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60791,6 +62621,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60809,6 +62641,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60827,6 +62661,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60845,6 +62681,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60863,6 +62701,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60881,6 +62721,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60899,6 +62741,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60917,6 +62761,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60961,6 +62807,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60979,6 +62827,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60997,6 +62847,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61015,6 +62867,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61033,6 +62887,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61051,6 +62907,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61069,6 +62927,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61087,6 +62947,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61105,6 +62967,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61147,6 +63011,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61165,6 +63031,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61183,6 +63051,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61201,6 +63071,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61219,6 +63091,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61237,6 +63111,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61255,6 +63131,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61273,6 +63151,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61291,6 +63171,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61337,6 +63219,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61355,6 +63239,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61373,6 +63259,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61391,6 +63279,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61409,6 +63299,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61427,6 +63319,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61445,6 +63339,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61463,6 +63359,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61481,6 +63379,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61499,6 +63399,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61541,6 +63443,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61559,6 +63463,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61577,6 +63483,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61595,6 +63503,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61613,6 +63523,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61631,6 +63543,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61649,6 +63563,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61667,6 +63583,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61685,6 +63603,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61727,6 +63647,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61745,6 +63667,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61763,6 +63687,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61781,6 +63707,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61799,6 +63727,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61817,6 +63747,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61835,6 +63767,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61853,6 +63787,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61871,6 +63807,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61918,6 +63856,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61936,6 +63876,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61954,6 +63896,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61972,6 +63916,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61990,6 +63936,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62008,6 +63956,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62026,6 +63976,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62044,6 +63996,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62062,6 +64016,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62106,6 +64062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62124,6 +64082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62142,6 +64102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62160,6 +64122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62178,6 +64142,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62196,6 +64162,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62214,6 +64182,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62232,6 +64202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62250,6 +64222,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62292,6 +64266,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62310,6 +64286,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62328,6 +64306,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62346,6 +64326,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62364,6 +64346,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62382,6 +64366,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62400,6 +64386,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62418,6 +64406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62436,6 +64426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62547,6 +64539,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62565,6 +64559,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62583,6 +64579,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62601,6 +64599,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62619,6 +64619,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62637,6 +64639,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62655,6 +64659,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62673,6 +64679,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62691,6 +64699,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62709,6 +64719,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62751,6 +64763,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62769,6 +64783,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62787,6 +64803,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62805,6 +64823,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62823,6 +64843,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62841,6 +64863,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62859,6 +64883,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62877,6 +64903,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62895,6 +64923,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62937,6 +64967,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62955,6 +64987,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62973,6 +65007,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62991,6 +65027,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63009,6 +65047,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63027,6 +65067,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63045,6 +65087,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63063,6 +65107,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63081,6 +65127,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63150,6 +65198,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63168,6 +65218,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63186,6 +65238,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63204,6 +65258,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63222,6 +65278,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63240,6 +65298,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63258,6 +65318,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63276,6 +65338,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63294,6 +65358,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63338,6 +65404,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63356,6 +65424,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63374,6 +65444,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63392,6 +65464,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63410,6 +65484,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63428,6 +65504,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63446,6 +65524,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63464,6 +65544,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63482,6 +65564,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63524,6 +65608,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63542,6 +65628,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63560,6 +65648,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63578,6 +65668,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63596,6 +65688,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63614,6 +65708,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63632,6 +65728,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63650,6 +65748,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63668,6 +65768,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63774,6 +65876,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63792,6 +65896,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63810,6 +65916,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63828,6 +65936,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63846,6 +65956,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63864,6 +65976,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63882,6 +65996,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63900,6 +66016,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63918,6 +66036,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63936,6 +66056,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63978,6 +66100,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63996,6 +66120,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64014,6 +66140,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64032,6 +66160,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64050,6 +66180,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64068,6 +66200,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64086,6 +66220,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64104,6 +66240,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64122,6 +66260,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64164,6 +66304,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64182,6 +66324,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64200,6 +66344,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64218,6 +66364,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64236,6 +66384,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64254,6 +66404,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64272,6 +66424,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64290,6 +66444,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64308,6 +66464,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64355,6 +66513,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64373,6 +66533,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64391,6 +66553,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64409,6 +66573,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64427,6 +66593,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64445,6 +66613,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64463,6 +66633,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64481,6 +66653,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64499,6 +66673,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64543,6 +66719,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64561,6 +66739,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64579,6 +66759,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64597,6 +66779,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64615,6 +66799,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64633,6 +66819,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64651,6 +66839,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64669,6 +66859,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64687,6 +66879,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64729,6 +66923,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64747,6 +66943,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64765,6 +66963,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64783,6 +66983,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64801,6 +67003,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64819,6 +67023,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64837,6 +67043,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64855,6 +67063,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64873,6 +67083,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64919,6 +67131,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64937,6 +67151,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64955,6 +67171,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64973,6 +67191,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64991,6 +67211,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65009,6 +67231,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65027,6 +67251,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65045,6 +67271,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65063,6 +67291,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65081,6 +67311,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65123,6 +67355,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65141,6 +67375,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65159,6 +67395,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65177,6 +67415,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65195,6 +67435,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65213,6 +67455,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65231,6 +67475,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65249,6 +67495,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65267,6 +67515,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65309,6 +67559,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65327,6 +67579,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65345,6 +67599,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65363,6 +67619,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65381,6 +67639,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65399,6 +67659,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65417,6 +67679,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65435,6 +67699,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65453,6 +67719,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65506,6 +67774,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65524,6 +67794,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65542,6 +67814,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65560,6 +67834,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65578,6 +67854,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65596,6 +67874,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65614,6 +67894,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65632,6 +67914,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65650,6 +67934,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65694,6 +67980,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65712,6 +68000,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65730,6 +68020,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65748,6 +68040,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65766,6 +68060,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65784,6 +68080,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65802,6 +68100,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65820,6 +68120,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65838,6 +68140,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65880,6 +68184,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65898,6 +68204,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65916,6 +68224,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65934,6 +68244,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65952,6 +68264,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65970,6 +68284,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65988,6 +68304,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66006,6 +68324,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66024,6 +68344,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66118,6 +68440,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66136,6 +68460,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66154,6 +68480,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66172,6 +68500,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66190,6 +68520,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66208,6 +68540,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66226,6 +68560,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66244,6 +68580,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66262,6 +68600,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66280,6 +68620,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66322,6 +68664,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66340,6 +68684,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66358,6 +68704,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66376,6 +68724,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66394,6 +68744,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66412,6 +68764,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66430,6 +68784,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66448,6 +68804,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66466,6 +68824,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66508,6 +68868,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66526,6 +68888,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66544,6 +68908,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66562,6 +68928,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66580,6 +68948,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66598,6 +68968,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66616,6 +68988,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66634,6 +69008,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66652,6 +69028,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66715,6 +69093,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66733,6 +69113,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66751,6 +69133,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66769,6 +69153,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66787,6 +69173,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66805,6 +69193,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66823,6 +69213,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66841,6 +69233,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66859,6 +69253,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66903,6 +69299,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66921,6 +69319,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66939,6 +69339,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66957,6 +69359,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66975,6 +69379,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66993,6 +69399,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67011,6 +69419,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67029,6 +69439,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67047,6 +69459,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67089,6 +69503,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67107,6 +69523,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67125,6 +69543,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67143,6 +69563,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67161,6 +69583,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67179,6 +69603,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67197,6 +69623,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67215,6 +69643,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67233,6 +69663,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67385,6 +69817,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67403,6 +69837,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67421,6 +69857,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67439,6 +69877,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67457,6 +69897,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67475,6 +69917,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67493,6 +69937,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67511,6 +69957,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67529,6 +69977,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67547,6 +69997,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67589,6 +70041,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67607,6 +70061,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67625,6 +70081,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67643,6 +70101,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67661,6 +70121,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67679,6 +70141,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67697,6 +70161,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67715,6 +70181,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67733,6 +70201,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67775,6 +70245,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67793,6 +70265,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67811,6 +70285,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67829,6 +70305,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67847,6 +70325,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67865,6 +70345,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67883,6 +70365,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67901,6 +70385,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67919,6 +70405,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67980,6 +70468,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67998,6 +70488,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68016,6 +70508,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68034,6 +70528,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68052,6 +70548,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68070,6 +70568,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68088,6 +70588,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68106,6 +70608,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68124,6 +70628,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68171,6 +70677,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68189,6 +70697,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68207,6 +70717,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68225,6 +70737,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68243,6 +70757,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68261,6 +70777,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68279,6 +70797,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68297,6 +70817,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68315,6 +70837,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68357,6 +70881,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68375,6 +70901,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68393,6 +70921,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68411,6 +70941,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68429,6 +70961,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68447,6 +70981,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68465,6 +71001,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68483,6 +71021,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68501,6 +71041,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68548,6 +71090,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68566,6 +71110,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68584,6 +71130,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68602,6 +71150,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68620,6 +71170,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68638,6 +71190,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68656,6 +71210,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68674,6 +71230,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68692,6 +71250,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68968,6 +71528,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68986,6 +71548,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69004,6 +71568,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69022,6 +71588,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69040,6 +71608,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69058,6 +71628,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69076,6 +71648,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69094,6 +71668,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69112,6 +71688,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69162,6 +71740,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69180,6 +71760,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69198,6 +71780,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69216,6 +71800,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69234,6 +71820,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69252,6 +71840,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69270,6 +71860,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69288,6 +71880,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69306,6 +71900,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69346,6 +71942,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69364,6 +71962,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69382,6 +71982,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69400,6 +72002,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69418,6 +72022,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69436,6 +72042,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69454,6 +72062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69472,6 +72082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69490,6 +72102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69541,6 +72155,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69559,6 +72175,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69577,6 +72195,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69595,6 +72215,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69613,6 +72235,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69631,6 +72255,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69649,6 +72275,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69667,6 +72295,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69685,6 +72315,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69744,6 +72376,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69762,6 +72396,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69780,6 +72416,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69798,6 +72436,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69816,6 +72456,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69834,6 +72476,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69852,6 +72496,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69870,6 +72516,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69888,6 +72536,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69931,6 +72581,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69949,6 +72601,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69967,6 +72621,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69985,6 +72641,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70003,6 +72661,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70021,6 +72681,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70039,6 +72701,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70057,6 +72721,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70075,6 +72741,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70132,6 +72800,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70150,6 +72820,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70168,6 +72840,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70186,6 +72860,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70204,6 +72880,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70222,6 +72900,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70240,6 +72920,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70258,6 +72940,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70276,6 +72960,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70294,6 +72980,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70342,6 +73030,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70360,6 +73050,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70378,6 +73070,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70396,6 +73090,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70414,6 +73110,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70432,6 +73130,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70450,6 +73150,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70468,6 +73170,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70486,6 +73190,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70543,6 +73249,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70561,6 +73269,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70579,6 +73289,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70597,6 +73309,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70615,6 +73329,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70633,6 +73349,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70651,6 +73369,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70669,6 +73389,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70687,6 +73409,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70732,6 +73456,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70750,6 +73476,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70768,6 +73496,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70786,6 +73516,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70804,6 +73536,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70822,6 +73556,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70840,6 +73576,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70858,6 +73596,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70876,6 +73616,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70936,6 +73678,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70954,6 +73698,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70972,6 +73718,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70990,6 +73738,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71008,6 +73758,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71026,6 +73778,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71044,6 +73798,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71062,6 +73818,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71080,6 +73838,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71123,6 +73883,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71141,6 +73903,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71159,6 +73923,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71177,6 +73943,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71195,6 +73963,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71213,6 +73983,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71231,6 +74003,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71249,6 +74023,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71267,6 +74043,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71333,6 +74111,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71351,6 +74131,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71369,6 +74151,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71387,6 +74171,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71405,6 +74191,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71423,6 +74211,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71441,6 +74231,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71459,6 +74251,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71477,6 +74271,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
