@@ -101,7 +101,7 @@ export const errorSchemas: Record<Surface, z.ZodType> = {
   records: crmError('RecordsError'),
   manage: z
     .object({ error: z.object({ message: z.string(), code: z.string(), details: z.array(z.object({ field: z.string(), label: z.string().meta({ description: 'The field in words, for people: "Line 1 description".' }), message: z.string() })).optional() }) })
-    .meta({ example: { error: { message: 'body.email: must be an email address', code: 'validation_failed', details: [{ field: 'body.email', label: 'Email', message: 'must be an email address' }] } } }),
+    .meta({ example: { error: { message: 'Invalid or missing API key', code: 'unauthorized' } } }),
 };
 
 function crmError(_name: string) {
