@@ -49,6 +49,11 @@ describe('demo data for motors and the other records-simple collections', () => 
       assert.ok(svg.length < 20_000, `${url}: ${svg.length} bytes`);
     }
     assert.ok(urls.size >= 6, `${urls.size} photos`);
+    // The Storefront shows the same photos to shoppers.
+    const storefront = await api('GET', '/external/vehicles?limit=50');
+    assert.equal(storefront.status, 200, storefront.text);
+    const shown = storefront.body.data.flatMap((v: any) => v.media.map((p: { url: string }) => p.url));
+    assert.ok(shown.length > 0 && shown.every((url: string) => urls.has(url)), shown.join(', '));
     assert.equal((await fetch(`${server.url}/demo-photos/nothing-here.svg`)).status, 404);
     assert.equal((await fetch(`${server.url}/demo-photos/..%2Fpackage.json`)).status, 404);
 
