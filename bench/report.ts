@@ -35,6 +35,8 @@ export type BenchResults = {
   listBySize?: ListSizeResult[];
   processes?: ProcessesResult[];
   webhooks?: WebhookResult | { skipped: string };
+  /** What was re-measured or changed after the run, said in the report. */
+  notes?: string[];
   csvImport?: CsvImportResult;
 };
 
@@ -145,6 +147,7 @@ function markdown(r: BenchResults, jsonRel: string, profiles: string): string {
     r.quick
       ? '> **Quick run** (`--quick`: small data, a few seconds per measurement, on a machine busy with other work). It proves the harness; the figures are not the numbers of record. Run `npm run bench` on a quiet machine for those.'
       : '> Full run.',
+    ...(r.notes?.length ? ['', ...r.notes.map((n) => `> ${n}`)] : []),
     '',
     '## Machine and versions',
     '',

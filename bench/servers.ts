@@ -58,7 +58,8 @@ export function start(args: string[], env: Record<string, string>, ready = /runn
 }
 
 /** Motors CRM as `npm start` runs it: the compiled server (built by `npm install`; see buildServerOnce). */
-export const startMotors = (env: Record<string, string>) => start(['bin/motors.mjs', 'start'], env);
+// As `npm start` runs it (package.json), young-generation size included.
+export const startMotors = (env: Record<string, string>) => start(['--max-semi-space-size=8', 'bin/motors.mjs', 'start'], env);
 
 /** What `npm install` does once (compiled server, embedded database template), so no start pays for it. */
 export async function buildServerOnce(): Promise<void> {

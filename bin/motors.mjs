@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
+// --max-semi-space-size=8 (also in package.json's start script and bench/servers.ts): V8's young
+// generation grows to 2 × 16 MB during start and stays resident; at 2 × 8 MB a server idles
+// ~14 MB smaller with no throughput change we could measure (docs/benchmarks.md). V8 reads it only
+// at start (v8.setFlagsFromString here had no effect), hence the command lines.
 // The `motors` CLI, and `npm start` (`motors start`). Runs the compiled server in dist/, rebuilt
 // from src/ first whenever a source file is newer (scripts/build-server.mjs), so it never runs
 // stale code and a fresh checkout needs no separate build step.

@@ -44,8 +44,14 @@ export async function buildServer() {
     throw new Error('Building the server needs esbuild (a dependency): run `npm install`.');
   }
   const result = await esbuild.build({
-    entryPoints: [path.join(src, 'cli.ts')],
-    outfile: serverBundle,
+    entryPoints: { cli: path.join(src, 'cli.ts') },
+    outdir: outDir,
+    // What a module imports with `await import()` (mail intake, PDFs, VIN data, the CSV import…)
+    // goes into a chunk of its own, read from disk when first used: V8 keeps a loaded script's
+    // source in the heap, and one file holding everything kept 8 MB of it from the start.
+    // Chunks sit beside cli.js, so `import.meta.url` rewritten below stays right in them.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -58,19 +64,27 @@ export async function buildServer() {
     logLevel: 'warning',
     plugins: [sourceLocations],
   });
-  const bundle = result.outputFiles.find((f) => f.path === serverBundle);
-  checkBundle(bundle.text);
+  const scripts = result.outputFiles.filter((f) => f.path.endsWith('.js'));
+  for (const file of scripts) checkBundle(file.text);
   // esbuild escapes non-ASCII characters in code but leaves comments as they are, and one "—" in
-  // a comment makes V8 keep the whole 5 MB source as two bytes per character: escaped, it stays
-  // one byte per character (5 MB less heap).
-  const ascii = bundle.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  // Write beside, then rename: a process starting meanwhile (tests start several at once) reads
-  // either the old bundle or the new one, never half of one.
+  // a comment makes V8 keep the whole source as two bytes per character: escaped, it stays one
+  // byte per character.
+  const ascii = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Chunks first, cli.js last, each written beside and renamed: a process starting meanwhile
+  // (tests start several at once) reads either the old cli.js or the new one, never half of one,
+  // and the new one's chunks are already there. Chunk names are content hashes; an old build's
+  // chunks are removed once an hour old (a process still running it may load one later).
   fs.mkdirSync(outDir, { recursive: true });
-  for (const file of result.outputFiles) {
+  const ordered = [...result.outputFiles].sort((a, b) => Number(a.path.startsWith(serverBundle)) - Number(b.path.startsWith(serverBundle)));
+  for (const file of ordered) {
     const temp = `${file.path}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, file === bundle ? ascii : file.contents);
+    fs.writeFileSync(temp, scripts.includes(file) ? ascii(file.text) : file.contents);
     fs.renameSync(temp, file.path);
+  }
+  const written = new Set(result.outputFiles.map((f) => path.basename(f.path)));
+  for (const name of fs.readdirSync(outDir)) {
+    const file = path.join(outDir, name);
+    if (name.startsWith('chunk-') && !written.has(name) && Date.now() - fs.statSync(file).mtimeMs > 3_600_000) fs.rmSync(file, { force: true });
   }
 }
 

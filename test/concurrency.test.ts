@@ -1,8 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, type TestServer, type Res } from './helpers.ts';
-import { customers, events, invoices } from '../src/storage/schema/index.ts';
+import { startServer, client, staffDealer, type TestServer, type Res } from './helpers.ts';
+import { customers, events, invoices, webhookEndpoints } from '../src/storage/schema/index.ts';
 
 // Requests sent together, where races are real: on PostgreSQL each request has its own pooled
 // connection and transaction. On PGlite (one connection) they serialise, so the same tests check
@@ -41,6 +41,39 @@ describe('concurrent requests', () => {
     const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.type, type)));
     return rows.filter((e) => (e.data as { id?: string }).id === id);
   }
+
+  it('6 rotations of one API key at once: one makes the new key, the others are refused, and one new key exists', async () => {
+    const s = await staffDealer(server);
+    for (const overlapHours of [1, 0]) {
+      const name = `ERP ${overlapHours}`;
+      const created = await s.manage('POST', '/manage/v1/keys', { name, environment: 'test', scopes: ['*'] });
+      assert.equal(created.status, 201, created.text);
+      const answers = await atOnce(6, () => s.manage('POST', `/manage/v1/keys/${created.body.data.id}/rotate`, { overlapHours }));
+      // With an overlap the old key still works, and a rotated key rotates no more (409); without
+      // one it is revoked at once, so the later rotations find no key to rotate (404).
+      const refused = overlapHours ? 409 : 404;
+      assert.deepEqual(statuses(answers), [201, ...Array(5).fill(refused)], answers.map((a) => a.text).join('\n'));
+      for (const lost of answers.filter((a) => a.status === refused)) assert.equal(lost.body.error.code, overlapHours ? 'conflict' : 'not_found');
+      const winner = answers.find((a) => a.status === 201)!;
+      const keys = (await s.manage('GET', '/manage/v1/keys')).body.data.filter((k: { name: string }) => k.name === name);
+      assert.deepEqual(keys.map((k: { id: string }) => k.id).sort(), [created.body.data.id, winner.body.data.id].sort());
+    }
+  });
+
+  it('6 rotations of one webhook secret at once: each rotates the secret the one before it made', async () => {
+    const { api, tenantId } = await dealer();
+    const created = await api('POST', `${crm}/webhooks`, { url: 'http://127.0.0.1:9/hook' });
+    assert.equal(created.status, 201, created.text);
+    const answers = await atOnce(6, () => api('POST', `${crm}/webhooks/${created.body.data.id}/rotate-secret`));
+    assert.deepEqual(statuses(answers), Array(6).fill(200), answers.map((a) => a.text).join('\n'));
+    const secrets = answers.map((a) => a.body.data.secret as string);
+    assert.equal(new Set(secrets).size, 6);
+    const [row] = await server.app.database.db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, created.body.data.id)));
+    // Read without a lock, two rotations would both replace the first secret, and the secret one
+    // of them handed out would sign nothing: the previous secret is always one that was handed out.
+    assert.ok(secrets.includes(row.secret));
+    assert.ok(secrets.includes(row.previousSecret!), 'the previous secret is one a rotation handed out');
+  });
 
   it('12 PUTs with one If-Match: exactly one succeeds, eleven get 412, and the winner is what is stored', async () => {
     const { api, tenantId } = await dealer();

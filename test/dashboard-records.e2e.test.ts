@@ -192,10 +192,10 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.getByRole('tab', { name: 'Active' }).click();
     await page.locator('tr', { hasText: 'amelia.hart@example.com' }).waitFor();
 
-    // Search filters the page client-side and says so.
-    await page.getByPlaceholder(/Search this page/).fill('nobody-matches');
-    await page.getByText('Nothing on this page matches').waitFor();
-    await page.getByPlaceholder(/Search this page/).fill('hart');
+    // The list's search box searches every customer (the server's `q`) and says when none match.
+    await page.getByPlaceholder('Search customers…').fill('nobody-matches');
+    await page.getByText('No customers match “nobody-matches”').waitFor();
+    await page.getByPlaceholder('Search customers…').fill('hart');
     await page.locator('tr', { hasText: 'Amelia Hart' }).waitFor();
     await shot('customers-list');
   });

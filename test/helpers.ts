@@ -128,6 +128,8 @@ export async function staffDealer(server: TestServer) {
   const live = await server.key(tenant.id, { env: 'live' });
   return {
     tenantId: tenant.id,
+    /** The session cookie, for a raw fetch (a file answer). */
+    cookie,
     manage: client(server.url, { cookie, 'x-motors-environment': 'test' }),
     manageLive: client(server.url, { cookie, 'x-motors-environment': 'live' }),
     api: client(server.url, { 'x-api-key': test.key }),

@@ -3286,7 +3286,7 @@ export interface paths {
         };
         /**
          * Browse blog posts
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/blogPosts.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3299,6 +3299,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateBlogPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/blogPosts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export blog posts as CSV
+         * @description The blog posts the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportBlogPostsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3364,7 +3386,7 @@ export interface paths {
         };
         /**
          * Browse customers
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/customers.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3377,6 +3399,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/customers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export customers as CSV
+         * @description The customers the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportCustomersCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3442,7 +3486,7 @@ export interface paths {
         };
         /**
          * Browse directory listings
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/directoryListings.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3455,6 +3499,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateDirectoryListing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/directoryListings.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export directory listings as CSV
+         * @description The directory listings the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportDirectoryListingsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3520,7 +3586,7 @@ export interface paths {
         };
         /**
          * Browse employees
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/employees.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3533,6 +3599,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateEmployee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/employees.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export employees as CSV
+         * @description The employees the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportEmployeesCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3598,7 +3686,7 @@ export interface paths {
         };
         /**
          * Browse inventory items
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/inventoryItems.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3611,6 +3699,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateInventoryItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/inventoryItems.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export inventory items as CSV
+         * @description The inventory items the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportInventoryItemsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3676,7 +3786,7 @@ export interface paths {
         };
         /**
          * Browse invoices
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/invoices.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3689,6 +3799,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/invoices.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export invoices as CSV
+         * @description The invoices the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportInvoicesCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3754,7 +3886,7 @@ export interface paths {
         };
         /**
          * Browse leads
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/leads.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3767,6 +3899,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateLead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/leads.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export leads as CSV
+         * @description The leads the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportLeadsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3832,7 +3986,7 @@ export interface paths {
         };
         /**
          * Browse logistics entries
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/logisticsEntries.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3845,6 +3999,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateLogisticsEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/logisticsEntries.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export logistics entries as CSV
+         * @description The logistics entries the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportLogisticsEntriesCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3910,7 +4086,7 @@ export interface paths {
         };
         /**
          * Browse marketplace items
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/marketplaceItems.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -3923,6 +4099,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateMarketplaceItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/marketplaceItems.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export marketplace items as CSV
+         * @description The marketplace items the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportMarketplaceItemsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3988,7 +4186,7 @@ export interface paths {
         };
         /**
          * Browse marketplace orders
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/marketplaceOrders.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4001,6 +4199,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateMarketplaceOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/marketplaceOrders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export marketplace orders as CSV
+         * @description The marketplace orders the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportMarketplaceOrdersCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4066,7 +4286,7 @@ export interface paths {
         };
         /**
          * Browse motors
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/motors.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4079,6 +4299,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateMotor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/motors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export motors as CSV
+         * @description The motors the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportMotorsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4144,7 +4386,7 @@ export interface paths {
         };
         /**
          * Browse policies
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/policies.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4157,6 +4399,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/policies.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export policies as CSV
+         * @description The policies the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportPoliciesCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4222,7 +4486,7 @@ export interface paths {
         };
         /**
          * Browse purchase orders
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/purchaseOrders.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4235,6 +4499,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreatePurchaseOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/purchaseOrders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export purchase orders as CSV
+         * @description The purchase orders the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportPurchaseOrdersCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4300,7 +4586,7 @@ export interface paths {
         };
         /**
          * Browse quotes
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/quotes.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4313,6 +4599,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/quotes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export quotes as CSV
+         * @description The quotes the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportQuotesCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4378,7 +4686,7 @@ export interface paths {
         };
         /**
          * Browse support tickets
-         * @description Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.
+         * @description Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored. The same selection as a file: `GET /manage/v1/records/supportTickets.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4391,6 +4699,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateSupportTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/supportTickets.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export support tickets as CSV
+         * @description The support tickets the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportSupportTicketsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4456,7 +4786,7 @@ export interface paths {
         };
         /**
          * Browse vendors
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/vendors.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4469,6 +4799,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateVendor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/vendors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export vendors as CSV
+         * @description The vendors the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportVendorsCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4534,7 +4886,7 @@ export interface paths {
         };
         /**
          * Browse work orders
-         * @description Newest changes first; with `q`, search results in rank order (the Records API list's `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).
+         * @description Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then). The same selection as a file: `GET /manage/v1/records/workOrders.csv`.
          *
          *     Requires scope `records:manage`.
          */
@@ -4547,6 +4899,28 @@ export interface paths {
          *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageCreateWorkOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/v1/records/workOrders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export work orders as CSV
+         * @description The work orders the dashboard's list shows for the same `q`, filters, `deleted` and `sort`, every page of them, as a CSV file (UTF-8 with a byte order mark, so spreadsheets read accents; comma-separated; a header row of field names). Nested fields are dotted columns (`address.city`, `saleOptions.priceAmount`), lists are joined with `; `, `metadata` and lists of objects (lines, jobs, photos) are JSON, amounts are integer minor units, as the CSV import reads them. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it as a formula (CSV injection); numbers are written as they are. At most 10,000 rows: `X-Total-Count` is the number of records that match, and when it is larger the file holds the first 10,000 in the requested order and nothing more; narrow the filter (or sort and export in parts) to get the rest.
+         *
+         *     Requires scope `records:manage`.
+         */
+        get: operations["manageExportWorkOrdersCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -48324,9 +48698,14 @@ export interface operations {
     manageListBlogPosts: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "title" | "-title" | "status" | "-status" | "publishedAt" | "-publishedAt" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -48344,6 +48723,23 @@ export interface operations {
                         data: components["schemas"]["BlogPost"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -48737,6 +49133,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportBlogPostsCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "title" | "-title" | "status" | "-status" | "publishedAt" | "-publishedAt" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49603,13 +50186,18 @@ export interface operations {
                 createdAfter?: string;
                 /** @description Only records created strictly before this ISO 8601 instant. */
                 createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
                 /** @description Only records with this lifecycle stage. */
                 lifecycleStage?: "PROSPECT" | "LEAD" | "CUSTOMER" | "CHURNED";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "email" | "-email" | "phone" | "-phone" | "lifecycleStage" | "-lifecycleStage" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
                 /** @description Only records with this person or company. */
                 type?: "person" | "company";
             };
@@ -49629,6 +50217,23 @@ export interface operations {
                         data: components["schemas"]["Customer"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -50012,6 +50617,203 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportCustomersCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Only records with this lifecycle stage. */
+                lifecycleStage?: "PROSPECT" | "LEAD" | "CUSTOMER" | "CHURNED";
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "email" | "-email" | "phone" | "-phone" | "lifecycleStage" | "-lifecycleStage" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+                /** @description Only records with this person or company. */
+                type?: "person" | "company";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50929,9 +51731,14 @@ export interface operations {
     manageListDirectoryListings: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "directory" | "-directory" | "status" | "-status" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -50949,6 +51756,23 @@ export interface operations {
                         data: components["schemas"]["DirectoryListing"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -51332,6 +52156,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportDirectoryListingsCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "directory" | "-directory" | "status" | "-status" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52188,13 +53199,18 @@ export interface operations {
                 createdAfter?: string;
                 /** @description Only records created strictly before this ISO 8601 instant. */
                 createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
                 /** @description Only records with this role. */
                 role?: "technician" | "service_advisor" | "salesperson" | "manager" | "admin" | "other";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "email" | "-email" | "role" | "-role" | "hiredOn" | "-hiredOn" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -52212,6 +53228,23 @@ export interface operations {
                         data: components["schemas"]["Employee"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -52595,6 +53628,201 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportEmployeesCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description Only records with this role. */
+                role?: "technician" | "service_advisor" | "salesperson" | "manager" | "admin" | "other";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "email" | "-email" | "role" | "-role" | "hiredOn" | "-hiredOn" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53451,13 +54679,18 @@ export interface operations {
                 createdAfter?: string;
                 /** @description Only records created strictly before this ISO 8601 instant. */
                 createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
                 /** @description Only records with this product, service or part. */
                 kind?: "product" | "service" | "part";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "sku" | "-sku" | "kind" | "-kind" | "unitAmount" | "-unitAmount" | "stockOnHand" | "-stockOnHand" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
                 /** @description Only records whose price per unit (minor units) is at most this (integer). */
                 unitAmountMax?: number;
                 /** @description Only records whose price per unit (minor units) is at least this (integer). */
@@ -53481,6 +54714,23 @@ export interface operations {
                         data: components["schemas"]["InventoryItem"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -53864,6 +55114,207 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportInventoryItemsCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Only records with this product, service or part. */
+                kind?: "product" | "service" | "part";
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "sku" | "-sku" | "kind" | "-kind" | "unitAmount" | "-unitAmount" | "stockOnHand" | "-stockOnHand" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+                /** @description Only records whose price per unit (minor units) is at most this (integer). */
+                unitAmountMax?: number;
+                /** @description Only records whose price per unit (minor units) is at least this (integer). */
+                unitAmountMin?: number;
+                /** @description Only records with this the vendor's id. */
+                vendorId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54788,6 +56239,7 @@ export interface operations {
                 createdBefore?: string;
                 /** @description Only records with this the customer's id. */
                 customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
                 /** @description Only records whose due date is on or after this day (YYYY-MM-DD). */
                 dueDateFrom?: string;
@@ -54797,10 +56249,14 @@ export interface operations {
                 issueDateFrom?: string;
                 /** @description Only records whose issue date is on or before this day (YYYY-MM-DD). */
                 issueDateTo?: string;
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "amountDue" | "-amountDue" | "dueDate" | "-dueDate" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
                 /** @description Only records with this status. */
                 status?: "draft" | "sent" | "paid" | "void";
                 /** @description Only records whose total (minor units) is at most this (integer). */
@@ -54824,6 +56280,23 @@ export interface operations {
                         data: components["schemas"]["Invoice"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -55207,6 +56680,215 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportInvoicesCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description Only records with this the customer's id. */
+                customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Only records whose due date is on or after this day (YYYY-MM-DD). */
+                dueDateFrom?: string;
+                /** @description Only records whose due date is on or before this day (YYYY-MM-DD). */
+                dueDateTo?: string;
+                /** @description Only records whose issue date is on or after this day (YYYY-MM-DD). */
+                issueDateFrom?: string;
+                /** @description Only records whose issue date is on or before this day (YYYY-MM-DD). */
+                issueDateTo?: string;
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "amountDue" | "-amountDue" | "dueDate" | "-dueDate" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+                /** @description Only records with this status. */
+                status?: "draft" | "sent" | "paid" | "void";
+                /** @description Only records whose total (minor units) is at most this (integer). */
+                totalAmountMax?: number;
+                /** @description Only records whose total (minor units) is at least this (integer). */
+                totalAmountMin?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56128,11 +57810,16 @@ export interface operations {
                 createdBefore?: string;
                 /** @description Only records with this the customer's id. */
                 customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "contactName" | "-contactName" | "source" | "-source" | "interest" | "-interest" | "status" | "-status" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
                 /** @description Only records with this source. */
                 source?: "website" | "phone" | "walk-in" | "marketplace" | "adf" | "contact_form" | "test_drive" | "other";
                 /** @description Only records with this status. */
@@ -56154,6 +57841,23 @@ export interface operations {
                         data: components["schemas"]["Lead"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -56537,6 +58241,207 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportLeadsCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records with this the assigned employee's id. */
+                assignedEmployeeId?: string;
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description Only records with this the customer's id. */
+                customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "contactName" | "-contactName" | "source" | "-source" | "interest" | "-interest" | "status" | "-status" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+                /** @description Only records with this source. */
+                source?: "website" | "phone" | "walk-in" | "marketplace" | "adf" | "contact_form" | "test_drive" | "other";
+                /** @description Only records with this status. */
+                status?: "new" | "contacted" | "qualified" | "won" | "lost";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57389,9 +59294,14 @@ export interface operations {
     manageListLogisticsEntries: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "kind" | "-kind" | "status" | "-status" | "scheduledAt" | "-scheduledAt" | "costAmount" | "-costAmount" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -57409,6 +59319,23 @@ export interface operations {
                         data: components["schemas"]["LogisticsEntry"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -57792,6 +59719,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportLogisticsEntriesCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "kind" | "-kind" | "status" | "-status" | "scheduledAt" | "-scheduledAt" | "costAmount" | "-costAmount" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58644,9 +60758,14 @@ export interface operations {
     manageListMarketplaceItems: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "title" | "-title" | "status" | "-status" | "priceAmount" | "-priceAmount" | "quantity" | "-quantity" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -58664,6 +60783,23 @@ export interface operations {
                         data: components["schemas"]["MarketplaceItem"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -59047,6 +61183,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportMarketplaceItemsCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "title" | "-title" | "status" | "-status" | "priceAmount" | "-priceAmount" | "quantity" | "-quantity" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59961,9 +62284,14 @@ export interface operations {
     manageListMarketplaceOrders: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "buyerName" | "-buyerName" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -59981,6 +62309,23 @@ export interface operations {
                         data: components["schemas"]["MarketplaceOrder"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -60364,6 +62709,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportMarketplaceOrdersCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "buyerName" | "-buyerName" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61299,15 +63831,20 @@ export interface operations {
                 createdAfter?: string;
                 /** @description Only records created strictly before this ISO 8601 instant. */
                 createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
                 /** @description Only records with this listing status. */
                 listingStatus?: "draft" | "active" | "paused" | "closed";
                 /** @description Only records with this the owning customer's id. */
                 ownerCustomerId?: string;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "vehicle" | "-vehicle" | "year" | "-year" | "vin" | "-vin" | "stockNumber" | "-stockNumber" | "listing" | "-listing" | "price" | "-price" | "mileage" | "-mileage" | "status" | "-status" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
                 /** @description Only records with this status. */
                 status?: "in_stock" | "reserved" | "sold" | "in_service" | "archived";
                 /** @description Only records whose model year is at most this (integer). */
@@ -61331,6 +63868,23 @@ export interface operations {
                         data: components["schemas"]["Motor"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -61714,6 +64268,209 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportMotorsCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Only records with this listing status. */
+                listingStatus?: "draft" | "active" | "paused" | "closed";
+                /** @description Only records with this the owning customer's id. */
+                ownerCustomerId?: string;
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "vehicle" | "-vehicle" | "year" | "-year" | "vin" | "-vin" | "stockNumber" | "-stockNumber" | "listing" | "-listing" | "price" | "-price" | "mileage" | "-mileage" | "status" | "-status" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+                /** @description Only records with this status. */
+                status?: "in_stock" | "reserved" | "sold" | "in_service" | "archived";
+                /** @description Only records whose model year is at most this (integer). */
+                yearMax?: number;
+                /** @description Only records whose model year is at least this (integer). */
+                yearMin?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62566,9 +65323,14 @@ export interface operations {
     manageListPolicies: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "policyNumber" | "-policyNumber" | "status" | "-status" | "startsOn" | "-startsOn" | "endsOn" | "-endsOn" | "premiumAmount" | "-premiumAmount" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -62586,6 +65348,23 @@ export interface operations {
                         data: components["schemas"]["Policy"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -62969,6 +65748,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportPoliciesCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "policyNumber" | "-policyNumber" | "status" | "-status" | "startsOn" | "-startsOn" | "endsOn" | "-endsOn" | "premiumAmount" | "-premiumAmount" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63821,9 +66787,14 @@ export interface operations {
     manageListPurchaseOrders: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "expectedDate" | "-expectedDate" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -63841,6 +66812,23 @@ export interface operations {
                         data: components["schemas"]["PurchaseOrder"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -64224,6 +67212,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportPurchaseOrdersCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "expectedDate" | "-expectedDate" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65147,15 +68322,20 @@ export interface operations {
                 createdBefore?: string;
                 /** @description Only records with this the customer's id. */
                 customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
                 /** @description Only records whose issue date is on or after this day (YYYY-MM-DD). */
                 issueDateFrom?: string;
                 /** @description Only records whose issue date is on or before this day (YYYY-MM-DD). */
                 issueDateTo?: string;
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "validUntil" | "-validUntil" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
                 /** @description Only records with this status. */
                 status?: "draft" | "sent" | "accepted" | "declined" | "expired";
                 /** @description Only records whose total (minor units) is at most this (integer). */
@@ -65183,6 +68363,23 @@ export interface operations {
                         data: components["schemas"]["Quote"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -65566,6 +68763,215 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportQuotesCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description Only records with this the customer's id. */
+                customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Only records whose issue date is on or after this day (YYYY-MM-DD). */
+                issueDateFrom?: string;
+                /** @description Only records whose issue date is on or before this day (YYYY-MM-DD). */
+                issueDateTo?: string;
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "issueDate" | "-issueDate" | "validUntil" | "-validUntil" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+                /** @description Only records with this status. */
+                status?: "draft" | "sent" | "accepted" | "declined" | "expired";
+                /** @description Only records whose total (minor units) is at most this (integer). */
+                totalAmountMax?: number;
+                /** @description Only records whose total (minor units) is at least this (integer). */
+                totalAmountMin?: number;
+                /** @description Only records whose last valid day is on or after this day (YYYY-MM-DD). */
+                validUntilFrom?: string;
+                /** @description Only records whose last valid day is on or before this day (YYYY-MM-DD). */
+                validUntilTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66478,9 +69884,14 @@ export interface operations {
     manageListSupportTickets: {
         parameters: {
             query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "subject" | "-subject" | "status" | "-status" | "priority" | "-priority" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -66498,6 +69909,23 @@ export interface operations {
                         data: components["schemas"]["SupportTicket"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -66881,6 +70309,193 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportSupportTicketsCsv: {
+        parameters: {
+            query?: {
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "subject" | "-subject" | "status" | "-status" | "priority" | "-priority" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67737,11 +71352,16 @@ export interface operations {
                 createdAfter?: string;
                 /** @description Only records created strictly before this ISO 8601 instant. */
                 createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "email" | "-email" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -67759,6 +71379,23 @@ export interface operations {
                         data: components["schemas"]["Vendor"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -68142,6 +71779,199 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportVendorsCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "name" | "-name" | "email" | "-email" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69048,13 +72878,18 @@ export interface operations {
                 createdBefore?: string;
                 /** @description Only records with this the customer's id. */
                 customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
                 deleted?: "true" | "false";
+                /** @description Page size, 1–200 (the dashboard offers 10, 25, 50 and 100). */
                 limit?: number;
                 /** @description Only records with this the motor's id. */
                 motorId?: string;
+                /** @description Page number, from 1. A page past the last is empty (`total` still counts every match). */
                 page?: number;
                 /** @description Search text (see above), up to 200 characters. */
                 q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "promisedAt" | "-promisedAt" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
                 /** @description Only records with this status. */
                 status?: "estimate" | "approved" | "in_progress" | "completed" | "invoiced" | "cancelled";
                 /** @description Only records whose total (minor units) is at most this (integer). */
@@ -69078,6 +72913,23 @@ export interface operations {
                         data: components["schemas"]["WorkOrder"][];
                         limit: number;
                         page: number;
+                        /** @description Whether this list takes `q`. */
+                        searchable: boolean;
+                        /**
+                         * @description The order applied (a value of `sort`); null for search results in rank order.
+                         * @example -updatedAt
+                         */
+                        sort: string | null;
+                        /**
+                         * @description The fields this list can be sorted by (`sort=<field>` or `sort=-<field>`).
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "updatedAt"
+                         *     ]
+                         */
+                        sortable: string[];
+                        /** @description Records matching `q` and the filters, on every page. */
                         total: number;
                     };
                 };
@@ -69461,6 +73313,209 @@ export interface operations {
                                 field: string;
                                 /** @description The field in words, for people: "Line 1 description". */
                                 label: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    manageExportWorkOrdersCsv: {
+        parameters: {
+            query?: {
+                /** @description Only records created strictly after this ISO 8601 instant. */
+                createdAfter?: string;
+                /** @description Only records created strictly before this ISO 8601 instant. */
+                createdBefore?: string;
+                /** @description Only records with this the customer's id. */
+                customerId?: string;
+                /** @description true: the soft-deleted records that can still be restored (30 days) instead of the live ones. */
+                deleted?: "true" | "false";
+                /** @description Only records with this the motor's id. */
+                motorId?: string;
+                /** @description Search text (see above), up to 200 characters. */
+                q?: string;
+                /** @description The order: a field ascending, or `-` and the field descending; records with equal values are ordered by `id` (in the same direction), so pages neither skip nor repeat a record while nothing changes, and empty values come last. Default: `-updatedAt` (newest change first); with `q`, rank order unless `sort` is given. Another value is a 400 naming `sort` and the values it takes. */
+                sort?: "number" | "-number" | "status" | "-status" | "totalAmount" | "-totalAmount" | "promisedAt" | "-promisedAt" | "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt";
+                /** @description Only records with this status. */
+                status?: "estimate" | "approved" | "in_progress" | "completed" | "invoiced" | "cancelled";
+                /** @description Only records whose total (minor units) is at most this (integer). */
+                totalAmountMax?: number;
+                /** @description Only records whose total (minor units) is at least this (integer). */
+                totalAmountMin?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition names it); `X-Total-Count` says how many records matched. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The API key (or session) is missing, malformed, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The key lacks a scope this route needs (the message names it), or the caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such record for this key's dealership and environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not sent as `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: {
+                                field: string;
                                 message: string;
                             }[];
                             message: string;

@@ -120,7 +120,6 @@ export async function listApiKeys(db: Queryable, tenantId: string): Promise<ApiK
   return rows.map(apiKeyView);
 }
 
-/** Revokes by id; with a tenant, only that tenant's key (the dashboard), without one any key (the operator's CLI). */
 /** Revokes one of the tenant's keys; another tenant's key is not found (404), like any unknown id. */
 export async function revokeApiKey(db: Queryable, tenantId: string, id: string): Promise<ApiKeyView> {
   const [row] = await db
@@ -149,10 +148,15 @@ export async function touchKey(db: Queryable, tenantId: string, id: string): Pro
  * stays valid for the overlap (0 revokes it at once) so integrations can switch without downtime.
  * The lifetime (expiry minus creation) counts again from now: copying the old expiry gave a key
  * that was already expired when the old one was, or about to be.
+ * A key rotates once (its replacement is the one to rotate next). The old key's row is read
+ * `FOR UPDATE`, so call this inside a transaction (every API write runs in one): of concurrent
+ * rotations of one key, one makes the new key and the others, reading the row after it, are
+ * refused (409, or 404 once it is revoked).
  */
 export async function rotateApiKey(db: Queryable, tenantId: string, id: string, overlapHours: number) {
-  const [old] = await db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
+  const [old] = await db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))).for('update');
   if (!old || old.revokedAt) throw new AppError('not_found', `API key ${id} was not found or is revoked`);
+  if (old.replacedBy) throw new AppError('conflict', `API key ${id} was already rotated; rotate its replacement ${old.replacedBy} instead`);
   const lifetimeMs = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : undefined;
   if (lifetimeMs !== undefined && lifetimeMs <= 0) {
     throw new AppError('conflict', `API key ${id} was created already expired, so it has no lifetime to renew; create a new key with an expiry instead`);
@@ -162,7 +166,7 @@ export async function rotateApiKey(db: Queryable, tenantId: string, id: string, 
   const until = new Date(Date.now() + overlapHours * 3600_000);
   const [replaced] = await db
     .update(apiKeys)
-    .set(overlapHours === 0 ? { revokedAt: now() } : { expiresAt: old.expiresAt && old.expiresAt < until ? old.expiresAt : until })
+    .set(overlapHours === 0 ? { revokedAt: now(), replacedBy: fresh.id } : { expiresAt: old.expiresAt && old.expiresAt < until ? old.expiresAt : until, replacedBy: fresh.id })
     .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, old.id)))
     .returning();
   return { ...fresh, replaces: apiKeyView(replaced) };

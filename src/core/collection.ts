@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { and, count, desc, eq, getTableColumns, getTableName, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, getTableName, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
 import { owner, scoped, scopedId, scopedPlaceholders } from '../storage/tenant-scope.ts';
@@ -11,6 +11,7 @@ import { events } from '../storage/schema/index.ts';
 import { newId } from './ids.ts';
 import { listForSync, type SyncListOptions } from './listing.ts';
 import { filterConditions, hasTerms, searchPage, type FilterValues, type SearchSpec } from './search.ts';
+import { sortOrder } from './sorting.ts';
 import { NeedsTransaction, newStatementFacts, transactionNeeded, type StatementFacts } from './one-statement.ts';
 
 /** Soft-deleted records can be restored from the dashboard for this long. */
@@ -65,6 +66,9 @@ export type CollectionSpec<T extends RecordTable, V extends { id: string; update
    */
   createInOneStatement?: true;
 };
+
+/** A browsing page's options (the dashboard's lists and CSV export): `sort` is a value of core/sorting.ts. */
+export type BrowseOptions = { page: number; limit: number; deleted?: boolean; filters?: FilterValues; q?: string; sort?: string };
 
 /** A list's options: the sync page's, plus `q` and the collection's typed filters. */
 export type ListOptions = SyncListOptions & { q?: string; filters?: FilterValues };
@@ -390,11 +394,23 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     return results;
   }
 
-  /** Newest changes first, for people browsing (the dashboard); `deleted` lists the restorable tombstones. */
-  async function listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean; filters?: FilterValues }) {
-    const where = scoped(ctx, t, opts.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt), ...filterConditions(spec.search?.filters, opts.filters ?? {}));
+  /**
+   * A page for people browsing (the dashboard): newest changes first, or in `sort`'s order
+   * (core/sorting.ts); with `q`, search results, in rank order unless sorted. `deleted` lists the
+   * restorable tombstones instead of the live records.
+   */
+  async function listRecent(ctx: Ctx, opts: BrowseOptions) {
+    const filters = filterConditions(spec.search?.filters, opts.filters ?? {});
+    const skip = (opts.page - 1) * opts.limit;
+    if (spec.search && hasTerms(opts.q)) {
+      const order = opts.sort ? sortOrder(spec.name, columns, opts.sort) : undefined;
+      const where = and(opts.deleted ? isNotNull(t.deletedAt) : undefined, ...filters);
+      const page = await searchPage(ctx, t, spec.search, { q: opts.q, where, includeDeleted: opts.deleted, limit: opts.limit, skip, includeTotal: true, order });
+      return { rows: page.rows.map((r) => spec.view(r as Row<T>)), total: page.total ?? 0 };
+    }
+    const where = scoped(ctx, t, opts.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt), ...filters);
     const [rows, [{ total }]] = await Promise.all([
-      ctx.db.select().from(table as PgTable).where(where).orderBy(desc(t.updatedAt), desc(t.id)).limit(opts.limit).offset((opts.page - 1) * opts.limit),
+      ctx.db.select().from(table as PgTable).where(where).orderBy(...sortOrder(spec.name, columns, opts.sort)).limit(opts.limit).offset(skip),
       ctx.db.select({ total: count() }).from(table as PgTable).where(where),
     ]);
     return { rows: rows.map((r) => spec.view(r as Row<T>)), total: Number(total) };

@@ -297,6 +297,7 @@ export async function importCsv(ctx: Ctx, collection: ImportCollection, schema: 
     let done = 0;
     row = 2;
     let first = true;
+    let analyzeAt = FIRST_ANALYZE;
     for await (const batch of batches(opts.source)) {
       if (first) {
         first = false;
@@ -311,6 +312,10 @@ export async function importCsv(ctx: Ctx, collection: ImportCollection, schema: 
         else result[outcome.outcome]++;
       }
       done += entries.length;
+      if (done >= analyzeAt) {
+        await ctx.db.execute(sql`analyze ${records.table}`);
+        analyzeAt *= 4;
+      }
       opts.onProgress?.({ phase: 'writing', done, total: valid });
     }
     result.valid = total - rejected.size;
@@ -318,6 +323,13 @@ export async function importCsv(ctx: Ctx, collection: ImportCollection, schema: 
   result.rejected = [...rejected.values()].sort((a, b) => a.row - b.row);
   return result;
 }
+
+// The planner's statistics do not know the rows an import is adding to the tenant: on a table
+// (or tenant) it believes empty, the next batch's look-up by natural key became a nested loop
+// over the whole tenant (measured: 14 s per batch of 500 at 100,000 customers, where the index
+// on the key answers in milliseconds). So the import refreshes them after 2,000 rows written and
+// whenever the rows written grew four-fold since (a sample of 30,000 rows: ~0.1 s each time).
+const FIRST_ANALYZE = 2000;
 
 // A batch runs again once when a unique index refused it (a record with one of its keys created
 // meanwhile by a write that does not take the import's lock): the second run finds and updates it.

@@ -129,11 +129,13 @@ type SearchPageOptions = {
   skip: number;
   includeDeleted?: boolean;
   includeTotal?: boolean;
+  /** An order of core/sorting.ts instead of the rank (it ends on id, so it is total too). */
+  order?: SQL[];
 };
 
 /**
  * One page of search results: best rank first, then most recently updated, then id (a total
- * order, so offset pages neither skip nor repeat while nothing changes).
+ * order, so offset pages neither skip nor repeat while nothing changes), or in `order`.
  */
 export async function searchPage<T extends SearchTable>(ctx: Ctx, table: T, spec: SearchSpec, opts: SearchPageOptions) {
   const { where: matches, rank } = matchAndRank(ctx, table, spec, opts.q);
@@ -143,7 +145,7 @@ export async function searchPage<T extends SearchTable>(ctx: Ctx, table: T, spec
       .select()
       .from(table as PgTable)
       .where(where)
-      .orderBy(rank, desc(table.updatedAt), desc(table.id))
+      .orderBy(...(opts.order ?? [rank, desc(table.updatedAt), desc(table.id)]))
       .limit(opts.limit + 1)
       .offset(opts.skip),
     opts.includeTotal ? ctx.db.select({ total: count() }).from(table as PgTable).where(where) : undefined,

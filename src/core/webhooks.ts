@@ -78,8 +78,16 @@ function checkEvents(list: string[]): string[] {
 // ADF forwarding targets share the table and the queue (core/adf-forwarding.ts) but are not webhooks.
 const isWebhook = eq(webhookEndpoints.kind, 'webhook');
 
-async function findEndpoint(ctx: Ctx, id: string): Promise<EndpointRow> {
-  const [row] = await ctx.db.select().from(webhookEndpoints).where(scopedLive(ctx, webhookEndpoints, isWebhook, eq(webhookEndpoints.id, id))).limit(1);
+/**
+ * The endpoint. `forUpdate` for a write that changes the row it read: held (`FOR UPDATE`) until
+ * the request's transaction ends, so a concurrent write of it waits and then decides on what
+ * this one wrote (ARCHITECTURE.md, "Concurrency"). Resend and recover change deliveries, not the
+ * endpoint, and take no lock on it: the worker locks a delivery before its endpoint, and the
+ * other order could deadlock with it.
+ */
+async function findEndpoint(ctx: Ctx, id: string, opts: { forUpdate?: true } = {}): Promise<EndpointRow> {
+  const query = ctx.db.select().from(webhookEndpoints).where(scopedLive(ctx, webhookEndpoints, isWebhook, eq(webhookEndpoints.id, id))).limit(1);
+  const [row] = await (opts.forUpdate ? query.for('update') : query);
   if (!row) throw notFound('Webhook', id);
   return row;
 }
@@ -128,7 +136,7 @@ export async function createWebhookEndpoint(
 
 /** Partial update. Enabling an endpoint clears an automatic disable and its failure clock. */
 export async function updateWebhookEndpoint(ctx: Ctx, id: string, input: WebhookEndpointInput, settings: Pick<WebhookSettings, 'allowPrivate'>): Promise<WebhookEndpointView> {
-  const current = await findEndpoint(ctx, id);
+  const current = await findEndpoint(ctx, id, { forUpdate: true });
   const values: Partial<typeof webhookEndpoints.$inferInsert> = { updatedAt: now() };
   if (input.url !== undefined) values.url = await checkUrl(input.url, settings);
   if (input.events !== undefined) values.events = checkEvents(input.events);
@@ -144,7 +152,7 @@ export async function updateWebhookEndpoint(ctx: Ctx, id: string, input: Webhook
 
 /** Soft delete: no more deliveries; the log stays until it is pruned. */
 export async function deleteWebhookEndpoint(ctx: Ctx, id: string): Promise<WebhookEndpointView> {
-  await findEndpoint(ctx, id);
+  await findEndpoint(ctx, id, { forUpdate: true });
   const at = now();
   const [row] = await ctx.db.update(webhookEndpoints).set({ deletedAt: at, updatedAt: at, enabled: false }).where(scopedId(ctx, webhookEndpoints, id)).returning();
   return webhookEndpointView(row);
@@ -152,7 +160,7 @@ export async function deleteWebhookEndpoint(ctx: Ctx, id: string): Promise<Webho
 
 /** A new secret; the old one keeps signing (as a second signature) for 24 hours. */
 export async function rotateWebhookSecret(ctx: Ctx, id: string): Promise<WebhookEndpointView & { secret: string }> {
-  const current = await findEndpoint(ctx, id);
+  const current = await findEndpoint(ctx, id, { forUpdate: true });
   const at = now();
   const secret = newWebhookSecret();
   const [row] = await ctx.db

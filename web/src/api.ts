@@ -33,6 +33,8 @@ export class ApiError extends Error {
   }
 }
 
+const UNREACHABLE = 'Cannot reach the Motors CRM server. Check that it is running and your connection is up, then try again.';
+
 let environment: Environment = 'test';
 let onUnauthorized: () => void = () => {};
 export const setEnvironment = (env: Environment) => (environment = env);
@@ -48,7 +50,7 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the Motors CRM server. Check that it is running and your connection is up, then try again.');
+    throw new ApiError(0, 'network', UNREACHABLE);
   }
   const text = await res.text();
   let parsed: { error?: { code?: string; message?: string; details?: FieldError[]; fields?: FieldError[] } } | undefined;
@@ -147,6 +149,9 @@ export const webhookApi = {
 // Records: the Records API's shapes (camelCase, money in minor units), per collection.
 export type RecordRow = { id: string; [field: string]: unknown };
 export type CollectionInfo = { name: string; singular: string; plural: string };
+/** A list page: `sort` is the order applied (null: search rank), `sortable` what `sort` takes. */
+export type RecordPage = { data: RecordRow[]; total: number; page: number; limit: number; sort: string | null; sortable: string[]; searchable: boolean };
+const withQuery = (query: URLSearchParams) => (query.toString() ? `?${query}` : '');
 const rec = (c: string, id?: string) => `/records/${encodeURIComponent(c)}${id ? `/${encodeURIComponent(id)}` : ''}`;
 export const recordsApi = {
   collections: () => call<{ data: CollectionInfo[] }>('GET', '/records').then((r) => r.data),
@@ -156,6 +161,11 @@ export const recordsApi = {
       'GET',
       `${rec(c)}?page=${q.page}&limit=${q.limit}${q.deleted ? '&deleted=true' : ''}${q.q?.trim() ? `&q=${encodeURIComponent(q.q.trim())}` : ''}`,
     ),
+  /** A page of the dashboard's list: `query` from lib/list-state.ts (page, limit, sort, q, filters). */
+  page: (c: string, query: URLSearchParams) => call<RecordPage>('GET', `${rec(c)}?${query}`),
+  /** The CSV export of the same selection (no paging): its address, and the file itself. */
+  csvPath: (c: string, query: URLSearchParams) => `/manage/v1${rec(c)}.csv${withQuery(query)}`,
+  csv: (c: string, query: URLSearchParams) => fetchFile(`${rec(c)}.csv${withQuery(query)}`),
   get: (c: string, id: string) => call<{ data: RecordRow }>('GET', rec(c, id)).then((r) => r.data),
   create: (c: string, body: Record<string, unknown>) => call<{ data: RecordRow }>('POST', rec(c), body).then((r) => r.data),
   update: (c: string, id: string, body: Record<string, unknown>) => call<{ data: RecordRow }>('PUT', rec(c, id), body).then((r) => r.data),
@@ -267,18 +277,26 @@ export const staffApi = {
   reset: (token: string, password: string) => call<{ data: { reset: true; email: string } }>('POST', resetLink(token), { password }, { quiet401: true }).then((r) => r.data),
 };
 
+/** A file from the management API (a PDF, a CSV export), with this environment's header, so a plain link would not do. */
+async function fetchFile(path: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(`/manage/v1${path}`, { credentials: 'same-origin', headers: { 'x-motors-environment': environment } });
+  } catch {
+    throw new ApiError(0, 'network', UNREACHABLE);
+  }
+  if (!res.ok) {
+    const err = (await res.json().catch(() => ({})))?.error ?? {};
+    if (res.status === 401) onUnauthorized();
+    throw new ApiError(res.status, err.code ?? 'error', err.message ?? `The server answered ${res.status}.`);
+  }
+  return res.blob();
+}
+
 // Invoices and quotes as documents: the server's PDF (downloaded with this environment's header,
 // so a plain link would not do) and "record payment" through the payments core.
 export const documentApi = {
-  async pdf(kind: 'invoices' | 'quotes', id: string): Promise<Blob> {
-    const res = await fetch(`/manage/v1/${kind}/${encodeURIComponent(id)}.pdf`, { credentials: 'same-origin', headers: { 'x-motors-environment': environment } });
-    if (!res.ok) {
-      const err = (await res.json().catch(() => ({})))?.error ?? {};
-      if (res.status === 401) onUnauthorized();
-      throw new ApiError(res.status, err.code ?? 'error', err.message ?? `The server answered ${res.status}.`);
-    }
-    return res.blob();
-  },
+  pdf: (kind: 'invoices' | 'quotes', id: string): Promise<Blob> => fetchFile(`/${kind}/${encodeURIComponent(id)}.pdf`),
   recordPayment: (invoiceId: string, input: { amount: number; method: string; paidAt?: string; reference?: string | null }) =>
     call<{ data: { payment: RecordRow; invoice: RecordRow } }>('POST', `/invoices/${encodeURIComponent(invoiceId)}/payments`, input).then((r) => r.data),
 };

@@ -13,6 +13,17 @@ export function usePath(): string {
   return path.replace(/\/+$/, '') || BASE;
 }
 
+/** The address's query (`?…`), following Back, Forward and navigate(): the lists keep their state there. */
+export function useLocationSearch(): string {
+  const [search, setSearch] = useState(() => location.search);
+  useEffect(() => {
+    const update = () => setSearch(location.search);
+    addEventListener('popstate', update);
+    return () => removeEventListener('popstate', update);
+  }, []);
+  return search;
+}
+
 export function navigate(to: string, replace = false): void {
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import * as customers from '../../core/customers.ts';
 import type { CustomerInput, CustomerView } from '../../core/customers.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataEnvelope, dataExample, idParams, inCrmTerms, pageExample, pageQuery, pagination, updatedSince } from './common.ts';
+import { dataEnvelope, dataExample, idParams, pageExample, pageQuery, pagination, updatedSince } from './common.ts';
 
 // A CRM API client is a Motors CRM customer, shown in snake_case as the CRM document's examples are.
 const address = z.strictObject({
@@ -167,7 +167,7 @@ export function registerClients(app: FastifyInstance, deps: Deps) {
     tags,
     body: clientCreate,
     responses: { 201: dataExample(client) },
-    handler: async (ctx, { body }) => ({ status: 201, body: { data: toClient(await inCrmTerms({}, () => customers.createCustomer(ctx, { source: 'crm-api', ...fromClient(body) }))) } }),
+    handler: async (ctx, { body }) => ({ status: 201, body: { data: toClient(await customers.createCustomer(ctx, { source: 'crm-api', ...fromClient(body) })) } }),
   });
   defineRoute(app, deps, 'crm', {
     method: 'PUT',
@@ -179,7 +179,7 @@ export function registerClients(app: FastifyInstance, deps: Deps) {
     params: idParams,
     body: clientInput.meta({ example: { phone: '+44 113 496 0001', tags: ['fleet', 'vip'] } }),
     responses: { 200: dataExample(client) },
-    handler: async (ctx, { params, body }) => ({ body: { data: toClient(await inCrmTerms({}, () => customers.updateCustomer(ctx, params.id, fromClient(body)))) } }),
+    handler: async (ctx, { params, body }) => ({ body: { data: toClient(await customers.updateCustomer(ctx, params.id, fromClient(body))) } }),
   });
   defineRoute(app, deps, 'crm', {
     method: 'DELETE',

@@ -1,23 +1,10 @@
 import { z } from 'zod';
-import { AppError, withArticle } from '../../core/errors.ts';
+import { withArticle } from '../../core/errors.ts';
 import { currencyCode as currencyCodeField, dataEnvelope, decimal3, decimalLimitText, exactDecimal, idParam, plausibleDay, plausibleInstant } from '../platform/fields.ts';
+import { pageEnvelope, pageQuery, pagination } from '../platform/pages.ts';
 
-export { dataEnvelope };
+export { dataEnvelope, pageQuery, pagination };
 export const idParams = idParam({ description: 'Resource id (UUID)' });
-
-// Pagination for every CRM API list: page/limit, with the totals beside the data.
-export const pageQuery = {
-  // Capped so the offset it implies always fits PostgreSQL's bigint.
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number, from 1 (at most 1,000,000).', example: 1 }),
-  limit: z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page, 1–100.', example: 25 }),
-};
-
-export function pageEnvelope<T extends z.ZodType>(item: T) {
-  return z.object({
-    data: z.array(item),
-    pagination: z.object({ page: z.number().int(), limit: z.number().int(), total: z.number().int(), total_pages: z.number().int() }),
-  });
-}
 
 /** A CRM document list's query (page, limit, client_id, status, updated_since) as core's list options. */
 export const documentListOptions = <S>(q: { page: number; limit: number; client_id?: string; status?: S; updated_since?: string }) => ({
@@ -27,8 +14,6 @@ export const documentListOptions = <S>(q: { page: number; limit: number; client_
   status: q.status,
   updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
 });
-
-export const pagination = (page: number, limit: number, total: number) => ({ page, limit, total, total_pages: Math.ceil(total / limit) });
 
 /** The example of a schema given with `.meta({ example })`, to build its envelopes' examples. */
 const exampleOf = (schema: z.ZodType): unknown => schema.meta()?.example;
@@ -64,34 +49,5 @@ export const isoDay = (description: string, example: string) => plausibleDay().m
 export const isoInstant = (description: string, example: string) => plausibleInstant().meta({ description: `${description} ISO 8601 with a time zone.`, example });
 
 export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of ${withArticle(what)} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
-
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
-
-/** A core field path (`lines[0].unitAmount`) in this surface's words (`line_items[0].rate`). */
-export function crmFieldName(path: string, renames: Record<string, string> = {}): string {
-  return path
-    .split('.')
-    .map((segment) => {
-      const [, name = segment, index = ''] = /^([^[]+)(\[.*)?$/.exec(segment) ?? [];
-      return (renames[name] ?? snake(name)) + index;
-    })
-    .join('.');
-}
-
-/**
- * Runs a core call and names the fields of its validation errors as the CRM API does, so an
- * integrator reads `line_items[0].rate`, the field it sent, not core's `lines[0].unitAmount`.
- */
-export async function inCrmTerms<T>(renames: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (!(err instanceof AppError) || !err.fields?.length) throw err;
-    const fields = err.fields.map((f) => ({ field: crmFieldName(f.field, renames), message: f.message }));
-    const first = err.fields[0].field;
-    const message = err.message.startsWith(`${first}:`) ? fields[0].field + err.message.slice(first.length) : err.message;
-    throw new AppError(err.code, message, { fields, headers: err.headers });
-  }
-}
 
 export const updatedSince = isoInstant('Only records updated after this instant, for incremental sync.', '2026-01-01T00:00:00Z').optional();

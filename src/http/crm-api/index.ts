@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../platform/route.ts';
 import { registerClients } from './clients.ts';
-import { registerWebhooks } from './webhooks.ts';
+import { registerWebhookRoutes } from '../platform/webhook-routes.ts';
 import { registerInvoices } from './invoices.ts';
 import { registerProducts } from './products.ts';
 import { registerQuotes } from './quotes.ts';
@@ -12,7 +12,7 @@ import { registerEvents } from './events.ts';
 // /crm-api/v1: the CRM API (specs/crm-api--autochat-crm-rest-api.txt).
 export function registerCrmApi(app: FastifyInstance, deps: Deps) {
   registerClients(app, deps);
-  registerWebhooks(app, deps);
+  registerWebhookRoutes(app, deps, 'crm', { tags: ['CRM API'], read: 'webhooks:read', write: 'webhooks:write' });
   registerInvoices(app, deps);
   registerProducts(app, deps);
   registerQuotes(app, deps);

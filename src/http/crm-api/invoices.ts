@@ -5,7 +5,7 @@ import type { InvoiceInput, InvoiceView } from '../../core/invoices.ts';
 import { invalidField } from '../../core/errors.ts';
 import { minorToDecimal } from '../../core/money.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { currencyCode, dataExample, idParams, inCrmTerms, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef, documentListOptions } from './common.ts';
+import { currencyCode, dataExample, idParams, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef, documentListOptions } from './common.ts';
 import { documentFieldNames, lineItem, lineItemInput, toCoreLines, toCrmLine, totalsText } from './line-items.ts';
 
 // CRM API invoices are the Records API's invoices (one record), in snake_case with decimal money.
@@ -182,12 +182,11 @@ export function registerInvoices(app: FastifyInstance, deps: Deps) {
     responses: { 201: dataExample(crmInvoice) },
     // One statement (core/one-statement.ts); a create that also sends, or takes a product's price, runs in a transaction.
     transaction: 'statement',
+    fieldNames: invoiceFieldNames,
     handler: async (ctx, { body }) => {
-      const created = await inCrmTerms(invoiceFieldNames, async () => {
-        const { status, ...rest } = body;
-        const draft = await invoices.createInvoice(ctx, fromCrm(rest));
-        return status === 'sent' ? invoices.setInvoiceStatus(ctx, draft.id, 'sent') : draft;
-      });
+      const { status, ...rest } = body;
+      const draft = await invoices.createInvoice(ctx, fromCrm(rest));
+      const created = status === 'sent' ? await invoices.setInvoiceStatus(ctx, draft.id, 'sent') : draft;
       return { status: 201, body: { data: toCrmInvoice(created) } };
     },
   });
@@ -201,9 +200,8 @@ export function registerInvoices(app: FastifyInstance, deps: Deps) {
     params: idParams,
     body: invoiceUpdate,
     responses: { 200: dataExample(crmInvoice) },
-    handler: async (ctx, { params, body }) => ({
-      body: { data: toCrmInvoice(await inCrmTerms(invoiceFieldNames, () => invoices.updateInvoice(ctx, params.id, fromCrm(body)))) },
-    }),
+    fieldNames: invoiceFieldNames,
+    handler: async (ctx, { params, body }) => ({ body: { data: toCrmInvoice(await invoices.updateInvoice(ctx, params.id, fromCrm(body))) } }),
   });
   defineRoute(app, deps, 'crm', {
     method: 'PATCH',
@@ -215,9 +213,10 @@ export function registerInvoices(app: FastifyInstance, deps: Deps) {
     params: idParams,
     body: statusBody,
     responses: { 200: dataExample(crmInvoice) },
+    fieldNames: invoiceFieldNames,
     handler: async (ctx, { params, body }) => {
       if (body.status === 'overdue') throw invalidField('status', 'overdue is derived from due_date and cannot be set; send the invoice (sent) with a due_date instead');
-      return { body: { data: toCrmInvoice(await inCrmTerms(invoiceFieldNames, () => invoices.setInvoiceStatus(ctx, params.id, body.status as invoices.InvoiceStatus))) } };
+      return { body: { data: toCrmInvoice(await invoices.setInvoiceStatus(ctx, params.id, body.status as invoices.InvoiceStatus)) } };
     },
   });
 }

@@ -6,7 +6,7 @@ import { getInvoice } from '../../core/invoices.ts';
 import { AppError, invalidField } from '../../core/errors.ts';
 import { decimalToMinor, minorToDecimal } from '../../core/money.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataExample, decimalMoney, idParams, isoInstant, inCrmTerms, pageExample, pageQuery, pagination, updatedSince, uuidRef } from './common.ts';
+import { dataExample, decimalMoney, idParams, isoInstant, pageExample, pageQuery, pagination, updatedSince, uuidRef } from './common.ts';
 
 // Payments, which the CRM document's scopes name (payments:read / payments:write): money
 // received against an invoice. CRM-only; they fire crm.payments.created.
@@ -120,21 +120,20 @@ export function registerPayments(app: FastifyInstance, deps: Deps) {
     tags,
     body: paymentCreate,
     responses: { 201: dataExample(payment) },
+    fieldNames: paymentFieldNames,
     handler: async (ctx, { body }) => {
-      const recorded = await inCrmTerms(paymentFieldNames, async () => {
-        const invoice = await getInvoice(ctx, body.invoice_id).catch((err: unknown) => {
-          if (err instanceof AppError && err.code === 'not_found') throw invalidField('invoiceId', `no record with id ${body.invoice_id}`);
-          throw err;
-        });
-        return payments.recordPayment(ctx, {
-          invoiceId: body.invoice_id,
-          amount: decimalToMinor(body.amount, invoice.currency, 'amount'),
-          method: body.method,
-          paidAt: body.paid_at ? new Date(body.paid_at) : undefined,
-          reference: body.reference,
-          notes: body.notes,
-          metadata: body.metadata,
-        });
+      const invoice = await getInvoice(ctx, body.invoice_id).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') throw invalidField('invoiceId', `no record with id ${body.invoice_id}`);
+        throw err;
+      });
+      const recorded = await payments.recordPayment(ctx, {
+        invoiceId: body.invoice_id,
+        amount: decimalToMinor(body.amount, invoice.currency, 'amount'),
+        method: body.method,
+        paidAt: body.paid_at ? new Date(body.paid_at) : undefined,
+        reference: body.reference,
+        notes: body.notes,
+        metadata: body.metadata,
       });
       return { status: 201, body: { data: toPayment(recorded.payment) } };
     },

@@ -6,7 +6,7 @@ import { tenantCurrency } from '../../core/documents.ts';
 import { invalidField } from '../../core/errors.ts';
 import { decimalToMinor, minorToDecimal } from '../../core/money.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { currencyCode, dataExample, decimalMoney, decimalQuantity, idParams, inCrmTerms, pageExample, pageQuery, pagination, updatedSince } from './common.ts';
+import { currencyCode, dataExample, decimalMoney, decimalQuantity, idParams, pageExample, pageQuery, pagination, updatedSince } from './common.ts';
 
 // CRM API products and services are the Records API's inventoryItems: one catalogue. The CRM
 // document knows two types; workshop parts are sold goods, so they are products here (their
@@ -182,11 +182,10 @@ export function registerProducts(app: FastifyInstance, deps: Deps) {
     tags,
     body: productCreate,
     responses: { 201: dataExample(product) },
+    fieldNames: productFieldNames,
     handler: async (ctx, { body }) => {
-      const created = await inCrmTerms(productFieldNames, async () => {
-        if (body.price === undefined) throw invalidField('price', 'required (a decimal such as 249.99)');
-        return items.createInventoryItem(ctx, await fromCrm(ctx, body));
-      });
+      if (body.price === undefined) throw invalidField('price', 'required (a decimal such as 249.99)');
+      const created = await items.createInventoryItem(ctx, await fromCrm(ctx, body));
       return { status: 201, body: { data: toProduct(created) } };
     },
   });
@@ -200,11 +199,10 @@ export function registerProducts(app: FastifyInstance, deps: Deps) {
     params: idParams,
     body: productUpdate,
     responses: { 200: dataExample(product) },
+    fieldNames: productFieldNames,
     handler: async (ctx, { params, body }) => {
-      const updated = await inCrmTerms(productFieldNames, async () => {
-        const current = await items.getInventoryItem(ctx, params.id);
-        return items.updateInventoryItem(ctx, params.id, await fromCrm(ctx, body, current));
-      });
+      const current = await items.getInventoryItem(ctx, params.id);
+      const updated = await items.updateInventoryItem(ctx, params.id, await fromCrm(ctx, body, current));
       return { body: { data: toProduct(updated) } };
     },
   });

@@ -5,7 +5,7 @@ import { convertQuoteToInvoice } from '../../core/invoices.ts';
 import type { QuoteInput, QuoteView } from '../../core/quotes.ts';
 import { minorToDecimal } from '../../core/money.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { currencyCode, dataEnvelope, dataExample, idParams, inCrmTerms, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef, documentListOptions } from './common.ts';
+import { currencyCode, dataEnvelope, dataExample, idParams, isoDay, pageExample, pageQuery, pagination, updatedSince, uuidRef, documentListOptions } from './common.ts';
 import { documentFieldNames, lineItem, lineItemInput, toCoreLines, toCrmLine, totalsText } from './line-items.ts';
 import { crmInvoice, invoiceFieldNames, toCrmInvoice } from './invoices.ts';
 
@@ -154,7 +154,8 @@ export function registerQuotes(app: FastifyInstance, deps: Deps) {
     tags,
     body: quoteCreate,
     responses: { 201: dataExample(quote) },
-    handler: async (ctx, { body }) => ({ status: 201, body: { data: toQuote(await inCrmTerms(quoteFieldNames, () => quotes.createQuote(ctx, fromCrm(body)))) } }),
+    fieldNames: quoteFieldNames,
+    handler: async (ctx, { body }) => ({ status: 201, body: { data: toQuote(await quotes.createQuote(ctx, fromCrm(body))) } }),
   });
   defineRoute(app, deps, 'crm', {
     method: 'PUT',
@@ -166,7 +167,8 @@ export function registerQuotes(app: FastifyInstance, deps: Deps) {
     params: idParams,
     body: quoteUpdate,
     responses: { 200: dataExample(quote) },
-    handler: async (ctx, { params, body }) => ({ body: { data: toQuote(await inCrmTerms(quoteFieldNames, () => quotes.updateQuote(ctx, params.id, fromCrm(body)))) } }),
+    fieldNames: quoteFieldNames,
+    handler: async (ctx, { params, body }) => ({ body: { data: toQuote(await quotes.updateQuote(ctx, params.id, fromCrm(body))) } }),
   });
   defineRoute(app, deps, 'crm', {
     method: 'DELETE',
@@ -194,10 +196,9 @@ export function registerQuotes(app: FastifyInstance, deps: Deps) {
     params: idParams,
     body: convertBody,
     responses: { 201: dataExample(crmInvoice) },
+    fieldNames: invoiceFieldNames,
     handler: async (ctx, { params, body }) => {
-      const invoice = await inCrmTerms(invoiceFieldNames, () =>
-        convertQuoteToInvoice(ctx, params.id, { dueDate: body?.due_date, issueDate: body?.issue_date, notes: body?.notes }),
-      );
+      const invoice = await convertQuoteToInvoice(ctx, params.id, { dueDate: body?.due_date, issueDate: body?.issue_date, notes: body?.notes });
       return { status: 201, body: { data: toCrmInvoice(invoice) } };
     },
   });

@@ -4,7 +4,7 @@ import { customerOverview, OVERVIEW_LIMIT, TIMELINE_LIMIT } from '../../core/cus
 import { vehicleOverview } from '../../core/vehicle-overview.ts';
 import { appointmentStatuses } from '../../storage/schema/index.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dashboardCollectionsOf } from '../records-api/collection-routes.ts';
+import { collectionNamed } from '../platform/record-registry.ts';
 
 export const money = z.object({ currency: z.string().meta({ example: 'USD' }), amount: z.number().int().meta({ description: 'Integer minor units.', example: 125000 }) });
 
@@ -37,13 +37,13 @@ export const testDrive = z
   .meta({ id: 'TestDrive' });
 
 /** The Records API schema of a collection, from the registry (as /manage/v1/records uses it). */
-export const recordSchema = (app: FastifyInstance, name: string) => dashboardCollectionsOf(app).find((c) => c.name === name)!.record;
+const recordSchema = (name: string) => collectionNamed(name).record;
 
 // GET /manage/v1/customers/:id/overview and /motors/:id/overview: the dashboard's Customer 360
 // and vehicle pages in one call each. Records are the Records API's; another tenant's record, or
 // one of the other environment, is a 404.
 export function registerCustomerOverview(app: FastifyInstance, deps: Deps) {
-  const list = (name: string) => z.array(recordSchema(app, name)).meta({ description: `The newest ${OVERVIEW_LIMIT}.` });
+  const list = (name: string) => z.array(recordSchema(name)).meta({ description: `The newest ${OVERVIEW_LIMIT}.` });
   defineRoute(app, deps, 'manage', {
     method: 'GET',
     path: '/customers/:id/overview',
@@ -55,7 +55,7 @@ export function registerCustomerOverview(app: FastifyInstance, deps: Deps) {
     responses: {
       200: z.object({
         data: z.object({
-          customer: recordSchema(app, 'customers'),
+          customer: recordSchema('customers'),
           vehicles: list('motors'),
           invoices: list('invoices'),
           openBalance: z.array(money),
@@ -81,8 +81,8 @@ export function registerCustomerOverview(app: FastifyInstance, deps: Deps) {
     responses: {
       200: z.object({
         data: z.object({
-          vehicle: recordSchema(app, 'motors'),
-          owner: recordSchema(app, 'customers').nullable(),
+          vehicle: recordSchema('motors'),
+          owner: recordSchema('customers').nullable(),
           workOrders: list('workOrders'),
           leads: list('leads'),
           testDrives: z.array(testDrive),

@@ -12,7 +12,7 @@ import { SESSION_COOKIE, setSessionCookie } from '../platform/auth.ts';
 import { signInThrottle } from '../platform/sign-in-throttle.ts';
 import { idParam, plausibleInstant } from '../platform/fields.ts';
 import { registerManageRecords } from './records.ts';
-import { registerWebhooks } from '../crm-api/webhooks.ts';
+import { registerWebhookRoutes } from '../platform/webhook-routes.ts';
 import { eventCatalogue } from '../../core/webhooks.ts';
 import { registerIntakeTokens } from './intake-tokens.ts';
 import { registerManageFeeds } from './feeds.ts';
@@ -48,7 +48,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
   registerIntakeTokens(app, deps, opts);
   registerManageFeeds(app, deps);
   registerManageRecords(app, deps);
-  registerWebhooks(app, deps, 'manage');
+  registerWebhookRoutes(app, deps, 'manage', { tags, read: 'webhooks:manage', write: 'webhooks:manage' });
   registerAdfForwarding(app, deps);
   registerLeadInbox(app, deps);
   registerStaff(app, deps);

@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { getInboxLead, leadOrigins, listInbox } from '../../core/lead-inbox.ts';
 import { leadStatuses } from '../../storage/schema/index.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dashboardCollectionsOf } from '../records-api/collection-routes.ts';
+import { collectionNamed } from '../platform/record-registry.ts';
 
 // /manage/v1/lead-inbox: the dashboard's Leads inbox. The lead itself is the Records API's (read
 // from the collection registry, as /manage/v1/records does); the inbox adds what a list of leads
 // needs beside it: the title, origin, customer and assignee names, and the count per status.
 // Changes (status, assignee) go through PUT /manage/v1/records/leads/:id like any record.
-export function inboxLeadSchema(app: FastifyInstance) {
-  const lead = dashboardCollectionsOf(app).find((c) => c.name === 'leads')!.record as z.ZodObject;
+export function inboxLeadSchema() {
+  const lead = collectionNamed('leads').record as z.ZodObject;
   return lead.extend({
     title: z.string().meta({ description: "The customer's name when the lead is linked to one, else the contact's name, email or phone." }),
     origin: z.enum(leadOrigins).meta({ description: '`adf`: ADF posted over HTTP; `email`: mailed to an intake address; `form`: a Storefront contact or test-drive form; `api`: written through an API or the dashboard.' }),
@@ -22,7 +22,7 @@ export function inboxLeadSchema(app: FastifyInstance) {
 
 export function registerLeadInbox(app: FastifyInstance, deps: Deps) {
   const tags = ['Management API'];
-  const inboxLead = inboxLeadSchema(app);
+  const inboxLead = inboxLeadSchema();
   const counts = z.object({ all: z.number().int() }).catchall(z.number().int()).meta({ description: 'Leads per status under the other filters (origin, assignee).' });
 
   defineRoute(app, deps, 'manage', {

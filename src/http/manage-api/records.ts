@@ -3,22 +3,9 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { blogPostCollection } from '../../core/blog-posts.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { dashboardCollectionsOf, type DashboardCollection } from '../records-api/collection-routes.ts';
+import { recordCollections, type DashboardCollection } from '../platform/record-registry.ts';
 import { idParam, webUrl } from '../platform/fields.ts';
-import { filterValues, listQueryOf, type ListQuery, type ListSearch } from '../records-api/common.ts';
-
-// The dashboard pages by number; `q` and the filters are the Records API list's own (one schema).
-const browsePaging = z.strictObject({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(200).default(25),
-  deleted: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-});
-type BrowseQuery = z.output<typeof browsePaging> & { q?: string };
-function browseQuery(search: ListSearch | undefined) {
-  if (!search) return browsePaging;
-  const { limit: _l, skip: _s, updatedAfter: _u, cursor: _c, includeDeleted: _d, includeTotal: _t, ...searchFields } = listQueryOf(search).shape;
-  return browsePaging.extend(searchFields);
-}
+import { browseEnvelope, browsePage, browseQuery, registerRecordsCsv, type BrowseQuery } from './record-lists.ts';
 
 const blogPostFields = {
   title: z.string().trim().min(1).max(200),
@@ -44,7 +31,7 @@ const blogPosts: DashboardCollection = {
 // blog posts), generated from the same schemas and core operations the public API uses.
 export function registerManageRecords(app: FastifyInstance, deps: Deps) {
   const tags = ['Management API'];
-  const all = [...dashboardCollectionsOf(app), blogPosts];
+  const all = [...recordCollections, blogPosts];
   const idParams = idParam();
 
   defineRoute(app, deps, 'manage', {
@@ -65,22 +52,18 @@ export function registerManageRecords(app: FastifyInstance, deps: Deps) {
       path: base,
       scope: 'records:manage',
       summary: `Browse ${c.plural}`,
-      description: c.ops.search
-        ? 'Newest changes first; with `q`, search results in rank order (the Records API list\'s `q`, same ranking). Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (without `q`).'
-        : 'Newest changes first. `deleted=true` lists the soft-deleted ones that can still be restored.',
+      description: [
+        c.ops.search
+          ? "Newest changes first, or in `sort`'s order; with `q`, search results in rank order (the Records API list's `q`, same ranking) unless `sort` is given. Typed filters as on the Records API list. `deleted=true` lists the soft-deleted ones that can still be restored (`q` searches those then)."
+          : "Newest changes first, or in `sort`'s order. `deleted=true` lists the soft-deleted ones that can still be restored.",
+        `The same selection as a file: \`GET /manage/v1/records/${c.name}.csv\`.`,
+      ].join(' '),
       tags,
-      querystring: browseQuery(c.ops.search),
-      responses: { 200: z.object({ data: z.array(c.record), total: z.number().int(), page: z.number().int(), limit: z.number().int() }) },
-      handler: async (ctx, { query }) => {
-        const q = query as BrowseQuery;
-        const filters = filterValues(q as unknown as ListQuery, c.ops.search);
-        const { rows, total } =
-          q.q && q.q.trim() && !q.deleted
-            ? await c.ops.list(ctx, { q: q.q, limit: q.limit, skip: (q.page - 1) * q.limit, includeTotal: true, filters })
-            : await c.ops.listRecent(ctx, { page: q.page, limit: q.limit, deleted: q.deleted, filters });
-        return { body: { data: rows, total: total ?? 0, page: q.page, limit: q.limit } };
-      },
+      querystring: browseQuery(c.name, c.ops.search),
+      responses: { 200: browseEnvelope(c.record) },
+      handler: async (ctx, { query }) => ({ body: await browsePage(ctx, c, query as BrowseQuery) }),
     });
+    registerRecordsCsv(app, deps, c);
     defineRoute(app, deps, 'manage', {
       method: 'GET',
       path: `${base}/:id`,

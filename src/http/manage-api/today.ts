@@ -10,7 +10,7 @@ import { money } from './customer-overview.ts';
 // list holds the first TODAY_LIST_LIMIT (most urgent first).
 export function registerToday(app: FastifyInstance, deps: Deps) {
   const items = <T extends z.ZodType>(t: T) => z.array(t).meta({ description: `At most ${TODAY_LIST_LIMIT}.` });
-  const lead = inboxLeadSchema(app).extend({
+  const lead = inboxLeadSchema().extend({
     respondedAt: z.string().nullable().meta({ description: 'When the lead was first moved on from `new` (from the event log); null while it waits.' }),
     responseSeconds: z.number().int().meta({ description: 'Seconds from receipt to that first response; while the lead is still new, the wait so far.', example: 840 }),
   });

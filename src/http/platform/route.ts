@@ -13,7 +13,7 @@ import type { Database, Tx } from '../../storage/db.ts';
 import { memberDenied, type Principal } from './auth.ts';
 import type { RequestLogWriter } from '../../core/request-log.ts';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
-import { errorSchemas, renderError, surfaceAliases, surfacePrefix, type Surface } from './surfaces.ts';
+import { errorSchemas, inSurfaceTerms, namesFields, renderError, surfaceAliases, surfacePrefix, type Surface } from './surfaces.ts';
 import type { WebhookSettings } from '../../core/webhook-delivery.ts';
 
 export type Deps = {
@@ -92,6 +92,14 @@ export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | und
    * our credential forms (API keys, whsec_, mrt_, JWTs) are left out of the store anyway.
    */
   secretFields?: readonly string[];
+  /**
+   * Core field names this route's surface says in other words than its usual naming (the CRM
+   * API's `lines` → `line_items`, `unitAmount` → `rate`, `customerId` → `client_id`). On a surface
+   * that names fields its own way (surfaces.ts: the CRM API's snake_case) the platform renames
+   * the fields of the handler's validation errors, in `details` and the message, whether or
+   * not the route gives any.
+   */
+  fieldNames?: Readonly<Record<string, string>>;
   /** Success responses by status code. */
   responses: Record<number, z.ZodType>;
   /** A larger body than the server's 1 MiB, for this route only (a CSV import); beyond it a 413. */
@@ -100,7 +108,7 @@ export type RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | und
    * The success answer is a file of this type instead of JSON (the handler returns a Buffer as
    * `body` with its Content-Type header); errors stay JSON in the surface's shape.
    */
-  produces?: 'application/pdf';
+  produces?: 'application/pdf' | 'text/csv';
   handler: (ctx: Ctx, input: Input<B, Q, P>) => Promise<Result>;
 };
 
@@ -220,8 +228,10 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
   surface: Surface,
   spec: RouteSpec<B, Q, P>,
 ): void {
+  if (spec.fieldNames && !namesFields(surface)) throw new Error(`${spec.method} ${spec.path}: surface ${surface} speaks core's field names; fieldNames would be ignored`);
+  const named = { ...spec, handler: inSurfaceTerms(surface, spec.fieldNames ?? {}, spec.handler) };
   for (const prefix of [surfacePrefix[surface], ...(surfaceAliases[surface] ?? [])]) {
-    registerRoute(app, deps, surface, spec, prefix, prefix !== surfacePrefix[surface]);
+    registerRoute(app, deps, surface, named, prefix, prefix !== surfacePrefix[surface]);
   }
 }
 

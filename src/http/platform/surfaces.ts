@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppError, FieldError } from '../../core/errors.ts';
+import { AppError, type FieldError } from '../../core/errors.ts';
 import { fieldLabel } from '../../core/field-label.ts';
 
 export type Surface = 'records' | 'crm' | 'storefront' | 'manage';
@@ -69,7 +69,7 @@ const inWords = (f: FieldError) => ({ field: f.field, label: fieldLabel(f.field.
 // Core names record types as the Records API does; the CRM API document calls a customer a
 // "client" and an inventory item a "product", so its messages do too ("Client … was not found").
 // Whole words only: field names such as customerId and event names such as crm.customers.* are
-// left alone (inCrmTerms renames fields); a sentence's own full stop is no part of a name.
+// left alone (fields are renamed by inSurfaceTerms); a sentence's own full stop is no part of a name.
 const word = (w: string) => new RegExp(`(?<![\\w.])${w}(?!\\w|\\.[\\w*])`, 'g');
 const crmWords: [RegExp, string][] = [
   [word('Customers'), 'Clients'],
@@ -83,6 +83,49 @@ const crmWords: [RegExp, string][] = [
   [word('inventory item'), 'product'],
 ];
 export const inCrmWords = (message: string): string => crmWords.reduce((m, [from, to]) => m.replace(from, to), message);
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+
+/** A core field path (`lines[0].unitAmount`) in the CRM API's words (`line_items[0].rate`). */
+function crmFieldName(path: string, renames: Readonly<Record<string, string>>): string {
+  return path
+    .split('.')
+    .map((segment) => {
+      const [, name = segment, index = ''] = /^([^[]+)(\[.*)?$/.exec(segment) ?? [];
+      return (renames[name] ?? snake(name)) + index;
+    })
+    .join('.');
+}
+
+// How a surface names core's fields (the Records API's camelCase) in its error details: the CRM
+// API in snake_case, with each route's own words (`fieldNames` in defineRoute). A surface not
+// listed speaks core's names.
+const fieldNaming: Partial<Record<Surface, (path: string, renames: Readonly<Record<string, string>>) => string>> = {
+  crm: crmFieldName,
+};
+
+export const namesFields = (surface: Surface): boolean => fieldNaming[surface] !== undefined;
+
+/**
+ * A handler whose validation errors name fields as its surface does, so a CRM integrator reads
+ * `line_items[0].rate`, the field it sent, not core's `lines[0].unitAmount`. The handler itself
+ * on a surface that speaks core's names.
+ */
+export function inSurfaceTerms<A extends unknown[], R>(surface: Surface, renames: Readonly<Record<string, string>>, run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  const name = fieldNaming[surface];
+  if (!name) return run;
+  return async (...args) => {
+    try {
+      return await run(...args);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields?.length) throw err;
+      const fields = err.fields.map((f) => ({ field: name(f.field, renames), message: f.message }));
+      const first = err.fields[0].field;
+      const message = err.message.startsWith(`${first}:`) ? fields[0].field + err.message.slice(first.length) : err.message;
+      throw new AppError(err.code, message, { fields, headers: err.headers });
+    }
+  };
+}
 
 const fieldErrors = z.array(z.object({ field: z.string(), message: z.string() })).optional();
 

@@ -2,8 +2,7 @@ import { withArticle } from '../../core/errors.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import type { ListOptions } from '../../core/collection.ts';
-import type { FilterValues } from '../../core/search.ts';
+import type { BrowseOptions, ListOptions } from '../../core/collection.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { ifNoneMatch } from '../platform/conditional.ts';
 import { dataEnvelope, etag, filterValues, idParams, listBody, listEnvelope, listQueryOf, searchQueryText, syncOptions, type ListQuery, type ListSearch } from './common.ts';
@@ -23,44 +22,40 @@ export type CollectionOps<I> = {
   list(ctx: Ctx, opts: ListOptions): Promise<{ rows: Record_[]; total: number | null; hasMore: boolean; last?: { updatedAt: Date; id: string }; ranked?: true }>;
   remove(ctx: Ctx, id: string): Promise<Record_>;
   restore(ctx: Ctx, id: string): Promise<Record_>;
-  listRecent(ctx: Ctx, opts: { page: number; limit: number; deleted?: boolean; filters?: FilterValues }): Promise<{ rows: Record_[]; total: number }>;
+  /** The dashboard's pages and CSV export (core/collection.ts `listRecent`). */
+  listRecent(ctx: Ctx, opts: BrowseOptions): Promise<{ rows: Record_[]; total: number }>;
 };
 
-/** What the dashboard can browse and edit: every collection registered here, with its schemas. */
+/**
+ * A Records API collection as the surfaces see it: its schemas and core operations. The Records
+ * API registers its routes from it, the dashboard browses and edits it (the registry,
+ * platform/record-registry.ts, lists every one).
+ */
 export type DashboardCollection = {
+  /** Path segment and scope prefix, e.g. `workOrders`. */
   name: string;
+  /** Singular for summaries, e.g. `work order`. */
   singular: string;
   plural: string;
   record: z.ZodType;
   create: z.ZodType;
   update: z.ZodType;
   ops: CollectionOps<never>;
+  description?: string;
 };
-// Per server instance (tests run several in one process).
-const dashboardCollections = new WeakMap<FastifyInstance, DashboardCollection[]>();
-export const dashboardCollectionsOf = (app: FastifyInstance): DashboardCollection[] => dashboardCollections.get(app) ?? [];
+
+/** A collection's definition, its operations checked against what its schemas parse. */
+export function recordCollection<C extends z.ZodType, U extends z.ZodType>(
+  spec: Omit<DashboardCollection, 'create' | 'update' | 'ops'> & { create: C; update: U; ops: CollectionOps<z.output<C> & z.output<U>> },
+): DashboardCollection {
+  return spec as unknown as DashboardCollection;
+}
 
 // The four documented routes of one Records API collection:
 // GET /:collection, POST /:collection, GET /:collection/:id, PUT /:collection/:id.
-export function registerCollectionRoutes<C extends z.ZodType, U extends z.ZodType>(
-  app: FastifyInstance,
-  deps: Deps,
-  opts: {
-    /** Path segment and scope prefix, e.g. `workOrders`. */
-    name: string;
-    /** Singular for summaries, e.g. `work order`. */
-    singular: string;
-    plural: string;
-    record: z.ZodType;
-    create: C;
-    update: U;
-    ops: CollectionOps<z.output<C> & z.output<U>>;
-    description?: string;
-  },
-) {
+export function registerCollectionRoutes(app: FastifyInstance, deps: Deps, opts: DashboardCollection) {
   const tags = ['Records API'];
   const { name, ops } = opts;
-  dashboardCollections.set(app, [...dashboardCollectionsOf(app), opts as unknown as DashboardCollection]);
   defineRoute(app, deps, 'records', {
     method: 'GET',
     path: `/${name}`,
@@ -92,7 +87,7 @@ export function registerCollectionRoutes<C extends z.ZodType, U extends z.ZodTyp
     responses: { 201: dataEnvelope(opts.record) },
     transaction: ops.pure || ops.createInOneStatement ? 'statement' : undefined,
     handler: async (ctx, { body }) => {
-      const record = await ops.create(ctx, body as z.output<C> & z.output<U>);
+      const record = await ops.create(ctx, body as never);
       return { status: 201, body: { data: record }, headers: { etag: etag(record) } };
     },
   });
@@ -125,7 +120,7 @@ export function registerCollectionRoutes<C extends z.ZodType, U extends z.ZodTyp
     transaction: ops.pure ? 'statement' : undefined,
     handler: async (ctx, { params, body, req }) => {
       const ifMatch = req.headers['if-match'];
-      const record = await ops.update(ctx, params.id, body as z.output<C> & z.output<U>, { ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined });
+      const record = await ops.update(ctx, params.id, body as never, { ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined });
       return { body: { data: record }, headers: { etag: etag(record) } };
     },
   });

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import * as customers from '../../core/customers.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { addressInput as address } from './record-fields.ts';
 
 const fields = {
@@ -47,15 +45,13 @@ export const customerRecord = z
   })
   .meta({ id: 'Customer' });
 
-export function registerCustomers(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'customers',
-    singular: 'customer',
-    plural: 'customers',
-    description: 'Customers are the CRM API\'s clients and the Storefront API\'s customers: one record, three views.',
-    record: customerRecord,
-    create: customerCreate,
-    update: customerInput,
-    ops: customers.customerCollection,
-  });
-}
+export const customerRoutes = recordCollection({
+  name: 'customers',
+  singular: 'customer',
+  plural: 'customers',
+  description: 'Customers are the CRM API\'s clients and the Storefront API\'s customers: one record, three views.',
+  record: customerRecord,
+  create: customerCreate,
+  update: customerInput,
+  ops: customers.customerCollection,
+});

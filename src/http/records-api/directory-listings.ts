@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { directoryListingCollection } from '../../core/directory-listings.ts';
 import { directories, directoryListingStatuses } from '../../storage/schema/index.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { metadata, recordId, recordTimestamps } from './record-fields.ts';
 import { webUrl } from '../platform/fields.ts';
 
@@ -28,15 +26,13 @@ const update = input.meta({ id: 'DirectoryListingUpdate', example: { status: 'su
 
 export const directoryListingRecord = z.object({ id: recordId, ...fields, ...recordTimestamps }).meta({ id: 'DirectoryListing' });
 
-export function registerDirectoryListings(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'directoryListings',
-    singular: 'directory listing',
-    plural: 'directory listings',
-    description: "The dealership's entries in business directories (Google Business Profile, Yelp, Facebook, AutoTrader …).",
-    record: directoryListingRecord,
-    create,
-    update,
-    ops: directoryListingCollection,
-  });
-}
+export const directoryListingRoutes = recordCollection({
+  name: 'directoryListings',
+  singular: 'directory listing',
+  plural: 'directory listings',
+  description: "The dealership's entries in business directories (Google Business Profile, Yelp, Facebook, AutoTrader …).",
+  record: directoryListingRecord,
+  create,
+  update,
+  ops: directoryListingCollection,
+});

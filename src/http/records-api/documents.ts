@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { withArticle } from '../../core/errors.ts';
 import { lineKinds, type Lifecycle } from '../../core/documents.ts';
 import { invoiceCollection, invoiceLifecycle, invoiceStatuses } from '../../core/invoices.ts';
 import { quoteCollection, quoteLifecycle, quoteStatuses } from '../../core/quotes.ts';
 import { purchaseOrderCollection, purchaseOrderLifecycle, purchaseOrderStatuses } from '../../core/purchase-orders.ts';
 import { marketplaceOrderCollection, marketplaceOrderLifecycle, marketplaceOrderStatuses } from '../../core/marketplace-orders.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes, type CollectionOps } from './collection-routes.ts';
+import { recordCollection, type CollectionOps } from './collection-routes.ts';
 import { addressInput, currency, decimal3, isoDate, metadata, minorAmount, recordTimestamps, reference } from './record-fields.ts';
 
 // Quotes, invoices, purchase orders and marketplace orders: one line model, one set of totals,
@@ -171,9 +169,7 @@ const marketplaceOrder = documentSchemas({
   example: { channel: 'ebay', externalOrderId: '12-34567-89012', buyerName: 'Sam Carter', currency: 'GBP', lines: [{ marketplaceItemId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', quantity: 1 }] },
 });
 
-function register(
-  app: FastifyInstance,
-  deps: Deps,
+function documentRoutes(
   name: string,
   singular: string,
   plural: string,
@@ -182,7 +178,7 @@ function register(
   schemas: { input: z.ZodType; create: z.ZodType; record: z.ZodType },
   ops: unknown,
 ) {
-  registerCollectionRoutes(app, deps, {
+  return recordCollection({
     name,
     singular,
     plural,
@@ -194,9 +190,7 @@ function register(
   });
 }
 
-export function registerDocuments(app: FastifyInstance, deps: Deps) {
-  register(app, deps, 'quotes', 'quote', 'quotes', 'Quotes to customers, numbered `QUO-000001`…; shared with the CRM API. An accepted quote converts to an invoice keeping its lines.', quoteLifecycle, quote, quoteCollection);
-  register(app, deps, 'invoices', 'invoice', 'invoices', 'Invoices to customers, numbered `INV-000001`… per tenant and environment without gaps; shared with the CRM API. `overdue` is derived, not stored.', invoiceLifecycle, invoice, invoiceCollection);
-  register(app, deps, 'purchaseOrders', 'purchase order', 'purchase orders', 'Orders to vendors, numbered `PO-000001`…', purchaseOrderLifecycle, purchaseOrder, purchaseOrderCollection);
-  register(app, deps, 'marketplaceOrders', 'marketplace order', 'marketplace orders', 'Orders received through marketplaces, numbered `MO-000001`…; lines may reference marketplace items.', marketplaceOrderLifecycle, marketplaceOrder, marketplaceOrderCollection);
-}
+export const quoteRoutes = documentRoutes('quotes', 'quote', 'quotes', 'Quotes to customers, numbered `QUO-000001`…; shared with the CRM API. An accepted quote converts to an invoice keeping its lines.', quoteLifecycle, quote, quoteCollection);
+export const invoiceRoutes = documentRoutes('invoices', 'invoice', 'invoices', 'Invoices to customers, numbered `INV-000001`… per tenant and environment without gaps; shared with the CRM API. `overdue` is derived, not stored.', invoiceLifecycle, invoice, invoiceCollection);
+export const purchaseOrderRoutes = documentRoutes('purchaseOrders', 'purchase order', 'purchase orders', 'Orders to vendors, numbered `PO-000001`…', purchaseOrderLifecycle, purchaseOrder, purchaseOrderCollection);
+export const marketplaceOrderRoutes = documentRoutes('marketplaceOrders', 'marketplace order', 'marketplace orders', 'Orders received through marketplaces, numbered `MO-000001`…; lines may reference marketplace items.', marketplaceOrderLifecycle, marketplaceOrder, marketplaceOrderCollection);

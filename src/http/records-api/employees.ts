@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { employeeCollection } from '../../core/employees.ts';
 import { employeeRoles } from '../../storage/schema/index.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { minorAmount, currency, isoDate, metadata, recordId, recordTimestamps } from './record-fields.ts';
 
 const fields = {
@@ -30,15 +28,13 @@ export const employeeRecord = z
   .object({ id: recordId, ...fields, ...recordTimestamps })
   .meta({ id: 'Employee' });
 
-export function registerEmployees(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'employees',
-    singular: 'employee',
-    plural: 'employees',
-    description: 'Staff of the dealership or workshop: technicians, advisors, salespeople. Work orders, leads, tickets and logistics entries refer to them.',
-    record: employeeRecord,
-    create,
-    update,
-    ops: employeeCollection,
-  });
-}
+export const employeeRoutes = recordCollection({
+  name: 'employees',
+  singular: 'employee',
+  plural: 'employees',
+  description: 'Staff of the dealership or workshop: technicians, advisors, salespeople. Work orders, leads, tickets and logistics entries refer to them.',
+  record: employeeRecord,
+  create,
+  update,
+  ops: employeeCollection,
+});

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import * as items from '../../core/inventory-items.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { currency, decimal3, metadata, minorAmount, recordTimestamps, reference } from './record-fields.ts';
 
 const fields = {
@@ -42,15 +40,13 @@ export const inventoryItemRecord = z
   })
   .meta({ id: 'InventoryItem' });
 
-export function registerInventoryItems(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'inventoryItems',
-    singular: 'inventory item',
-    plural: 'inventory items',
-    description: 'One catalogue of products, services and parts — the same records the CRM API calls products. Document lines can reference an item by `inventoryItemId` to take its description, price and tax rate.',
-    record: inventoryItemRecord,
-    create: inventoryItemCreate,
-    update: inventoryItemInput,
-    ops: items.inventoryItemCollection,
-  });
-}
+export const inventoryItemRoutes = recordCollection({
+  name: 'inventoryItems',
+  singular: 'inventory item',
+  plural: 'inventory items',
+  description: 'One catalogue of products, services and parts — the same records the CRM API calls products. Document lines can reference an item by `inventoryItemId` to take its description, price and tax rate.',
+  record: inventoryItemRecord,
+  create: inventoryItemCreate,
+  update: inventoryItemInput,
+  ops: items.inventoryItemCollection,
+});

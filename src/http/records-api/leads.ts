@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { leadCollection } from '../../core/leads.ts';
 import { leadInterests, leadSources, leadStatuses } from '../../storage/schema/index.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
 
 const vehicleOfInterest = z
@@ -59,15 +57,13 @@ export const leadRecord = z
   })
   .meta({ id: 'Lead' });
 
-export function registerLeads(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'leads',
-    singular: 'lead',
-    plural: 'leads',
-    description: 'Sales and service enquiries from the website, phone, marketplaces and ADF feeds. A lead names a customer or carries inline contact details.',
-    record: leadRecord,
-    create,
-    update,
-    ops: leadCollection,
-  });
-}
+export const leadRoutes = recordCollection({
+  name: 'leads',
+  singular: 'lead',
+  plural: 'leads',
+  description: 'Sales and service enquiries from the website, phone, marketplaces and ADF feeds. A lead names a customer or carries inline contact details.',
+  record: leadRecord,
+  create,
+  update,
+  ops: leadCollection,
+});

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { logisticsEntryCollection } from '../../core/logistics-entries.ts';
 import { logisticsKinds, logisticsStatuses } from '../../storage/schema/index.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { minorAmount, currency, metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
 
 const instant = (description: string, example: string) =>
@@ -50,15 +48,13 @@ export const logisticsEntryRecord = z
   })
   .meta({ id: 'LogisticsEntry' });
 
-export function registerLogisticsEntries(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'logisticsEntries',
-    singular: 'logistics entry',
-    plural: 'logistics entries',
-    description: 'Vehicle movements: deliveries to customers, pickups, transfers between sites and transport by carriers.',
-    record: logisticsEntryRecord,
-    create,
-    update,
-    ops: logisticsEntryCollection,
-  });
-}
+export const logisticsEntryRoutes = recordCollection({
+  name: 'logisticsEntries',
+  singular: 'logistics entry',
+  plural: 'logistics entries',
+  description: 'Vehicle movements: deliveries to customers, pickups, transfers between sites and transport by carriers.',
+  record: logisticsEntryRecord,
+  create,
+  update,
+  ops: logisticsEntryCollection,
+});

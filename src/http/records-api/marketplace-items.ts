@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import * as listings from '../../core/marketplace-items.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { currency, metadata, minorAmount, recordTimestamps, reference } from './record-fields.ts';
 import { webUrl } from '../platform/fields.ts';
 
@@ -31,15 +29,13 @@ export const marketplaceItemRecord = z
   .object({ id: z.string(), ...fields, inventoryItemId: z.string().nullable(), mediaUrls: z.array(z.string()), ...recordTimestamps })
   .meta({ id: 'MarketplaceItem' });
 
-export function registerMarketplaceItems(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'marketplaceItems',
-    singular: 'marketplace item',
-    plural: 'marketplace items',
-    description: 'Items listed on marketplaces (eBay, the dealer website …). Marketplace order lines refer to them by `marketplaceItemId`.',
-    record: marketplaceItemRecord,
-    create: marketplaceItemCreate,
-    update: marketplaceItemInput,
-    ops: listings.marketplaceItemCollection,
-  });
-}
+export const marketplaceItemRoutes = recordCollection({
+  name: 'marketplaceItems',
+  singular: 'marketplace item',
+  plural: 'marketplace items',
+  description: 'Items listed on marketplaces (eBay, the dealer website …). Marketplace order lines refer to them by `marketplaceItemId`.',
+  record: marketplaceItemRecord,
+  create: marketplaceItemCreate,
+  update: marketplaceItemInput,
+  ops: listings.marketplaceItemCollection,
+});

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { motorOps } from '../../core/motors.ts';
 import { drivetrains, fuelTypes, listingStatuses, listingTypes, motorStatuses, transmissions } from '../../storage/schema/index.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { minorAmount, currency, metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
 import { plausibleInstant, webUrl } from '../platform/fields.ts';
 
@@ -195,16 +193,14 @@ export const motorRecord = z
   })
   .meta({ id: 'Motor' });
 
-export function registerMotors(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'motors',
-    singular: 'motor',
-    plural: 'motors',
-    description:
-      'Vehicles: stock for sale, rental or auction and customers\' cars in for service. Money is in integer minor units with an ISO 4217 currency. Motors with an active listing are the Storefront API\'s vehicles.',
-    record: motorRecord,
-    create: motorCreate,
-    update,
-    ops: motorOps,
-  });
-}
+export const motorRoutes = recordCollection({
+  name: 'motors',
+  singular: 'motor',
+  plural: 'motors',
+  description:
+    'Vehicles: stock for sale, rental or auction and customers\' cars in for service. Money is in integer minor units with an ISO 4217 currency. Motors with an active listing are the Storefront API\'s vehicles.',
+  record: motorRecord,
+  create: motorCreate,
+  update,
+  ops: motorOps,
+});

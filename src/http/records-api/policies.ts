@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { policyCollection } from '../../core/policies.ts';
 import { policyStatuses, policyTypes } from '../../storage/schema/index.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { minorAmount, currency, isoDate, metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
 
 const fields = {
@@ -30,15 +28,13 @@ const update = input.meta({ id: 'PolicyUpdate', example: { status: 'cancelled' }
 
 export const policyRecord = z.object({ id: recordId, ...fields, ...recordTimestamps }).meta({ id: 'Policy' });
 
-export function registerPolicies(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'policies',
-    singular: 'policy',
-    plural: 'policies',
-    description: 'Insurance, warranty and service-plan policies held by customers, optionally for one of their vehicles.',
-    record: policyRecord,
-    create,
-    update,
-    ops: policyCollection,
-  });
-}
+export const policyRoutes = recordCollection({
+  name: 'policies',
+  singular: 'policy',
+  plural: 'policies',
+  description: 'Insurance, warranty and service-plan policies held by customers, optionally for one of their vehicles.',
+  record: policyRecord,
+  create,
+  update,
+  ops: policyCollection,
+});

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { supportTicketCollection } from '../../core/support-tickets.ts';
 import { ticketChannels, ticketPriorities, ticketStatuses } from '../../storage/schema/index.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { metadata, recordId, reference, recordTimestamps } from './record-fields.ts';
 
 const fields = {
@@ -27,15 +25,13 @@ const update = input.meta({ id: 'SupportTicketUpdate', example: { status: 'resol
 
 export const supportTicketRecord = z.object({ id: recordId, ...fields, ...recordTimestamps }).meta({ id: 'SupportTicket' });
 
-export function registerSupportTickets(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'supportTickets',
-    singular: 'support ticket',
-    plural: 'support tickets',
-    description: 'Customer complaints and questions, with the vehicle and the employee handling them.',
-    record: supportTicketRecord,
-    create,
-    update,
-    ops: supportTicketCollection,
-  });
-}
+export const supportTicketRoutes = recordCollection({
+  name: 'supportTickets',
+  singular: 'support ticket',
+  plural: 'support tickets',
+  description: 'Customer complaints and questions, with the vehicle and the employee handling them.',
+  record: supportTicketRecord,
+  create,
+  update,
+  ops: supportTicketCollection,
+});

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import * as vendors from '../../core/vendors.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes } from './collection-routes.ts';
+import { recordCollection } from './collection-routes.ts';
 import { addressInput, metadata, recordTimestamps } from './record-fields.ts';
 
 const fields = {
@@ -27,15 +25,13 @@ export const vendorRecord = z
   .object({ id: z.string(), ...fields, email: z.string().nullable(), address: z.record(z.string(), z.string()).nullable(), ...recordTimestamps })
   .meta({ id: 'Vendor' });
 
-export function registerVendors(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'vendors',
-    singular: 'vendor',
-    plural: 'vendors',
-    description: 'Suppliers of parts and services. Purchase orders and inventory items refer to them by `vendorId`.',
-    record: vendorRecord,
-    create: vendorCreate,
-    update: vendorInput,
-    ops: vendors.vendorCollection,
-  });
-}
+export const vendorRoutes = recordCollection({
+  name: 'vendors',
+  singular: 'vendor',
+  plural: 'vendors',
+  description: 'Suppliers of parts and services. Purchase orders and inventory items refer to them by `vendorId`.',
+  record: vendorRecord,
+  create: vendorCreate,
+  update: vendorInput,
+  ops: vendors.vendorCollection,
+});

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
 import { workOrderCollection, workOrderLifecycle, workOrderStatuses } from '../../core/work-orders.ts';
 import type { Lifecycle } from '../../core/documents.ts';
-import type { Deps } from '../platform/route.ts';
-import { registerCollectionRoutes, type CollectionOps } from './collection-routes.ts';
+import { recordCollection, type CollectionOps } from './collection-routes.ts';
 import { lifecycleText, lineInput, lineRecord, totalsText } from './documents.ts';
 import { currency, isoDate, metadata, recordId, recordTimestamps, reference } from './record-fields.ts';
 import { plausibleInstant } from '../platform/fields.ts';
@@ -69,22 +67,20 @@ const workOrderRecord = z
   })
   .meta({ id: 'WorkOrder' });
 
-export function registerWorkOrders(app: FastifyInstance, deps: Deps) {
-  registerCollectionRoutes(app, deps, {
-    name: 'workOrders',
-    singular: 'work order',
-    plural: 'work orders',
-    description: [
-      "Repair orders: the customer's vehicle, the jobs (each with the customer's concern, the technician's findings and its lines of labour, parts drawn from inventoryItems, fees and discounts), the employees on it, and odometer readings in and out. The CRM API's `projects:*` scopes map to work orders.",
-      lifecycleText('work order', workOrderLifecycle as Lifecycle<string>) + ' Moving to `invoiced` creates the invoice from the authorised jobs\' lines (its id lands in `invoiceId`, and `crm.invoices.created` fires).',
-      totalsText,
-    ].join('\n\n'),
-    record: workOrderRecord,
-    create: workOrderInput.meta({
-      id: 'WorkOrderCreate',
-      example: { customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', motorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a12', mileageIn: 48210, jobs: [{ title: 'Front brakes', authorized: true, lines: [{ kind: 'labour', description: 'Replace pads and discs', quantity: 1.5, unitAmount: 9500, taxRate: 20 }] }] },
-    }),
-    update: workOrderInput,
-    ops: workOrderCollection as unknown as CollectionOps<never>,
-  });
-}
+export const workOrderRoutes = recordCollection({
+  name: 'workOrders',
+  singular: 'work order',
+  plural: 'work orders',
+  description: [
+    "Repair orders: the customer's vehicle, the jobs (each with the customer's concern, the technician's findings and its lines of labour, parts drawn from inventoryItems, fees and discounts), the employees on it, and odometer readings in and out. The CRM API's `projects:*` scopes map to work orders.",
+    lifecycleText('work order', workOrderLifecycle as Lifecycle<string>) + ' Moving to `invoiced` creates the invoice from the authorised jobs\' lines (its id lands in `invoiceId`, and `crm.invoices.created` fires).',
+    totalsText,
+  ].join('\n\n'),
+  record: workOrderRecord,
+  create: workOrderInput.meta({
+    id: 'WorkOrderCreate',
+    example: { customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', motorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a12', mileageIn: 48210, jobs: [{ title: 'Front brakes', authorized: true, lines: [{ kind: 'labour', description: 'Replace pads and discs', quantity: 1.5, unitAmount: 9500, taxRate: 20 }] }] },
+  }),
+  update: workOrderInput,
+  ops: workOrderCollection as unknown as CollectionOps<never>,
+});

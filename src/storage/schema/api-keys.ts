@@ -15,6 +15,8 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    /** The key a rotation made to replace this one: a key rotates once (core/api-keys.ts). */
+    replacedBy: text('replaced_by'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex('api_keys_hash_uq').on(t.keyHash)],
 );

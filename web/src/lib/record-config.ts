@@ -21,8 +21,11 @@ export type FieldSpec = {
   showIf?: (values: Record<string, unknown>) => boolean;
   hint?: string;
 };
-/** `ref`: the value is the id of a record of that collection, shown by its name. */
-export type Column = { label: string; value: (r: Rec) => string; ref?: string };
+/**
+ * `ref`: the value is the id of a record of that collection, shown by its name. `sort`: the
+ * server's sort key(s) for this column (core/sorting.ts), the first the list offers is used.
+ */
+export type Column = { label: string; value: (r: Rec) => string; ref?: string; sort?: string | string[] };
 
 const text = (path: string, label: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ path, label, kind: 'text', ...extra });
 const listing = (type: string) => (v: Record<string, unknown>) => v.listingType === type;
@@ -115,47 +118,48 @@ const status = (r: Rec) => humanStatus(String(r.displayStatus ?? r.status ?? '�
 
 export const columns: Record<string, Column[]> = {
   customers: [
-    { label: 'Name', value: recordTitle },
-    { label: 'Email', value: (r) => String(r.email ?? '—') },
-    { label: 'Phone', value: (r) => String(r.mobile ?? r.phone ?? '—') },
-    { label: 'Stage', value: (r) => String(r.lifecycleStage ?? '—').toLowerCase() },
+    { label: 'Name', value: recordTitle, sort: 'name' },
+    { label: 'Email', value: (r) => String(r.email ?? '—'), sort: 'email' },
+    { label: 'Phone', value: (r) => String(r.mobile ?? r.phone ?? '—'), sort: 'phone' },
+    { label: 'Stage', value: (r) => String(r.lifecycleStage ?? '—').toLowerCase(), sort: 'lifecycleStage' },
   ],
   motors: [
-    { label: 'Vehicle', value: recordTitle },
-    { label: 'VIN / stock', value: (r) => [r.vin, r.stockNumber].filter(Boolean).join(' · ') || '—' },
-    { label: 'Listing', value: (r) => (r.listingType ? `${r.listingType} · ${r.listingStatus}` : 'not listed') },
-    { label: 'Price', value: listingPrice },
-    { label: 'Status', value: status },
+    { label: 'Vehicle', value: recordTitle, sort: 'vehicle' },
+    { label: 'VIN / stock', value: (r) => [r.vin, r.stockNumber].filter(Boolean).join(' · ') || '—', sort: 'vin' },
+    { label: 'Listing', value: (r) => (r.listingType ? `${r.listingType} · ${r.listingStatus}` : 'not listed'), sort: 'listing' },
+    { label: 'Price', value: listingPrice, sort: 'price' },
+    { label: 'Status', value: status, sort: 'status' },
   ],
   invoices: [
-    { label: 'Number', value: recordTitle },
+    { label: 'Number', value: recordTitle, sort: 'number' },
     { label: 'Customer', value: (r) => String(r.customerId ?? ''), ref: 'customers' },
-    { label: 'Status', value: status },
-    { label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string) },
-    { label: 'Due', value: (r) => formatMoney(r.amountDue as number, r.currency as string) },
-    { label: 'Due date', value: (r) => day(r.dueDate) },
+    { label: 'Status', value: status, sort: 'status' },
+    { label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string), sort: 'totalAmount' },
+    { label: 'Due', value: (r) => formatMoney(r.amountDue as number, r.currency as string), sort: 'amountDue' },
+    { label: 'Due date', value: (r) => day(r.dueDate), sort: 'dueDate' },
   ],
   leads: [
-    { label: 'Contact', value: recordTitle },
-    { label: 'Source', value: (r) => String(r.source ?? '—') },
-    { label: 'Interest', value: (r) => String(r.interest ?? '—') },
-    { label: 'Status', value: status },
+    { label: 'Contact', value: recordTitle, sort: 'contactName' },
+    { label: 'Source', value: (r) => String(r.source ?? '—'), sort: 'source' },
+    { label: 'Interest', value: (r) => String(r.interest ?? '—'), sort: 'interest' },
+    { label: 'Status', value: status, sort: 'status' },
   ],
   workOrders: [
-    { label: 'Number', value: recordTitle },
-    { label: 'Status', value: status },
+    { label: 'Number', value: recordTitle, sort: 'number' },
+    { label: 'Status', value: status, sort: 'status' },
     { label: 'Jobs', value: (r) => formatNumber(Array.isArray(r.jobs) ? r.jobs.length : 0) },
-    { label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string) },
-    { label: 'Promised', value: (r) => when(r.promisedAt) },
+    { label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string), sort: 'totalAmount' },
+    { label: 'Promised', value: (r) => when(r.promisedAt), sort: 'promisedAt' },
   ],
 };
 
 /** Columns of a collection without its own: its name and, when it has one, its status. */
 export function columnsOf(collection: string, sample?: Rec): Column[] {
   if (columns[collection]) return columns[collection];
-  const cols: Column[] = [{ label: 'Name', value: recordTitle }];
-  if (sample && 'status' in sample) cols.push({ label: 'Status', value: status });
-  if (sample && typeof sample.totalAmount === 'number') cols.push({ label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string) });
+  // The name is whichever field recordTitle shows first; the list sorts by the first it offers.
+  const cols: Column[] = [{ label: 'Name', value: recordTitle, sort: ['name', 'title', 'number', 'subject', 'policyNumber', 'contactName', 'buyerName'] }];
+  if (sample && 'status' in sample) cols.push({ label: 'Status', value: status, sort: 'status' });
+  if (sample && typeof sample.totalAmount === 'number') cols.push({ label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string), sort: 'totalAmount' });
   return cols;
 }
 

@@ -8,7 +8,7 @@ import { formatDateTime, formatMileage, formatNumber, relativeTime } from '../li
 import { humanStatus, recordTitle, statusTone } from '../lib/records.ts';
 import { Link, navigate } from '../router.tsx';
 import { INBOX } from './leads-inbox.tsx';
-import { collectionTitle, recordsPath } from './records.tsx';
+import { collectionTitle, listPath, recordsPath } from './records.tsx';
 import { moneyList } from './today.tsx';
 
 type Address = { line1?: string; line2?: string; city?: string; region?: string; postalCode?: string; country?: string };
@@ -39,7 +39,7 @@ export function Customer360Page({ id, env }: { id: string; env: Environment }) {
   const clearToast = useCallback(() => setToast(''), []);
   const back = (
     <p className="crumbs">
-      <Link to={recordsPath('customers')}>← Customers</Link>
+      <Link to={listPath('customers')}>← Customers</Link>
     </p>
   );
   if (o.loading && !o.data) return <Loading label="Loading the customer…" />;

@@ -6,7 +6,7 @@ import { RecordForm } from '../components/record-form.tsx';
 import { humanStatus, recordTitle, statusActions, statusTone } from '../lib/records.ts';
 import { formatDateTime, formatNumber, relativeTime } from '../lib/format.ts';
 import { originLabel, originNames, replyHref, vehicleText } from '../lib/leads.ts';
-import { BASE, Link, navigate } from '../router.tsx';
+import { BASE, Link, navigate, useLocationSearch } from '../router.tsx';
 import { recordsPath } from './records.tsx';
 
 // /leads: the Leads inbox, newest received first. Every filter lives in the URL (?status=,
@@ -19,12 +19,7 @@ const STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost'] as const;
 const LAST_VIEW = 'motors.leadInbox.search';
 
 function useSearch(): URLSearchParams {
-  const [search, setSearch] = useState(() => location.search);
-  useEffect(() => {
-    const update = () => setSearch(location.search);
-    addEventListener('popstate', update);
-    return () => removeEventListener('popstate', update);
-  }, []);
+  const search = useLocationSearch();
   return useMemo(() => new URLSearchParams(search), [search]);
 }
 

@@ -8,7 +8,7 @@ import { deletable, getPath, humanStatus, recordTitle, statusActions, statusTone
 import { formatMoney, parseMoney, toMajorInput } from '../lib/money.ts';
 import { formatDateTime, formatMileage, formatNumber } from '../lib/format.ts';
 import { Link, navigate } from '../router.tsx';
-import { collectionTitle, recordsPath } from './records.tsx';
+import { collectionTitle, listPath, recordsPath } from './records.tsx';
 
 type Line = { id: string; kind: string; description: string; quantity: number; unitAmount: number; taxRate: number; subtotalAmount: number; taxAmount: number; totalAmount: number };
 type Job = { id: string; title: string; concern: string | null; findings: string | null; authorized: boolean; lines: Line[]; totalAmount: number };
@@ -29,7 +29,7 @@ export function RecordDetail({ collection, id, env }: { collection: string; id: 
     return (
       <>
         <p className="crumbs">
-          <Link to={recordsPath(collection)}>← {info.title}</Link>
+          <Link to={listPath(collection)}>← {info.title}</Link>
         </p>
         <ErrorBox error={rec.error} onRetry={rec.reload} />
         {rec.error.status === 404 && (
@@ -57,7 +57,7 @@ export function RecordDetail({ collection, id, env }: { collection: string; id: 
   return (
     <>
       <p className="crumbs">
-        <Link to={recordsPath(collection)}>← {info.title}</Link>
+        <Link to={listPath(collection)}>← {info.title}</Link>
       </p>
       <PageHeader
         title={recordTitle(r)}

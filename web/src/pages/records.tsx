@@ -1,18 +1,25 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { recordsApi, type Environment, type RecordRow } from '../api.ts';
 import { Empty, ErrorBox, Loading, Modal, PageHeader, useAsync } from '../components/ui.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
 import { RecordForm } from '../components/record-form.tsx';
+import { ExportCsvLink, ListSearchBox, Pager, SortHeader } from '../components/list-tools.tsx';
 import { columnsOf } from '../lib/record-config.ts';
-import { collectionOf, deletable, matchesSearch, recordTitle, slugOf, statusTone } from '../lib/records.ts';
+import { apiQuery, changed, columnSort, lastPage, listSearch, parseListState, type ListState } from '../lib/list-state.ts';
+import { collectionOf, deletable, recordTitle, slugOf, statusTone } from '../lib/records.ts';
 import { formatDateTime, relativeTime } from '../lib/format.ts';
-import { BASE, Link, navigate } from '../router.tsx';
+import { BASE, Link, navigate, useLocationSearch } from '../router.tsx';
 import { RecordDetail, RefName } from './record-detail.tsx';
 import { Customer360Page } from './customer-360.tsx';
 import { VehicleHistory } from './vehicle-history.tsx';
+import { importPath, type ImportCollection } from './import.tsx';
 
-const PAGE_SIZES = [25, 50, 100];
+/** The lists with an "Import CSV" button (the import page's collections). */
+const IMPORTABLE: readonly string[] = ['customers', 'motors', 'inventoryItems'] satisfies ImportCollection[];
 export const recordsPath = (collection: string, id?: string) => `${BASE}/records/${slugOf(collection)}${id ? `/${id}` : ''}`;
+// Where a record page's "← <list>" goes: the list as last paged, sorted and searched in this tab.
+const lastView = (collection: string) => `motors.list.${collection}`;
+export const listPath = (collection: string) => `${recordsPath(collection)}${sessionStorage.getItem(lastView(collection)) ?? ''}`;
 
 const titles: Record<string, { title: string; singular: string; description: string }> = {
   customers: { title: 'Customers', singular: 'customer', description: 'People and companies you sell to and service for.' },
@@ -69,26 +76,30 @@ function CollectionsIndex() {
 }
 
 function RecordList({ collection, env }: { collection: string; env: Environment }) {
-  const params = new URLSearchParams(location.search);
-  const [deleted, setDeleted] = useState(params.get('view') === 'deleted');
-  const [page, setPage] = useState(1);
-  const [limit, setLimit] = useState(25);
-  const [search, setSearch] = useState('');
+  const search = useLocationSearch();
+  const state = useMemo(() => parseListState(search), [search]);
+  const { deleted } = state;
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<RecordRow>();
   const [toast, setToast] = useState('');
   const clearToast = useCallback(() => setToast(''), []);
   const meta = useAsync(() => recordsApi.collections(), []);
   const info = collectionTitle(collection, meta.data?.find((c) => c.name === collection));
-  const list = useAsync(() => recordsApi.list(collection, { page, limit, deleted }), [collection, page, limit, deleted, env]);
-  useEffect(() => setPage(1), [env, deleted, limit]);
-  useEffect(() => {
-    history.replaceState(null, '', deleted ? `${location.pathname}?view=deleted` : location.pathname);
-  }, [deleted]);
+  const query = apiQuery(state).toString();
+  const list = useAsync(() => recordsApi.page(collection, new URLSearchParams(query)), [collection, query, env]);
+  // Every change of the list is a new history entry (Back returns to the page, order and filter
+  // before it); any change but the page's starts again at page 1.
+  useEffect(() => sessionStorage.setItem(lastView(collection), listSearch(state)), [collection, state]);
+  const update = (change: Partial<ListState>) => navigate(`${recordsPath(collection)}${listSearch(changed(parseListState(location.search), change))}`);
 
-  const rows = (list.data?.data ?? []).filter((r) => matchesSearch(r, search));
-  const cols = columnsOf(collection, list.data?.data[0]);
-  const pages = Math.max(1, Math.ceil((list.data?.total ?? 0) / limit));
+  const rows = list.data?.data ?? [];
+  const cols = columnsOf(collection, rows[0]);
+  const sortable = list.data?.sortable ?? [];
+  const applied = list.data ? list.data.sort : (state.sort ?? null);
+  const total = list.data?.total ?? 0;
+  const pages = lastPage(total, state.limit);
+  const noun = info.title.toLowerCase();
+  const importable = IMPORTABLE.includes(collection) ? (collection as ImportCollection) : undefined;
 
   const restore = async (r: RecordRow) => {
     try {
@@ -106,45 +117,42 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
         title={info.title}
         description={info.description}
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            + New {info.singular}
-          </button>
+          <>
+            {importable && (
+              <Link to={importPath(importable)} className="btn">
+                Import CSV
+              </Link>
+            )}
+            <ExportCsvLink collection={collection} query={apiQuery(state, { paging: false })} onError={setToast} />
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+              + New {info.singular}
+            </button>
+          </>
         }
       />
       <div className="tabs" role="tablist" aria-label="Which records">
-        <button type="button" role="tab" aria-selected={!deleted} className={`tab${deleted ? '' : ' active'}`} onClick={() => setDeleted(false)}>
+        <button type="button" role="tab" aria-selected={!deleted} className={`tab${deleted ? '' : ' active'}`} onClick={() => update({ deleted: false })}>
           Active
         </button>
-        <button type="button" role="tab" aria-selected={deleted} className={`tab${deleted ? ' active' : ''}`} onClick={() => setDeleted(true)}>
+        <button type="button" role="tab" aria-selected={deleted} className={`tab${deleted ? ' active' : ''}`} onClick={() => update({ deleted: true })}>
           Recently deleted
         </button>
       </div>
       <section className="card flush">
-        <div className="table-tools split">
-          <label className="search">
-            <span className="sr-only">Search</span>
-            <input type="search" placeholder={`Search this page of ${info.title.toLowerCase()}…`} value={search} onChange={(e) => setSearch(e.target.value)} aria-describedby="search-hint" />
-          </label>
-          <small id="search-hint" className="muted">
-            This box filters the records on this page only; press / to search every record. Sorted by most recently changed.
-          </small>
-          <label className="field inline">
-            <span className="sr-only">Per page</span>
-            <select aria-label="Per page" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
-              {PAGE_SIZES.map((n) => (
-                <option key={n} value={n}>
-                  {n} per page
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        {list.data?.searchable !== false && (
+          <div className="table-tools split">
+            <ListSearchBox q={state.q} noun={noun} describedBy="search-hint" onSearch={(q) => update({ q })} />
+            <small id="search-hint" className="muted">
+              Searches every {info.singular}: names, email, phone, numbers. Click a column to sort by it.
+            </small>
+          </div>
+        )}
         {deleted && <p className="alert alert-info small flat">Deleted records can be restored for 30 days; after that they are gone for good.</p>}
         {list.error && <ErrorBox error={list.error} onRetry={list.reload} />}
-        {list.loading && !list.data && <Loading label={`Loading ${info.title.toLowerCase()}…`} />}
-        {list.data && list.data.data.length === 0 && (
+        {list.loading && !list.data && <Loading label={`Loading ${noun}…`} />}
+        {list.data && total === 0 && !state.q.trim() && (
           <Empty
-            title={deleted ? `No recently deleted ${info.title.toLowerCase()}` : `No ${env} ${info.title.toLowerCase()} yet`}
+            title={deleted ? `No recently deleted ${noun}` : `No ${env} ${noun} yet`}
             action={
               !deleted && (
                 <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
@@ -156,17 +164,31 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
             {deleted ? 'What you delete appears here for 30 days.' : `Create one here, or send them through the API with a ${env} key.`}
           </Empty>
         )}
-        {list.data && list.data.data.length > 0 && rows.length === 0 && <Empty title="Nothing on this page matches">Clear the search or look on the other pages.</Empty>}
+        {list.data && total === 0 && state.q.trim() && (
+          <Empty title={`No ${noun} match “${state.q.trim()}”`}>Check the spelling, search for fewer words, or clear the search.</Empty>
+        )}
+        {list.data && total > 0 && rows.length === 0 && (
+          <Empty
+            title={`Page ${state.page} is past the last page`}
+            action={
+              <button type="button" className="btn" onClick={() => update({ page: pages })}>
+                Go to page {pages}
+              </button>
+            }
+          >
+            {`There are ${pages} pages of ${noun}.`}
+          </Empty>
+        )}
         {rows.length > 0 && (
           <div className="table-wrap">
-            <table className="table" aria-label={info.title}>
+            <table className="table" aria-label={info.title} aria-busy={list.loading}>
               <thead>
                 <tr>
                   {collection === 'motors' && <th aria-label="Photo" />}
                   {cols.map((c) => (
-                    <th key={c.label}>{c.label}</th>
+                    <SortHeader key={c.label} label={c.label} sortKey={columnSort(c.sort, sortable)} applied={applied} onSort={(sort) => update({ sort })} />
                   ))}
-                  <th>{deleted ? 'Deleted' : 'Updated'}</th>
+                  <SortHeader label={deleted ? 'Deleted' : 'Updated'} sortKey={columnSort('updatedAt', sortable)} applied={applied} onSort={(sort) => update({ sort })} />
                   <th className="right">Actions</th>
                 </tr>
               </thead>
@@ -220,18 +242,16 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
             </table>
           </div>
         )}
-        {list.data && list.data.total > 0 && (
-          <div className="pager">
-            <span className="muted">
-              {list.data.total} {list.data.total === 1 ? info.singular : info.title.toLowerCase()} · page {page} of {pages}
-            </span>
-            <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              ← Newer
-            </button>
-            <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-              Older →
-            </button>
-          </div>
+        {list.data && total > 0 && (
+          <Pager
+            page={state.page}
+            last={pages}
+            limit={state.limit}
+            of={noun}
+            summary={`${total} ${total === 1 ? info.singular : noun}`}
+            onPage={(page) => update({ page })}
+            onLimit={(limit) => update({ limit })}
+          />
         )}
       </section>
       <Modal open={creating} title={`New ${info.singular}`} onClose={() => setCreating(false)} wide>

@@ -2,11 +2,15 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import * as webhooks from '../../core/webhooks.ts';
 import type { DeliveryView, WebhookEndpointView } from '../../core/webhooks.ts';
-import { defineRoute, type Deps } from '../platform/route.ts';
-import { dataEnvelope, idParams, pageEnvelope, pageQuery, pagination } from './common.ts';
-import { webUrl } from '../platform/fields.ts';
+import { defineRoute, type Deps } from './route.ts';
+import { dataEnvelope, idParam, webUrl } from './fields.ts';
+import { pageEnvelope, pageQuery, pagination } from './pages.ts';
 
-export const receiverGuide = `Every delivery is a \`POST\` with \`Content-Type: application/json\` and the body
+// The webhook endpoint routes, shared by two surfaces in one wire format (snake_case, as the
+// CRM API document shows): the CRM API's and the management API's, which the dashboard calls
+// (web/src relies on that shape). Each surface passes its own tags and scopes.
+
+const receiverGuide = `Every delivery is a \`POST\` with \`Content-Type: application/json\` and the body
 \`{ "id", "event", "createdAt", "environment", "data" }\`, where \`data\` is the record as the Records API returns it.
 
 Headers: \`X-Motors-Event\`, \`X-Motors-Timestamp\` (epoch milliseconds), \`X-Motors-Signature: sha256=<hex>\`,
@@ -203,16 +207,15 @@ const testResult = z
     },
   });
 
+const idParams = idParam({ description: 'Resource id (UUID)' });
 const deliveryParams = idParams.extend({ deliveryId: z.string().min(1).max(100).meta({ description: 'Delivery id' }) });
 
 /**
- * The webhook routes, on the CRM API (scopes webhooks:read/write) and, with the same shapes, on
- * the management API for the dashboard (staff owners and admins only).
+ * The webhook routes on `surface`: the CRM API (scopes webhooks:read/write) and, with the same
+ * shapes, the management API for the dashboard (webhooks:manage: staff owners and admins only).
  */
-export function registerWebhooks(app: FastifyInstance, deps: Deps, surface: 'crm' | 'manage' = 'crm') {
-  const tags = [surface === 'crm' ? 'CRM API' : 'Management API'];
-  const read = surface === 'crm' ? 'webhooks:read' : 'webhooks:manage';
-  const write = surface === 'crm' ? 'webhooks:write' : 'webhooks:manage';
+export function registerWebhookRoutes(app: FastifyInstance, deps: Deps, surface: 'crm' | 'manage', opts: { tags: string[]; read: string; write: string }) {
+  const { tags, read, write } = opts;
   const settings = () => deps.webhookSettings;
 
   defineRoute(app, deps, surface, {
