@@ -49176,6 +49176,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49194,6 +49196,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49212,6 +49216,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49230,6 +49236,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49248,6 +49256,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49266,6 +49276,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49284,6 +49296,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49302,6 +49316,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49320,6 +49336,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50670,6 +50688,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50688,6 +50708,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50706,6 +50728,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50724,6 +50748,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50742,6 +50768,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50760,6 +50788,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50778,6 +50808,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50796,6 +50828,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50814,6 +50848,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52199,6 +52235,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52217,6 +52255,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52235,6 +52275,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52253,6 +52295,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52271,6 +52315,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52289,6 +52335,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52307,6 +52355,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52325,6 +52375,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52343,6 +52395,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53679,6 +53733,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53697,6 +53753,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53715,6 +53773,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53733,6 +53793,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53751,6 +53813,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53769,6 +53833,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53787,6 +53853,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53805,6 +53873,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53823,6 +53893,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55171,6 +55243,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55189,6 +55263,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55207,6 +55283,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55225,6 +55303,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55243,6 +55323,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55261,6 +55343,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55279,6 +55363,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55297,6 +55383,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55315,6 +55403,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56745,6 +56835,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56763,6 +56855,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56781,6 +56875,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56799,6 +56895,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56817,6 +56915,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56835,6 +56935,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56853,6 +56955,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56871,6 +56975,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56889,6 +56995,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58298,6 +58406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58316,6 +58426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58334,6 +58446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58352,6 +58466,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58370,6 +58486,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58388,6 +58506,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58406,6 +58526,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58424,6 +58546,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58442,6 +58566,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59762,6 +59888,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59780,6 +59908,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59798,6 +59928,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59816,6 +59948,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59834,6 +59968,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59852,6 +59988,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59870,6 +60008,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59888,6 +60028,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59906,6 +60048,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61226,6 +61370,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61244,6 +61390,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61262,6 +61410,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61280,6 +61430,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61298,6 +61450,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61316,6 +61470,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61334,6 +61490,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61352,6 +61510,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61370,6 +61530,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62752,6 +62914,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62770,6 +62934,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62788,6 +62954,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62806,6 +62974,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62824,6 +62994,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62842,6 +63014,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62860,6 +63034,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62878,6 +63054,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62896,6 +63074,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64327,6 +64507,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64345,6 +64527,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64363,6 +64547,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64381,6 +64567,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64399,6 +64587,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64417,6 +64607,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64435,6 +64627,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64453,6 +64647,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64471,6 +64667,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65791,6 +65989,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65809,6 +66009,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65827,6 +66029,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65845,6 +66049,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65863,6 +66069,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65881,6 +66089,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65899,6 +66109,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65917,6 +66129,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65935,6 +66149,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67255,6 +67471,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67273,6 +67491,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67291,6 +67511,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67309,6 +67531,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67327,6 +67551,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67345,6 +67571,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67363,6 +67591,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67381,6 +67611,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67399,6 +67631,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68828,6 +69062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68846,6 +69082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68864,6 +69102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68882,6 +69122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68900,6 +69142,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68918,6 +69162,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68936,6 +69182,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68954,6 +69202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68972,6 +69222,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70352,6 +70604,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70370,6 +70624,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70388,6 +70644,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70406,6 +70664,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70424,6 +70684,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70442,6 +70704,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70460,6 +70724,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70478,6 +70744,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70496,6 +70764,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71828,6 +72098,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71846,6 +72118,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71864,6 +72138,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71882,6 +72158,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71900,6 +72178,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71918,6 +72198,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71936,6 +72218,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71954,6 +72238,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71972,6 +72258,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73372,6 +73660,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73390,6 +73680,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73408,6 +73700,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73426,6 +73720,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73444,6 +73740,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73462,6 +73760,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73480,6 +73780,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73498,6 +73800,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73516,6 +73820,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
