@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { migrate, openDb, DataDirLockedError, type Database } from './storage/db.ts';
 import { createTenant, createUser, getTenant, type Role } from './core/tenants.ts';
 import { createPasswordReset, generatePassword, listStaffUsers, RESET_MINUTES } from './core/staff-users.ts';
@@ -165,7 +165,7 @@ export async function run(argv: string[]): Promise<number> {
       const config = loadConfig();
       const token = await withDb(async (d) => createIntakeToken(d.db, { tenantId: (await requireTenant(d, v.tenant)).id, environment, name: v.name }));
       const email = config.SMTP_PORT === undefined ? null : `${token.token}@${config.SMTP_DOMAIN}`;
-      const url = `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/intake/adf/${token.token}`;
+      const url = `${publicBaseUrl(config)}/intake/adf/${token.token}`;
       print(
         v.json,
         { ...token, url, email },
@@ -209,7 +209,7 @@ export async function run(argv: string[]): Promise<number> {
       const config = loadConfig();
       const reset = await withDb((d) => createPasswordReset(d.db, v.email!));
       if (!reset) throw new AppError('not_found', `No staff user with email ${v.email} (list them with: motors users list --tenant ID)`);
-      const url = `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/dashboard/reset/${reset.token}`;
+      const url = `${publicBaseUrl(config)}/dashboard/reset/${reset.token}`;
       print(v.json, { email: reset.email, url, expiresAt: reset.expiresAt.toISOString() }, `Password reset link for ${reset.email} (works once, for ${RESET_MINUTES} minutes):\n${url}`);
       return 0;
     }
@@ -221,7 +221,7 @@ export async function run(argv: string[]): Promise<number> {
         // (on a database no server has started on, nothing else has loaded it).
         await loadCatalog(d.db);
         return d.db.transaction((tx) =>
-          seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'cli' }, requestId: 'cli', db: tx }),
+          seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'cli' }, requestId: 'cli', db: tx }, { publicUrl: publicBaseUrl(loadConfig()) }),
         );
       });
       print(v.json, result, `Seeded ${environment} data: ${Object.entries(result).map(([k, n]) => `${n} ${k}`).join(', ')}.`);

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Config } from './config.ts';
+import { publicBaseUrl, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadVehicleCatalog } from './app.ts';
 import { migrate, openDb } from './storage/db.ts';
@@ -34,7 +34,7 @@ export async function runPrimary(config: Config, processes: number): Promise<voi
   try {
     await migrate(database);
     await loadVehicleCatalog(database, logger);
-    demo = await createDemoIfEmpty(database.db);
+    demo = await createDemoIfEmpty(database.db, publicBaseUrl(config));
     if (!demo) signIn = await dashboardSignIn(database.db);
   } finally {
     await database.close();

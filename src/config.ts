@@ -66,6 +66,13 @@ export type Config = Omit<z.output<typeof configSchema>, 'WEBHOOK_ALLOW_PRIVATE'
 
 export class ConfigError extends Error {}
 
+/**
+ * The server's public address, without a trailing slash: PUBLIC_URL, else http://localhost:<port>.
+ * Links that leave the server (reset and intake links, the banner) and the demo's photo URLs use it.
+ */
+export const publicBaseUrl = (config: Pick<Config, 'PUBLIC_URL' | 'PORT'>, port: number = config.PORT): string =>
+  (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, so `DATABASE_URL= npm start` means "embedded".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));

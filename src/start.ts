@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, publicBaseUrl, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createApp, loadVehicleCatalog, type App } from './app.ts';
 import { eq } from 'drizzle-orm';
@@ -94,7 +94,7 @@ async function serve(config: Config, role: 'single' | 'cluster-worker'): Promise
       const signIn = firstStart ? 'demo' : await dashboardSignIn(app.database.db);
       console.log(banner(config, { port, driver: app.database.driver, processes: 1, firstStart, signIn }));
       await loadVehicleCatalog(app.database, logger);
-      if (firstStart) console.log(demoBanner(config, port, await createDemoTenant(app.database.db)));
+      if (firstStart) console.log(demoBanner(config, port, await createDemoTenant(app.database.db, { publicUrl: baseUrl(config, port) })));
     }
     await app.webhooks.start();
     app.ready = true;
@@ -105,11 +105,11 @@ async function serve(config: Config, role: 'single' | 'cluster-worker'): Promise
 }
 
 /** First start on an empty database: the demo dealership. Run once, by the process that migrated. */
-export async function createDemoIfEmpty(db: App['database']['db']): Promise<{ key: string } | undefined> {
-  return (await countTenants(db)) === 0 ? createDemoTenant(db) : undefined;
+export async function createDemoIfEmpty(db: App['database']['db'], publicUrl: string): Promise<{ key: string } | undefined> {
+  return (await countTenants(db)) === 0 ? createDemoTenant(db, { publicUrl }) : undefined;
 }
 
-const baseUrl = (config: Config, port: number) => config.PUBLIC_URL ?? `http://localhost:${port}`;
+const baseUrl = (config: Config, port: number) => publicBaseUrl(config, port);
 
 /**
  * What the banner may say about signing in to the dashboard, checked against the database: the

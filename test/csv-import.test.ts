@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { and, count, eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { startServer, staffDealer, type TestServer } from './helpers.ts';
-import { fieldLabel, suggestMapping } from '../src/core/csv-import.ts';
+import { suggestMapping } from '../src/core/csv-import.ts';
+import { fieldLabel } from '../src/core/field-label.ts';
 import { importSchemas } from '../src/http/platform/import-schemas.ts';
 import { events } from '../src/storage/schema/index.ts';
 

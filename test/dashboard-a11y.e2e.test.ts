@@ -46,7 +46,7 @@ for (const size of [
 
     before(async () => {
       server = await startServer();
-      await createDemoTenant(server.app.database.db);
+      await createDemoTenant(server.app.database.db, { publicUrl: server.url });
       browser = await openBrowser({ locale: 'en-US', viewport: size.viewport });
       page = browser.page;
     });

@@ -10560,7 +10560,7 @@ export interface components {
          *       "media": [
          *         {
          *           "id": "6f1c0a52-3d7e-5b8a-9c41-0e2f3a4b5c6d",
-         *           "url": "https://placehold.co/1200x800/jpg",
+         *           "url": "https://dealer.example/photos/camry-front.jpg",
          *           "type": "photo",
          *           "category": "exterior",
          *           "isFeatured": true,
@@ -40800,6 +40800,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40818,6 +40820,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40836,6 +40840,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40854,6 +40860,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40872,6 +40880,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40890,6 +40900,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40908,6 +40920,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40926,6 +40940,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -40944,6 +40960,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41041,6 +41059,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41059,6 +41079,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41077,6 +41099,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41095,6 +41119,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41113,6 +41139,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41131,6 +41159,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41149,6 +41179,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41167,6 +41199,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41185,6 +41219,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41203,6 +41239,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41285,6 +41323,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41303,6 +41343,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41321,6 +41363,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41339,6 +41383,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41357,6 +41403,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41375,6 +41423,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41393,6 +41443,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41411,6 +41463,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41429,6 +41483,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41506,6 +41562,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41524,6 +41582,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41542,6 +41602,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41560,6 +41622,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41578,6 +41642,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41596,6 +41662,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41614,6 +41682,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41632,6 +41702,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41650,6 +41722,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41702,6 +41776,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41720,6 +41796,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41738,6 +41816,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41756,6 +41836,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41774,6 +41856,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41792,6 +41876,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41810,6 +41896,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41828,6 +41916,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41846,6 +41936,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41911,6 +42003,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41929,6 +42023,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41947,6 +42043,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41965,6 +42063,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -41983,6 +42083,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42001,6 +42103,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42019,6 +42123,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42037,6 +42143,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42055,6 +42163,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42095,6 +42205,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42113,6 +42225,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42131,6 +42245,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42149,6 +42265,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42167,6 +42285,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42185,6 +42305,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42203,6 +42325,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42221,6 +42345,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42239,6 +42365,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42298,6 +42426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42316,6 +42446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42334,6 +42466,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42352,6 +42486,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42370,6 +42506,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42388,6 +42526,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42406,6 +42546,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42424,6 +42566,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42442,6 +42586,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42460,6 +42606,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42513,6 +42661,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42531,6 +42681,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42549,6 +42701,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42567,6 +42721,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42585,6 +42741,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42603,6 +42761,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42621,6 +42781,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42639,6 +42801,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42657,6 +42821,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42719,6 +42885,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42737,6 +42905,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42755,6 +42925,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42773,6 +42945,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42791,6 +42965,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42809,6 +42985,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42827,6 +43005,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42845,6 +43025,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42863,6 +43045,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42918,6 +43102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42936,6 +43122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42954,6 +43142,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42972,6 +43162,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -42990,6 +43182,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43008,6 +43202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43026,6 +43222,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43044,6 +43242,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43062,6 +43262,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43102,6 +43304,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43120,6 +43324,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43138,6 +43344,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43156,6 +43364,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43174,6 +43384,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43192,6 +43404,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43210,6 +43424,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43228,6 +43444,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43246,6 +43464,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43309,6 +43529,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43327,6 +43549,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43345,6 +43569,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43363,6 +43589,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43381,6 +43609,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43399,6 +43629,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43417,6 +43649,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43435,6 +43669,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43453,6 +43689,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43516,6 +43754,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43534,6 +43774,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43552,6 +43794,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43570,6 +43814,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43588,6 +43834,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43606,6 +43854,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43624,6 +43874,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43642,6 +43894,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43660,6 +43914,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43713,6 +43969,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43731,6 +43989,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43749,6 +44009,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43767,6 +44029,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43785,6 +44049,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43803,6 +44069,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43821,6 +44089,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43839,6 +44109,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43857,6 +44129,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43920,6 +44194,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43938,6 +44214,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43956,6 +44234,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43974,6 +44254,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -43992,6 +44274,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44010,6 +44294,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44028,6 +44314,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44046,6 +44334,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44064,6 +44354,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44119,6 +44411,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44137,6 +44431,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44155,6 +44451,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44173,6 +44471,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44191,6 +44491,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44209,6 +44511,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44227,6 +44531,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44245,6 +44551,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44263,6 +44571,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44312,6 +44622,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44369,6 +44681,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44387,6 +44701,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44405,6 +44721,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44462,6 +44780,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44480,6 +44800,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44498,6 +44820,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44516,6 +44840,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44534,6 +44860,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44552,6 +44880,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44570,6 +44900,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44588,6 +44920,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44606,6 +44940,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44677,6 +45013,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44695,6 +45033,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44713,6 +45053,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44731,6 +45073,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44749,6 +45093,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44767,6 +45113,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44785,6 +45133,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44803,6 +45153,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44821,6 +45173,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44880,6 +45234,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44898,6 +45254,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44916,6 +45274,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44934,6 +45294,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44952,6 +45314,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44970,6 +45334,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -44988,6 +45354,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45006,6 +45374,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45024,6 +45394,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45064,6 +45436,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45082,6 +45456,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45100,6 +45476,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45118,6 +45496,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45136,6 +45516,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45154,6 +45536,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45172,6 +45556,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45190,6 +45576,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45208,6 +45596,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45268,6 +45658,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45286,6 +45678,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45304,6 +45698,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45322,6 +45718,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45340,6 +45738,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45358,6 +45758,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45376,6 +45778,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45394,6 +45798,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45412,6 +45818,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45470,6 +45878,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45488,6 +45898,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45506,6 +45918,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45524,6 +45938,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45542,6 +45958,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45560,6 +45978,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45578,6 +45998,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45596,6 +46018,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45614,6 +46038,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45684,6 +46110,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45702,6 +46130,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45720,6 +46150,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45738,6 +46170,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45756,6 +46190,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45774,6 +46210,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45792,6 +46230,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45810,6 +46250,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45828,6 +46270,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45888,6 +46332,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45906,6 +46352,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45924,6 +46372,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45942,6 +46392,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45960,6 +46412,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45978,6 +46432,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -45996,6 +46452,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46014,6 +46472,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46032,6 +46492,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46119,6 +46581,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46137,6 +46601,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46155,6 +46621,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46173,6 +46641,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46191,6 +46661,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46209,6 +46681,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46227,6 +46701,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46245,6 +46721,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46263,6 +46741,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46446,6 +46926,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46464,6 +46946,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46482,6 +46966,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46500,6 +46986,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46518,6 +47006,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46536,6 +47026,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46554,6 +47046,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46572,6 +47066,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46590,6 +47086,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46760,6 +47258,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46778,6 +47278,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46796,6 +47298,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46814,6 +47318,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46832,6 +47338,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46850,6 +47358,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46868,6 +47378,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46886,6 +47398,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46904,6 +47418,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46956,6 +47472,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46974,6 +47492,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -46992,6 +47512,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47010,6 +47532,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47028,6 +47552,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47046,6 +47572,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47064,6 +47592,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47082,6 +47612,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47100,6 +47632,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47150,6 +47684,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47168,6 +47704,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47186,6 +47724,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47204,6 +47744,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47222,6 +47764,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47240,6 +47784,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47258,6 +47804,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47276,6 +47824,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47294,6 +47844,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47312,6 +47864,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47363,6 +47917,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47381,6 +47937,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47399,6 +47957,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47417,6 +47977,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47435,6 +47997,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47453,6 +48017,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47471,6 +48037,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47489,6 +48057,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47507,6 +48077,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47559,6 +48131,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47577,6 +48151,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47625,6 +48201,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47678,6 +48256,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47696,6 +48276,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47736,6 +48318,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47754,6 +48338,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47772,6 +48358,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47790,6 +48378,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47808,6 +48398,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47826,6 +48418,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47844,6 +48438,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47862,6 +48458,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47880,6 +48478,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47924,6 +48524,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47942,6 +48544,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47960,6 +48564,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47978,6 +48584,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -47996,6 +48604,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48014,6 +48624,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48032,6 +48644,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48050,6 +48664,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48068,6 +48684,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48137,6 +48755,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48155,6 +48775,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48173,6 +48795,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48191,6 +48815,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48209,6 +48835,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48227,6 +48855,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48245,6 +48875,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48263,6 +48895,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48281,6 +48915,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48335,6 +48971,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48353,6 +48991,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48371,6 +49011,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48389,6 +49031,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48407,6 +49051,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48425,6 +49071,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48443,6 +49091,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48461,6 +49111,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48479,6 +49131,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48522,6 +49176,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48540,6 +49196,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48558,6 +49216,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48576,6 +49236,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48594,6 +49256,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48612,6 +49276,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48630,6 +49296,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48648,6 +49316,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48666,6 +49336,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48708,6 +49380,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48726,6 +49400,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48744,6 +49420,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48762,6 +49440,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48780,6 +49460,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48798,6 +49480,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48816,6 +49500,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48834,6 +49520,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48852,6 +49540,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48908,6 +49598,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48926,6 +49618,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48944,6 +49638,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48962,6 +49658,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48980,6 +49678,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -48998,6 +49698,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49016,6 +49718,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49034,6 +49738,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49052,6 +49758,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49070,6 +49778,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49112,6 +49822,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49130,6 +49842,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49148,6 +49862,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49166,6 +49882,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49184,6 +49902,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49202,6 +49922,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49220,6 +49942,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49238,6 +49962,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49256,6 +49982,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49298,6 +50026,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49316,6 +50046,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49334,6 +50066,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49352,6 +50086,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49370,6 +50106,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49388,6 +50126,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49406,6 +50146,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49424,6 +50166,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49442,6 +50186,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49521,6 +50267,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49539,6 +50287,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49557,6 +50307,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49575,6 +50327,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49593,6 +50347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49611,6 +50367,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49629,6 +50387,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49647,6 +50407,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49665,6 +50427,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49709,6 +50473,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49727,6 +50493,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49745,6 +50513,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49763,6 +50533,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49781,6 +50553,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49799,6 +50573,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49817,6 +50593,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49835,6 +50613,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49853,6 +50633,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49906,6 +50688,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49924,6 +50708,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49942,6 +50728,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49960,6 +50748,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49978,6 +50768,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -49996,6 +50788,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50014,6 +50808,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50032,6 +50828,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50050,6 +50848,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50092,6 +50892,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50110,6 +50912,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50128,6 +50932,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50146,6 +50952,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50164,6 +50972,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50182,6 +50992,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50200,6 +51012,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50218,6 +51032,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50236,6 +51052,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50347,6 +51165,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50365,6 +51185,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50383,6 +51205,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50401,6 +51225,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50419,6 +51245,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50437,6 +51265,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50455,6 +51285,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50473,6 +51305,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50491,6 +51325,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50509,6 +51345,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50551,6 +51389,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50569,6 +51409,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50587,6 +51429,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50605,6 +51449,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50623,6 +51469,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50641,6 +51489,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50659,6 +51509,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50677,6 +51529,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50695,6 +51549,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50737,6 +51593,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50755,6 +51613,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50773,6 +51633,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50791,6 +51653,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50809,6 +51673,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50827,6 +51693,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50845,6 +51713,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50863,6 +51733,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50881,6 +51753,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50950,6 +51824,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50968,6 +51844,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -50986,6 +51864,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51004,6 +51884,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51022,6 +51904,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51040,6 +51924,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51058,6 +51944,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51076,6 +51964,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51094,6 +51984,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51138,6 +52030,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51156,6 +52050,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51174,6 +52070,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51192,6 +52090,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51210,6 +52110,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51228,6 +52130,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51246,6 +52150,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51264,6 +52170,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51282,6 +52190,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51325,6 +52235,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51343,6 +52255,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51361,6 +52275,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51379,6 +52295,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51397,6 +52315,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51415,6 +52335,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51433,6 +52355,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51451,6 +52375,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51469,6 +52395,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51511,6 +52439,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51529,6 +52459,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51547,6 +52479,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51565,6 +52499,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51583,6 +52519,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51601,6 +52539,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51619,6 +52559,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51637,6 +52579,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51655,6 +52599,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51701,6 +52647,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51719,6 +52667,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51737,6 +52687,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51755,6 +52707,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51773,6 +52727,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51791,6 +52747,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51809,6 +52767,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51827,6 +52787,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51845,6 +52807,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51863,6 +52827,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51905,6 +52871,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51923,6 +52891,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51941,6 +52911,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51959,6 +52931,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51977,6 +52951,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -51995,6 +52971,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52013,6 +52991,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52031,6 +53011,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52049,6 +53031,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52091,6 +53075,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52109,6 +53095,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52127,6 +53115,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52145,6 +53135,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52163,6 +53155,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52181,6 +53175,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52199,6 +53195,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52217,6 +53215,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52235,6 +53235,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52312,6 +53314,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52330,6 +53334,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52348,6 +53354,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52366,6 +53374,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52384,6 +53394,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52402,6 +53414,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52420,6 +53434,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52438,6 +53454,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52456,6 +53474,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52500,6 +53520,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52518,6 +53540,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52536,6 +53560,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52554,6 +53580,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52572,6 +53600,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52590,6 +53620,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52608,6 +53640,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52626,6 +53660,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52644,6 +53680,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52695,6 +53733,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52713,6 +53753,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52731,6 +53773,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52749,6 +53793,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52767,6 +53813,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52785,6 +53833,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52803,6 +53853,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52821,6 +53873,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52839,6 +53893,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52881,6 +53937,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52899,6 +53957,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52917,6 +53977,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52935,6 +53997,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52953,6 +54017,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52971,6 +54037,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -52989,6 +54057,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53007,6 +54077,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53025,6 +54097,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53071,6 +54145,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53089,6 +54165,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53107,6 +54185,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53125,6 +54205,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53143,6 +54225,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53161,6 +54245,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53179,6 +54265,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53197,6 +54285,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53215,6 +54305,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53233,6 +54325,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53275,6 +54369,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53293,6 +54389,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53311,6 +54409,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53329,6 +54429,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53347,6 +54449,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53365,6 +54469,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53383,6 +54489,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53401,6 +54509,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53419,6 +54529,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53461,6 +54573,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53479,6 +54593,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53497,6 +54613,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53515,6 +54633,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53533,6 +54653,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53551,6 +54673,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53569,6 +54693,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53587,6 +54713,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53605,6 +54733,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53688,6 +54818,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53706,6 +54838,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53724,6 +54858,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53742,6 +54878,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53760,6 +54898,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53778,6 +54918,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53796,6 +54938,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53814,6 +54958,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53832,6 +54978,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53876,6 +55024,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53894,6 +55044,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53912,6 +55064,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53930,6 +55084,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53948,6 +55104,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53966,6 +55124,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -53984,6 +55144,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54002,6 +55164,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54020,6 +55184,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54077,6 +55243,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54095,6 +55263,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54113,6 +55283,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54131,6 +55303,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54149,6 +55323,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54167,6 +55343,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54185,6 +55363,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54203,6 +55383,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54221,6 +55403,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54263,6 +55447,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54281,6 +55467,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54299,6 +55487,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54317,6 +55507,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54335,6 +55527,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54353,6 +55547,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54371,6 +55567,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54389,6 +55587,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54407,6 +55607,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54519,6 +55721,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54537,6 +55741,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54555,6 +55761,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54573,6 +55781,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54591,6 +55801,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54609,6 +55821,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54627,6 +55841,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54645,6 +55861,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54663,6 +55881,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54681,6 +55901,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54723,6 +55945,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54741,6 +55965,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54759,6 +55985,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54777,6 +56005,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54795,6 +56025,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54813,6 +56045,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54831,6 +56065,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54849,6 +56085,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54867,6 +56105,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54909,6 +56149,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54927,6 +56169,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54945,6 +56189,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54963,6 +56209,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54981,6 +56229,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -54999,6 +56249,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55017,6 +56269,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55035,6 +56289,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55053,6 +56309,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55144,6 +56402,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55162,6 +56422,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55180,6 +56442,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55198,6 +56462,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55216,6 +56482,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55234,6 +56502,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55252,6 +56522,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55270,6 +56542,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55288,6 +56562,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55332,6 +56608,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55350,6 +56628,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55368,6 +56648,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55386,6 +56668,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55404,6 +56688,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55422,6 +56708,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55440,6 +56728,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55458,6 +56748,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55476,6 +56768,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55541,6 +56835,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55559,6 +56855,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55577,6 +56875,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55595,6 +56895,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55613,6 +56915,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55631,6 +56935,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55649,6 +56955,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55667,6 +56975,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55685,6 +56995,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55727,6 +57039,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55745,6 +57059,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55763,6 +57079,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55781,6 +57099,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55799,6 +57119,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55817,6 +57139,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55835,6 +57159,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55853,6 +57179,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55871,6 +57199,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55978,6 +57308,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -55996,6 +57328,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56014,6 +57348,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56032,6 +57368,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56050,6 +57388,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56068,6 +57408,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56086,6 +57428,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56104,6 +57448,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56122,6 +57468,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56140,6 +57488,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56182,6 +57532,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56200,6 +57552,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56218,6 +57572,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56236,6 +57592,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56254,6 +57612,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56272,6 +57632,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56290,6 +57652,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56308,6 +57672,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56326,6 +57692,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56368,6 +57736,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56386,6 +57756,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56404,6 +57776,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56422,6 +57796,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56440,6 +57816,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56458,6 +57836,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56476,6 +57856,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56494,6 +57876,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56512,6 +57896,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56595,6 +57981,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56613,6 +58001,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56631,6 +58021,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56649,6 +58041,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56667,6 +58061,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56685,6 +58081,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56703,6 +58101,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56721,6 +58121,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56739,6 +58141,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56783,6 +58187,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56801,6 +58207,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56819,6 +58227,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56837,6 +58247,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56855,6 +58267,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56873,6 +58287,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56891,6 +58307,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56909,6 +58327,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56927,6 +58347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -56984,6 +58406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57002,6 +58426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57020,6 +58446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57038,6 +58466,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57056,6 +58486,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57074,6 +58506,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57092,6 +58526,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57110,6 +58546,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57128,6 +58566,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57170,6 +58610,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57188,6 +58630,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57206,6 +58650,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57224,6 +58670,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57242,6 +58690,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57260,6 +58710,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57278,6 +58730,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57296,6 +58750,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57314,6 +58770,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57360,6 +58818,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57378,6 +58838,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57396,6 +58858,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57414,6 +58878,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57432,6 +58898,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57450,6 +58918,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57468,6 +58938,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57486,6 +58958,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57504,6 +58978,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57522,6 +58998,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57564,6 +59042,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57582,6 +59062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57600,6 +59082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57618,6 +59102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57636,6 +59122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57654,6 +59142,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57672,6 +59162,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57690,6 +59182,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57708,6 +59202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57750,6 +59246,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57768,6 +59266,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57786,6 +59286,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57804,6 +59306,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57822,6 +59326,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57840,6 +59346,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57858,6 +59366,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57876,6 +59386,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57894,6 +59406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57963,6 +59477,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57981,6 +59497,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -57999,6 +59517,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58017,6 +59537,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58035,6 +59557,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58053,6 +59577,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58071,6 +59597,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58089,6 +59617,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58107,6 +59637,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58151,6 +59683,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58169,6 +59703,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58187,6 +59723,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58205,6 +59743,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58223,6 +59763,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58241,6 +59783,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58259,6 +59803,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58277,6 +59823,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58295,6 +59843,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58338,6 +59888,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58356,6 +59908,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58374,6 +59928,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58392,6 +59948,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58410,6 +59968,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58428,6 +59988,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58446,6 +60008,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58464,6 +60028,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58482,6 +60048,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58524,6 +60092,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58542,6 +60112,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58560,6 +60132,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58578,6 +60152,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58596,6 +60172,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58614,6 +60192,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58632,6 +60212,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58650,6 +60232,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58668,6 +60252,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58714,6 +60300,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58732,6 +60320,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58750,6 +60340,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58768,6 +60360,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58786,6 +60380,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58804,6 +60400,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58822,6 +60420,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58840,6 +60440,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58858,6 +60460,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58876,6 +60480,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58918,6 +60524,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58936,6 +60544,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58954,6 +60564,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58972,6 +60584,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -58990,6 +60604,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59008,6 +60624,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59026,6 +60644,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59044,6 +60664,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59062,6 +60684,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59104,6 +60728,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59122,6 +60748,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59140,6 +60768,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59158,6 +60788,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59176,6 +60808,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59194,6 +60828,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59212,6 +60848,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59230,6 +60868,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59248,6 +60888,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59317,6 +60959,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59335,6 +60979,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59353,6 +60999,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59371,6 +61019,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59389,6 +61039,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59407,6 +61059,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59425,6 +61079,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59443,6 +61099,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59461,6 +61119,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59505,6 +61165,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59523,6 +61185,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59541,6 +61205,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59559,6 +61225,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59577,6 +61245,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59595,6 +61265,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59613,6 +61285,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59631,6 +61305,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59649,6 +61325,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59692,6 +61370,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59710,6 +61390,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59728,6 +61410,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59746,6 +61430,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59764,6 +61450,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59782,6 +61470,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59800,6 +61490,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59818,6 +61510,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59836,6 +61530,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59878,6 +61574,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59896,6 +61594,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59914,6 +61614,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59932,6 +61634,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59950,6 +61654,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59968,6 +61674,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -59986,6 +61694,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60004,6 +61714,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60022,6 +61734,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60130,6 +61844,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60148,6 +61864,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60166,6 +61884,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60184,6 +61904,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60202,6 +61924,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60220,6 +61944,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60238,6 +61964,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60256,6 +61984,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60274,6 +62004,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60292,6 +62024,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60334,6 +62068,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60352,6 +62088,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60370,6 +62108,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60388,6 +62128,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60406,6 +62148,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60424,6 +62168,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60442,6 +62188,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60460,6 +62208,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60478,6 +62228,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60520,6 +62272,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60538,6 +62292,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60556,6 +62312,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60574,6 +62332,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60592,6 +62352,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60610,6 +62372,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60628,6 +62392,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60646,6 +62412,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60664,6 +62432,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60733,6 +62503,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60751,6 +62523,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60769,6 +62543,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60787,6 +62563,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60805,6 +62583,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60823,6 +62603,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60841,6 +62623,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60859,6 +62643,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60877,6 +62663,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60921,6 +62709,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60939,6 +62729,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60957,6 +62749,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60975,6 +62769,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -60993,6 +62789,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61011,6 +62809,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61029,6 +62829,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61047,6 +62849,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61065,6 +62869,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61108,6 +62914,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61126,6 +62934,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61144,6 +62954,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61162,6 +62974,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61180,6 +62994,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61198,6 +63014,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61216,6 +63034,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61234,6 +63054,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61252,6 +63074,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61294,6 +63118,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61312,6 +63138,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61330,6 +63158,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61348,6 +63178,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61366,6 +63198,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61384,6 +63218,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61402,6 +63238,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61420,6 +63258,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61438,6 +63278,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61563,6 +63405,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61581,6 +63425,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61599,6 +63445,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61617,6 +63465,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61635,6 +63485,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61653,6 +63505,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61671,6 +63525,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61689,6 +63545,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61707,6 +63565,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61725,6 +63585,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61767,6 +63629,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61785,6 +63649,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61803,6 +63669,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61821,6 +63689,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61839,6 +63709,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61857,6 +63729,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61875,6 +63749,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61893,6 +63769,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61911,6 +63789,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61953,6 +63833,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61971,6 +63853,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -61989,6 +63873,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62007,6 +63893,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62025,6 +63913,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62043,6 +63933,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62061,6 +63953,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62079,6 +63973,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62097,6 +63993,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62182,6 +64080,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62200,6 +64100,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62218,6 +64120,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62236,6 +64140,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62254,6 +64160,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62272,6 +64180,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62290,6 +64200,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62308,6 +64220,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62326,6 +64240,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62370,6 +64286,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62388,6 +64306,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62406,6 +64326,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62424,6 +64346,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62442,6 +64366,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62460,6 +64386,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62478,6 +64406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62496,6 +64426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62514,6 +64446,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62573,6 +64507,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62591,6 +64527,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62609,6 +64547,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62627,6 +64567,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62645,6 +64587,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62663,6 +64607,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62681,6 +64627,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62699,6 +64647,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62717,6 +64667,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62759,6 +64711,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62777,6 +64731,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62795,6 +64751,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62813,6 +64771,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62831,6 +64791,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62849,6 +64811,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62867,6 +64831,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62885,6 +64851,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62903,6 +64871,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62949,6 +64919,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62967,6 +64939,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -62985,6 +64959,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63003,6 +64979,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63021,6 +64999,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63039,6 +65019,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63057,6 +65039,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63075,6 +65059,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63093,6 +65079,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63111,6 +65099,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63153,6 +65143,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63171,6 +65163,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63189,6 +65183,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63207,6 +65203,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63225,6 +65223,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63243,6 +65243,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63261,6 +65263,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63279,6 +65283,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63297,6 +65303,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63339,6 +65347,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63357,6 +65367,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63375,6 +65387,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63393,6 +65407,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63411,6 +65427,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63429,6 +65447,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63447,6 +65467,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63465,6 +65487,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63483,6 +65507,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63552,6 +65578,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63570,6 +65598,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63588,6 +65618,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63606,6 +65638,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63624,6 +65658,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63642,6 +65678,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63660,6 +65698,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63678,6 +65718,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63696,6 +65738,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63740,6 +65784,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63758,6 +65804,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63776,6 +65824,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63794,6 +65844,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63812,6 +65864,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63830,6 +65884,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63848,6 +65904,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63866,6 +65924,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63884,6 +65944,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63927,6 +65989,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63945,6 +66009,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63963,6 +66029,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63981,6 +66049,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -63999,6 +66069,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64017,6 +66089,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64035,6 +66109,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64053,6 +66129,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64071,6 +66149,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64113,6 +66193,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64131,6 +66213,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64149,6 +66233,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64167,6 +66253,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64185,6 +66273,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64203,6 +66293,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64221,6 +66313,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64239,6 +66333,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64257,6 +66353,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64303,6 +66401,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64321,6 +66421,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64339,6 +66441,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64357,6 +66461,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64375,6 +66481,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64393,6 +66501,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64411,6 +66521,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64429,6 +66541,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64447,6 +66561,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64465,6 +66581,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64507,6 +66625,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64525,6 +66645,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64543,6 +66665,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64561,6 +66685,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64579,6 +66705,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64597,6 +66725,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64615,6 +66745,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64633,6 +66765,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64651,6 +66785,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64693,6 +66829,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64711,6 +66849,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64729,6 +66869,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64747,6 +66889,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64765,6 +66909,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64783,6 +66929,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64801,6 +66949,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64819,6 +66969,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64837,6 +66989,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64906,6 +67060,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64924,6 +67080,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64942,6 +67100,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64960,6 +67120,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64978,6 +67140,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -64996,6 +67160,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65014,6 +67180,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65032,6 +67200,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65050,6 +67220,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65094,6 +67266,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65112,6 +67286,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65130,6 +67306,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65148,6 +67326,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65166,6 +67346,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65184,6 +67366,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65202,6 +67386,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65220,6 +67406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65238,6 +67426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65281,6 +67471,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65299,6 +67491,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65317,6 +67511,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65335,6 +67531,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65353,6 +67551,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65371,6 +67571,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65389,6 +67591,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65407,6 +67611,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65425,6 +67631,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65467,6 +67675,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65485,6 +67695,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65503,6 +67715,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65521,6 +67735,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65539,6 +67755,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65557,6 +67775,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65575,6 +67795,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65593,6 +67815,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65611,6 +67835,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65722,6 +67948,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65740,6 +67968,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65758,6 +67988,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65776,6 +68008,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65794,6 +68028,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65812,6 +68048,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65830,6 +68068,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65848,6 +68088,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65866,6 +68108,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65884,6 +68128,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65926,6 +68172,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65944,6 +68192,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65962,6 +68212,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65980,6 +68232,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -65998,6 +68252,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66016,6 +68272,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66034,6 +68292,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66052,6 +68312,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66070,6 +68332,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66112,6 +68376,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66130,6 +68396,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66148,6 +68416,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66166,6 +68436,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66184,6 +68456,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66202,6 +68476,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66220,6 +68496,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66238,6 +68516,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66256,6 +68536,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66347,6 +68629,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66365,6 +68649,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66383,6 +68669,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66401,6 +68689,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66419,6 +68709,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66437,6 +68729,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66455,6 +68749,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66473,6 +68769,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66491,6 +68789,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66535,6 +68835,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66553,6 +68855,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66571,6 +68875,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66589,6 +68895,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66607,6 +68915,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66625,6 +68935,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66643,6 +68955,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66661,6 +68975,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66679,6 +68995,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66744,6 +69062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66762,6 +69082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66780,6 +69102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66798,6 +69122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66816,6 +69142,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66834,6 +69162,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66852,6 +69182,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66870,6 +69202,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66888,6 +69222,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66930,6 +69266,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66948,6 +69286,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66966,6 +69306,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -66984,6 +69326,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67002,6 +69346,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67020,6 +69366,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67038,6 +69386,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67056,6 +69406,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67074,6 +69426,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67180,6 +69534,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67198,6 +69554,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67216,6 +69574,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67234,6 +69594,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67252,6 +69614,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67270,6 +69634,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67288,6 +69654,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67306,6 +69674,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67324,6 +69694,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67342,6 +69714,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67384,6 +69758,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67402,6 +69778,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67420,6 +69798,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67438,6 +69818,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67456,6 +69838,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67474,6 +69858,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67492,6 +69878,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67510,6 +69898,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67528,6 +69918,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67570,6 +69962,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67588,6 +69982,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67606,6 +70002,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67624,6 +70022,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67642,6 +70042,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67660,6 +70062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67678,6 +70082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67696,6 +70102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67714,6 +70122,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67783,6 +70193,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67801,6 +70213,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67819,6 +70233,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67837,6 +70253,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67855,6 +70273,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67873,6 +70293,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67891,6 +70313,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67909,6 +70333,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67927,6 +70353,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67971,6 +70399,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -67989,6 +70419,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68007,6 +70439,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68025,6 +70459,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68043,6 +70479,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68061,6 +70499,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68079,6 +70519,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68097,6 +70539,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68115,6 +70559,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68158,6 +70604,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68176,6 +70624,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68194,6 +70644,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68212,6 +70664,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68230,6 +70684,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68248,6 +70704,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68266,6 +70724,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68284,6 +70744,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68302,6 +70764,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68344,6 +70808,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68362,6 +70828,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68380,6 +70848,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68398,6 +70868,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68416,6 +70888,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68434,6 +70908,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68452,6 +70928,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68470,6 +70948,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68488,6 +70968,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68534,6 +71016,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68552,6 +71036,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68570,6 +71056,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68588,6 +71076,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68606,6 +71096,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68624,6 +71116,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68642,6 +71136,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68660,6 +71156,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68678,6 +71176,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68696,6 +71196,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68738,6 +71240,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68756,6 +71260,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68774,6 +71280,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68792,6 +71300,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68810,6 +71320,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68828,6 +71340,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68846,6 +71360,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68864,6 +71380,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68882,6 +71400,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68924,6 +71444,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68942,6 +71464,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68960,6 +71484,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68978,6 +71504,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -68996,6 +71524,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69014,6 +71544,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69032,6 +71564,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69050,6 +71584,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69068,6 +71604,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69143,6 +71681,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69161,6 +71701,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69179,6 +71721,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69197,6 +71741,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69215,6 +71761,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69233,6 +71781,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69251,6 +71801,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69269,6 +71821,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69287,6 +71841,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69331,6 +71887,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69349,6 +71907,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69367,6 +71927,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69385,6 +71947,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69403,6 +71967,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69421,6 +71987,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69439,6 +72007,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69457,6 +72027,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69475,6 +72047,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69524,6 +72098,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69542,6 +72118,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69560,6 +72138,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69578,6 +72158,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69596,6 +72178,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69614,6 +72198,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69632,6 +72218,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69650,6 +72238,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69668,6 +72258,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69710,6 +72302,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69728,6 +72322,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69746,6 +72342,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69764,6 +72362,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69782,6 +72382,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69800,6 +72402,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69818,6 +72422,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69836,6 +72442,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69854,6 +72462,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69948,6 +72558,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69966,6 +72578,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -69984,6 +72598,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70002,6 +72618,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70020,6 +72638,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70038,6 +72658,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70056,6 +72678,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70074,6 +72698,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70092,6 +72718,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70110,6 +72738,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70152,6 +72782,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70170,6 +72802,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70188,6 +72822,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70206,6 +72842,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70224,6 +72862,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70242,6 +72882,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70260,6 +72902,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70278,6 +72922,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70296,6 +72942,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70338,6 +72986,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70356,6 +73006,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70374,6 +73026,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70392,6 +73046,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70410,6 +73066,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70428,6 +73086,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70446,6 +73106,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70464,6 +73126,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70482,6 +73146,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70567,6 +73233,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70585,6 +73253,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70603,6 +73273,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70621,6 +73293,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70639,6 +73313,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70657,6 +73333,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70675,6 +73353,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70693,6 +73373,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70711,6 +73393,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70755,6 +73439,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70773,6 +73459,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70791,6 +73479,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70809,6 +73499,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70827,6 +73519,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70845,6 +73539,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70863,6 +73559,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70881,6 +73579,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70899,6 +73599,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70958,6 +73660,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70976,6 +73680,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -70994,6 +73700,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71012,6 +73720,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71030,6 +73740,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71048,6 +73760,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71066,6 +73780,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71084,6 +73800,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71102,6 +73820,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71144,6 +73864,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71162,6 +73884,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71180,6 +73904,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71198,6 +73924,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71216,6 +73944,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71234,6 +73964,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71252,6 +73984,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71270,6 +74004,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71288,6 +74024,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71440,6 +74178,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71458,6 +74198,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71476,6 +74218,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71494,6 +74238,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71512,6 +74258,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71530,6 +74278,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71548,6 +74298,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71566,6 +74318,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71584,6 +74338,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71602,6 +74358,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71644,6 +74402,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71662,6 +74422,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71680,6 +74442,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71698,6 +74462,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71716,6 +74482,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71734,6 +74502,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71752,6 +74522,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71770,6 +74542,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71788,6 +74562,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71830,6 +74606,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71848,6 +74626,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71866,6 +74646,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71884,6 +74666,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71902,6 +74686,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71920,6 +74706,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71938,6 +74726,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71956,6 +74746,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -71974,6 +74766,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72035,6 +74829,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72053,6 +74849,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72071,6 +74869,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72089,6 +74889,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72107,6 +74909,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72125,6 +74929,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72143,6 +74949,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72161,6 +74969,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72179,6 +74989,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72226,6 +75038,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72244,6 +75058,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72262,6 +75078,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72280,6 +75098,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72298,6 +75118,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72316,6 +75138,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72334,6 +75158,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72352,6 +75178,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72370,6 +75198,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72412,6 +75242,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72430,6 +75262,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72448,6 +75282,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72466,6 +75302,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72484,6 +75322,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72502,6 +75342,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72520,6 +75362,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72538,6 +75382,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72556,6 +75402,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72603,6 +75451,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72621,6 +75471,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72639,6 +75491,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72657,6 +75511,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72675,6 +75531,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72693,6 +75551,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72711,6 +75571,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72729,6 +75591,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -72747,6 +75611,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73023,6 +75889,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73041,6 +75909,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73059,6 +75929,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73077,6 +75949,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73095,6 +75969,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73113,6 +75989,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73131,6 +76009,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73149,6 +76029,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73167,6 +76049,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73217,6 +76101,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73235,6 +76121,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73253,6 +76141,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73271,6 +76161,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73289,6 +76181,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73307,6 +76201,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73325,6 +76221,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73343,6 +76241,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73361,6 +76261,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73401,6 +76303,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73419,6 +76323,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73437,6 +76343,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73455,6 +76363,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73473,6 +76383,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73491,6 +76403,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73509,6 +76423,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73527,6 +76443,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73545,6 +76463,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73596,6 +76516,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73614,6 +76536,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73632,6 +76556,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73650,6 +76576,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73668,6 +76596,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73686,6 +76616,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73704,6 +76636,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73722,6 +76656,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73740,6 +76676,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73799,6 +76737,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73817,6 +76757,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73835,6 +76777,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73853,6 +76797,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73871,6 +76817,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73889,6 +76837,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73907,6 +76857,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73925,6 +76877,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73943,6 +76897,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -73986,6 +76942,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74004,6 +76962,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74022,6 +76982,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74040,6 +77002,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74058,6 +77022,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74076,6 +77042,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74094,6 +77062,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74112,6 +77082,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74130,6 +77102,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74187,6 +77161,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74205,6 +77181,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74223,6 +77201,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74241,6 +77221,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74259,6 +77241,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74277,6 +77261,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74295,6 +77281,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74313,6 +77301,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74331,6 +77321,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74349,6 +77341,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74397,6 +77391,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74415,6 +77411,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74433,6 +77431,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74451,6 +77451,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74469,6 +77471,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74487,6 +77491,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74505,6 +77511,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74523,6 +77531,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74541,6 +77551,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74598,6 +77610,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74616,6 +77630,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74634,6 +77650,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74652,6 +77670,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74670,6 +77690,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74688,6 +77710,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74706,6 +77730,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74724,6 +77750,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74742,6 +77770,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74787,6 +77817,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74805,6 +77837,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74823,6 +77857,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74841,6 +77877,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74859,6 +77897,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74877,6 +77917,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74895,6 +77937,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74913,6 +77957,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74931,6 +77977,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -74991,6 +78039,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75009,6 +78059,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75027,6 +78079,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75045,6 +78099,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75063,6 +78119,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75081,6 +78139,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75099,6 +78159,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75117,6 +78179,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75135,6 +78199,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75178,6 +78244,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75196,6 +78264,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75214,6 +78284,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75232,6 +78304,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75250,6 +78324,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75268,6 +78344,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75286,6 +78364,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75304,6 +78384,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75322,6 +78404,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75388,6 +78472,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75406,6 +78492,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75424,6 +78512,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75442,6 +78532,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75460,6 +78552,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75478,6 +78572,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75496,6 +78592,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75514,6 +78612,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;
@@ -75532,6 +78632,8 @@ export interface operations {
                             code: string;
                             details?: {
                                 field: string;
+                                /** @description The field in words, for people: "Line 1 description". */
+                                label: string;
                                 message: string;
                             }[];
                             message: string;

@@ -10,6 +10,7 @@ import { customerCollection } from './customers.ts';
 import { motorCollection } from './motors.ts';
 import { inventoryItemCollection } from './inventory-items.ts';
 import { normaliseVin } from './vin.ts';
+import { fieldLabel } from './field-label.ts';
 import { customers, inventoryItems, motors } from '../storage/schema/index.ts';
 
 // CSV import of customers, motors and inventory items (the dashboard's Import page and
@@ -51,13 +52,6 @@ const targets: Record<ImportCollection, { collection: typeof customerCollection 
 
 /** The natural key of each importable collection, for messages and docs. */
 export const naturalKeyField = (collection: ImportCollection): string => targets[collection].key.field;
-
-/** `firstName` → "First name", `saleOptions.priceAmount` → "Sale options: price amount". */
-export function fieldLabel(path: string): string {
-  const words = path.split('.').map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase());
-  const text = words.join(': ').replace(/\b(vin|sku|id)\b/g, (w) => w.toUpperCase());
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 // Header words that name a field by another name. Compared after normalising (lower case,
 // letters and digits only), as the field names and their labels are.

@@ -57,14 +57,26 @@ const featurePool = {
 };
 const pick = <T>(list: readonly T[], i: number, n: number) => Array.from({ length: n }, (_, k) => list[(i + k * 2) % list.length]).filter((v, k, a) => a.indexOf(v) === k);
 const DEALER_ADDRESS = '2200 Auto Mall Dr, Fremont, CA 94538';
-const photo = (c: Catalog, year: number, view: string) => `https://placehold.co/1200x800/jpg?text=${encodeURIComponent(`${year} ${c.make} ${c.model} ${view}`)}`;
+
+// Demo photos are served by this server (src/demo-photos/, http/demo-photos.ts), never by an outside
+// host: a silhouette of the body type in two colours. Media URLs are absolute http(s) URLs, so they
+// carry the server's public address (PUBLIC_URL, else http://localhost:PORT; config.publicBaseUrl).
+export const DEMO_PHOTOS_PATH = '/demo-photos';
+const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
+const photoShapes: Record<string, [string, string]> = {
+  Sedan: ['sedan-silver', 'sedan-blue'],
+  SUV: ['suv-black', 'suv-red'],
+  Pickup: ['pickup-white', 'pickup-gray'],
+  Hatchback: ['hatchback-red', 'hatchback-blue'],
+};
+const photo = (publicUrl: string, c: Catalog, variant: number) => `${publicUrl.replace(/\/+$/, '')}${DEMO_PHOTOS_PATH}/${(photoShapes[c.bodyType] ?? photoShapes.Sedan)[variant % 2]}.svg`;
 
 // Serial numbers differ per environment so test and live demo VINs do not look copied.
 function demoVin(c: Catalog, year: number, serial: number): string {
   return withCheckDigit(`${c.wmi}0${vinYearCode(year)}A${String(serial).padStart(6, '0')}`);
 }
 
-export function demoMotorInputs(count = 34, serialBase = 100000): MotorInput[] {
+export function demoMotorInputs(count = 34, serialBase = 100000, publicUrl = DEFAULT_PUBLIC_URL): MotorInput[] {
   const listingCycle = ['sale', 'sale', 'rental', 'sale', 'auction', 'sale'] as const;
   return Array.from({ length: count }, (_, i) => {
     const c = catalog[i % catalog.length];
@@ -107,10 +119,10 @@ export function demoMotorInputs(count = 34, serialBase = 100000): MotorInput[] {
           ? { startingBidAmount: Math.round(price * 0.7), reserveAmount: Math.round(price * 0.9), currency: 'USD', startsAt: '2026-12-01T17:00:00.000Z', endsAt: '2026-12-08T17:00:00.000Z' }
           : null,
       media: listed
-        ? ['Front', 'Side', 'Interior', 'Engine'].map((view, k) => ({
-            url: photo(c, year, view),
+        ? [0, 1].map((k) => ({
+            url: photo(publicUrl, c, i + k),
             type: 'photo' as const,
-            category: (['exterior', 'exterior', 'interior', 'engine'] as const)[k],
+            category: 'exterior' as const,
             isFeatured: k === 0,
             sortOrder: k + 1,
           }))
@@ -138,7 +150,7 @@ const staff = [
 ] as const;
 
 /** Seeds the collections of this module for one dealership and environment; needs customers first for owners and policies. */
-export async function seedRecordsDemo(ctx: Ctx): Promise<Record<string, number>> {
+export async function seedRecordsDemo(ctx: Ctx, publicUrl = DEFAULT_PUBLIC_URL): Promise<Record<string, number>> {
   // Seeding a tenant twice must not fail: the demo fleet is made once per tenant and environment.
   const [anyMotor] = await ctx.db.select({ id: motors.id }).from(motors).where(scopedLive(ctx, motors)).limit(1);
   if (anyMotor) return {};
@@ -176,7 +188,7 @@ export async function seedRecordsDemo(ctx: Ctx): Promise<Record<string, number>>
   const serialBase = ctx.environment === 'live' ? 500000 : 100000;
   const motorIds: string[] = [];
   const owned: { motorId: string; customerId: string }[] = [];
-  for (const [i, input] of demoMotorInputs(34, serialBase).entries()) {
+  for (const [i, input] of demoMotorInputs(34, serialBase, publicUrl).entries()) {
     // Customers' own cars, in for service, belong to them.
     const ownerCustomerId = input.status === 'in_service' || input.status === 'sold' ? customerAt(i) : null;
     const m = await createMotor(ctx, { ...input, ownerCustomerId });

@@ -36,7 +36,10 @@ const companies = [
 ] as const;
 const tagPool = ['repeat-buyer', 'financing-interest', 'service-plan', 'trade-in', 'fleet', 'newsletter'];
 
-export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
+/** `publicUrl`: the server's public address, where the demo's photos are (see demo-records.ts). */
+export type DemoOptions = { publicUrl?: string };
+
+export async function seedDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<Record<string, number>> {
   // The showroom's address and web pages, which the inventory feeds need beside the vehicles.
   await ensureDemoDealership(ctx.db, ctx.tenantId);
   let count = 0;
@@ -66,7 +69,7 @@ export async function seedDemo(ctx: Ctx): Promise<Record<string, number>> {
     await subscribe(ctx, `${first}.${last}@example.com`.toLowerCase().normalize('NFD').replace(/[^a-z.@]/g, ''), 'demo');
     subscribers++;
   }
-  const records = await seedRecordsDemo(ctx);
+  const records = await seedRecordsDemo(ctx, opts.publicUrl);
   await seedDocumentsDemo(ctx);
   await seedPaymentsDemo(ctx);
   Object.assign(records, await seedStorefrontDemo(ctx));
@@ -95,13 +98,13 @@ export const DEMO_EMAIL = 'owner@demo.motors.local';
 export const DEMO_PASSWORD = 'motors-demo-2026';
 
 /** First start on an empty database: a demo dealership, its owner, a test key and demo data. */
-export async function createDemoTenant(db: Queryable): Promise<{ tenantId: string; key: string }> {
+export async function createDemoTenant(db: Queryable, opts: DemoOptions = {}): Promise<{ tenantId: string; key: string }> {
   return db.transaction(async (tx) => {
     const tenant = await createTenant(tx, { name: 'Demo Motors' });
     await createUser(tx, { tenantId: tenant.id, email: DEMO_EMAIL, name: 'Demo Owner', role: 'owner', password: DEMO_PASSWORD });
     const key = await createApiKey(tx, { tenantId: tenant.id, environment: 'test', name: 'Demo test key', scopes: ['*'] });
     for (const environment of ['test', 'live'] as Environment[]) {
-      await seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db: tx });
+      await seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db: tx }, opts);
     }
     return { tenantId: tenant.id, key: key.key };
   });

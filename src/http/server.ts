@@ -25,6 +25,7 @@ import { openApiInfo, refineDocument } from './openapi.ts';
 import './validation-messages.ts';
 import type { WebhookSettings } from '../core/webhook-delivery.ts';
 import { registerDashboard } from './dashboard.ts';
+import { registerDemoPhotos } from './demo-photos.ts';
 import { registerApiReference } from './docs.ts';
 
 export type ServerDeps = {
@@ -194,6 +195,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerFeeds(app, routeDeps);
 
   await registerDashboard(app);
+  registerDemoPhotos(app);
 
   // The pid tells apart the processes of `motors start --processes N`, which share one port.
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', pid: process.pid }));

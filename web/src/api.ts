@@ -1,6 +1,7 @@
 // The dashboard talks only to the management API. The session is an httpOnly cookie the browser
 // sends by itself; the environment header picks live or test data on every call.
 import type { ScopedOperation } from './lib/scopes.ts';
+import type { FieldError } from './lib/field-errors.ts';
 
 export type Environment = 'live' | 'test';
 export type Me = { userId: string; tenantId: string; tenantName: string; email: string; name: string; role: 'owner' | 'admin' | 'member'; environment: Environment };
@@ -19,7 +20,7 @@ export type ApiKey = {
 };
 export type CreatedKey = ApiKey & { key: string };
 export type RequestLog = { id: string; keyId: string; environment: string; method: string; path: string; status: number; durationMs: number; requestId: string; createdAt: string };
-export type FieldError = { field: string; message: string };
+export type { FieldError };
 
 export class ApiError extends Error {
   constructor(

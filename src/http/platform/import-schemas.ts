@@ -1,7 +1,8 @@
 import { z } from 'zod';
 // The surfaces' phrasing of zod's messages, for `motors import` too (it starts no server).
 import '../validation-messages.ts';
-import { fieldLabel, type ImportCollection, type ImportField, type ImportFieldKind, type InputSchema } from '../../core/csv-import.ts';
+import { fieldLabel } from '../../core/field-label.ts';
+import type { ImportCollection, ImportField, ImportFieldKind, InputSchema } from '../../core/csv-import.ts';
 import { customerCreate } from '../records-api/customers.ts';
 import { motorCreate } from '../records-api/motors.ts';
 import { inventoryItemCreate } from '../records-api/inventory-items.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
+import { AppError, type FieldError } from '../../core/errors.ts';
+import { fieldLabel } from '../../core/field-label.ts';
 
 export type Surface = 'records' | 'crm' | 'storefront' | 'manage';
 
@@ -56,8 +57,14 @@ export function renderError(surface: Surface, err: AppError): Record<string, unk
     };
   }
   const message = surface === 'crm' ? inCrmWords(err.message) : err.message;
-  return { error: { message, code: err.code, ...(err.fields ? { details: err.fields } : {}) } };
+  const details = err.fields && surface === 'manage' ? err.fields.map(inWords) : err.fields;
+  return { error: { message, code: err.code, ...(details ? { details } : {}) } };
 }
+
+// The dashboard shows a field error to people: the management API adds the field in words. A
+// request's own fields are named with where they came from (`body.lines.0.description`, see
+// http/server.ts); the words leave that out ("Line 1 description").
+const inWords = (f: FieldError) => ({ field: f.field, label: fieldLabel(f.field.replace(/^(body|query|params)\./, '')), message: f.message });
 
 // Core names record types as the Records API does; the CRM API document calls a customer a
 // "client" and an inventory item a "product", so its messages do too ("Client … was not found").
@@ -135,7 +142,9 @@ export const errorSchemas: Record<Surface, z.ZodType> = {
     .meta({ example: { statusCode: 401, message: 'Unauthorized', error: 'Invalid or missing API key', code: 'unauthorized', timestamp: '2026-01-15T10:30:00.000Z' } }),
   crm: crmError('CrmError'),
   records: crmError('RecordsError'),
-  manage: crmError('ManageError'),
+  manage: z
+    .object({ error: z.object({ message: z.string(), code: z.string(), details: z.array(z.object({ field: z.string(), label: z.string().meta({ description: 'The field in words, for people: "Line 1 description".' }), message: z.string() })).optional() }) })
+    .meta({ example: { error: { message: 'Invalid or missing API key', code: 'unauthorized' } } }),
 };
 
 function crmError(_name: string) {

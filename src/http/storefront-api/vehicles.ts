@@ -79,7 +79,7 @@ const vehicle = z
         bodyType: { id: 'b977f6cb-bc09-58d5-b0da-9220820e0502', name: 'Sedan', code: 'SEDAN' },
       },
       engine: { id: '9ba40af1-f7cd-53ed-93b8-a1e2d4f9a3f2', name: '2.5L 4-Cylinder', type: 'petrol', horsepower: 203, transmission: 'automatic' },
-      media: [{ id: '6f1c0a52-3d7e-5b8a-9c41-0e2f3a4b5c6d', url: 'https://placehold.co/1200x800/jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }],
+      media: [{ id: '6f1c0a52-3d7e-5b8a-9c41-0e2f3a4b5c6d', url: 'https://dealer.example/photos/camry-front.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }],
       saleOptions: { price: 35000, currency: 'USD', isNegotiable: true, financingAvailable: true },
       rentalOptions: null,
       auctionOptions: null,

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, recordsApi, type RecordRow } from '../api.ts';
-import { FieldErrors, toApiError } from './ui.tsx';
+import { FieldErrors, invalidProps, toApiError } from './ui.tsx';
+import { describeError } from '../lib/field-errors.ts';
 import { RecordCombobox } from './record-search.tsx';
 import { fieldSpecs, type FieldSpec } from '../lib/record-config.ts';
 import { changedFields, getPath, recordTitle, setPath, toInput } from '../lib/records.ts';
@@ -69,19 +70,23 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
   };
 
   const visible = specs.filter((s) => !s.showIf || s.showIf(values));
+  // The server names fields in words; where this form has its own label for one, that one.
+  const labels = Object.fromEntries(specs.map((s) => [s.path, s.label]));
   return (
     <form className="form" onSubmit={submit} aria-label={record ? `Edit ${recordTitle(record)}` : 'New record'}>
       {error && (
-        <div className="alert alert-error" role="alert">
-          {error.message}
-          {error.fields.length > 0 && (
-            <ul className="small">
-              {error.fields.map((f) => (
-                <li key={f.field}>
-                  <code>{f.field}</code>: {f.message}
-                </li>
-              ))}
-            </ul>
+        <div className="alert alert-error" role="alert" data-testid="form-error">
+          {error.fields.length > 1 ? (
+            <>
+              The record was not saved:
+              <ul className="small">
+                {describeError(error, labels).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            describeError(error, labels)[0]
           )}
         </div>
       )}
@@ -110,6 +115,7 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
           locked={Boolean(record && ['paid', 'void', 'accepted', 'declined', 'expired', 'received', 'cancelled', 'shipped', 'completed'].includes(String(record.status)))}
           onChange={(l) => set('lines', l)}
           onValidity={(ok) => (ok ? invalid.current.delete('lines') : invalid.current.add('lines'))}
+          error={error}
         />
       )}
       {special.includes('jobs') && (
@@ -119,6 +125,7 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
           locked={Boolean(record && ['invoiced', 'cancelled'].includes(String(record.status)))}
           onChange={(j) => set('jobs', j)}
           onValidity={(ok) => (ok ? invalid.current.delete('jobs') : invalid.current.add('jobs'))}
+          error={error}
         />
       )}
       <details className="json-editor" open={specs.length === 0}>
@@ -164,25 +171,27 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
   const id = `f-${spec.path.replace(/\./g, '-')}`;
   const value = getPath(values, spec.path);
   const hint = spec.hint ? <small className="muted">{spec.hint}</small> : null;
-  const errors = <FieldErrors error={error} field={spec.path} />;
+  const errors = <FieldErrors error={error} field={spec.path} id={id} />;
+  const a11y = invalidProps(error, spec.path, id);
   if (spec.kind === 'bool') {
     return (
       <label className="check field-check">
-        <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} /> {spec.label}
+        <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} {...a11y} /> {spec.label}
+        {errors}
       </label>
     );
   }
   let input: ReactNode;
   switch (spec.kind) {
     case 'textarea':
-      input = <textarea id={id} rows={3} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || null)} />;
+      input = <textarea id={id} {...a11y} rows={3} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || null)} />;
       break;
     case 'number':
-      input = <input id={id} type="number" inputMode="numeric" value={value === null || value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))} />;
+      input = <input id={id} {...a11y} type="number" inputMode="numeric" value={value === null || value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))} />;
       break;
     case 'select':
       input = (
-        <select id={id} value={value === null || value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)} required={spec.required}>
+        <select id={id} {...a11y} value={value === null || value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)} required={spec.required}>
           {(spec.emptyLabel !== undefined || value === null || value === undefined) && <option value="">{spec.emptyLabel ?? '—'}</option>}
           {spec.options!.map((o) => (
             <option key={o} value={o}>
@@ -193,13 +202,13 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       );
       break;
     case 'money':
-      input = <MoneyInput id={id} value={value as number | null | undefined} currency={String(getPath(values, spec.currencyPath ?? 'currency') ?? 'USD')} onChange={onChange} onValidity={onValidity} />;
+      input = <MoneyInput id={id} {...a11y} value={value as number | null | undefined} currency={String(getPath(values, spec.currencyPath ?? 'currency') ?? 'USD')} onChange={onChange} onValidity={onValidity} />;
       break;
     case 'date':
-      input = <input id={id} type="date" value={typeof value === 'string' ? value.slice(0, 10) : ''} onChange={(e) => onChange(e.target.value || null)} />;
+      input = <input id={id} {...a11y} type="date" value={typeof value === 'string' ? value.slice(0, 10) : ''} onChange={(e) => onChange(e.target.value || null)} />;
       break;
     case 'datetime':
-      input = <input id={id} type="datetime-local" value={typeof value === 'string' && value ? isoToLocal(value) : ''} onChange={(e) => onChange(localToIso(e.target.value))} />;
+      input = <input id={id} {...a11y} type="datetime-local" value={typeof value === 'string' && value ? isoToLocal(value) : ''} onChange={(e) => onChange(localToIso(e.target.value))} />;
       break;
     case 'ref':
       input = <RecordCombobox id={id} collection={spec.ref!} value={value as string | null} required={spec.required} emptyLabel={spec.emptyLabel} onChange={onChange} />;
@@ -208,6 +217,7 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       input = (
         <input
           id={id}
+          {...a11y}
           defaultValue={Array.isArray(value) ? value.join(', ') : ''}
           onChange={(e) =>
             onChange(
@@ -224,6 +234,7 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       input = (
         <input
           id={id}
+          {...a11y}
           type={spec.kind === 'email' ? 'email' : spec.kind === 'url' ? 'url' : 'text'}
           required={spec.required}
           value={String(value ?? '')}
@@ -245,7 +256,25 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
 }
 
 /** An amount typed in major units ("19.99"), kept as integer minor units. */
-export function MoneyInput({ id, value, currency, onChange, onValidity, label }: { id?: string; value: number | null | undefined; currency: string; onChange: (minor: number | null) => void; onValidity?: (ok: boolean) => void; label?: string }) {
+export function MoneyInput({
+  id,
+  value,
+  currency,
+  onChange,
+  onValidity,
+  label,
+  'aria-invalid': invalid,
+  'aria-describedby': describedBy,
+}: {
+  id?: string;
+  value: number | null | undefined;
+  currency: string;
+  onChange: (minor: number | null) => void;
+  onValidity?: (ok: boolean) => void;
+  label?: string;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+}) {
   const [text, setText] = useState(() => toMajorInput(value, currency));
   const [bad, setBad] = useState(false);
   return (
@@ -255,7 +284,8 @@ export function MoneyInput({ id, value, currency, onChange, onValidity, label }:
         aria-label={label}
         inputMode="decimal"
         value={text}
-        aria-invalid={bad}
+        aria-invalid={bad || invalid}
+        aria-describedby={describedBy}
         onChange={(e) => {
           setText(e.target.value);
           const minor = parseMoney(e.target.value, currency);
@@ -318,8 +348,31 @@ function MediaEditor({ value, onChange }: { value: MediaItem[]; onChange: (m: Me
 type LineInput = { kind?: string; description?: string; quantity: number; unitAmount?: number; taxRate?: number; inventoryItemId?: string | null; marketplaceItemId?: string | null };
 
 /** Document lines: amounts in major units; the server computes every total. */
-export function LinesEditor({ value, currency, locked, onChange, onValidity }: { value: LineInput[]; currency: string; locked: boolean; onChange: (l: LineInput[]) => void; onValidity: (ok: boolean) => void }) {
+export function LinesEditor({
+  value,
+  currency,
+  locked,
+  onChange,
+  onValidity,
+  error,
+  path = 'lines',
+}: {
+  value: LineInput[];
+  currency: string;
+  locked: boolean;
+  onChange: (l: LineInput[]) => void;
+  onValidity: (ok: boolean) => void;
+  error?: ApiError;
+  /** Where the lines are in the record (`jobs.0.lines` in a work order), to find their errors. */
+  path?: string;
+}) {
   const update = (i: number, patch: Partial<LineInput>) => onChange(value.map((l, j) => (j === i ? { ...l, ...patch } : l)));
+  // Each input of a line the error names is marked and described by its message, below it.
+  const cell = (i: number, name: string) => {
+    const id = `${path}-${i}-${name}`.replace(/\./g, '-');
+    const field = `${path}.${i}.${name}`;
+    return { id, a11y: invalidProps(error, field, id), message: <FieldErrors error={error} field={field} id={id} /> };
+  };
   if (locked) return <p className="muted small span-all">The lines can no longer change in this status.</p>;
   return (
     <fieldset className="field span-all">
@@ -337,26 +390,33 @@ export function LinesEditor({ value, currency, locked, onChange, onValidity }: {
             </tr>
           </thead>
           <tbody>
-            {value.map((l, i) => (
+            {value.map((l, i) => {
+              const [kind, description, quantity, unitAmount, taxRate] = ['kind', 'description', 'quantity', 'unitAmount', 'taxRate'].map((name) => cell(i, name));
+              return (
               <tr key={i}>
                 <td data-label="Kind">
-                  <select aria-label={`Line ${i + 1} kind`} value={l.kind ?? 'product'} onChange={(e) => update(i, { kind: e.target.value })}>
+                  <select id={kind.id} {...kind.a11y} aria-label={`Line ${i + 1} kind`} value={l.kind ?? 'product'} onChange={(e) => update(i, { kind: e.target.value })}>
                     {lineKinds.map((k) => (
                       <option key={k}>{k}</option>
                     ))}
                   </select>
+                  {kind.message}
                 </td>
                 <td data-label="Description">
-                  <input aria-label={`Line ${i + 1} description`} value={l.description ?? ''} onChange={(e) => update(i, { description: e.target.value })} />
+                  <input id={description.id} {...description.a11y} aria-label={`Line ${i + 1} description`} value={l.description ?? ''} onChange={(e) => update(i, { description: e.target.value })} />
+                  {description.message}
                 </td>
                 <td data-label="Qty">
-                  <input aria-label={`Line ${i + 1} quantity`} type="number" step="0.001" min="0" value={l.quantity} onChange={(e) => update(i, { quantity: Number(e.target.value) })} />
+                  <input id={quantity.id} {...quantity.a11y} aria-label={`Line ${i + 1} quantity`} type="number" step="0.001" min="0" value={l.quantity} onChange={(e) => update(i, { quantity: Number(e.target.value) })} />
+                  {quantity.message}
                 </td>
                 <td data-label="Unit price">
-                  <MoneyInput label={`Line ${i + 1} unit price`} value={l.unitAmount} currency={currency} onChange={(v) => update(i, { unitAmount: v ?? undefined })} onValidity={onValidity} />
+                  <MoneyInput id={unitAmount.id} {...unitAmount.a11y} label={`Line ${i + 1} unit price`} value={l.unitAmount} currency={currency} onChange={(v) => update(i, { unitAmount: v ?? undefined })} onValidity={onValidity} />
+                  {unitAmount.message}
                 </td>
                 <td data-label="Tax %">
-                  <input aria-label={`Line ${i + 1} tax rate`} type="number" step="0.001" min="0" max="100" value={l.taxRate ?? 0} onChange={(e) => update(i, { taxRate: Number(e.target.value) })} />
+                  <input id={taxRate.id} {...taxRate.a11y} aria-label={`Line ${i + 1} tax rate`} type="number" step="0.001" min="0" max="100" value={l.taxRate ?? 0} onChange={(e) => update(i, { taxRate: Number(e.target.value) })} />
+                  {taxRate.message}
                 </td>
                 <td className="actions">
                   <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove line ${i + 1}`}>
@@ -364,7 +424,8 @@ export function LinesEditor({ value, currency, locked, onChange, onValidity }: {
                   </button>
                 </td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       </div>
@@ -381,7 +442,7 @@ export function LinesEditor({ value, currency, locked, onChange, onValidity }: {
 type JobInput = { title: string; concern?: string | null; findings?: string | null; authorized?: boolean; technicianEmployeeId?: string | null; lines?: LineInput[] };
 
 /** A work order's jobs: what the customer reported, what was found, and the lines of each. */
-function JobsEditor({ value, currency, locked, onChange, onValidity }: { value: JobInput[]; currency: string; locked: boolean; onChange: (j: JobInput[]) => void; onValidity: (ok: boolean) => void }) {
+function JobsEditor({ value, currency, locked, onChange, onValidity, error }: { value: JobInput[]; currency: string; locked: boolean; onChange: (j: JobInput[]) => void; onValidity: (ok: boolean) => void; error?: ApiError }) {
   const update = (i: number, patch: Partial<JobInput>) => onChange(value.map((j, k) => (k === i ? { ...j, ...patch } : j)));
   if (locked) return <p className="muted small span-all">The jobs can no longer change in this status.</p>;
   return (
@@ -393,7 +454,8 @@ function JobsEditor({ value, currency, locked, onChange, onValidity }: { value: 
           <div className="form-grid">
             <div className="field">
               <label htmlFor={`job-${i}-title`}>Job {i + 1} title</label>
-              <input id={`job-${i}-title`} required value={j.title} onChange={(e) => update(i, { title: e.target.value })} />
+              <input id={`job-${i}-title`} {...invalidProps(error, `jobs.${i}.title`, `job-${i}-title`)} required value={j.title} onChange={(e) => update(i, { title: e.target.value })} />
+              <FieldErrors error={error} field={`jobs.${i}.title`} id={`job-${i}-title`} />
             </div>
             <div className="field">
               <label htmlFor={`job-${i}-concern`}>Concern</label>
@@ -407,7 +469,7 @@ function JobsEditor({ value, currency, locked, onChange, onValidity }: { value: 
               <input type="checkbox" checked={Boolean(j.authorized)} onChange={(e) => update(i, { authorized: e.target.checked })} /> Authorised by the customer
             </label>
           </div>
-          <LinesEditor value={j.lines ?? []} currency={currency} locked={false} onChange={(lines) => update(i, { lines })} onValidity={onValidity} />
+          <LinesEditor value={j.lines ?? []} currency={currency} locked={false} onChange={(lines) => update(i, { lines })} onValidity={onValidity} error={error} path={`jobs.${i}.lines`} />
           <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => onChange(value.filter((_, k) => k !== i))}>
             Remove job {i + 1}
           </button>

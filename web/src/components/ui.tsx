@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
+import { asInstruction, describeError, errorFor } from '../lib/field-errors.ts';
 
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: true });
@@ -55,7 +56,7 @@ export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => 
   return (
     <div className="alert alert-error" role="alert">
       <strong>{error.status === 403 ? 'Not allowed. ' : ''}</strong>
-      {error.message} {hint}
+      {describeError(error).join('; ')} {hint}
       {onRetry && (
         <button type="button" className="btn btn-small" onClick={onRetry}>
           Try again
@@ -65,14 +66,19 @@ export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => 
   );
 }
 
-export function FieldErrors({ error, field }: { error?: ApiError; field: string }) {
-  const f = error?.fields.find((x) => x.field === field || x.field.endsWith(`.${field}`));
+/** What is wrong with one field, next to it; `id` is its input's (see invalidProps). */
+export function FieldErrors({ error, field, id }: { error?: ApiError; field: string; id?: string }) {
+  const f = error && errorFor(error.fields, field);
   return f ? (
-    <span className="field-error" role="alert">
-      {f.message}
+    <span className="field-error" role="alert" id={id ? `${id}-error` : undefined}>
+      {asInstruction(f.message)}
     </span>
   ) : null;
 }
+
+/** An input the error names is marked invalid and described by its message (FieldErrors with the same id). */
+export const invalidProps = (error: ApiError | undefined, field: string, id: string) =>
+  error && errorFor(error.fields, field) ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {};
 
 /** A native <dialog>: focus moves into it, Escape closes it, the page behind is inert. */
 export function Modal({ open, title, onClose, children, wide }: { open: boolean; title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {

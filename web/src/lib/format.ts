@@ -97,3 +97,27 @@ export function formatDuration(seconds: number): string {
   const d = Math.round(s / 86400);
   return `${d} day${d === 1 ? '' : 's'}`;
 }
+
+// Numbers in the reader's locale (`undefined`: the browser's), one formatter per option set.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  const known = numberFormats.get(key);
+  if (known) return known;
+  const made = new Intl.NumberFormat(locale, options);
+  numberFormats.set(key, made);
+  return made;
+}
+
+/** A count or quantity with the locale's separators: 12,480 · 1.5 · 0.125; "—" when there is none. */
+export function formatNumber(n: number | null | undefined, locale?: string): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
+  return numberFormat(locale, { maximumFractionDigits: 3 }).format(n);
+}
+
+/** An odometer reading with its unit, as the locale writes it: "48,210 mi", "48.210 km". */
+export function formatMileage(n: number | null | undefined, unit: unknown, locale?: string): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
+  if (unit !== 'km' && unit !== 'mi') return formatNumber(n, locale);
+  return numberFormat(locale, { style: 'unit', unit: unit === 'km' ? 'kilometer' : 'mile', unitDisplay: 'short', maximumFractionDigits: 0 }).format(n);
+}

@@ -1,6 +1,7 @@
 // What the record pages show and edit per collection: the common fields as form fields, the list
 // columns as plain text. Every other field stays editable in the JSON editor.
 import { formatMoney } from './money.ts';
+import { formatNumber } from './format.ts';
 import { getPath, humanStatus, recordTitle, type Rec } from './records.ts';
 
 export type FieldKind = 'text' | 'email' | 'url' | 'textarea' | 'number' | 'select' | 'bool' | 'money' | 'date' | 'datetime' | 'ref' | 'tags';
@@ -9,8 +10,9 @@ export type FieldSpec = {
   label: string;
   kind: FieldKind;
   options?: readonly string[];
-  /** For money: where the currency is (same object), e.g. "saleOptions.currency". */
+  /** For money: where the currency is (same object), e.g. "saleOptions.currency". For a mileage: where its unit is. */
   currencyPath?: string;
+  unitPath?: string;
   /** For ref: the collection referred to. */
   ref?: string;
   required?: boolean;
@@ -52,7 +54,7 @@ export const fieldSpecs: Record<string, FieldSpec[]> = {
     text('trim', 'Trim'),
     text('vin', 'VIN'),
     text('stockNumber', 'Stock number'),
-    { path: 'mileage', label: 'Mileage', kind: 'number' },
+    { path: 'mileage', label: 'Mileage', kind: 'number', unitPath: 'mileageUnit' },
     { path: 'mileageUnit', label: 'Mileage unit', kind: 'select', options: ['km', 'mi'] },
     { path: 'condition', label: 'Condition', kind: 'select', options: ['new', 'used'] },
     { path: 'status', label: 'Stock status', kind: 'select', options: ['in_stock', 'reserved', 'sold', 'in_service', 'archived'] },
@@ -145,7 +147,7 @@ export const columns: Record<string, Column[]> = {
   workOrders: [
     { label: 'Number', value: recordTitle, sort: 'number' },
     { label: 'Status', value: status, sort: 'status' },
-    { label: 'Jobs', value: (r) => String(Array.isArray(r.jobs) ? r.jobs.length : 0) },
+    { label: 'Jobs', value: (r) => formatNumber(Array.isArray(r.jobs) ? r.jobs.length : 0) },
     { label: 'Total', value: (r) => formatMoney(r.totalAmount as number, r.currency as string), sort: 'totalAmount' },
     { label: 'Promised', value: (r) => when(r.promisedAt), sort: 'promisedAt' },
   ],

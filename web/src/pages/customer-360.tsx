@@ -4,7 +4,7 @@ import { Empty, ErrorBox, Loading, Modal, PageHeader, useAsync } from '../compon
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
 import { RecordForm } from '../components/record-form.tsx';
 import { formatMoney } from '../lib/money.ts';
-import { formatDateTime, relativeTime } from '../lib/format.ts';
+import { formatDateTime, formatMileage, formatNumber, relativeTime } from '../lib/format.ts';
 import { humanStatus, recordTitle, statusTone } from '../lib/records.ts';
 import { Link, navigate } from '../router.tsx';
 import { INBOX } from './leads-inbox.tsx';
@@ -23,7 +23,7 @@ export function Section({ id, title, count, children }: { id: string; title: str
   return (
     <section className="card flush" aria-labelledby={`c360-${id}`}>
       <h2 className="card-title" id={`c360-${id}`}>
-        {title} <span className="muted small">({count})</span>
+        {title} <span className="muted small">({formatNumber(count)})</span>
       </h2>
       {children}
     </section>
@@ -140,7 +140,7 @@ export function Customer360Page({ id, env }: { id: string; env: Environment }) {
                   <strong>{vehicleName(v)}</strong>
                 </Link>{' '}
                 <Status r={v} />
-                <div className="muted small">{[str(v.vin) && `VIN ${v.vin}`, str(v.plate) && `plate ${v.plate}`, typeof v.mileage === 'number' && `${v.mileage.toLocaleString()} ${v.mileageUnit}`].filter(Boolean).join(' · ') || '—'}</div>
+                <div className="muted small">{[str(v.vin) && `VIN ${v.vin}`, str(v.plate) && `plate ${v.plate}`, typeof v.mileage === 'number' && formatMileage(v.mileage, v.mileageUnit)].filter(Boolean).join(' · ') || '—'}</div>
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 import { call, type ApiError, type Environment } from '../api.ts';
 import { ErrorBox, PageHeader, toApiError } from '../components/ui.tsx';
+import { formatNumber } from '../lib/format.ts';
 import { BASE, Link, navigate } from '../router.tsx';
 import { collectionOf, slugOf } from '../lib/records.ts';
 
@@ -144,12 +145,12 @@ export function ImportPage({ rest, env }: { rest: string; env: Environment }) {
           <h2>{result ? 'Imported' : 'Check'}</h2>
           {result ? (
             <p className="alert alert-info" role="status" data-testid="import-result">
-              {result.created} created, {result.updated} updated, {result.unchanged} unchanged, {result.rejectedCount} rejected.{' '}
+              {formatNumber(result.created)} created, {formatNumber(result.updated)} updated, {formatNumber(result.unchanged)} unchanged, {formatNumber(result.rejectedCount)} rejected.{' '}
               <Link to={`${BASE}/records/${slugOf(collection)}`}>Open {choice.label.toLowerCase()}</Link>
             </p>
           ) : (
             <p className={`alert ${preview!.rejectedCount ? 'alert-warn' : 'alert-info'}`} role="status" data-testid="import-summary">
-              {preview!.valid} {preview!.valid === 1 ? 'row' : 'rows'} valid, {preview!.rejectedCount} rejected (of {preview!.total}).
+              {formatNumber(preview!.valid)} {preview!.valid === 1 ? 'row' : 'rows'} valid, {formatNumber(preview!.rejectedCount)} rejected (of {formatNumber(preview!.total)}).
               {preview!.rejectedCount > 0 && ' Rejected rows are left out of the import; fix them in the report and import it again.'}
             </p>
           )}
@@ -157,7 +158,7 @@ export function ImportPage({ rest, env }: { rest: string; env: Environment }) {
           {preview && !result && (
             <div className="form-actions">
               <button type="button" className="btn btn-primary" onClick={run} disabled={busy !== '' || preview.valid === 0} data-testid="import-run">
-                {busy === 'importing' ? 'Importing…' : `Import ${preview.valid} ${preview.valid === 1 ? 'row' : 'rows'}`}
+                {busy === 'importing' ? 'Importing…' : `Import ${formatNumber(preview.valid)} ${preview.valid === 1 ? 'row' : 'rows'}`}
               </button>
             </div>
           )}

@@ -4,7 +4,7 @@ import { Empty, ErrorBox, Loading, Modal, PageHeader, toApiError, useAsync } fro
 import { Toast } from '../components/confirm.tsx';
 import { RecordForm } from '../components/record-form.tsx';
 import { humanStatus, recordTitle, statusActions, statusTone } from '../lib/records.ts';
-import { formatDateTime, relativeTime } from '../lib/format.ts';
+import { formatDateTime, formatNumber, relativeTime } from '../lib/format.ts';
 import { originLabel, originNames, replyHref, vehicleText } from '../lib/leads.ts';
 import { BASE, Link, navigate, useLocationSearch } from '../router.tsx';
 import { recordsPath } from './records.tsx';
@@ -87,7 +87,7 @@ function Inbox({ env }: { env: Environment }) {
         {[undefined, ...STATUSES].map((s) => (
           <button key={s ?? 'all'} type="button" role="tab" aria-selected={status === s} className={`tab${status === s ? ' active' : ''}`} onClick={() => setFilters({ status: s })}>
             {s ? humanStatus(s).replace(/^./, (c) => c.toUpperCase()) : 'All'}
-            {list.data && <span className="tab-count"> {counts[s ?? 'all'] ?? 0}</span>}
+            {list.data && <span className="tab-count"> {formatNumber(counts[s ?? 'all'] ?? 0)}</span>}
           </button>
         ))}
       </div>
@@ -198,7 +198,7 @@ function Inbox({ env }: { env: Environment }) {
         {list.data && list.data.total > 0 && (
           <div className="pager">
             <span className="muted">
-              {list.data.total} lead{list.data.total === 1 ? '' : 's'} · page {page} of {pages}
+              {formatNumber(list.data.total)} lead{list.data.total === 1 ? '' : 's'} · page {page} of {pages}
             </span>
             <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setFilters({ page: page > 2 ? String(page - 1) : undefined })}>
               ← Newer

@@ -6,7 +6,7 @@ import { RecordForm } from '../components/record-form.tsx';
 import { fieldSpecs, formatDay, formatWhen, listingPrice, type FieldSpec } from '../lib/record-config.ts';
 import { deletable, getPath, humanStatus, recordTitle, statusActions, statusTone, type StatusAction } from '../lib/records.ts';
 import { formatMoney, parseMoney, toMajorInput } from '../lib/money.ts';
-import { formatDateTime } from '../lib/format.ts';
+import { formatDateTime, formatMileage, formatNumber } from '../lib/format.ts';
 import { Link, navigate } from '../router.tsx';
 import { collectionTitle, listPath, recordsPath } from './records.tsx';
 
@@ -296,6 +296,9 @@ function show(spec: FieldSpec, r: RecordRow): string {
       return Array.isArray(v) && v.length ? v.join(', ') : '—';
     case 'select':
       return String(v).replace(/_/g, ' ');
+    case 'number':
+      // A year is a name, not a quantity: 2019, never 2,019.
+      return spec.unitPath ? formatMileage(v as number, getPath(r, spec.unitPath)) : spec.path === 'year' ? String(v) : formatNumber(v as number);
     default:
       return typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
@@ -309,7 +312,7 @@ function Facts({ collection, r }: { collection: string; r: RecordRow }) {
     return (
       <dl className="facts">
         {plain.map(([k, v]) => (
-          <Fact key={k} label={fieldLabel(k)} value={v === null ? '—' : typeof v === 'string' && /At$/.test(k) ? formatWhen(v) : String(v)} />
+          <Fact key={k} label={fieldLabel(k)} value={v === null ? '—' : typeof v === 'string' && /At$/.test(k) ? formatWhen(v) : typeof v === 'number' && !/year/i.test(k) ? formatNumber(v) : String(v)} />
         ))}
       </dl>
     );
@@ -399,7 +402,7 @@ function LinesTable({ lines, currency, label }: { lines: Line[]; currency: strin
               <td data-label="Description">{l.description}</td>
               <td data-label="Kind">{l.kind}</td>
               <td data-label="Qty" className="right">
-                {l.quantity.toLocaleString()}
+                {formatNumber(l.quantity)}
               </td>
               <td data-label="Unit price" className="right">
                 {money(l.unitAmount)}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type Environment } from '../api.ts';
 import { CopyButton, Empty, ErrorBox, Loading, PageHeader, useAsync } from '../components/ui.tsx';
 import { HourlyChart } from '../components/hourly-chart.tsx';
-import { fillHours, formatTime, maskKey, percent, rotatingOut, totals } from '../lib/format.ts';
+import { fillHours, formatNumber, formatTime, maskKey, percent, rotatingOut, totals } from '../lib/format.ts';
 import { BASE, Link } from '../router.tsx';
 
 const PAGE_SIZE = 50;
@@ -140,7 +140,7 @@ export function RequestLogPage({ env }: { env: Environment }) {
             </div>
             <div className="pager">
               <span className="muted">
-                {logs.data.total} request{logs.data.total === 1 ? '' : 's'} · page {page} of {pages}
+                {formatNumber(logs.data.total)} request{logs.data.total === 1 ? '' : 's'} · page {page} of {pages}
               </span>
               <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
                 ← Newer

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { overviewApi, type Environment, type Money } from '../api.ts';
 import { Empty, ErrorBox, Loading, PageHeader, useAsync } from '../components/ui.tsx';
 import { formatMoney } from '../lib/money.ts';
-import { formatDateTime, formatDuration, relativeTime } from '../lib/format.ts';
+import { formatDateTime, formatDuration, formatNumber, relativeTime } from '../lib/format.ts';
 import { humanStatus, statusTone } from '../lib/records.ts';
 import { Link } from '../router.tsx';
 import { INBOX } from './leads-inbox.tsx';
@@ -15,7 +15,7 @@ function Tile({ label, value, detail, to }: { label: string; value: ReactNode; d
   const body = (
     <>
       <span className="tile-label">{label}</span>
-      <strong className="tile-value">{value}</strong>
+      <strong className="tile-value">{typeof value === 'number' ? formatNumber(value) : value}</strong>
       {detail && <span className="tile-detail muted small">{detail}</span>}
     </>
   );
@@ -45,11 +45,11 @@ export function TodayPage({ env }: { env: Environment }) {
         }
       />
       <ul className="tiles" aria-label="Today at a glance">
-        <Tile label="New leads" value={d.leads.new} detail={`${d.leads.receivedToday} received today`} to={`${INBOX}?status=new`} />
+        <Tile label="New leads" value={d.leads.new} detail={`${formatNumber(d.leads.receivedToday)} received today`} to={`${INBOX}?status=new`} />
         <Tile label="Test drives today" value={d.testDrives.count} />
         <Tile label="Overdue invoices" value={d.overdueInvoices.count} detail={moneyList(d.overdueInvoices.amountDue)} to={`${recordsPath('invoices')}`} />
         <Tile label="Work in progress" value={d.workOrdersInProgress.count} to={recordsPath('workOrders')} />
-        <Tile label="Today's sales" value={moneyList(d.sales.invoicedPaid)} detail={`${d.sales.invoicesPaid} invoice${d.sales.invoicesPaid === 1 ? '' : 's'} paid · ${moneyList(d.sales.received)} received`} />
+        <Tile label="Today's sales" value={moneyList(d.sales.invoicedPaid)} detail={`${formatNumber(d.sales.invoicesPaid)} invoice${d.sales.invoicesPaid === 1 ? '' : 's'} paid · ${moneyList(d.sales.received)} received`} />
       </ul>
 
       <section className="card flush" aria-labelledby="today-leads">

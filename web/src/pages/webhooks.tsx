@@ -3,7 +3,7 @@ import { ApiError, webhookApi, type Delivery, type Environment, type Me, type Te
 import { CopyButton, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
 import { compactEvents, endpointState, expandEvents, groupEvents, isoToLocal, localToIso, summarizeEvents } from '../lib/webhooks.ts';
-import { formatDateTime, relativeTime } from '../lib/format.ts';
+import { formatDateTime, formatNumber, relativeTime } from '../lib/format.ts';
 import { statusTone } from '../lib/records.ts';
 import { BASE, Link, navigate } from '../router.tsx';
 
@@ -508,7 +508,7 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
             </div>
             <div className="pager">
               <span className="muted">
-                {deliveries.data.pagination.total} deliver{deliveries.data.pagination.total === 1 ? 'y' : 'ies'} · page {page} of {Math.max(1, deliveries.data.pagination.total_pages)}
+                {formatNumber(deliveries.data.pagination.total)} deliver{deliveries.data.pagination.total === 1 ? 'y' : 'ies'} · page {page} of {Math.max(1, deliveries.data.pagination.total_pages)}
               </span>
               <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
                 ← Newer
