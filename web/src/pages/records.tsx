@@ -7,7 +7,7 @@ import { ExportCsvLink, ListSearchBox, Pager, SortHeader } from '../components/l
 import { columnsOf } from '../lib/record-config.ts';
 import { apiQuery, changed, columnSort, lastPage, listSearch, parseListState, type ListState } from '../lib/list-state.ts';
 import { collectionOf, deletable, recordTitle, slugOf, statusTone } from '../lib/records.ts';
-import { formatDateTime, relativeTime } from '../lib/format.ts';
+import { formatDateTime, formatNumber, relativeTime } from '../lib/format.ts';
 import { BASE, Link, navigate, useLocationSearch } from '../router.tsx';
 import { RecordDetail, RefName } from './record-detail.tsx';
 import { Customer360Page } from './customer-360.tsx';
@@ -248,7 +248,7 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
             last={pages}
             limit={state.limit}
             of={noun}
-            summary={`${total} ${total === 1 ? info.singular : noun}`}
+            summary={`${formatNumber(total)} ${total === 1 ? info.singular : noun}`}
             onPage={(page) => update({ page })}
             onLimit={(limit) => update({ limit })}
           />
