@@ -1,4 +1,5 @@
-// bench/results/<date>.json, docs/benchmarks.md and the chart docs/benchmarks.svg, from one run.
+// bench/results/<date>.json, docs/benchmarks.md and the chart docs/benchmarks.svg, from one run
+// (docs/benchmarks-pglite.md and .svg for a `--pglite` run).
 // docs/benchmarks.md is regenerated whole except the hand-written "What the profiles showed"
 // section between the two markers below, which is carried over from the file being replaced.
 import fs from 'node:fs';
@@ -73,10 +74,13 @@ export function writeReport(root: string, r: BenchResults): string[] {
   const jsonPath = path.join(root, 'bench/results', `${day}${variant}.json`);
   fs.mkdirSync(path.dirname(jsonPath), { recursive: true });
   fs.writeFileSync(jsonPath, JSON.stringify(r, null, 2) + '\n');
-  const svgPath = path.join(root, 'docs/benchmarks.svg');
+  // A run on PGlite (`--pglite`, the embedded default against a PGlite floor) has a report of its
+  // own beside the PostgreSQL one, so each run regenerates its page without erasing the other's.
+  const name = r.database === 'pglite' ? 'benchmarks-pglite' : 'benchmarks';
+  const svgPath = path.join(root, `docs/${name}.svg`);
   fs.mkdirSync(path.dirname(svgPath), { recursive: true });
   fs.writeFileSync(svgPath, chart(r));
-  const mdPath = path.join(root, 'docs/benchmarks.md');
+  const mdPath = path.join(root, `docs/${name}.md`);
   fs.writeFileSync(mdPath, markdown(r, path.relative(path.join(root, 'docs'), jsonPath), keptProfiles(mdPath)));
   return [path.relative(root, jsonPath), path.relative(root, mdPath), path.relative(root, svgPath)];
 }
@@ -169,7 +173,11 @@ function markdown(r: BenchResults, jsonRel: string, profiles: string): string {
     '',
     'Storefront vehicle search filters by make (`brandId`, a catalog brand), price range (`minPrice`/`maxPrice`) and first model year (`minYear`); the CRM invoice create sends three lines and an `Idempotency-Key`, and the floor writes the number, invoice, event and idempotency record in one statement.',
     '',
-    '![Requests per second, Motors CRM vs the floor](benchmarks.svg)',
+    r.database === 'pglite'
+      ? 'The run on PostgreSQL is in [benchmarks.md](benchmarks.md).'
+      : 'The same benchmark on the embedded database (PGlite, against a floor on PGlite too, `npm run bench -- --pglite`) is in [benchmarks-pglite.md](benchmarks-pglite.md).',
+    '',
+    `![Requests per second, Motors CRM vs the floor](${r.database === 'pglite' ? 'benchmarks-pglite.svg' : 'benchmarks.svg'})`,
     '',
     '## Targets',
     '',

@@ -3,7 +3,8 @@
 // (bench/floor.ts, on the same kind of database: with --pglite its own in-process PGlite holding a
 // copy of Motors CRM's data directory) with the same data, both driven by autocannon from separate
 // processes; then list latency by tenant size, 1 vs 2 server processes, and webhook delivery.
-// Writes bench/results/<date>.json and regenerates docs/benchmarks.md and docs/benchmarks.svg.
+// Writes bench/results/<date>.json and regenerates docs/benchmarks.md and docs/benchmarks.svg
+// (with --pglite: docs/benchmarks-pglite.md and .svg).
 // Not part of `npm test`.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
