@@ -5,7 +5,7 @@ import { openBrowser, skipWithoutChromium, type Browser } from './browser.ts';
 import { startServer, type TestServer } from './helpers.ts';
 import { createTenant, createUser } from '../src/core/tenants.ts';
 import { seedDemo } from '../src/core/demo.ts';
-import { motors } from '../src/storage/schema/index.ts';
+import { motors, tenants } from '../src/storage/schema/index.ts';
 import { eq } from 'drizzle-orm';
 
 // Tools & reports → Inventory feeds in Debian's chromium: the left-out report names a vehicle
@@ -78,8 +78,15 @@ describe('dashboard inventory feeds in a real browser', { skip: skipWithoutChrom
     await form.getByText(/must contain one of \{slug\}/).waitFor();
     await form.getByLabel('Vehicle page address').fill('https://lakeside.example/cars/{stockNumber}');
     await form.getByLabel('Store code').fill('LAKE-01');
+    await form.getByLabel('Tax id').fill('US-EIN 12-3456789');
+    await form.getByLabel('Time zone').selectOption('America/Chicago');
     await form.getByRole('button', { name: 'Save dealership' }).click();
     await page.getByText('Saved. The feeds use it from their next fetch.').waitFor();
+    const [stored] = await server.app.database.db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId));
+    assert.equal(stored.settings.timeZone, 'America/Chicago', 'Today counts days in the zone chosen');
+    assert.equal((stored.settings.dealership as { taxId?: string }).taxId, 'US-EIN 12-3456789');
+    await page.reload();
+    assert.equal(await page.getByRole('form', { name: 'Dealership profile' }).getByLabel('Time zone').inputValue(), 'America/Chicago');
     await browser.shot('feeds-dealership');
     const res = await fetch(`${server.url}/manage/v1/dealership`);
     assert.equal(res.status, 401, 'the profile is behind the session');

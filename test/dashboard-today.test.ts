@@ -97,6 +97,23 @@ describe('Today (GET /manage/v1/today)', () => {
     assert.equal(ok(await d.manage('GET', '/manage/v1/today'), 200).timeZone, 'UTC');
   });
 
+  it('takes its time zone from the dealership profile, which refuses a name that is not a zone', async () => {
+    const d = await staffDealer(server);
+    assert.equal(ok(await d.manage('GET', '/manage/v1/dealership'), 200).timeZone, null);
+    const saved = ok(await d.manage('PUT', '/manage/v1/dealership', { timeZone: 'Asia/Tokyo' }), 200);
+    assert.equal(saved.timeZone, 'Asia/Tokyo');
+    assert.equal(ok(await d.manage('GET', '/manage/v1/today'), 200).timeZone, 'Asia/Tokyo');
+    // Saving another field keeps the zone; a wrong name is a 400 naming the field, and changes nothing.
+    assert.equal(ok(await d.manage('PUT', '/manage/v1/dealership', { phone: '+1 555 0100' }), 200).timeZone, 'Asia/Tokyo');
+    const bad = await d.manage('PUT', '/manage/v1/dealership', { timeZone: 'Mars/Olympus' });
+    assert.equal(bad.status, 400, bad.text);
+    assert.deepEqual(bad.body.error.details.map((x: { field: string }) => x.field), ['timeZone']);
+    assert.equal(ok(await d.manage('GET', '/manage/v1/today'), 200).timeZone, 'Asia/Tokyo');
+    // null goes back to UTC.
+    assert.equal(ok(await d.manage('PUT', '/manage/v1/dealership', { timeZone: null }), 200).timeZone, null);
+    assert.equal(ok(await d.manage('GET', '/manage/v1/today'), 200).timeZone, 'UTC');
+  });
+
   it('finds the midnights of a zone across daylight-saving changes', () => {
     // 2026-03-08: New York springs forward (a 23-hour day); 2026-11-01 falls back (25 hours).
     const spring = dayIn('America/New_York', new Date('2026-03-08T12:00:00Z'));

@@ -2711,7 +2711,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The dealership's profile the feeds use (name, store code, address, phone, vehicle page address)
+         * The dealership's profile: what the feeds and documents print (name, store code, address, phone, vehicle page address, tax id, payment terms) and its time zone
          * @description Any valid key of the tenant.
          */
         get: operations["manageGetDealership"];
@@ -7201,6 +7201,11 @@ export interface components {
             storeCode: string;
             /** @description Printed on invoices and quotes (VAT number, EIN, ABN …). */
             taxId: string | null;
+            /**
+             * @description The IANA time zone the dashboard's "Today" counts days in; null means UTC.
+             * @example America/Chicago
+             */
+            timeZone: string | null;
             /** Format: date-time */
             updatedAt: string | null;
             /**
@@ -42183,7 +42188,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK. The dealership's profile the feeds use (name, store code, address, phone, vehicle page address). */
+            /** @description OK. The dealership's profile: what the feeds and documents print (name, store code, address, phone, vehicle page address, tax id, payment terms) and its time zone. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -42399,6 +42404,11 @@ export interface operations {
                     phone?: string | null;
                     storeCode?: string | null;
                     taxId?: string | null;
+                    /**
+                     * @description An IANA time zone name (e.g. America/Chicago); null restores UTC.
+                     * @example America/Chicago
+                     */
+                    timeZone?: string | null;
                     vehicleUrlTemplate?: string | null;
                 };
             };

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../storage/db.ts';
 import { tenants } from '../storage/schema/index.ts';
 import { invalidField, notFound, type FieldError } from './errors.ts';
+import { isTimeZone } from './today.ts';
 
 // The dealership's public profile: what marketplaces show beside each vehicle (name, address,
 // phone), the store code Google matches offers by, and where each vehicle's page lives on the
@@ -20,6 +21,8 @@ export type DealershipInput = {
   taxId?: string | null;
   /** Printed on invoices, e.g. "Due within 30 days by bank transfer to …". */
   paymentTerms?: string | null;
+  /** The dealership's IANA time zone (e.g. America/Chicago): which calendar day "Today" is. Kept in settings.timeZone. */
+  timeZone?: string | null;
 };
 
 type Stored = DealershipInput & { updatedAt?: string };
@@ -34,6 +37,8 @@ export type DealershipView = {
   vehicleUrlTemplate: string | null;
   taxId: string | null;
   paymentTerms: string | null;
+  /** The IANA time zone "Today" counts days in; null means UTC. */
+  timeZone: string | null;
   /** When the profile was last saved; null while it holds only defaults. */
   updatedAt: string | null;
   /** What the feeds still need from the profile: each missing field leaves every vehicle out. */
@@ -86,6 +91,10 @@ function normaliseDealership(input: DealershipInput): DealershipInput {
   if (input.phone !== undefined) out.phone = clean(input.phone);
   if (input.taxId !== undefined) out.taxId = clean(input.taxId);
   if (input.paymentTerms !== undefined) out.paymentTerms = clean(input.paymentTerms);
+  if (input.timeZone !== undefined) {
+    out.timeZone = clean(input.timeZone);
+    if (out.timeZone && !isTimeZone(out.timeZone)) throw invalidField('timeZone', 'must be an IANA time zone name such as America/Chicago or Europe/London');
+  }
   if (input.vehicleUrlTemplate !== undefined) {
     out.vehicleUrlTemplate = clean(input.vehicleUrlTemplate);
     if (out.vehicleUrlTemplate) checkTemplate(out.vehicleUrlTemplate);
@@ -106,6 +115,7 @@ function view(tenant: { id: string; name: string; settings: Record<string, unkno
     vehicleUrlTemplate: clean(stored.vehicleUrlTemplate),
     taxId: clean(stored.taxId),
     paymentTerms: clean(stored.paymentTerms),
+    timeZone: typeof tenant.settings.timeZone === 'string' && isTimeZone(tenant.settings.timeZone) ? tenant.settings.timeZone : null,
     updatedAt: stored.updatedAt ?? null,
     problems,
   };
@@ -119,11 +129,16 @@ export async function getDealership(db: Queryable, tenantId: string): Promise<De
 
 /** Saves the given fields (null clears one back to its default); omitted fields keep their values. */
 export async function updateDealership(db: Queryable, tenantId: string, input: DealershipInput): Promise<DealershipView> {
-  const patch = { ...normaliseDealership(input), updatedAt: new Date().toISOString() };
+  const { timeZone, ...profile } = normaliseDealership(input);
+  const patch = { ...profile, updatedAt: new Date().toISOString() };
+  // The time zone lives at settings.timeZone, where "Today" (core/today.ts) reads it.
+  const settings = sql`jsonb_set(${tenants.settings}, '{dealership}', coalesce(${tenants.settings} -> 'dealership', '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb)`;
+  const withTimeZone =
+    timeZone === undefined ? settings : timeZone === null ? sql`(${settings}) - 'timeZone'` : sql`jsonb_set(${settings}, '{timeZone}', to_jsonb(${timeZone}::text))`;
   // One statement merging into the stored JSON, so a concurrent write of settings.currency is kept.
   const [row] = await db
     .update(tenants)
-    .set({ settings: sql`jsonb_set(${tenants.settings}, '{dealership}', coalesce(${tenants.settings} -> 'dealership', '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb)` })
+    .set({ settings: withTimeZone })
     .where(eq(tenants.id, tenantId))
     .returning({ id: tenants.id, name: tenants.name, settings: tenants.settings });
   if (!row) throw notFound('Tenant', tenantId);

@@ -15,15 +15,19 @@ export const TODAY_LIST_LIMIT = 10;
 
 type Day = { date: string; start: Date; end: Date };
 
-/** The time zone of the tenant's settings when it is one the runtime knows, else UTC. */
-export function validTimeZone(value: unknown): string {
-  if (typeof value !== 'string' || !value) return 'UTC';
+/** Whether the runtime knows `value` as a time zone (an IANA name such as Europe/London). */
+export function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return value;
+    return true;
   } catch {
-    return 'UTC';
+    return false;
   }
+}
+
+/** The time zone of the tenant's settings when it is one the runtime knows, else UTC. */
+export function validTimeZone(value: unknown): string {
+  return typeof value === 'string' && value && isTimeZone(value) ? value : 'UTC';
 }
 
 function wallClock(timeZone: string, at: Date) {

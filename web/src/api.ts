@@ -178,8 +178,19 @@ export const recordsApi = {
 export type FeedToken = { id: string; name: string; environment: Environment; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 export type CreatedFeedToken = FeedToken & { token: string; googleVehicleListingsUrl: string; metaAutomotiveUrl: string };
 export type DealershipAddress = { street: string; city: string; region: string | null; postalCode: string; country: string };
-export type Dealership = { name: string; storeCode: string; address: DealershipAddress | null; phone: string | null; vehicleUrlTemplate: string | null; updatedAt: string | null; problems: FieldError[] };
-export type DealershipInput = { name?: string | null; storeCode?: string | null; address?: DealershipAddress | null; phone?: string | null; vehicleUrlTemplate?: string | null };
+export type Dealership = {
+  name: string;
+  storeCode: string;
+  address: DealershipAddress | null;
+  phone: string | null;
+  vehicleUrlTemplate: string | null;
+  taxId: string | null;
+  paymentTerms: string | null;
+  timeZone: string | null;
+  updatedAt: string | null;
+  problems: FieldError[];
+};
+export type DealershipInput = Partial<Pick<Dealership, 'name' | 'storeCode' | 'address' | 'phone' | 'vehicleUrlTemplate' | 'taxId' | 'paymentTerms' | 'timeZone'>>;
 export type FeedName = 'google-vehicle-listings' | 'meta-automotive';
 export type FeedReport = {
   feed: FeedName;

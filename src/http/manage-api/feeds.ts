@@ -73,7 +73,7 @@ export function registerManageFeeds(app: FastifyInstance, deps: Deps) {
     path: '/dealership',
     operationId: 'manageGetDealership',
     scope: null,
-    summary: "The dealership's profile the feeds use (name, store code, address, phone, vehicle page address)",
+    summary: "The dealership's profile: what the feeds and documents print (name, store code, address, phone, vehicle page address, tax id, payment terms) and its time zone",
     tags,
     responses: { 200: data(dealershipSchema) },
     handler: async (ctx) => ({ body: { data: await getDealership(ctx.db, ctx.tenantId) } }),
@@ -103,6 +103,7 @@ export function registerManageFeeds(app: FastifyInstance, deps: Deps) {
       vehicleUrlTemplate: optionalText(2000),
       taxId: optionalText(60),
       paymentTerms: optionalText(1000),
+      timeZone: optionalText(64).meta({ description: 'An IANA time zone name (e.g. America/Chicago); null restores UTC.', example: 'America/Chicago' }),
     }),
     responses: { 200: data(dealershipSchema) },
     handler: async (ctx, { body }) => ({

@@ -18,6 +18,7 @@ export const dealershipSchema = z
     vehicleUrlTemplate: z.string().nullable().meta({ description: "Each vehicle's page on the dealer's website, with {slug}, {id}, {vin} or {stockNumber}.", example: 'https://dealer.example/vehicles/{slug}' }),
     taxId: z.string().nullable().meta({ description: 'Printed on invoices and quotes (VAT number, EIN, ABN …).' }),
     paymentTerms: z.string().nullable().meta({ description: 'Printed on invoices.' }),
+    timeZone: z.string().nullable().meta({ description: 'The IANA time zone the dashboard\'s "Today" counts days in; null means UTC.', example: 'America/Chicago' }),
     updatedAt: z.string().nullable(),
     problems: z.array(problem).meta({ description: 'Fields the feeds still need from the profile; each leaves every vehicle out until set.' }),
   })

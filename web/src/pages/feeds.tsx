@@ -249,12 +249,19 @@ function DealershipCard({ admin, onSaved }: { admin: boolean; onSaved: () => voi
   );
 }
 
+// The zones this browser knows (IANA names); the server checks the one chosen against its own list.
+const timeZones: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 function DealershipForm({ profile, admin, onSaved }: { profile: Dealership; admin: boolean; onSaved: () => void }) {
   const [form, setForm] = useState({
     name: profile.name,
     storeCode: profile.storeCode,
     phone: profile.phone ?? '',
     vehicleUrlTemplate: profile.vehicleUrlTemplate ?? '',
+    taxId: profile.taxId ?? '',
+    paymentTerms: profile.paymentTerms ?? '',
+    timeZone: profile.timeZone ?? '',
     ...(profile.address ? { ...profile.address, region: profile.address.region ?? '' } : emptyAddress),
   });
   const [error, setError] = useState<ApiError>();
@@ -274,6 +281,9 @@ function DealershipForm({ profile, admin, onSaved }: { profile: Dealership; admi
       storeCode: form.storeCode,
       phone: form.phone || null,
       vehicleUrlTemplate: form.vehicleUrlTemplate || null,
+      taxId: form.taxId || null,
+      paymentTerms: form.paymentTerms || null,
+      timeZone: form.timeZone || null,
       address: anyAddress ? { street: form.street, city: form.city, region: form.region || null, postalCode: form.postalCode, country: form.country } : null,
     };
     try {
@@ -313,6 +323,21 @@ function DealershipForm({ profile, admin, onSaved }: { profile: Dealership; admi
         {field('country', 'Country (2 letters)', 'address.country', { placeholder: 'US', maxLength: 2 })}
         {field('phone', 'Phone', 'phone')}
         {field('vehicleUrlTemplate', "Vehicle page address", 'vehicleUrlTemplate', { placeholder: 'https://your-site.example/vehicles/{slug}', hint: 'Each vehicle’s page on your website, with {slug}, {id}, {vin} or {stockNumber}.', wide: true })}
+        {field('taxId', 'Tax id', 'taxId', { maxLength: 60, hint: 'VAT number, EIN, ABN …: printed on invoices and quotes.' })}
+        <label className="field">
+          <span>Time zone</span>
+          <select name="timeZone" value={form.timeZone} onChange={set('timeZone')} disabled={!admin}>
+            <option value="">UTC (default)</option>
+            {(form.timeZone && !timeZones.includes(form.timeZone) ? [form.timeZone, ...timeZones] : timeZones).map((z) => (
+              <option key={z} value={z}>
+                {z.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+          <small className="muted">Which calendar day Today shows.{browserZone && browserZone !== form.timeZone ? ` This computer is in ${browserZone.replace(/_/g, ' ')}.` : ''}</small>
+          <FieldErrors error={error} field="timeZone" />
+        </label>
+        {field('paymentTerms', 'Payment terms', 'paymentTerms', { maxLength: 1000, hint: 'Printed on invoices, e.g. “Due within 30 days by bank transfer to …”.', wide: true })}
       </div>
       {admin && (
         <button type="submit" className="btn btn-primary" disabled={busy}>
