@@ -6,19 +6,21 @@ import { defineRoute, type Deps } from '../platform/route.ts';
 import { leadRecord } from './leads.ts';
 
 // POST /api/public/v1/leads/adf: an ADF/XML 1.0 document in, one lead per <prospect> out.
-const LEAD_PATH = /^\/api\/public\/v1\/leads\/[^/?]+(\?|$)/;
+const LEAD_ROUTE = '/api/public/v1/leads/:id';
 
 export function registerLeadsAdf(app: FastifyInstance, deps: Deps) {
   // ADF out: GET /leads/:id with Accept: application/xml (or text/xml) answers the lead as an ADF
   // 1.0 document instead of JSON. The JSON route does the authentication, scope and lookup; only
   // its successful answer is rewritten, so errors keep the surface's JSON shape.
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (req.method !== 'GET' || reply.statusCode !== 200 || !LEAD_PATH.test(req.url) || typeof payload !== 'string') return payload;
+  // Every response passes this hook, so the test that lets the others through comes first and is
+  // cheap: the matched route's pattern, not a regular expression over the URL, and no promise.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (req.routeOptions.url !== LEAD_ROUTE || req.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
     const accept = String(req.headers.accept ?? '');
-    if (!/\b(application|text)\/xml\b/i.test(accept) || /application\/json/i.test(accept)) return payload;
+    if (!/\b(application|text)\/xml\b/i.test(accept) || /application\/json/i.test(accept)) return done(null, payload);
     const lead = (JSON.parse(payload) as { data: AdfLeadOut }).data;
     reply.header('content-type', 'application/xml; charset=utf-8');
-    return writeAdf(lead, 'Motors CRM');
+    done(null, writeAdf(lead, 'Motors CRM'));
   });
   // A plugin of its own, so only this route reads XML and text bodies.
   app.register(async (scope) => {
