@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError, webhookApi, type Delivery, type Environment, type Me, type TestResult, type Webhook, type WebhookWithSecret } from '../api.ts';
-import { CopyButton, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
+import { ShowOnce, ShowOnceDialog } from '../components/show-once.tsx';
 import { compactEvents, endpointState, expandEvents, groupEvents, isoToLocal, localToIso, summarizeEvents } from '../lib/webhooks.ts';
 import { formatDateTime, relativeTime } from '../lib/format.ts';
 import { statusTone } from '../lib/records.ts';
@@ -118,9 +119,7 @@ function EndpointList({ env }: { env: Environment }) {
           />
         )}
       </Modal>
-      <Modal open={Boolean(secret)} title={secret?.title ?? ''} onClose={() => setSecret(undefined)} wide>
-        {secret && <SecretOnce hook={secret.hook} onDone={() => setSecret(undefined)} />}
-      </Modal>
+      <ShowOnceDialog shown={secret} title={secret?.title ?? ''} onDone={() => setSecret(undefined)} render={(s) => <SecretOnce hook={s.hook} onDone={() => setSecret(undefined)} />} />
       <Toast message={toast} onDone={clearToast} />
     </>
   );
@@ -232,15 +231,17 @@ function EndpointForm({ hook, onCancel, onSaved }: { hook?: Webhook; onCancel: (
 
 function SecretOnce({ hook, onDone }: { hook: WebhookWithSecret; onDone: () => void }) {
   return (
-    <div className="show-once">
-      <div className="alert alert-warn" role="alert">
-        <strong>Copy the signing secret now — you won't see it again.</strong> Your receiver uses it to check that each event comes from us
-        (the <code>X-Motors-Signature</code> header). If you lose it, rotate it.
-      </div>
-      <div className="key-reveal">
-        <code data-testid="webhook-secret">{hook.secret}</code>
-        <CopyButton text={hook.secret} label="Copy secret" />
-      </div>
+    <ShowOnce
+      warning={
+        <>
+          <strong>Copy the signing secret now — you won't see it again.</strong> Your receiver uses it to check that each event comes from us
+          (the <code>X-Motors-Signature</code> header). If you lose it, rotate it.
+        </>
+      }
+      values={[{ value: hook.secret, testId: 'webhook-secret', copyLabel: 'Copy secret' }]}
+      doneLabel="I've saved the secret"
+      onDone={onDone}
+    >
       <p className="muted">
         <span className="mono">{hook.url}</span> · <EnvBadge env={hook.environment} /> · {summarizeEvents(hook.events)}
         {hook.previous_secret_expires_at && <> · the previous secret still signs deliveries until {formatDateTime(hook.previous_secret_expires_at)}</>}
@@ -252,12 +253,7 @@ function SecretOnce({ hook, onDone }: { hook: WebhookWithSecret; onDone: () => v
         </a>{' '}
         for the signature check.
       </p>
-      <div className="form-actions">
-        <button type="button" className="btn btn-primary" onClick={onDone}>
-          I've saved the secret
-        </button>
-      </div>
-    </div>
+    </ShowOnce>
   );
 }
 
@@ -575,9 +571,7 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
           <span className="mono break">{w.url}</span> gets no more events; deliveries still queued are dropped. This can't be undone.
         </p>
       </ConfirmDialog>
-      <Modal open={Boolean(secret)} title="Your new signing secret" onClose={() => setSecret(undefined)} wide>
-        {secret && <SecretOnce hook={secret} onDone={() => setSecret(undefined)} />}
-      </Modal>
+      <ShowOnceDialog shown={secret} title="Your new signing secret" onDone={() => setSecret(undefined)} render={(s) => <SecretOnce hook={s} onDone={() => setSecret(undefined)} />} />
       <Toast message={toast} onDone={clearToast} />
     </>
   );
