@@ -9,6 +9,7 @@ export function ConfirmDialog({
   children,
   confirmLabel,
   cancelLabel = 'Cancel',
+  busyLabel = 'Working…',
   danger,
   onConfirm,
   onClose,
@@ -18,6 +19,8 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel: string;
   cancelLabel?: string;
+  /** The confirm button's text while the action runs. */
+  busyLabel?: string;
   danger?: boolean;
   onConfirm: () => Promise<unknown>;
   onClose: () => void;
@@ -49,7 +52,7 @@ export function ConfirmDialog({
           {cancelLabel}
         </button>
         <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} onClick={run} disabled={busy}>
-          {busy ? 'Working…' : confirmLabel}
+          {busy ? busyLabel : confirmLabel}
         </button>
       </div>
     </Modal>

@@ -154,3 +154,18 @@ export function PageHeader({ title, description, actions }: { title: string; des
     </div>
   );
 }
+
+/** The ← Newer / Older → buttons under a log, newest first; `children` says how much there is. */
+export function NewerOlder({ page, pages, onPage, children }: { page: number; pages: number; onPage: (page: number) => void; children: ReactNode }) {
+  return (
+    <div className="pager">
+      <span className="muted">{children}</span>
+      <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        ← Newer
+      </button>
+      <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        Older →
+      </button>
+    </div>
+  );
+}

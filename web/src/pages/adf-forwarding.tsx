@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { adfForwardingApi, ApiError, type AdfDelivery, type AdfTestResult, type Environment } from '../api.ts';
-import { Empty, ErrorBox, FieldErrors, Loading, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { Empty, ErrorBox, FieldErrors, Loading, NewerOlder, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { DeliveryTable, type LogDelivery } from '../components/delivery-log.tsx';
 import { Toast } from '../components/confirm.tsx';
-import { statusTone } from '../lib/records.ts';
 import { formatDateTime, relativeTime } from '../lib/format.ts';
 
 // Tools & reports → ADF forwarding: where every new lead is sent as ADF/XML (a DMS's URL and/or
@@ -18,7 +18,6 @@ export function AdfForwardingPage({ env }: { env: Environment }) {
   const [testing, setTesting] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [results, setResults] = useState<AdfTestResult[]>();
-  const [expanded, setExpanded] = useState<string>();
   const [toast, setToast] = useState('');
   const clearToast = useCallback(() => setToast(''), []);
 
@@ -55,7 +54,7 @@ export function AdfForwardingPage({ env }: { env: Environment }) {
       setTesting(false);
     }
   };
-  const resend = async (d: AdfDelivery) => {
+  const resend = async (d: LogDelivery) => {
     try {
       await adfForwardingApi.resend(d.id);
       setToast('Queued to be sent again.');
@@ -133,40 +132,11 @@ export function AdfForwardingPage({ env }: { env: Environment }) {
         </div>
         {log.error && <ErrorBox error={log.error} onRetry={log.reload} />}
         {log.data && log.data.data.length === 0 && <Empty title="Nothing forwarded yet">Each new lead appears here with every attempt to send it.</Empty>}
-        {log.data && log.data.data.length > 0 && (
-          <div className="table-wrap">
-            <table className="table" aria-label="ADF deliveries">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Target</th>
-                  <th>Event</th>
-                  <th>Status</th>
-                  <th>Attempts</th>
-                  <th>Response</th>
-                  <th className="right">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {log.data.data.map((d) => (
-                  <DeliveryRows key={d.id} d={d} expanded={expanded === d.id} onToggle={() => setExpanded(expanded === d.id ? undefined : d.id)} onResend={() => resend(d)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {log.data && log.data.data.length > 0 && <DeliveryTable label="ADF deliveries" deliveries={log.data.data.map(asLogDelivery)} target onResend={resend} />}
         {log.data && log.data.total > 25 && (
-          <div className="pager">
-            <span className="muted">
-              page {page} of {pages}
-            </span>
-            <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              ← Newer
-            </button>
-            <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-              Older →
-            </button>
-          </div>
+          <NewerOlder page={page} pages={pages} onPage={setPage}>
+            page {page} of {pages}
+          </NewerOlder>
         )}
       </section>
       <Toast message={toast} onDone={clearToast} />
@@ -174,50 +144,15 @@ export function AdfForwardingPage({ env }: { env: Environment }) {
   );
 }
 
-function DeliveryRows({ d, expanded, onToggle, onResend }: { d: AdfDelivery; expanded: boolean; onToggle: () => void; onResend: () => void }) {
-  return (
-    <>
-      <tr data-delivery-id={d.id}>
-        <td data-label="Time">{formatDateTime(d.createdAt)}</td>
-        <td data-label="Target" className="mono small break">
-          {d.target}
-        </td>
-        <td data-label="Event" className="mono small">
-          {d.eventType === 'webhook.test' ? 'test lead' : d.eventType}
-        </td>
-        <td data-label="Status">
-          <span className={`badge badge-${statusTone(d.status)}`}>{d.status === 'dead' ? 'gave up' : d.status}</span>
-          {d.status === 'failed' && d.nextAttemptAt && <div className="small muted">retry {relativeTime(d.nextAttemptAt)}</div>}
-        </td>
-        <td data-label="Attempts">{d.attemptCount}</td>
-        <td data-label="Response">{d.lastStatusCode ?? (d.lastError ? 'error' : '—')}</td>
-        <td className="right actions" data-label="Actions">
-          <button type="button" className="btn btn-small" onClick={onToggle} aria-expanded={expanded}>
-            {expanded ? 'Hide' : 'Details'}
-          </button>
-          <button type="button" className="btn btn-small" onClick={onResend}>
-            Resend
-          </button>
-        </td>
-      </tr>
-      {expanded && (
-        <tr className="attempts-row">
-          <td colSpan={7}>
-            {d.attempts.length === 0 && <p className="small">Not attempted yet.</p>}
-            <ol className="attempts">
-              {d.attempts.map((a) => (
-                <li key={a.id}>
-                  <div>
-                    <strong>{a.statusCode ?? 'no response'}</strong> · {a.durationMs} ms · {formatDateTime(a.startedAt)}
-                    {a.error && <span className="field-error"> · {a.error}</span>}
-                  </div>
-                  <pre className="body-preview">{a.responseBody || '(empty answer)'}</pre>
-                </li>
-              ))}
-            </ol>
-          </td>
-        </tr>
-      )}
-    </>
-  );
-}
+const asLogDelivery = (d: AdfDelivery): LogDelivery => ({
+  id: d.id,
+  createdAt: d.createdAt,
+  event: d.eventType === 'webhook.test' ? 'test lead' : d.eventType,
+  target: d.target,
+  status: d.status,
+  nextAttemptAt: d.nextAttemptAt,
+  attemptCount: d.attemptCount,
+  lastStatusCode: d.lastStatusCode,
+  lastError: d.lastError,
+  attempts: d.attempts.map(({ requestId: _, ...a }) => a),
+});

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { feedsApi, type CreatedFeedToken, type Dealership, type DealershipInput, type Environment, type FeedName, type FeedToken, type Me } from '../api.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
-import { CopyButton, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { ShowOnce, ShowOnceDialog } from '../components/show-once.tsx';
+import { Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import type { ApiError } from '../api.ts';
 import { formatDateTime, relativeTime } from '../lib/format.ts';
 import { Link } from '../router.tsx';
@@ -152,32 +153,22 @@ function FeedAddresses({ env }: { env: Environment }) {
           tokens.reload();
         }}
       />
-      <Modal open={Boolean(created)} title="Feed address created" onClose={() => setCreated(undefined)} wide>
-        {created && (
-          <>
-            <p>Copy the URLs now: the token is shown only this once. Anyone with a URL can read your listed vehicles, so give it only to the marketplace.</p>
-            {(
-              [
-                ['Google Vehicle Listings (TSV)', created.googleVehicleListingsUrl],
-                ['Meta automotive catalog (CSV)', created.metaAutomotiveUrl],
-              ] as const
-            ).map(([label, path]) => (
-              <div className="field" key={label}>
-                <span>{label}</span>
-                <div className="copy-row">
-                  <code data-testid="feed-url">{absolute(path)}</code>
-                  <CopyButton text={absolute(path)} />
-                </div>
-              </div>
-            ))}
-            <div className="form-actions">
-              <button type="button" className="btn btn-primary" onClick={() => setCreated(undefined)}>
-                Done
-              </button>
-            </div>
-          </>
+      <ShowOnceDialog
+        shown={created}
+        title="Feed address created"
+        onDone={() => setCreated(undefined)}
+        render={(t) => (
+          <ShowOnce
+            warning="Copy the URLs now: the token is shown only this once. Anyone with a URL can read your listed vehicles, so give it only to the marketplace."
+            values={[
+              { label: 'Google Vehicle Listings (TSV)', value: absolute(t.googleVehicleListingsUrl), testId: 'feed-url' },
+              { label: 'Meta automotive catalog (CSV)', value: absolute(t.metaAutomotiveUrl), testId: 'feed-url' },
+            ]}
+            doneLabel="Done"
+            onDone={() => setCreated(undefined)}
+          />
         )}
-      </Modal>
+      />
       <ConfirmDialog
         open={Boolean(revoking)}
         title="Revoke this feed address?"

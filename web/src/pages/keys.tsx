@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, type ApiKey, type CreatedKey, type Environment, type Me } from '../api.ts';
-import { CodeBlock, CopyButton, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { CodeBlock, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { ConfirmDialog } from '../components/confirm.tsx';
+import { ShowOnce, ShowOnceDialog } from '../components/show-once.tsx';
 import { describeElsewhere, elsewhere, groupScopes, groupState, summarizeScopes, toggleGroup, toggleScope, type ScopedOperation, type ScopeGroup } from '../lib/scopes.ts';
 import { expiryFrom, formatDateTime, keyStatus, maskKey, relativeTime, rotatingOut } from '../lib/format.ts';
 import { buildCurl } from '../lib/curl.ts';
@@ -167,21 +169,27 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
           }}
         />
       </Modal>
-      <Modal open={Boolean(shown)} title={shown?.title ?? ''} onClose={() => setShown(undefined)} wide>
-        {shown && <ShowKeyOnce created={shown.key} onDone={() => setShown(undefined)} />}
-      </Modal>
-      <Modal open={Boolean(revoking)} title="Revoke this key?" onClose={() => setRevoking(undefined)}>
+      <ShowOnceDialog shown={shown} title={shown?.title ?? ''} onDone={() => setShown(undefined)} render={(s) => <ShowKeyOnce created={s.key} onDone={() => setShown(undefined)} />} />
+      <ConfirmDialog
+        open={Boolean(revoking)}
+        title="Revoke this key?"
+        confirmLabel="Revoke key"
+        busyLabel="Revoking…"
+        cancelLabel="Keep the key"
+        danger
+        onClose={() => setRevoking(undefined)}
+        onConfirm={async () => {
+          await api.revokeKey(revoking!.id);
+          keys.reload();
+        }}
+      >
         {revoking && (
-          <RevokeConfirm
-            apiKey={revoking}
-            onCancel={() => setRevoking(undefined)}
-            onRevoked={() => {
-              setRevoking(undefined);
-              keys.reload();
-            }}
-          />
+          <p>
+            <strong>{revoking.name || 'This key'}</strong> (<code>{maskKey(revoking)}</code>, <EnvBadge env={revoking.environment} />) stops working within a
+            second. Every integration using it gets <code>401 Unauthorized</code>. This can't be undone.
+          </p>
         )}
-      </Modal>
+      </ConfirmDialog>
       <Modal open={Boolean(rotating)} title="Rotate this key" onClose={() => setRotating(undefined)}>
         {rotating && (
           <RotateForm
@@ -373,15 +381,17 @@ function ScopeGroupBox({
 
 function ShowKeyOnce({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
   return (
-    <div className="show-once">
-      <div className="alert alert-warn" role="alert">
-        <strong>Copy this key now — you won't see it again.</strong> We store only a fingerprint of it. If you lose it, rotate or revoke it and
-        create another.
-      </div>
-      <div className="key-reveal">
-        <code data-testid="new-key">{created.key}</code>
-        <CopyButton text={created.key} label="Copy key" />
-      </div>
+    <ShowOnce
+      warning={
+        <>
+          <strong>Copy this key now — you won't see it again.</strong> We store only a fingerprint of it. If you lose it, rotate or revoke it and
+          create another.
+        </>
+      }
+      values={[{ value: created.key, testId: 'new-key', copyLabel: 'Copy key' }]}
+      doneLabel="I've saved the key"
+      onDone={onDone}
+    >
       <p className="muted">
         {created.name} · <EnvBadge env={created.environment} /> · {summarizeScopes(created.scopes)}
         {created.expiresAt && <> · expires {formatDateTime(created.expiresAt)}</>}
@@ -394,44 +404,7 @@ function ShowKeyOnce({ created, onDone }: { created: CreatedKey; onDone: () => v
         </a>
         .
       </p>
-      <div className="form-actions">
-        <button type="button" className="btn btn-primary" onClick={onDone}>
-          I've saved the key
-        </button>
-      </div>
-    </div>
-  );
-}
-
-function RevokeConfirm({ apiKey, onCancel, onRevoked }: { apiKey: ApiKey; onCancel: () => void; onRevoked: () => void }) {
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
-  const revoke = async () => {
-    setBusy(true);
-    try {
-      await api.revokeKey(apiKey.id);
-      onRevoked();
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
-  };
-  return (
-    <div>
-      {error && <ErrorBox error={error} />}
-      <p>
-        <strong>{apiKey.name || 'This key'}</strong> (<code>{maskKey(apiKey)}</code>, <EnvBadge env={apiKey.environment} />) stops working within a
-        second. Every integration using it gets <code>401 Unauthorized</code>. This can't be undone.
-      </p>
-      <div className="form-actions">
-        <button type="button" className="btn" onClick={onCancel} autoFocus>
-          Keep the key
-        </button>
-        <button type="button" className="btn btn-danger" onClick={revoke} disabled={busy}>
-          {busy ? 'Revoking…' : 'Revoke key'}
-        </button>
-      </div>
-    </div>
+    </ShowOnce>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { leadInboxApi, recordsApi, type Environment, type InboxLead, type RecordRow } from '../api.ts';
-import { Empty, ErrorBox, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { Empty, ErrorBox, Loading, Modal, NewerOlder, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { Toast } from '../components/confirm.tsx';
 import { RecordForm } from '../components/record-form.tsx';
 import { humanStatus, recordTitle, statusActions, statusTone } from '../lib/records.ts';
@@ -196,17 +196,9 @@ function Inbox({ env }: { env: Environment }) {
           </div>
         )}
         {list.data && list.data.total > 0 && (
-          <div className="pager">
-            <span className="muted">
-              {formatNumber(list.data.total)} lead{list.data.total === 1 ? '' : 's'} · page {page} of {pages}
-            </span>
-            <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setFilters({ page: page > 2 ? String(page - 1) : undefined })}>
-              ← Newer
-            </button>
-            <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => setFilters({ page: String(page + 1) })}>
-              Older →
-            </button>
-          </div>
+          <NewerOlder page={page} pages={pages} onPage={(p) => setFilters({ page: p > 1 ? String(p) : undefined })}>
+            {formatNumber(list.data.total)} lead{list.data.total === 1 ? '' : 's'} · page {page} of {pages}
+          </NewerOlder>
         )}
       </section>
       <Modal open={creating} title="New lead" onClose={() => setCreating(false)} wide>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type Environment } from '../api.ts';
-import { CopyButton, Empty, ErrorBox, Loading, PageHeader, useAsync } from '../components/ui.tsx';
+import { CopyButton, Empty, ErrorBox, Loading, NewerOlder, PageHeader, useAsync } from '../components/ui.tsx';
 import { HourlyChart } from '../components/hourly-chart.tsx';
 import { fillHours, formatNumber, formatTime, maskKey, percent, rotatingOut, totals } from '../lib/format.ts';
 import { BASE, Link } from '../router.tsx';
@@ -138,17 +138,9 @@ export function RequestLogPage({ env }: { env: Environment }) {
                 </tbody>
               </table>
             </div>
-            <div className="pager">
-              <span className="muted">
-                {formatNumber(logs.data.total)} request{logs.data.total === 1 ? '' : 's'} · page {page} of {pages}
-              </span>
-              <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                ← Newer
-              </button>
-              <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                Older →
-              </button>
-            </div>
+            <NewerOlder page={page} pages={pages} onPage={setPage}>
+              {formatNumber(logs.data.total)} request{logs.data.total === 1 ? '' : 's'} · page {page} of {pages}
+            </NewerOlder>
           </>
         )}
       </section>

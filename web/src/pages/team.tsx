@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { staffApi, ApiError, type Invitation, type Me, type Role } from '../api.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
-import { CopyButton, ErrorBox, FieldErrors, Loading, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { ShowOnce } from '../components/show-once.tsx';
+import { ErrorBox, FieldErrors, Loading, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { formatDateTime } from '../lib/format.ts';
 
 // Settings › Team: who can sign in to this dealership, and invitations for new people. An
@@ -107,23 +108,22 @@ export function TeamPage({ me }: { me: Me }) {
             </button>
           </form>
           {sent && (
-            <div className="alert alert-warn" role="status">
-              <p>
-                <strong>Invitation for {sent.email}</strong> ({sent.role}). This link is shown only now: send it to them.
-              </p>
-              <p>
-                <code className="break" data-testid="invite-url">{sent.url}</code>
-              </p>
-              <div className="form-actions">
-                <CopyButton text={sent.url} label="Copy link" />
+            <ShowOnce
+              live="status"
+              warning={
+                <>
+                  <strong>Invitation for {sent.email}</strong> ({sent.role}). This link is shown only now: send it to them.
+                </>
+              }
+              values={[{ value: sent.url, testId: 'invite-url', copyLabel: 'Copy link' }]}
+              actions={
                 <a className="btn btn-small" href={mailto(sent)}>
                   Write the mail
                 </a>
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => setSent(undefined)}>
-                  Done
-                </button>
-              </div>
-            </div>
+              }
+              doneLabel="Done"
+              onDone={() => setSent(undefined)}
+            />
           )}
           <h3>Invitations</h3>
           {invitations.error ? (

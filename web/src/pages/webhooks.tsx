@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError, webhookApi, type Delivery, type Environment, type Me, type TestResult, type Webhook, type WebhookWithSecret } from '../api.ts';
-import { CopyButton, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, NewerOlder, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { DeliveryTable, type LogDelivery } from '../components/delivery-log.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
+import { ShowOnce, ShowOnceDialog } from '../components/show-once.tsx';
 import { compactEvents, endpointState, expandEvents, groupEvents, isoToLocal, localToIso, summarizeEvents } from '../lib/webhooks.ts';
 import { formatDateTime, formatNumber, relativeTime } from '../lib/format.ts';
-import { statusTone } from '../lib/records.ts';
 import { BASE, Link, navigate } from '../router.tsx';
 
 const WEBHOOKS = `${BASE}/integrations/webhooks`;
@@ -118,9 +119,7 @@ function EndpointList({ env }: { env: Environment }) {
           />
         )}
       </Modal>
-      <Modal open={Boolean(secret)} title={secret?.title ?? ''} onClose={() => setSecret(undefined)} wide>
-        {secret && <SecretOnce hook={secret.hook} onDone={() => setSecret(undefined)} />}
-      </Modal>
+      <ShowOnceDialog shown={secret} title={secret?.title ?? ''} onDone={() => setSecret(undefined)} render={(s) => <SecretOnce hook={s.hook} onDone={() => setSecret(undefined)} />} />
       <Toast message={toast} onDone={clearToast} />
     </>
   );
@@ -232,15 +231,17 @@ function EndpointForm({ hook, onCancel, onSaved }: { hook?: Webhook; onCancel: (
 
 function SecretOnce({ hook, onDone }: { hook: WebhookWithSecret; onDone: () => void }) {
   return (
-    <div className="show-once">
-      <div className="alert alert-warn" role="alert">
-        <strong>Copy the signing secret now — you won't see it again.</strong> Your receiver uses it to check that each event comes from us
-        (the <code>X-Motors-Signature</code> header). If you lose it, rotate it.
-      </div>
-      <div className="key-reveal">
-        <code data-testid="webhook-secret">{hook.secret}</code>
-        <CopyButton text={hook.secret} label="Copy secret" />
-      </div>
+    <ShowOnce
+      warning={
+        <>
+          <strong>Copy the signing secret now — you won't see it again.</strong> Your receiver uses it to check that each event comes from us
+          (the <code>X-Motors-Signature</code> header). If you lose it, rotate it.
+        </>
+      }
+      values={[{ value: hook.secret, testId: 'webhook-secret', copyLabel: 'Copy secret' }]}
+      doneLabel="I've saved the secret"
+      onDone={onDone}
+    >
       <p className="muted">
         <span className="mono">{hook.url}</span> · <EnvBadge env={hook.environment} /> · {summarizeEvents(hook.events)}
         {hook.previous_secret_expires_at && <> · the previous secret still signs deliveries until {formatDateTime(hook.previous_secret_expires_at)}</>}
@@ -252,40 +253,29 @@ function SecretOnce({ hook, onDone }: { hook: WebhookWithSecret; onDone: () => v
         </a>{' '}
         for the signature check.
       </p>
-      <div className="form-actions">
-        <button type="button" className="btn btn-primary" onClick={onDone}>
-          I've saved the secret
-        </button>
-      </div>
-    </div>
+    </ShowOnce>
   );
 }
 
 const PAGE_SIZE = 20;
 
+// An endpoint's page: the header with the test send, its settings and secret, its delivery log.
+// Each part holds its own state; the page keeps only what they share (the endpoint, the toast,
+// and `sent`, bumped when a test event adds a delivery so the log reloads).
 function EndpointPage({ env, id }: { env: Environment; id: string }) {
   const hook = useAsync(() => webhookApi.get(id), [id, env]);
-  const [page, setPage] = useState(1);
-  const [status, setStatus] = useState('');
-  const deliveries = useAsync(() => webhookApi.deliveries(id, { page, limit: PAGE_SIZE, status: status || undefined }), [id, env, page, status]);
   const [editing, setEditing] = useState(false);
-  const [secret, setSecret] = useState<WebhookWithSecret>();
-  const [testing, setTesting] = useState(false);
-  const [result, setResult] = useState<TestResult>();
-  const [actionError, setActionError] = useState<ApiError>();
-  const [confirm, setConfirm] = useState<'rotate' | 'delete' | 'disable'>();
-  const [since, setSince] = useState(() => isoToLocal(new Date(Date.now() - 86400_000).toISOString()));
+  const [sent, setSent] = useState(0);
   const [toast, setToast] = useState('');
   const clearToast = useCallback(() => setToast(''), []);
-  const [open, setOpen] = useState<string>();
-
-  // Retries happen in the background: keep the log fresh while something is still on its way.
-  const reloadDeliveries = deliveries.reload;
-  const busy = (deliveries.data?.data ?? []).some((d) => d.status === 'pending' || d.status === 'failed');
-  useEffect(() => {
-    const t = setInterval(reloadDeliveries, busy ? 2000 : 10_000);
-    return () => clearInterval(t);
-  }, [reloadDeliveries, busy]);
+  const reloadHook = hook.reload;
+  const test = useTestEvent(
+    id,
+    useCallback(() => {
+      reloadHook();
+      setSent((n) => n + 1);
+    }, [reloadHook]),
+  );
 
   if (hook.loading && !hook.data) return <Loading label="Loading the endpoint…" />;
   if (hook.error)
@@ -301,45 +291,6 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
       </>
     );
   const w = hook.data!;
-  const state = endpointState(w);
-
-  const sendTest = async () => {
-    setTesting(true);
-    setActionError(undefined);
-    setResult(undefined);
-    try {
-      setResult(await webhookApi.test(w.id));
-      hook.reload();
-      deliveries.reload();
-    } catch (err) {
-      setActionError(toApiError(err));
-    } finally {
-      setTesting(false);
-    }
-  };
-  const resend = async (d: Delivery) => {
-    setActionError(undefined);
-    try {
-      await webhookApi.resend(w.id, d.id);
-      setToast(`Delivery of ${d.event} queued again.`);
-      deliveries.reload();
-    } catch (err) {
-      setActionError(toApiError(err));
-    }
-  };
-  const recover = async (e: FormEvent) => {
-    e.preventDefault();
-    const iso = localToIso(since);
-    if (!iso) return setActionError(new ApiError(0, 'client', 'Pick the date and time to recover from.'));
-    setActionError(undefined);
-    try {
-      const r = await webhookApi.recover(w.id, iso);
-      setToast(r.recovered ? `${r.recovered} failed deliver${r.recovered === 1 ? 'y' : 'ies'} queued again.` : 'No failed deliveries since then — nothing to recover.');
-      deliveries.reload();
-    } catch (err) {
-      setActionError(toApiError(err));
-    }
-  };
 
   return (
     <>
@@ -351,8 +302,8 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
         description={<span className="mono break">{w.url}</span>}
         actions={
           <>
-            <button type="button" className="btn btn-primary" onClick={sendTest} disabled={testing}>
-              {testing ? 'Sending…' : 'Send test event'}
+            <button type="button" className="btn btn-primary" onClick={test.send} disabled={test.testing}>
+              {test.testing ? 'Sending…' : 'Send test event'}
             </button>
             <button type="button" className="btn" onClick={() => setEditing(true)}>
               Edit
@@ -360,167 +311,10 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
           </>
         }
       />
-      {actionError && <ErrorBox error={actionError} />}
-      {result && (
-        <section className={`card test-result ${result.success ? 'ok' : 'err'}`} aria-label="Test result" data-testid="test-result">
-          <h2>
-            Test event {result.success ? 'delivered' : 'failed'}{' '}
-            <span className={`badge badge-${result.success ? 'ok' : 'err'}`}>{result.status_code ?? 'no response'}</span>
-          </h2>
-          <dl className="facts">
-            <dt>Status code</dt>
-            <dd>{result.status_code ?? '—'}</dd>
-            <dt>Duration</dt>
-            <dd>{result.duration_ms} ms</dd>
-            {result.error && (
-              <>
-                <dt>Error</dt>
-                <dd>{result.error}</dd>
-              </>
-            )}
-            <dt>Response body</dt>
-            <dd>
-              <pre className="body-preview">{result.response_body || '(empty)'}</pre>
-            </dd>
-            <dt>Request id</dt>
-            <dd className="mono small">{result.request_id}</dd>
-          </dl>
-          {!result.success && <p className="small">Check that the URL is reachable from this server and answers 2xx within 10 seconds.</p>}
-        </section>
-      )}
-      <section className="card">
-        <dl className="facts">
-          <dt>Status</dt>
-          <dd>
-            <span className={`badge badge-${state.tone}`} data-testid="endpoint-state">
-              {state.label}
-            </span>{' '}
-            {state.detail && <span className="small">{state.detail}</span>}
-          </dd>
-          <dt>Environment</dt>
-          <dd>
-            <EnvBadge env={w.environment} />
-          </dd>
-          <dt>Events</dt>
-          <dd>{w.events.includes('*') ? 'All events' : w.events.join(', ')}</dd>
-          {w.description && (
-            <>
-              <dt>Description</dt>
-              <dd>{w.description}</dd>
-            </>
-          )}
-          <dt>Last success</dt>
-          <dd title={formatDateTime(w.last_success_at)}>{relativeTime(w.last_success_at)}</dd>
-          <dt>Secret</dt>
-          <dd>
-            <code>whsec_••••••••</code> <span className="muted small">shown only when created or rotated</span>
-            {w.previous_secret_expires_at && <div className="small">The previous secret also signs until {formatDateTime(w.previous_secret_expires_at)}.</div>}
-          </dd>
-        </dl>
-        <div className="button-row">
-          <button type="button" className="btn btn-small" onClick={() => setConfirm('rotate')}>
-            Rotate secret
-          </button>
-          {w.enabled ? (
-            <button type="button" className="btn btn-small" onClick={() => setConfirm('disable')}>
-              Disable
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={async () => {
-                try {
-                  await webhookApi.update(w.id, { enabled: true });
-                  setToast('Endpoint enabled. Recover the deliveries that failed meanwhile below.');
-                  hook.reload();
-                } catch (err) {
-                  setActionError(toApiError(err));
-                }
-              }}
-            >
-              Enable
-            </button>
-          )}
-          <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setConfirm('delete')}>
-            Delete endpoint
-          </button>
-        </div>
-      </section>
-
-      <section className="card flush">
-        <div className="table-tools split">
-          <h2>Delivery log</h2>
-          <label className="field inline">
-            <span className="sr-only">Delivery status</span>
-            <select aria-label="Delivery status" value={status} onChange={(e) => (setStatus(e.target.value), setPage(1))}>
-              <option value="">All deliveries</option>
-              <option value="succeeded">Succeeded</option>
-              <option value="failed">Failed, retrying</option>
-              <option value="dead">Failed, gave up</option>
-              <option value="pending">Pending</option>
-            </select>
-          </label>
-          <button type="button" className="btn btn-small" onClick={deliveries.reload}>
-            Refresh
-          </button>
-        </div>
-        <form className="recover" onSubmit={recover} aria-label="Recover failed deliveries">
-          <label htmlFor="recover-since">Recover failed since</label>
-          <input id="recover-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />
-          <button type="submit" className="btn btn-small">
-            Recover failed deliveries
-          </button>
-          <small className="muted">Queues again every failed delivery created since then — after your receiver was down, for example.</small>
-        </form>
-        {deliveries.error && <ErrorBox error={deliveries.error} onRetry={deliveries.reload} />}
-        {deliveries.loading && !deliveries.data && <Loading label="Loading deliveries…" />}
-        {deliveries.data && deliveries.data.data.length === 0 && (
-          <Empty title={status ? 'No deliveries with this status' : 'No deliveries yet'}>
-            Send a test event, or change a {w.environment} record the endpoint subscribes to: each event shows up here with every attempt.
-          </Empty>
-        )}
-        {deliveries.data && deliveries.data.data.length > 0 && (
-          <>
-            <div className="table-wrap">
-              <table className="table" aria-label="Deliveries">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Event</th>
-                    <th>Status</th>
-                    <th>Attempts</th>
-                    <th>Response</th>
-                    <th>Duration</th>
-                    <th className="right">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {deliveries.data.data.map((d) => {
-                    const last = d.attempts[d.attempts.length - 1];
-                    const expanded = open === d.id;
-                    return (
-                      <DeliveryRows key={d.id} d={d} last={last} expanded={expanded} onToggle={() => setOpen(expanded ? undefined : d.id)} onResend={() => resend(d)} />
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-            <div className="pager">
-              <span className="muted">
-                {formatNumber(deliveries.data.pagination.total)} deliver{deliveries.data.pagination.total === 1 ? 'y' : 'ies'} · page {page} of {Math.max(1, deliveries.data.pagination.total_pages)}
-              </span>
-              <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                ← Newer
-              </button>
-              <button type="button" className="btn btn-small" disabled={page >= deliveries.data.pagination.total_pages} onClick={() => setPage(page + 1)}>
-                Older →
-              </button>
-            </div>
-          </>
-        )}
-      </section>
-
+      {test.error && <ErrorBox error={test.error} />}
+      {test.result && <TestResultCard result={test.result} />}
+      <EndpointSettings w={w} onChanged={hook.reload} onToast={setToast} />
+      <DeliveryLog w={w} sent={sent} onToast={setToast} />
       <Modal open={editing} title="Edit webhook endpoint" onClose={() => setEditing(false)} wide>
         {editing && (
           <EndpointForm
@@ -534,6 +328,126 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
           />
         )}
       </Modal>
+      <Toast message={toast} onDone={clearToast} />
+    </>
+  );
+}
+
+/** "Send test event": the receiver's answer, or why it could not be asked. */
+function useTestEvent(id: string, onSent: () => void) {
+  const [testing, setTesting] = useState(false);
+  const [result, setResult] = useState<TestResult>();
+  const [error, setError] = useState<ApiError>();
+  const send = async () => {
+    setTesting(true);
+    setError(undefined);
+    setResult(undefined);
+    try {
+      setResult(await webhookApi.test(id));
+      onSent();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setTesting(false);
+    }
+  };
+  return { send, testing, result, error };
+}
+
+function TestResultCard({ result }: { result: TestResult }) {
+  return (
+    <section className={`card test-result ${result.success ? 'ok' : 'err'}`} aria-label="Test result" data-testid="test-result">
+      <h2>
+        Test event {result.success ? 'delivered' : 'failed'}{' '}
+        <span className={`badge badge-${result.success ? 'ok' : 'err'}`}>{result.status_code ?? 'no response'}</span>
+      </h2>
+      <dl className="facts">
+        <dt>Status code</dt>
+        <dd>{result.status_code ?? '—'}</dd>
+        <dt>Duration</dt>
+        <dd>{result.duration_ms} ms</dd>
+        {result.error && (
+          <>
+            <dt>Error</dt>
+            <dd>{result.error}</dd>
+          </>
+        )}
+        <dt>Response body</dt>
+        <dd>
+          <pre className="body-preview">{result.response_body || '(empty)'}</pre>
+        </dd>
+        <dt>Request id</dt>
+        <dd className="mono small">{result.request_id}</dd>
+      </dl>
+      {!result.success && <p className="small">Check that the URL is reachable from this server and answers 2xx within 10 seconds.</p>}
+    </section>
+  );
+}
+
+/** The endpoint's facts and what changes them: rotate the secret (shown once), disable / enable, delete. */
+function EndpointSettings({ w, onChanged, onToast }: { w: Webhook; onChanged: () => void; onToast: (message: string) => void }) {
+  const [confirm, setConfirm] = useState<'rotate' | 'delete' | 'disable'>();
+  const [secret, setSecret] = useState<WebhookWithSecret>();
+  const [error, setError] = useState<ApiError>();
+  const state = endpointState(w);
+  const enable = async () => {
+    setError(undefined);
+    try {
+      await webhookApi.update(w.id, { enabled: true });
+      onToast('Endpoint enabled. Recover the deliveries that failed meanwhile below.');
+      onChanged();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+  return (
+    <section className="card">
+      {error && <ErrorBox error={error} />}
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <span className={`badge badge-${state.tone}`} data-testid="endpoint-state">
+            {state.label}
+          </span>{' '}
+          {state.detail && <span className="small">{state.detail}</span>}
+        </dd>
+        <dt>Environment</dt>
+        <dd>
+          <EnvBadge env={w.environment} />
+        </dd>
+        <dt>Events</dt>
+        <dd>{w.events.includes('*') ? 'All events' : w.events.join(', ')}</dd>
+        {w.description && (
+          <>
+            <dt>Description</dt>
+            <dd>{w.description}</dd>
+          </>
+        )}
+        <dt>Last success</dt>
+        <dd title={formatDateTime(w.last_success_at)}>{relativeTime(w.last_success_at)}</dd>
+        <dt>Secret</dt>
+        <dd>
+          <code>whsec_••••••••</code> <span className="muted small">shown only when created or rotated</span>
+          {w.previous_secret_expires_at && <div className="small">The previous secret also signs until {formatDateTime(w.previous_secret_expires_at)}.</div>}
+        </dd>
+      </dl>
+      <div className="button-row">
+        <button type="button" className="btn btn-small" onClick={() => setConfirm('rotate')}>
+          Rotate secret
+        </button>
+        {w.enabled ? (
+          <button type="button" className="btn btn-small" onClick={() => setConfirm('disable')}>
+            Disable
+          </button>
+        ) : (
+          <button type="button" className="btn btn-small" onClick={enable}>
+            Enable
+          </button>
+        )}
+        <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setConfirm('delete')}>
+          Delete endpoint
+        </button>
+      </div>
       <ConfirmDialog
         open={confirm === 'rotate'}
         title="Rotate the signing secret?"
@@ -542,7 +456,7 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
         onConfirm={async () => {
           const rotated = await webhookApi.rotateSecret(w.id);
           setSecret(rotated);
-          hook.reload();
+          onChanged();
         }}
       >
         <p>You get a new secret now. For 24 hours each delivery carries signatures made with both secrets, so your receiver can switch without losing an event.</p>
@@ -555,7 +469,7 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
         onClose={() => setConfirm(undefined)}
         onConfirm={async () => {
           await webhookApi.update(w.id, { enabled: false });
-          hook.reload();
+          onChanged();
         }}
       >
         <p>No events are sent to it until you enable it again. Deliveries that fail meanwhile can be recovered afterwards.</p>
@@ -575,64 +489,116 @@ function EndpointPage({ env, id }: { env: Environment; id: string }) {
           <span className="mono break">{w.url}</span> gets no more events; deliveries still queued are dropped. This can't be undone.
         </p>
       </ConfirmDialog>
-      <Modal open={Boolean(secret)} title="Your new signing secret" onClose={() => setSecret(undefined)} wide>
-        {secret && <SecretOnce hook={secret} onDone={() => setSecret(undefined)} />}
-      </Modal>
-      <Toast message={toast} onDone={clearToast} />
-    </>
+      <ShowOnceDialog shown={secret} title="Your new signing secret" onDone={() => setSecret(undefined)} render={(s) => <SecretOnce hook={s} onDone={() => setSecret(undefined)} />} />
+    </section>
   );
 }
 
-function DeliveryRows({ d, last, expanded, onToggle, onResend }: { d: Delivery; last?: Delivery['attempts'][number]; expanded: boolean; onToggle: () => void; onResend: () => void }) {
+const asLogDelivery = (d: Delivery): LogDelivery => ({
+  id: d.id,
+  createdAt: d.created_at,
+  event: d.event,
+  status: d.status,
+  nextAttemptAt: d.next_attempt_at,
+  attemptCount: d.attempt_count,
+  lastStatusCode: d.last_status_code,
+  lastError: d.last_error,
+  eventId: d.event_id,
+  deliveredAt: d.delivered_at,
+  attempts: d.attempts.map((a) => ({
+    id: a.id,
+    statusCode: a.status_code,
+    durationMs: a.duration_ms,
+    startedAt: a.started_at,
+    requestId: a.request_id,
+    error: a.error,
+    responseBody: a.response_body,
+  })),
+});
+
+/** The delivery log: a status filter, "recover failed since…", resend, pages; refreshed while deliveries are on their way. */
+function DeliveryLog({ w, sent, onToast }: { w: Webhook; sent: number; onToast: (message: string) => void }) {
+  const [page, setPage] = useState(1);
+  const [status, setStatus] = useState('');
+  const [since, setSince] = useState(() => isoToLocal(new Date(Date.now() - 86400_000).toISOString()));
+  const [error, setError] = useState<ApiError>();
+  // `sent` (a test event was sent) and `w` (the endpoint changed) reload the log.
+  const deliveries = useAsync(() => webhookApi.deliveries(w.id, { page, limit: PAGE_SIZE, status: status || undefined }), [w, page, status, sent]);
+
+  // Retries happen in the background: keep the log fresh while something is still on its way.
+  const reloadDeliveries = deliveries.reload;
+  const busy = (deliveries.data?.data ?? []).some((d) => d.status === 'pending' || d.status === 'failed');
+  useEffect(() => {
+    const t = setInterval(reloadDeliveries, busy ? 2000 : 10_000);
+    return () => clearInterval(t);
+  }, [reloadDeliveries, busy]);
+
+  const resend = async (d: LogDelivery) => {
+    setError(undefined);
+    try {
+      await webhookApi.resend(w.id, d.id);
+      onToast(`Delivery of ${d.event} queued again.`);
+      deliveries.reload();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+  const recover = async (e: FormEvent) => {
+    e.preventDefault();
+    const iso = localToIso(since);
+    if (!iso) return setError(new ApiError(0, 'client', 'Pick the date and time to recover from.'));
+    setError(undefined);
+    try {
+      const r = await webhookApi.recover(w.id, iso);
+      onToast(r.recovered ? `${r.recovered} failed deliver${r.recovered === 1 ? 'y' : 'ies'} queued again.` : 'No failed deliveries since then — nothing to recover.');
+      deliveries.reload();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
   return (
-    <>
-      <tr data-delivery-id={d.id} data-event={d.event}>
-        <td data-label="Time" title={formatDateTime(d.created_at)}>
-          {formatDateTime(d.created_at)}
-        </td>
-        <td data-label="Event" className="mono small">
-          {d.event}
-        </td>
-        <td data-label="Status">
-          <span className={`badge badge-${statusTone(d.status)}`}>{d.status === 'dead' ? 'gave up' : d.status}</span>
-          {d.status === 'failed' && d.next_attempt_at && <div className="small muted">retry {relativeTime(d.next_attempt_at)}</div>}
-        </td>
-        <td data-label="Attempts">{d.attempt_count}</td>
-        <td data-label="Response" data-testid="delivery-code">
-          {d.last_status_code ?? (d.last_error ? 'error' : '—')}
-        </td>
-        <td data-label="Duration">{last ? `${last.duration_ms} ms` : '—'}</td>
-        <td className="right actions" data-label="Actions">
-          <button type="button" className="btn btn-small" onClick={onToggle} aria-expanded={expanded}>
-            {expanded ? 'Hide' : 'Details'}
-          </button>
-          <button type="button" className="btn btn-small" onClick={onResend} aria-label={`Resend ${d.event}`}>
-            Resend
-          </button>
-        </td>
-      </tr>
-      {expanded && (
-        <tr className="attempts-row">
-          <td colSpan={7}>
-            <p className="small muted">
-              Event id <code>{d.event_id}</code>
-              {d.delivered_at && <> · delivered {formatDateTime(d.delivered_at)}</>}
-            </p>
-            {d.attempts.length === 0 && <p className="small">Not attempted yet.</p>}
-            <ol className="attempts">
-              {d.attempts.map((a) => (
-                <li key={a.id}>
-                  <div>
-                    <strong>{a.status_code ?? 'no response'}</strong> · {a.duration_ms} ms · {formatDateTime(a.started_at)} · <span className="mono small">{a.request_id}</span>
-                    {a.error && <span className="field-error"> · {a.error}</span>}
-                  </div>
-                  <pre className="body-preview">{a.response_body || '(empty body)'}</pre>
-                </li>
-              ))}
-            </ol>
-          </td>
-        </tr>
+    <section className="card flush">
+      <div className="table-tools split">
+        <h2>Delivery log</h2>
+        <label className="field inline">
+          <span className="sr-only">Delivery status</span>
+          <select aria-label="Delivery status" value={status} onChange={(e) => (setStatus(e.target.value), setPage(1))}>
+            <option value="">All deliveries</option>
+            <option value="succeeded">Succeeded</option>
+            <option value="failed">Failed, retrying</option>
+            <option value="dead">Failed, gave up</option>
+            <option value="pending">Pending</option>
+          </select>
+        </label>
+        <button type="button" className="btn btn-small" onClick={deliveries.reload}>
+          Refresh
+        </button>
+      </div>
+      <form className="recover" onSubmit={recover} aria-label="Recover failed deliveries">
+        <label htmlFor="recover-since">Recover failed since</label>
+        <input id="recover-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />
+        <button type="submit" className="btn btn-small">
+          Recover failed deliveries
+        </button>
+        <small className="muted">Queues again every failed delivery created since then — after your receiver was down, for example.</small>
+      </form>
+      {error && <ErrorBox error={error} />}
+      {deliveries.error && <ErrorBox error={deliveries.error} onRetry={deliveries.reload} />}
+      {deliveries.loading && !deliveries.data && <Loading label="Loading deliveries…" />}
+      {deliveries.data && deliveries.data.data.length === 0 && (
+        <Empty title={status ? 'No deliveries with this status' : 'No deliveries yet'}>
+          Send a test event, or change a {w.environment} record the endpoint subscribes to: each event shows up here with every attempt.
+        </Empty>
       )}
-    </>
+      {deliveries.data && deliveries.data.data.length > 0 && (
+        <>
+          <DeliveryTable label="Deliveries" deliveries={deliveries.data.data.map(asLogDelivery)} duration onResend={resend} />
+          <NewerOlder page={page} pages={deliveries.data.pagination.total_pages} onPage={setPage}>
+            {formatNumber(deliveries.data.pagination.total)} deliver{deliveries.data.pagination.total === 1 ? 'y' : 'ies'} · page {page} of {Math.max(1, deliveries.data.pagination.total_pages)}
+          </NewerOlder>
+        </>
+      )}
+    </section>
   );
 }
