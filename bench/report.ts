@@ -134,7 +134,7 @@ function targets(r: BenchResults): Target[] {
   if (r.csvImport) {
     const c = r.csvImport;
     out.push({
-      target: `CSV import of ${c.rows.toLocaleString('en')} customers (${c.database === 'pglite' ? 'PGlite' : 'PostgreSQL'}) ≤ 60 s`,
+      target: `CSV import of ${c.rows.toLocaleString('en')} customers (${c.database === 'pglite' ? 'PGlite' : 'PostgreSQL'}) ≤ ${+(60 * (c.rows / 100_000)).toFixed(1)} s${c.rows === 100_000 ? '' : ' (the rate of 100,000 rows in 60 s)'}`,
       measured: `${c.firstSeconds} s (${c.firstRowsPerSecond.toLocaleString('en')} rows/s); again, all unchanged, ${c.againSeconds} s`,
       ok: c.firstSeconds <= 60 * (c.rows / 100_000),
     });
