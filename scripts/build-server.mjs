@@ -34,7 +34,11 @@ export function serverBuildIsFresh() {
 // page, pino's worker, package.json versions), or load WebAssembly or native code, stay in
 // node_modules; a package added later that does the same fails the build (checkBundle) until it
 // is listed here.
-const external = ['@electric-sql/pglite', '@node-rs/argon2', '@scalar/fastify-api-reference', '@fastify/swagger', 'pino', 'ioredis', 'pg-native', 'vite', 'esbuild', 'pdfkit'];
+//
+// undici too, for another reason: it is CommonJS and loaded with `await import()`, and a CommonJS
+// package in a chunk of its own comes back without its named exports (`Agent` was undefined: every
+// webhook failed with "Agent is not a constructor"); node's own loader gives them.
+const external = ['@electric-sql/pglite', '@node-rs/argon2', '@scalar/fastify-api-reference', '@fastify/swagger', 'pino', 'ioredis', 'pg-native', 'vite', 'esbuild', 'pdfkit', 'undici'];
 
 export async function buildServer() {
   let esbuild;
