@@ -14,7 +14,7 @@ import { memberDenied, type Principal } from './auth.ts';
 import type { RequestLogWriter } from '../../core/request-log.ts';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
 import { errorSchemas, inSurfaceTerms, namesFields, renderError, surfaceAliases, surfacePrefix, type Surface } from './surfaces.ts';
-import type { WebhookSettings } from '../../core/webhook-delivery.ts';
+import type { SendAttempt, WebhookSettings } from '../../core/webhook-delivery.ts';
 
 export type Deps = {
   database: Database;
@@ -28,6 +28,8 @@ export type Deps = {
   publicUrl?: string;
   /** How webhooks are sent (timeouts, private addresses): the test-send routes send with them. */
   webhookSettings: WebhookSettings;
+  /** One delivery attempt with those settings (worker/outbound.ts): the test-send routes send through it. */
+  send: SendAttempt;
 };
 
 export type Result = { status?: number; body: unknown; headers?: Record<string, string> };
