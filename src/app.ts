@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
-import { catalogFile, loadCatalog } from './core/catalog.ts';
+import { catalogFile, loadCatalog } from './core/catalog-load.ts';
 import { buildServer } from './http/server.ts';
 import { signingSecret } from './core/secrets.ts';
 import { createRequestLogWriter } from './core/request-log.ts';

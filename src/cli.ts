@@ -7,7 +7,7 @@ import { createPasswordReset, generatePassword, listStaffUsers, RESET_MINUTES } 
 import { createApiKey, listApiKeys, revokeApiKey } from './core/api-keys.ts';
 import { createIntakeToken, listIntakeTokens, revokeIntakeToken } from './core/intake-tokens.ts';
 import { seedDemo } from './core/demo.ts';
-import { loadCatalog } from './core/catalog.ts';
+import { loadCatalog } from './core/catalog-load.ts';
 import { AppError } from './core/errors.ts';
 import { tenants } from './storage/schema/index.ts';
 import type { Environment } from './core/context.ts';
