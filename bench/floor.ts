@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
-import { pgliteStartParams } from '../src/storage/db.ts';
+import { pgliteStartParams } from '../src/storage/pglite.ts';
 
 type Pool = { query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }> };
 

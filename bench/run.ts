@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { migrate, openDb, type Database, type Db } from '../src/storage/db.ts';
-import { loadCatalog } from '../src/core/catalog.ts';
+import { loadCatalog } from '../src/core/catalog-load.ts';
 import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { apiKeys, tenants } from '../src/storage/schema/index.ts';

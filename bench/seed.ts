@@ -7,7 +7,7 @@
 // json_populate_recordset), so a run on PGlite and the floor's PostgreSQL hold the same rows, ids
 // and timestamps.
 import { uuidv7 } from 'uuidv7';
-import { readCatalogFile } from '../src/core/catalog.ts';
+import { readCatalogFile } from '../src/core/catalog-load.ts';
 import { fuelTypes, transmissions } from '../src/storage/schema/motors.ts';
 import type { StoredLine } from '../src/storage/schema/document-columns.ts';
 import type { Query } from './databases.ts';

@@ -139,7 +139,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   console.log('  server built into dist/cli.js');
   if (!process.argv.includes('--if-missing')) {
     // A full build (npm run build:server) also makes the template a new embedded database is
-    // copied from (src/storage/db.ts). `npm install` (prepare, --if-missing) leaves it out: it is
+    // copied from (src/storage/pglite.ts). `npm install` (prepare, --if-missing) leaves it out: it is
     // PGlite's initdb, most of the build's time, which a PostgreSQL install never needs; the first
     // embedded start (src/start.ts) and `npm test` make it when it is missing.
     const { ensurePgliteTemplate } = await import(pathToFileURL(serverBundle).href);

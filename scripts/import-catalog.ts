@@ -30,7 +30,7 @@ import {
   type CatalogTrim,
   bodyTypeDefinitions,
 } from '../src/catalog-data/catalog-types.ts';
-import { catalogSlug } from '../src/core/catalog.ts';
+import { catalogSlug } from '../src/core/slug.ts';
 
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -28,7 +28,7 @@ const targets = files.length
 const env = { ...process.env, NODE_ENV: 'test' };
 const prepared = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--input-type=module', '-e', "await (await import('./src/storage/db.ts')).ensurePgliteMemoryImage();"],
+  ['--import', 'tsx', '--input-type=module', '-e', "await (await import('./src/storage/pglite.ts')).ensurePgliteMemoryImage();"],
   { stdio: 'inherit', env },
 );
 if (prepared.status !== 0) console.error('Could not make the embedded database template: test servers run initdb.');

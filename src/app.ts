@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
-import { catalogFile, loadCatalog } from './core/catalog.ts';
+import { catalogFile, loadCatalog } from './core/catalog-load.ts';
 import { buildServer } from './http/server.ts';
 import { signingSecret } from './core/secrets.ts';
 import { createRequestLogWriter } from './core/request-log.ts';
 import { createRateLimiter, type RateLimiter } from './http/platform/rate-limit.ts';
+import { sendAttempt } from './worker/outbound.ts';
 import { createWebhookWorker, webhookSettingsFrom, type WebhookWorker } from './worker/webhook-worker.ts';
 import type { CatalogData } from './catalog-data/catalog-types.ts';
 import type { SmtpIntake } from './worker/smtp-intake.ts';
@@ -62,6 +63,7 @@ export async function createApp(config: Config, logger: Logger, options: CreateA
     isReady: () => app?.ready ?? false,
     smtpDomain: config.SMTP_PORT === undefined ? undefined : config.SMTP_DOMAIN,
     webhookSettings,
+    send: (endpoint, event) => sendAttempt(webhookSettings, endpoint, event),
   });
   const webhooks = createWebhookWorker({ database, logger, settings: webhookSettings });
   // smtp-server and mailparser (≈ 15 MB) are loaded only where the SMTP listener runs.

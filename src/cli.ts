@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
-import { migrate, openDb, DataDirLockedError, type Database } from './storage/db.ts';
+import { migrate, openDb, type Database } from './storage/db.ts';
+import { DataDirLockedError } from './storage/data-dir-lock.ts';
 import { createTenant, createUser, getTenant, type Role } from './core/tenants.ts';
 import { createPasswordReset, generatePassword, listStaffUsers, RESET_MINUTES } from './core/staff-users.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './core/api-keys.ts';
 import { createIntakeToken, listIntakeTokens, revokeIntakeToken } from './core/intake-tokens.ts';
 import { seedDemo } from './core/demo.ts';
-import { loadCatalog } from './core/catalog.ts';
+import { loadCatalog } from './core/catalog-load.ts';
 import { AppError } from './core/errors.ts';
 import { tenants } from './storage/schema/index.ts';
 import type { Environment } from './core/context.ts';
@@ -44,7 +45,7 @@ Uses the same environment as the server: DATABASE_URL (PostgreSQL) or DATA_DIR (
 class UsageError extends Error {}
 
 // For scripts/build-server.mjs, which prepares the embedded database's template after compiling.
-export { ensurePgliteTemplate } from './storage/db.ts';
+export { ensurePgliteTemplate } from './storage/pglite.ts';
 
 function usage(message?: string): never {
   throw new UsageError(message ? `${message}\n\n${USAGE}` : USAGE);

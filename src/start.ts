@@ -7,7 +7,8 @@ import { eq } from 'drizzle-orm';
 import { countTenants, verifyPassword } from './core/tenants.ts';
 import { users } from './storage/schema/index.ts';
 import { createDemoTenant, DEMO_EMAIL, DEMO_PASSWORD } from './core/demo.ts';
-import { DataDirLockedError, ensurePgliteTemplate, hasPgliteDatabase } from './storage/db.ts';
+import { DataDirLockedError } from './storage/data-dir-lock.ts';
+import { ensurePgliteTemplate, hasPgliteDatabase } from './storage/pglite.ts';
 
 // `npm start` / `motors start [--processes N]`: one server process, or (N > 1) a cluster primary
 // that prepares the database once and forks N server processes sharing the port (cluster.ts).

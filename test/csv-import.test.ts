@@ -94,6 +94,23 @@ describe('CSV import: management API', () => {
     assert.equal(await eventCount(d.tenantId, 'crm.customers.created'), 2);
   });
 
+  it('advertises no Idempotency-Key on the import routes, which keep none, while a transactional POST still does', async () => {
+    const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+    for (const path of ['/manage/v1/imports/{collection}', '/manage/v1/imports/{collection}/preview']) {
+      assert.doesNotMatch(doc.paths[path].post.description, /Send an `Idempotency-Key`/, path);
+    }
+    assert.match(doc.paths['/api/public/v1/customers'].post.description, /Send an `Idempotency-Key`/);
+    // A key sent anyway is not stored: the retry runs again (and updates what the first wrote).
+    const d = await staffDealer(server);
+    const csv = 'E-mail,First name\nkey.retry@example.com,Kim\n';
+    const first = await d.manage('POST', '/manage/v1/imports/customers', { csv }, { 'idempotency-key': 'import-retry-1' });
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.body.data.created, 1);
+    const retry = await d.manage('POST', '/manage/v1/imports/customers', { csv }, { 'idempotency-key': 'import-retry-1' });
+    assert.equal(retry.headers.get('idempotent-replayed'), null);
+    assert.deepEqual([retry.body.data.created, retry.body.data.unchanged], [0, 1]);
+  });
+
   it("re-imports the list's own CSV export unchanged: a '+' phone number and a formula-like note keep their value", async () => {
     const d = await staffDealer(server);
     const csv = 'First name,Surname,E-mail,Mobile,Notes\nAmelia,Hart,amelia.hart@example.com,+44 7700 900123,"=1+1 is not a formula"\n';

@@ -10,7 +10,7 @@ import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { catalogBodyTypes, catalogBrands, catalogEngines, catalogGenerations, catalogModels, catalogTrims, idempotencyKeys, motors, newsletterSubscribers, requestLogs, settings } from '../src/storage/schema/index.ts';
-import { loadCatalog } from '../src/core/catalog.ts';
+import { loadCatalog } from '../src/core/catalog-load.ts';
 import { openDb, migrate } from '../src/storage/db.ts';
 import { runCli } from './processes.ts';
 import type { Ctx } from '../src/core/context.ts';

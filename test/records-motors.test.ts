@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { and, eq, sql } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
-import { incrementMotorViews } from '../src/core/motors.ts';
+import { incrementMotorViews } from '../src/core/vehicles.ts';
 import { getVehicle, searchVehicles } from '../src/core/vehicles.ts';
 import { withCheckDigit } from '../src/core/vin.ts';
 import type { Ctx } from '../src/core/context.ts';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { slugify } from '../src/core/slug.ts';
-import { catalogSlug } from '../src/core/catalog.ts';
+import { catalogSlug } from '../src/core/slug.ts';
 import { containing, escapeLike } from '../src/storage/like.ts';
 
 describe('slugs and LIKE patterns (one rule each)', () => {

@@ -1,7 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, type TestServer } from './helpers.ts';
-import { addBrand, addModel, addTrim, loadCatalog, readCatalogFile } from '../src/core/catalog.ts';
+import { addBrand, addModel, addTrim } from '../src/core/catalog-entries.ts';
+import { loadCatalog, readCatalogFile } from '../src/core/catalog-load.ts';
 import type { Ctx, Environment } from '../src/core/context.ts';
 import { AppError } from '../src/core/errors.ts';
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { seedDemo } from '../src/core/demo.ts';
-import { addBrand, readCatalogFile } from '../src/core/catalog.ts';
+import { addBrand } from '../src/core/catalog-entries.ts';
+import { readCatalogFile } from '../src/core/catalog-load.ts';
 import { vehicleViews } from '../src/storage/schema/index.ts';
 import type { Ctx, Environment } from '../src/core/context.ts';
 

@@ -8,7 +8,8 @@ import { startServer, client, type TestServer } from './helpers.ts';
 import { startReceiver, type Received } from './webhook-receiver.ts';
 import { and, eq } from 'drizzle-orm';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../src/storage/schema/index.ts';
-import { pruneWebhookLog, sendAttempt } from '../src/core/webhook-delivery.ts';
+import { pruneWebhookLog } from '../src/core/webhook-delivery.ts';
+import { sendAttempt } from '../src/worker/outbound.ts';
 
 // The documented formula, written independently of src/: hex HMAC-SHA256 over "<timestamp>.<raw body>",
 // keyed with the secret string exactly as shown.

@@ -1779,8 +1779,6 @@ export interface paths {
          * @description Sends a signed `webhook.test` event to the endpoint now and returns the outcome of that one attempt (it is logged, never retried). Not idempotent: each call sends a new test event.
          *
          *     Requires scope `webhooks:write`.
-         *
-         *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["crmTestWebhook"];
         delete?: never;
@@ -1875,8 +1873,6 @@ export interface paths {
          * @description Refresh tokens rotate: each can be used once, even by concurrent requests (one of them gets new tokens). Using one a second time ends the whole session: every refresh and access token issued from the same sign-in, those of the request that won the race included. An `Idempotency-Key` does not replay a refresh: retrying one that got through is a reuse.
          *
          *     Requires scope `accounts:write`.
-         *
-         *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["storefrontRefreshToken"];
         delete?: never;
@@ -2671,8 +2667,6 @@ export interface paths {
          * @description Sends an ADF document of a made-up lead ("Test Lead", `webhook.test`) to each target, switched on or not, and answers each outcome. Logged as deliveries, never retried. 409 when no target is set.
          *
          *     Requires scope `webhooks:manage`.
-         *
-         *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageTestAdfForwarding"];
         delete?: never;
@@ -2810,11 +2804,9 @@ export interface paths {
         put?: never;
         /**
          * Import a CSV: every row validated, then the valid rows written
-         * @description Validates every row first (as the preview does), then writes the valid ones in batches: a row whose natural key (customers: email, case-insensitive; motors: VIN; inventory items: SKU) matches a record of this dealership and environment updates it, any other row creates one, so importing a file again creates no duplicates. Empty cells leave a field as it is. Every write fires `crm.<collection>.created` or `crm.<collection>.updated` as any write does. The rejected rows are answered with the report; a file with no valid row writes nothing.
+         * @description Validates every row first (as the preview does), then writes the valid ones in batches: a row whose natural key (customers: email, case-insensitive; motors: VIN; inventory items: SKU) matches a record of this dealership and environment updates it, any other row creates one, so importing a file again creates no duplicates. Empty cells leave a field as it is. Every write fires `crm.<collection>.created` or `crm.<collection>.updated` as any write does. The rejected rows are answered with the report; a file with no valid row writes nothing. No `Idempotency-Key` is kept (the rows are written in batches of their own): a retry of the same file finds the records it wrote by their natural key and updates them, so nothing is duplicated.
          *
          *     Requires scope `records:manage`.
-         *
-         *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageImportCsv"];
         delete?: never;
@@ -2837,8 +2829,6 @@ export interface paths {
          * @description Reads the CSV, suggests a mapping from its headers (case- and space-insensitive, with common aliases such as `E-mail` or `Stock #`) unless `mapping` is sent, and validates every row with the collection's own rules (the Records API's create schema and the record's checks), against the existing record its natural key finds. Nothing is written.
          *
          *     Requires scope `records:manage`.
-         *
-         *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["managePreviewCsvImport"];
         delete?: never;
@@ -5353,8 +5343,6 @@ export interface paths {
          * @description Sends a signed `webhook.test` event to the endpoint now and returns the outcome of that one attempt (it is logged, never retried). Not idempotent: each call sends a new test event.
          *
          *     Requires scope `webhooks:manage`.
-         *
-         *     Send an `Idempotency-Key` header to make retries safe.
          */
         post: operations["manageTestWebhook"];
         delete?: never;

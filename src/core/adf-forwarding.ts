@@ -5,16 +5,15 @@ import { owner, scoped, scopedId, scopedLive } from '../storage/tenant-scope.ts'
 import { AppError, invalidField, notFound } from './errors.ts';
 import { newId, now } from './ids.ts';
 import { assertPublicUrl, parseWebhookUrl } from './webhook-urls.ts';
-import { newWebhookSecret } from './webhook-signing.ts';
-import type { WebhookSettings } from './webhook-delivery.ts';
-import { pageOfDeliveries, requeueDelivery, sendTestEvent, type AttemptView, type DeliveryView } from './webhooks.ts';
+import type { SendAttempt, WebhookSettings } from './webhook-delivery.ts';
+import { newWebhookSecret, pageOfDeliveries, requeueDelivery, sendTestEvent, type AttemptView, type DeliveryView } from './webhooks.ts';
 import { sampleLead } from './adf-send.ts';
 
 // ADF forwarding: every new lead of a tenant and environment sent as an ADF/XML document to a
 // DMS, by HTTP POST and/or by e-mail (docs/adf-leads.md, "Forwarding"). Each target is a row of
 // webhook_endpoints (kind adf_http / adf_email) subscribed to crm.leads.created, so the outbox,
 // the dispatch, the claims and leases, the retries, the 5-day disable and the delivery log are the
-// webhooks' own; only the request differs (webhook-delivery.ts sendAttempt).
+// webhooks' own; only the request differs (worker/outbound.ts sendAttempt, with the webhooks' SSRF guard).
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
 type AdfKind = 'adf_http' | 'adf_email';
@@ -150,13 +149,13 @@ export type AdfTestResult = { kind: AdfTargetView['kind']; target: string; deliv
  * Sends a sample lead to every target now (switched off or not) and returns each outcome; logged
  * as deliveries, never retried. Call outside a transaction: a slow DMS must not hold the database.
  */
-export async function testAdfForwarding(ctx: Ctx, settings: Settings): Promise<AdfTestResult[]> {
+export async function testAdfForwarding(ctx: Ctx, send: SendAttempt): Promise<AdfTestResult[]> {
   const rows = await liveTargets(ctx);
   if (!rows.length) throw new AppError('conflict', 'No ADF forwarding target is set: save a URL or an e-mail address first');
   const lead = sampleLead();
   const results: AdfTestResult[] = [];
   for (const row of rows) {
-    const r = await sendTestEvent(ctx, row, { message: 'A test lead from Motors CRM', webhookId: row.id, lead }, settings);
+    const r = await sendTestEvent(ctx, row, { message: 'A test lead from Motors CRM', webhookId: row.id, lead }, send);
     results.push({
       kind: kindOf(row), target: targetOf(row), deliveryId: r.deliveryId, success: r.success,
       requestId: r.requestId, durationMs: r.durationMs, statusCode: r.statusCode, responseBody: r.responseBody, error: r.error,

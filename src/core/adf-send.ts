@@ -5,7 +5,7 @@ import { writeAdf, type AdfLeadOut } from './adf.ts';
 import { now } from './ids.ts';
 
 // ADF forwarding's two ways out (docs/adf-leads.md, "Forwarding"): the lead of a delivery as an
-// ADF 1.0 document, POSTed as XML (webhook-delivery.ts sends it) or mailed through the relay.
+// ADF 1.0 document, POSTed as XML (worker/outbound.ts sends it) or mailed through the relay.
 
 type EventRow = Pick<typeof events.$inferSelect, 'id' | 'type' | 'data'>;
 

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { appointments, contactMessages, customers, motors, type appointmentStatuses } from '../storage/schema/index.ts';
 import { owner, scopedLive } from '../storage/tenant-scope.ts';
-import { activeListingWhere } from './motors.ts';
+import { activeListingWhere } from './vehicles.ts';
 import { createLead } from './leads.ts';
 import { emit } from './events.ts';
 import { invalidField } from './errors.ts';

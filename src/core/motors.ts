@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, asc, count, desc, eq, gte, ilike, isNotNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { eq, ne } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import {
   customers,
@@ -19,16 +19,15 @@ import {
   motorSearchFields,
 } from '../storage/schema/index.ts';
 import { createdFilter, filter } from './search.ts';
-import { scoped, scopedLive } from '../storage/tenant-scope.ts';
+import { scopedLive } from '../storage/tenant-scope.ts';
 import { defineCollection, defined } from './collection.ts';
 import { AppError, invalidField } from './errors.ts';
 import { assertReferences } from './references.ts';
 import { merged, requireFields } from './record-helpers.ts';
 import { checkVin, normaliseVin } from './vin.ts';
 import { decodeVin } from './vin-decode.ts';
-import { linkMotorToCatalog } from './catalog.ts';
+import { linkMotorToCatalog } from './catalog-link.ts';
 import { slugify } from './slug.ts';
-import { containing, escapeLike } from '../storage/like.ts';
 
 export type MotorRow = typeof motors.$inferSelect;
 export type FuelType = (typeof fuelTypes)[number];
@@ -290,111 +289,3 @@ export const motorOps = {
 export const createMotor = (ctx: Ctx, input: MotorInput) => motorOps.create(ctx, input);
 /** Partial update: omitted fields keep their values; `null` clears a nullable field. */
 export const updateMotor = (ctx: Ctx, id: string, patch: MotorInput, opts: { ifMatch?: string } = {}) => motorOps.update(ctx, id, patch, opts);
-
-// ---- Active listings: what the Storefront API calls vehicles -------------------------------
-
-export type ListingSort = 'createdAt' | 'year' | 'mileage' | 'price' | 'name' | 'views';
-
-export type ListingSearch = {
-  page: number;
-  limit: number;
-  listingType?: ListingType;
-  makeId?: string;
-  modelId?: string;
-  bodyTypeId?: string;
-  /** Make name, case-insensitive exact (for motors not yet linked to the catalog). */
-  make?: string;
-  model?: string;
-  minYear?: number;
-  maxYear?: number;
-  /** Minor units of the listing's own currency (sale price, daily rental rate or starting bid). */
-  minPriceAmount?: number;
-  maxPriceAmount?: number;
-  /** In each motor's own mileageUnit. */
-  minMileage?: number;
-  maxMileage?: number;
-  fuelType?: FuelType;
-  transmission?: Transmission;
-  /** Words matched case-insensitively against make, model, trim, body type, colour and description. */
-  search?: string;
-  sortBy?: ListingSort;
-  sortOrder?: 'asc' | 'desc';
-};
-
-/** The condition "listingType set and listingStatus active", for reuse by surfaces' stats. */
-export const activeListingWhere = (): SQL => and(isNotNull(motors.listingType), eq(motors.listingStatus, 'active'))!;
-
-
-/**
- * The filter and order of a search of the tenant's active listings, surface-agnostic (the
- * Storefront API maps ids, prices and names to its own shape). Served by motors_active_listing_idx.
- */
-export function activeListingQuery(ctx: Ctx, q: ListingSearch): { where: SQL; orderBy: SQL[] } {
-  const conditions: (SQL | undefined)[] = [activeListingWhere()];
-  if (q.listingType) conditions.push(eq(motors.listingType, q.listingType));
-  if (q.makeId) conditions.push(eq(motors.makeId, q.makeId));
-  if (q.modelId) conditions.push(eq(motors.modelId, q.modelId));
-  if (q.bodyTypeId) conditions.push(eq(motors.bodyTypeId, q.bodyTypeId));
-  if (q.make) conditions.push(ilike(motors.make, escapeLike(q.make)));
-  if (q.model) conditions.push(ilike(motors.model, escapeLike(q.model)));
-  if (q.minYear !== undefined) conditions.push(gte(motors.year, q.minYear));
-  if (q.maxYear !== undefined) conditions.push(lte(motors.year, q.maxYear));
-  if (q.minPriceAmount !== undefined) conditions.push(gte(motors.listingPriceAmount, q.minPriceAmount));
-  if (q.maxPriceAmount !== undefined) conditions.push(lte(motors.listingPriceAmount, q.maxPriceAmount));
-  if (q.minMileage !== undefined) conditions.push(gte(motors.mileage, q.minMileage));
-  if (q.maxMileage !== undefined) conditions.push(lte(motors.mileage, q.maxMileage));
-  if (q.fuelType) conditions.push(eq(motors.fuelType, q.fuelType));
-  if (q.transmission) conditions.push(eq(motors.transmission, q.transmission));
-  for (const word of (q.search ?? '').trim().split(/\s+/).filter(Boolean)) {
-    const pattern = containing(word);
-    conditions.push(
-      or(
-        ilike(motors.make, pattern),
-        ilike(motors.model, pattern),
-        ilike(motors.trim, pattern),
-        ilike(motors.bodyType, pattern),
-        ilike(motors.exteriorColor, pattern),
-        ilike(motors.description, pattern),
-        sql`cast(${motors.year} as text) = ${word}`,
-      ),
-    );
-  }
-  const dir = q.sortOrder === 'asc' ? asc : desc;
-  const order: SQL[] =
-    q.sortBy === 'year'
-      ? [dir(motors.year)]
-      : q.sortBy === 'mileage'
-        ? [dir(motors.mileage)]
-        : q.sortBy === 'price'
-          ? [dir(motors.listingPriceAmount)]
-          : q.sortBy === 'name'
-            ? [dir(sql`${motors.make} collate "C"`), dir(sql`${motors.model} collate "C"`), dir(motors.year)]
-            : q.sortBy === 'views'
-              ? [dir(motors.viewsCount)]
-              : [dir(motors.createdAt)];
-  // id last: a total order, so pages never overlap when sort values tie.
-  return { where: scopedLive(ctx, motors, ...conditions), orderBy: [...order, dir(motors.id)] };
-}
-
-/** The total of a page whose rows carry `count(*) over ()`; counted apart only for a page past the end. */
-export async function pageTotal(ctx: Ctx, rows: { total: number }[], where: SQL, page: number): Promise<number> {
-  if (rows.length) return Number(rows[0].total);
-  if (page === 1) return 0;
-  const [{ total }] = await ctx.db.select({ total: count() }).from(motors).where(where);
-  return Number(total);
-}
-
-/** The condition "this active listing, by id or slug". */
-export const activeListingByIdOrSlug = (ctx: Ctx, idOrSlug: string): SQL =>
-  scopedLive(ctx, motors, activeListingWhere(), or(eq(motors.id, idOrSlug), eq(motors.slug, idOrSlug)));
-
-/**
- * Counts a storefront view. It leaves updatedAt alone on purpose: a view is not a change a sync
- * client should download the record again for.
- */
-export async function incrementMotorViews(ctx: Ctx, id: string): Promise<void> {
-  await ctx.db
-    .update(motors)
-    .set({ viewsCount: sql`${motors.viewsCount} + 1` })
-    .where(scoped(ctx, motors, eq(motors.id, id)));
-}

@@ -9,3 +9,6 @@ export const slugify = (s: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+
+/** A catalog name's slug: `&` and `+` spelled out (`A&B` → `a-and-b`), never empty. */
+export const catalogSlug = (s: string) => slugify(s.replace(/&/g, ' and ').replace(/\+/g, ' plus ')) || 'x';

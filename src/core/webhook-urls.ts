@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns';
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { invalidField } from './errors.ts';
@@ -76,11 +75,12 @@ export function parseWebhookUrl(value: string): URL {
   return url;
 }
 
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
+export const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
 
 /**
  * Refuses a URL whose host resolves to a private address (every address it resolves to must be
- * public). Called when an endpoint is saved; delivery checks again at connect time.
+ * public). Called when an endpoint is saved; delivery checks again at connect time
+ * (worker/outbound.ts, with isPrivateAddress: the one rule).
  */
 export async function assertPublicUrl(url: URL): Promise<void> {
   const host = hostOf(url);
@@ -95,30 +95,4 @@ export async function assertPublicUrl(url: URL): Promise<void> {
   }
   const bad = addresses.find(isPrivateAddress);
   if (bad) throw invalidField('url', `resolves to ${bad}, a private, loopback or link-local address, which webhooks may not reach`);
-}
-
-export class PrivateAddressError extends Error {}
-
-/**
- * A `lookup` for the HTTP client's connections that refuses private addresses after resolution,
- * so a DNS answer that changed since the endpoint was saved cannot reach the internal network.
- */
-export function guardedLookup(
-  hostname: string,
-  options: { family?: number | string; all?: boolean } & Record<string, unknown>,
-  callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
-): void {
-  lookup(hostname, { ...options, all: true } as never, (err: Error | null, list: { address: string; family: number }[]) => {
-    if (err) return callback(err, '');
-    const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad) return callback(new PrivateAddressError(`${hostname} resolves to ${bad.address}, a private address webhooks may not reach`), '');
-    if (options.all) return callback(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
-}
-
-/** The IP-literal case, which never goes through a lookup. */
-export function literalPrivateHost(url: URL): string | undefined {
-  const host = hostOf(url);
-  return net.isIP(host) && isPrivateAddress(host) ? host : undefined;
 }

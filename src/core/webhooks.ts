@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { count, desc, eq, gte, inArray, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../storage/schema/index.ts';
@@ -5,9 +6,13 @@ import { owner, scoped, scopedId, scopedLive } from '../storage/tenant-scope.ts'
 import { AppError, invalidField, notFound } from './errors.ts';
 import { newId, now } from './ids.ts';
 import { assertPublicUrl, parseWebhookUrl } from './webhook-urls.ts';
-import { newWebhookSecret } from './webhook-signing.ts';
-import { sendAttempt, wakeWorkers, type WebhookSettings } from './webhook-delivery.ts';
+import { wakeWorkers, type SendAttempt, type WebhookSettings } from './webhook-delivery.ts';
 import { eventTypes, isKnownEventPattern } from './events.ts';
+
+/** A new endpoint secret: `whsec_` + 24 random bytes in base64, the Standard Webhooks form. */
+export function newWebhookSecret(): string {
+  return `whsec_${crypto.randomBytes(24).toString('base64')}`;
+}
 
 export const PREVIOUS_SECRET_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -300,16 +305,16 @@ export async function recoverWebhookDeliveries(ctx: Ctx, endpointId: string, sin
  * outside any transaction (call it with a ctx whose db is not a transaction): a slow receiver
  * must not hold the database.
  */
-export async function testWebhookEndpoint(ctx: Ctx, id: string, settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs'>) {
+export async function testWebhookEndpoint(ctx: Ctx, id: string, send: SendAttempt) {
   const endpoint = await findEndpoint(ctx, id);
-  return sendTestEvent(ctx, endpoint, { message: 'A test event from Motors CRM', webhookId: endpoint.id }, settings);
+  return sendTestEvent(ctx, endpoint, { message: 'A test event from Motors CRM', webhookId: endpoint.id }, send);
 }
 
 /** A `webhook.test` event sent to one endpoint of any kind now, logged as a delivery that is never retried. */
-export async function sendTestEvent(ctx: Ctx, endpoint: EndpointRow, data: Record<string, unknown>, settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs' | 'smtpRelay'>) {
+export async function sendTestEvent(ctx: Ctx, endpoint: EndpointRow, data: Record<string, unknown>, send: SendAttempt) {
   const at = now();
   const event = { ...owner(ctx), id: newId(), type: 'webhook.test', data, createdAt: at, dispatchedAt: at };
-  const attempt = await sendAttempt(settings, endpoint, event);
+  const attempt = await send(endpoint, event);
   const deliveryId = newId();
   await ctx.db.transaction(async (tx) => {
     await tx.insert(events).values(event);

@@ -122,7 +122,7 @@ export const openApiInfo = {
       '',
       '**Rate limits**: 100 requests a minute per key unless the key says otherwise. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset` (epoch seconds) and the IETF `RateLimit-Policy` / `RateLimit` headers; over the limit, 429 with `Retry-After`.',
       '',
-      '**Idempotency**: every POST accepts `Idempotency-Key` (1–255 characters). The first response (2xx or 4xx) is kept 24 hours: the same key with the same request replays it with `Idempotent-Replayed: true`; with a different request it is a 422; while the first is still running, a 409.',
+      '**Idempotency**: every POST whose description says so accepts `Idempotency-Key` (1–255 characters). The first response (2xx or 4xx) is kept 24 hours: the same key with the same request replays it with `Idempotent-Replayed: true`; with a different request it is a 422; while the first is still running, a 409.',
       '',
       '**Request ids**: send `X-Request-Id` to correlate; every response carries one.',
     ].join('\n'),

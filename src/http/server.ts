@@ -23,7 +23,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { RequestLogWriter } from '../core/request-log.ts';
 import { openApiInfo, refineDocument } from './openapi.ts';
 import './validation-messages.ts';
-import type { WebhookSettings } from '../core/webhook-delivery.ts';
+import type { SendAttempt, WebhookSettings } from '../core/webhook-delivery.ts';
 import { registerDashboard } from './dashboard.ts';
 import { registerDemoPhotos } from './demo-photos.ts';
 import { registerApiReference } from './docs.ts';
@@ -46,6 +46,8 @@ export type ServerDeps = {
   /** The domain of ADF intake e-mail addresses (<token>@SMTP_DOMAIN), shown with new intake tokens. */
   smtpDomain?: string;
   webhookSettings: WebhookSettings;
+  /** One delivery attempt with those settings (worker/outbound.ts), for the test-send routes. */
+  send: SendAttempt;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -185,6 +187,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestLog: deps.requestLog,
     publicUrl: deps.publicUrl,
     webhookSettings: deps.webhookSettings,
+    send: deps.send,
   };
   await app.register(fastifyCookie);
   registerRecordsApi(app, routeDeps);

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from '../core/context.ts';
 
@@ -18,6 +18,14 @@ export function scoped(ctx: Pick<Ctx, 'tenantId' | 'environment'>, table: Tenant
 /** Scope plus "not soft-deleted" for tables that have deleted_at. */
 export function scopedLive(ctx: Pick<Ctx, 'tenantId' | 'environment'>, table: TenantOwned, ...where: (SQL | undefined)[]): SQL {
   return scoped(ctx, table, table.deletedAt ? isNull(table.deletedAt) : undefined, ...where);
+}
+
+/**
+ * Shared reference rows (no tenant: the global vehicle catalog) and the caller's own; the
+ * caller's part still goes through scoped(), so another dealer's own rows are never seen.
+ */
+export function globalOrOwn(ctx: Pick<Ctx, 'tenantId' | 'environment'>, table: TenantOwned, ...where: (SQL | undefined)[]): SQL {
+  return and(or(isNull(table.tenantId), scoped(ctx, table)), ...where)!;
 }
 
 export function scopedId(ctx: Pick<Ctx, 'tenantId' | 'environment'>, table: TenantOwned, id: string): SQL {

@@ -6,9 +6,10 @@ import { EVENTS_CHANNEL } from '../core/events.ts';
 import { pruneEventLog } from '../core/event-log.ts';
 import { pruneRequestLogs } from '../core/request-log.ts';
 import {
-  DELIVERIES_QUEUED, claimDeliveries, dispatchEvents, loadTargets, pruneWebhookLog, sendAttempt, settleDeliveries, undeliverable,
+  DELIVERIES_QUEUED, claimDeliveries, dispatchEvents, loadTargets, pruneWebhookLog, settleDeliveries, undeliverable,
   type DeliveryTarget, type Outcome, type WebhookSettings,
 } from '../core/webhook-delivery.ts';
+import { sendAttempt } from './outbound.ts';
 
 const DISPATCH_BATCH = 500;
 

@@ -117,7 +117,7 @@ export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
     tags,
     transaction: false,
     responses: { 200: data(z.array(testResult)) },
-    handler: async (ctx) => ({ body: { data: await testAdfForwarding(ctx, settings()) } }),
+    handler: async (ctx) => ({ body: { data: await testAdfForwarding(ctx, deps.send) } }),
   });
 
   defineRoute(app, deps, 'manage', {

@@ -89,7 +89,7 @@ export function registerManageImports(app: FastifyInstance, deps: Deps) {
       operationId: 'manageImportCsv',
       summary: 'Import a CSV: every row validated, then the valid rows written',
       description:
-        'Validates every row first (as the preview does), then writes the valid ones in batches: a row whose natural key (customers: email, case-insensitive; motors: VIN; inventory items: SKU) matches a record of this dealership and environment updates it, any other row creates one, so importing a file again creates no duplicates. Empty cells leave a field as it is. Every write fires `crm.<collection>.created` or `crm.<collection>.updated` as any write does. The rejected rows are answered with the report; a file with no valid row writes nothing.',
+        'Validates every row first (as the preview does), then writes the valid ones in batches: a row whose natural key (customers: email, case-insensitive; motors: VIN; inventory items: SKU) matches a record of this dealership and environment updates it, any other row creates one, so importing a file again creates no duplicates. Empty cells leave a field as it is. Every write fires `crm.<collection>.created` or `crm.<collection>.updated` as any write does. The rejected rows are answered with the report; a file with no valid row writes nothing. No `Idempotency-Key` is kept (the rows are written in batches of their own): a retry of the same file finds the records it wrote by their natural key and updates them, so nothing is duplicated.',
       commit: true,
     },
   ];

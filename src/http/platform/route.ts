@@ -14,7 +14,7 @@ import { memberDenied, type Principal } from './auth.ts';
 import type { RequestLogWriter } from '../../core/request-log.ts';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
 import { errorSchemas, inSurfaceTerms, namesFields, renderError, surfaceAliases, surfacePrefix, type Surface } from './surfaces.ts';
-import type { WebhookSettings } from '../../core/webhook-delivery.ts';
+import type { SendAttempt, WebhookSettings } from '../../core/webhook-delivery.ts';
 
 export type Deps = {
   database: Database;
@@ -28,6 +28,8 @@ export type Deps = {
   publicUrl?: string;
   /** How webhooks are sent (timeouts, private addresses): the test-send routes send with them. */
   webhookSettings: WebhookSettings;
+  /** One delivery attempt with those settings (worker/outbound.ts): the test-send routes send through it. */
+  send: SendAttempt;
 };
 
 export type Result = { status?: number; body: unknown; headers?: Record<string, string> };
@@ -265,7 +267,7 @@ function registerRoute<B extends z.ZodType | undefined, Q extends z.ZodType | un
       // Hidden aliases keep the operationId out of the document; Fastify needs none for routing.
       operationId: spec.operationId ?? deriveOperationId(surface, spec.method, spec.path),
       summary: spec.summary,
-      description: [spec.description, spec.inputFromQuery ? queryInputText : '', scopeText, spec.method === 'POST' ? 'Send an `Idempotency-Key` header to make retries safe.' : '']
+      description: [spec.description, spec.inputFromQuery ? queryInputText : '', scopeText, keepsIdempotencyKey(spec) ? 'Send an `Idempotency-Key` header to make retries safe.' : '']
         .filter(Boolean)
         .join('\n\n'),
       tags: spec.tags,
@@ -419,6 +421,13 @@ function withWrittenValues<T>(value: T, iso: string, standIns: Map<string, strin
 }
 const PENDING_TAG = etagOf({ updatedAt: PENDING_INSTANT }).slice(1, -1);
 
+/**
+ * Whether a route stores its answer under an Idempotency-Key (and says so in its description):
+ * every POST but those running outside a request transaction, whose writes commit in their own
+ * short transactions (a webhook test, a CSV import's batches), with no last statement to hold it.
+ */
+const keepsIdempotencyKey = (spec: { method: string; transaction?: false | 'statement' }) => spec.method === 'POST' && spec.transaction !== false;
+
 async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
   deps: Deps,
   surface: Surface,
@@ -431,7 +440,7 @@ async function execute<B extends z.ZodType | undefined, Q extends z.ZodType | un
 
   const keyHeader = input.req.headers['idempotency-key'];
   const key = Array.isArray(keyHeader) ? keyHeader[0] : keyHeader;
-  if (spec.method !== 'POST' || key === undefined) {
+  if (!keepsIdempotencyKey(spec) || key === undefined) {
     if (spec.transaction === 'statement') {
       const result = await inOneStatement(db, ctx, spec, input);
       if (result !== inTransactionInstead) return result;

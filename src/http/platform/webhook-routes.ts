@@ -295,7 +295,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: Deps, surface:
     transaction: false,
     responses: { 200: dataEnvelope(testResult) },
     handler: async (ctx, { params }) => {
-      const r = await webhooks.testWebhookEndpoint(ctx, params.id, settings());
+      const r = await webhooks.testWebhookEndpoint(ctx, params.id, deps.send);
       return {
         body: {
           data: {

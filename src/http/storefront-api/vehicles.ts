@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import * as vehicles from '../../core/vehicles.ts';
 import { minorToDecimal } from '../../core/money.ts';
 import { fuelTypes, listingTypes, transmissions } from '../../storage/schema/index.ts';
-import type { ListingSort } from '../../core/motors.ts';
+import type { ListingSort } from '../../core/vehicles.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { dataEnvelope, idParams, list, listEnvelope, pageQuery } from './common.ts';
 import { slugify } from '../../core/slug.ts';
@@ -180,8 +180,6 @@ const coreSort: Record<(typeof sortFields)[number], ListingSort> = {
   price: 'price',
   name: 'name',
 };
-// Newest, most viewed and newest model years first; cheapest, lowest mileage and A–Z first.
-const defaultOrder: Record<(typeof sortFields)[number], 'asc' | 'desc'> = { createdDate: 'desc', impressionsCount: 'desc', year: 'desc', mileage: 'asc', price: 'asc', name: 'asc' };
 
 const upperEnum = <T extends readonly [string, ...string[]]>(values: T) => z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(values));
 const order = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['asc', 'desc']));
@@ -244,7 +242,7 @@ export function registerVehicles(app: FastifyInstance, deps: Deps) {
         transmission: query.transmission,
         search: query.search,
         sortBy: coreSort[sort],
-        sortOrder: query.order ?? query.sortOrder ?? defaultOrder[sort],
+        sortOrder: query.order ?? query.sortOrder,
       });
       return { body: list(rows.map(toVehicle), total, query.page, query.limit) };
     },

@@ -1,10 +1,5 @@
 import crypto from 'node:crypto';
 
-/** A new endpoint secret: `whsec_` + 24 random bytes in base64, the Standard Webhooks form. */
-export function newWebhookSecret(): string {
-  return `whsec_${crypto.randomBytes(24).toString('base64')}`;
-}
-
 /** `sha256=<hex HMAC-SHA256 of "<timestamp ms>.<raw body>">`, keyed with the secret string exactly as shown to the user. */
 export function motorsSignature(secret: string, timestampMs: number, body: string): string {
   return `sha256=${crypto.createHmac('sha256', secret).update(`${timestampMs}.${body}`).digest('hex')}`;
