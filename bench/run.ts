@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--import-rows N] [--duration S] [--only TEXT [--with-list-tenants]] [--report FILE]`
+// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--import-rows N] [--duration S] [--only TEXT [--with-list-tenants]] [--keep-database] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database (or, with --pglite, on PGlite) beside the floor
 // (bench/floor.ts, on the same kind of database: with --pglite its own in-process PGlite holding a
 // copy of Motors CRM's data directory) with the same data, both driven by autocannon from separate
@@ -38,6 +38,9 @@ const quick = flag('quick');
 // `--only <text>`: just the operations whose name contains it, nothing else, no report (for profiling).
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const pglite = flag('pglite');
+// `--keep-database`: leave the PostgreSQL database in place after the run (its URL is printed), to
+// read plans with EXPLAIN on exactly the data that was measured.
+const keepDatabase = flag('keep-database');
 // `--with-list-tenants`: seed the list-size tenants in an `--only` run too (other tenants' rows
 // share every index: a search or list measured without them measures an unshared table).
 const withListTenants = flag('with-list-tenants');
@@ -305,7 +308,8 @@ async function main() {
     if (ours) await stop(ours.child);
     if (oursDb && oursDb !== floorDb) await oursDb.close();
     await floorDb?.close();
-    await scratch.drop();
+    if (keepDatabase) log(`kept the database for EXPLAIN (--keep-database): ${scratch.url} — drop it with: psql -c 'drop database ${scratch.name}'`);
+    else await scratch.drop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     if (floorDir) fs.rmSync(floorDir, { recursive: true, force: true });
   }
