@@ -4,6 +4,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
 import { owner, scoped, scopedId, scopedPlaceholders } from '../storage/tenant-scope.ts';
 import { runPrepared } from '../storage/prepared.ts';
+import { viewColumns } from '../storage/search-text.ts';
 import { AppError, notFound } from './errors.ts';
 import { appendEvents, emit, isoText, newEvent, notifyIfAny, PENDING_INSTANT, type PendingEvent } from './events.ts';
 import { queryRows } from '../storage/db.ts';
@@ -112,7 +113,7 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     const [row] = await runPrepared(
       ctx.db,
       findName,
-      (db) => db.select().from(table as PgTable).where(scopedPlaceholders(t, isNull(t.deletedAt), eq(t.id, sql.placeholder('id')))).limit(1),
+      (db) => db.select(viewColumns(table)).from(table as PgTable).where(scopedPlaceholders(t, isNull(t.deletedAt), eq(t.id, sql.placeholder('id')))).limit(1),
       { ...owner(ctx), id },
     );
     if (!row) throw notFound(spec.label, id);
@@ -410,7 +411,7 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     }
     const where = scoped(ctx, t, opts.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt), ...filters);
     const [rows, [{ total }]] = await Promise.all([
-      ctx.db.select().from(table as PgTable).where(where).orderBy(...sortOrder(spec.name, columns, opts.sort)).limit(opts.limit).offset(skip),
+      ctx.db.select(viewColumns(table)).from(table as PgTable).where(where).orderBy(...sortOrder(spec.name, columns, opts.sort)).limit(opts.limit).offset(skip),
       ctx.db.select({ total: count() }).from(table as PgTable).where(where),
     ]);
     return { rows: rows.map((r) => spec.view(r as Row<T>)), total: Number(total) };

@@ -4,6 +4,7 @@ import type { Ctx } from './context.ts';
 import { owner, scoped, scopedPlaceholders } from '../storage/tenant-scope.ts';
 import { runPrepared } from '../storage/prepared.ts';
 import { settledRows } from '../storage/sync-horizon.ts';
+import { viewColumns } from '../storage/search-text.ts';
 import { AppError } from './errors.ts';
 
 type SyncTable = PgTable & {
@@ -76,7 +77,7 @@ export async function listForSync<T extends SyncTable>(ctx: Ctx, table: T, opts:
 function restOfInstant(ctx: Ctx, table: SyncTable, opts: SyncListOptions, last: { updatedAt: Date; id: string }) {
   const sameInstant = [eq(table.updatedAt, last.updatedAt), gt(table.id, last.id)];
   return ctx.db
-    .select()
+    .select(viewColumns(table))
     .from(table as PgTable)
     .where(scoped(ctx, table, ...conditions(table, { ...opts, updatedAfter: undefined, cursor: undefined }), ...sameInstant))
     .orderBy(asc(table.id))
@@ -96,7 +97,7 @@ function conditions(table: SyncTable, opts: SyncListOptions): (SQL | undefined)[
 /** A page with a collection's own filters: built on every call, since the filters vary. */
 function filteredPage(ctx: Ctx, table: SyncTable, opts: SyncListOptions) {
   return ctx.db
-    .select()
+    .select(viewColumns(table))
     .from(table as PgTable)
     .where(scoped(ctx, table, ...conditions(table, opts)))
     .orderBy(asc(table.updatedAt), asc(table.id))
@@ -116,7 +117,7 @@ function plainPage(ctx: Ctx, table: SyncTable, opts: SyncListOptions): Promise<u
     shape,
     (db) =>
       db
-        .select()
+        .select(viewColumns(table))
         .from(table as PgTable)
         .where(
           scopedPlaceholders(

@@ -2,6 +2,7 @@ import { and, count, desc, gte, isNull, lte, sql, eq, type SQL } from 'drizzle-o
 import { containing, escapeLike } from '../storage/like.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Ctx } from './context.ts';
+import { viewColumns } from '../storage/search-text.ts';
 import { scoped } from '../storage/tenant-scope.ts';
 import { searchGrams, type SearchField } from '../storage/search-text.ts';
 
@@ -142,7 +143,7 @@ export async function searchPage<T extends SearchTable>(ctx: Ctx, table: T, spec
   const where = scoped(ctx, table, opts.includeDeleted ? undefined : isNull(table.deletedAt), opts.where, matches);
   const [rows, counted] = await Promise.all([
     ctx.db
-      .select()
+      .select(viewColumns(table))
       .from(table as PgTable)
       .where(where)
       .orderBy(...(opts.order ?? [rank, desc(table.updatedAt), desc(table.id)]))

@@ -1,6 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { index, text } from 'drizzle-orm/pg-core';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /**
  * One human field of a searchable table: its text lower-cased, or (phone numbers) its digits only,
@@ -43,3 +43,18 @@ export const searchIndex = (name: string, t: { tenantId: PgColumn; environment: 
 
 /** The columns a table's search fields are built from (its own, inside its index definitions too). */
 export type SearchColumns<K extends string> = Record<K, PgColumn>;
+
+/**
+ * A table's columns without its search document: what a read hands to a view. The document is
+ * the database's (it repeats the human fields, ~13 % of a customer row) and no view shows it, so
+ * reads leave it on the server instead of sending and decoding it with every row.
+ */
+export function viewColumns(table: PgTable): Record<string, PgColumn> {
+  let columns = viewColumnsOf.get(table);
+  if (!columns) {
+    const { searchText: _document, ...rest } = getTableColumns(table) as Record<string, PgColumn>;
+    viewColumnsOf.set(table, (columns = rest));
+  }
+  return columns;
+}
+const viewColumnsOf = new WeakMap<PgTable, Record<string, PgColumn>>();
