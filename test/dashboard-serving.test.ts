@@ -42,6 +42,18 @@ describe('dashboard: served at /dashboard', () => {
     assert.match(String(br.headers['cache-control']), /immutable/);
   });
 
+  it('splits the bundle by route: a page opened later is a chunk of its own, served compressed', async () => {
+    const html = await (await fetch(`${server.url}/dashboard`)).text();
+    const entry = await (await fetch(server.url + html.match(/\/dashboard\/assets\/[\w.-]+\.js/)![0])).text();
+    assert.doesNotMatch(entry, /Keep the key/, 'the API keys page is not in the first script');
+    const chunk = entry.match(/assets\/keys-[\w-]+\.js/)?.[0];
+    assert.ok(chunk, 'the first script names the keys page chunk it loads on demand');
+    const res = await fetch(`${server.url}/dashboard/${chunk}`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-encoding'), 'br');
+    assert.match(await res.text(), /Keep the key/);
+  });
+
   it('answers client routes with index.html, framing refused, and caches hashed assets for good', async () => {
     for (const p of ['/dashboard', '/dashboard/', '/dashboard/integrations/keys', '/dashboard/records/customers?x=1']) {
       const res = await fetch(server.url + p);

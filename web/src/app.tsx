@@ -1,23 +1,26 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, setEnvironment, setUnauthorizedHandler, type Environment, type Me } from './api.ts';
 import { BASE, Link, navigate, usePath } from './router.tsx';
 import { Loading } from './components/ui.tsx';
 import { SignIn } from './pages/sign-in.tsx';
-import { KeysPage } from './pages/keys.tsx';
-import { RequestLogPage } from './pages/request-log.tsx';
-import { QuickStartPage } from './pages/quick-start.tsx';
-import { AccountPage } from './pages/account.tsx';
-import { WebhooksPage } from './pages/webhooks.tsx';
-import { RecordsPage } from './pages/records.tsx';
-import { FeedsPage } from './pages/feeds.tsx';
-import { LeadsInboxPage } from './pages/leads-inbox.tsx';
-import { AdfForwardingPage } from './pages/adf-forwarding.tsx';
-import { TeamPage } from './pages/team.tsx';
 import { ForgotPasswordPage, InvitePage, ResetPasswordPage } from './pages/account-links.tsx';
 import { GlobalSearch } from './components/record-search.tsx';
 import { TodayPage } from './pages/today.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
-import { ImportPage } from './pages/import.tsx';
+
+// Split by route: the landing page (Today), sign-in and the 404 come with the first script; every
+// other page is a chunk fetched the first time it is opened (Vite makes one per dynamic import).
+const KeysPage = lazy(() => import('./pages/keys.tsx').then((m) => ({ default: m.KeysPage })));
+const RequestLogPage = lazy(() => import('./pages/request-log.tsx').then((m) => ({ default: m.RequestLogPage })));
+const QuickStartPage = lazy(() => import('./pages/quick-start.tsx').then((m) => ({ default: m.QuickStartPage })));
+const AccountPage = lazy(() => import('./pages/account.tsx').then((m) => ({ default: m.AccountPage })));
+const WebhooksPage = lazy(() => import('./pages/webhooks.tsx').then((m) => ({ default: m.WebhooksPage })));
+const RecordsPage = lazy(() => import('./pages/records.tsx').then((m) => ({ default: m.RecordsPage })));
+const FeedsPage = lazy(() => import('./pages/feeds.tsx').then((m) => ({ default: m.FeedsPage })));
+const LeadsInboxPage = lazy(() => import('./pages/leads-inbox.tsx').then((m) => ({ default: m.LeadsInboxPage })));
+const AdfForwardingPage = lazy(() => import('./pages/adf-forwarding.tsx').then((m) => ({ default: m.AdfForwardingPage })));
+const TeamPage = lazy(() => import('./pages/team.tsx').then((m) => ({ default: m.TeamPage })));
+const ImportPage = lazy(() => import('./pages/import.tsx').then((m) => ({ default: m.ImportPage })));
 
 const ENV_STORAGE = 'motors.environment';
 /** Where signing in and the brand lead: the Today page. */
@@ -230,7 +233,9 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
           </div>
         </nav>
         <main className="content" id="main" tabIndex={-1}>
-          <Page path={path} me={me} env={env} onSignedOut={onSignedOut} />
+          <Suspense fallback={<Loading label="Loading the page…" />}>
+            <Page path={path} me={me} env={env} onSignedOut={onSignedOut} />
+          </Suspense>
         </main>
       </div>
     </div>
