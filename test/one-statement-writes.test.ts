@@ -257,4 +257,40 @@ describe('one-statement writes of a pure collection', () => {
       assert.deepEqual([sentInvoice.body.data.number, withProduct.body.data.number], ['INV-000001', 'INV-000002']);
     });
   });
+
+  // Quotes, purchase orders and work orders have the invoice's prepare (references, currency, a
+  // gap-free number): their Records API create is one statement too, after a dealership's first.
+  describe('quote, purchase order and work order creates: one statement each', () => {
+    const line = [{ kind: 'labour', description: 'Labour', quantity: 1, unitAmount: 9500, taxRate: 0 }];
+    for (const collection of ['quotes', 'purchaseOrders', 'workOrders'] as const) {
+      it(`${collection}: one statement storing the number, the event and the record`, async () => {
+        const t = await server.tenant();
+        const api = client(server.url, { 'x-api-key': t.key });
+        const ok = async (path: string, body: unknown) => {
+          const r = await api('POST', `${v1}/${path}`, body);
+          assert.equal(r.status, 201, r.text);
+          return r.body.data;
+        };
+        const customer = await ok('customers', { firstName: 'Ada', lastName: 'Byron' });
+        const input =
+          collection === 'quotes'
+            ? { customerId: customer.id, lines: line }
+            : collection === 'purchaseOrders'
+              ? { vendorId: (await ok('vendors', { name: 'Bradford Motor Factors' })).id, lines: line }
+              : { customerId: customer.id, motorId: (await ok('motors', { make: 'Kia', model: 'Niro', year: 2021 })).id, jobs: [{ title: 'Brakes', authorized: true, lines: line }] };
+        const first = await ok(collection, input);
+        let created: Awaited<ReturnType<typeof api>> | undefined;
+        const sent = await statementsDuring(server.app.database, async () => {
+          created = await api('POST', `${v1}/${collection}`, input, { 'idempotency-key': `${collection}-1` });
+        });
+        assert.equal(created!.status, 201, created!.text);
+        assert.equal(sent.length, 1, sent.join('\n---\n'));
+        const doc = created!.body.data;
+        assert.notEqual(doc.number, first.number, 'the next number');
+        const [event] = await eventsOf(t.tenantId, doc.id);
+        assert.equal(event.type, `crm.${collection}.created`);
+        assert.deepEqual(event.data, (await api('GET', `${v1}/${collection}/${doc.id}`)).body.data, 'the event carries the stored record');
+      });
+    }
+  });
 });

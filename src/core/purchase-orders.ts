@@ -37,6 +37,7 @@ export const purchaseOrderCollection = defineCollection({
   label: 'Purchase order',
   table: purchaseOrders,
   view: purchaseOrderView,
+  createInOneStatement: true,
   prepare: async (ctx, input: PurchaseOrderInput, current) => {
     if (!current && !input.vendorId) throw invalidField('vendorId', 'required');
     await assertReferences(ctx, { vendorId: [vendors, input.vendorId] });

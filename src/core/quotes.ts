@@ -38,6 +38,7 @@ export const quoteCollection = defineCollection({
   label: 'Quote',
   table: quotes,
   view: quoteView,
+  createInOneStatement: true,
   search: {
     fields: quoteSearchFields(quotes), text: quotes.searchText,
     filters: {

@@ -101,6 +101,7 @@ export const workOrderCollection = defineCollection({
   label: 'Work order',
   table: workOrders,
   view: workOrderView,
+  createInOneStatement: true,
   search: {
     fields: workOrderSearchFields(workOrders), text: workOrders.searchText,
     filters: {
