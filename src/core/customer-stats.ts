@@ -5,7 +5,7 @@ import { scopedLive } from '../storage/tenant-scope.ts';
 import { customerView, getCustomer, updateCustomer, type CustomerRow, type CustomerView } from './customers.ts';
 import { tenantCurrency } from './documents.ts';
 import { notFound } from './errors.ts';
-import { escapeLike } from '../storage/like.ts';
+import { containing } from '../storage/like.ts';
 
 // A customer's purchase stats and classification, derived from the dealer's paid invoices in SQL
 // so that lists filter, sort and page on them without loading every customer.
@@ -117,7 +117,7 @@ export async function searchCustomersWithStats(ctx: Ctx, q: CustomerStatsSearch)
   const { currency, p, fields } = await statsQuery(ctx);
   const conditions: (SQL | undefined)[] = [];
   for (const word of (q.search ?? '').trim().split(/\s+/).filter(Boolean)) {
-    const pattern = `%${escapeLike(word)}%`;
+    const pattern = containing(word);
     conditions.push(or(ilike(customers.firstName, pattern), ilike(customers.lastName, pattern), ilike(customers.companyName, pattern), ilike(customers.email, pattern)));
   }
   if (q.segment) conditions.push(eq(fields.segment, q.segment));

@@ -6,7 +6,7 @@ import { AppError } from './errors.ts';
 import { defineCollection, defined } from './collection.ts';
 import { countOpenInvoices } from './invoices.ts';
 import { createdFilter, filter } from './search.ts';
-import { escapeLike } from '../storage/like.ts';
+import { containing } from '../storage/like.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -135,7 +135,7 @@ export type CustomerSearch = {
 export async function searchCustomers(ctx: Ctx, q: CustomerSearch) {
   const conditions: (SQL | undefined)[] = [];
   if (q.search) {
-    const pattern = `%${escapeLike(q.search)}%`;
+    const pattern = containing(q.search);
     conditions.push(
       or(
         ilike(customers.firstName, pattern),
