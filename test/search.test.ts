@@ -210,6 +210,16 @@ describe('Search: q= and typed filters on the Records and management APIs', () =
       return res.rows.map((r) => Object.values(r)[0]).join('\n');
     });
     assert.match(plan, /customers_search_grams_idx/, plan);
+
+    // No search grams index keeps a pending list (storage/search-text.ts searchIndex): rows just
+    // written are in the index itself, so a search never reads a list of them in full.
+    const options = (await server.app.database.db.execute(
+      sql`select c.relname as name, coalesce(array_to_string(c.reloptions, ','), '') as options from pg_class c where c.relkind = 'i' and c.relname like '%search_grams_idx'`,
+    )) as unknown as { rows: { name: string; options: string }[] };
+    assert.equal(options.rows.length, 9, JSON.stringify(options.rows));
+    for (const index of options.rows) assert.match(index.options, /fastupdate=(off|false)/, index.name);
+    const created = await d.post('customers', { firstName: 'Pending', lastName: 'Nowhere' });
+    assert.deepEqual(await d.ids(`${v1}/customers?q=pending%20nowhere`), [created.id]);
   });
 
   it('the management API searches the same way, by page, and documents q in /openapi.json', async () => {

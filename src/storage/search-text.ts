@@ -37,9 +37,17 @@ export const searchTextColumn = (fields: () => SearchField[]) => text('search_te
 export const searchGrams = (tenantId: PgColumn | string, environment: PgColumn | string, doc: PgColumn | string): SQL =>
   sql`motors_search_grams(${tenantId}, ${environment}, ${doc})`;
 
-/** The GIN index of a table's tenant-scoped search grams: `searchGrams(...) @> searchGrams(q)` is an index scan. */
+/**
+ * The GIN index of a table's tenant-scoped search grams: `searchGrams(...) @> searchGrams(q)` is an index scan.
+ *
+ * `fastupdate = off`: with GIN's default, new rows' grams wait in a pending list that every search
+ * reads in full until a VACUUM merges it (up to 4 MB; autovacuum may be off or behind). Measured on
+ * 100,000 customers after a bulk load (313 pending pages): the index scan of a name search took
+ * 6.4–8.3 ms with the list and 0.7–0.9 ms without. A write now puts its grams straight into the
+ * index instead, so a search costs the same however recently the rows were written.
+ */
 export const searchIndex = (name: string, t: { tenantId: PgColumn; environment: PgColumn; searchText: PgColumn }) =>
-  index(name).using('gin', searchGrams(t.tenantId, t.environment, t.searchText));
+  index(name).using('gin', searchGrams(t.tenantId, t.environment, t.searchText)).with({ fastupdate: false });
 
 /** The columns a table's search fields are built from (its own, inside its index definitions too). */
 export type SearchColumns<K extends string> = Record<K, PgColumn>;
