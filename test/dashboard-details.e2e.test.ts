@@ -82,4 +82,20 @@ describe('dashboard details in a real browser', { skip: skipWithoutChromium }, (
     await browser.shot('invoice-lines-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
   });
+
+  it('marks a record picker invalid when the server refuses its reference, like any other field', async () => {
+    await page.goto(`${server.url}/dashboard/records/invoices`);
+    await page.getByRole('button', { name: '+ New invoice' }).click();
+    const form = page.getByRole('dialog', { name: 'New invoice' });
+    await form.getByRole('button', { name: '+ Add line' }).click();
+    await form.getByLabel('Line 1 description').fill('Oil change');
+    // No customer chosen: the server refuses the invoice and names the customer.
+    await form.getByRole('button', { name: 'Create' }).click();
+    await form.getByTestId('form-error').waitFor();
+    const picker = form.getByRole('combobox', { name: /Customer/ });
+    await picker.and(page.locator('[aria-invalid="true"]')).waitFor();
+    const describedBy = (await picker.getAttribute('aria-describedby'))!;
+    assert.ok(describedBy, 'the picker points at its message');
+    assert.match((await form.locator(`[id="${describedBy}"]`).textContent())!, /\S/);
+  });
 });

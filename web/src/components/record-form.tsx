@@ -211,7 +211,7 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       input = <input id={id} {...a11y} type="datetime-local" value={typeof value === 'string' && value ? isoToLocal(value) : ''} onChange={(e) => onChange(localToIso(e.target.value))} />;
       break;
     case 'ref':
-      input = <RecordCombobox id={id} collection={spec.ref!} value={value as string | null} required={spec.required} emptyLabel={spec.emptyLabel} onChange={onChange} />;
+      input = <RecordCombobox id={id} {...a11y} collection={spec.ref!} value={value as string | null} required={spec.required} emptyLabel={spec.emptyLabel} onChange={onChange} />;
       break;
     case 'tags':
       input = (

@@ -65,6 +65,8 @@ export function RecordCombobox({
   required,
   emptyLabel,
   onChange,
+  'aria-invalid': invalid,
+  'aria-describedby': describedBy,
 }: {
   id: string;
   collection: string;
@@ -72,6 +74,9 @@ export function RecordCombobox({
   required?: boolean;
   emptyLabel?: string;
   onChange: (id: string | null) => void;
+  /** From the form's field errors (components/ui.tsx invalidProps), like every other input. */
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
 }) {
   const listId = useId();
   const [open, setOpen] = useState(false);
@@ -132,6 +137,8 @@ export function RecordCombobox({
         aria-autocomplete="list"
         aria-activedescendant={open && rows[active] ? `${listId}-${active}` : undefined}
         aria-required={required}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
         autoComplete="off"
         placeholder={emptyLabel ?? 'Search…'}
         value={shown}
