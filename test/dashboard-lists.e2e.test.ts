@@ -165,4 +165,24 @@ describe('records lists in a real browser: sort, pages, Back, CSV', { skip }, ()
     await settledOn(email(16), 2);
     assert.equal(await page.getByPlaceholder('Search customers…').inputValue(), 'c01');
   });
+
+  it('sorts at phone width, where the table is cards without its header row, from a Sort by select', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/dashboard/records/customers`);
+      await page.locator('table[aria-label="Customers"][aria-busy="false"] tbody tr').first().waitFor();
+      assert.equal(await emailHeader().isVisible(), false, 'no column header to click');
+      const select = page.getByLabel('Sort by');
+      assert.equal(await select.inputValue(), '-updatedAt');
+      await select.selectOption({ label: 'Email, descending' });
+      await page.waitForURL((u) => u.search === '?sort=-email');
+      await settledOn(email(CUSTOMERS - 1), 25);
+      assert.deepEqual(await emails(), Array.from({ length: 25 }, (_, i) => email(CUSTOMERS - 1 - i)));
+      await browser.shot('lists-phone-sorted');
+      await page.setViewportSize({ width: 1280, height: 860 });
+      assert.equal(await select.isVisible(), false, 'the headers sort at wider sizes');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+  });
 });

@@ -61,6 +61,33 @@ export function SortHeader({ label, sortKey, applied, onSort, className }: { lab
   );
 }
 
+/**
+ * The same sorts as the column headers, as one select: at phone width the table is a list of cards
+ * without its header row (styles.css), so this is how a phone sorts. Hidden at wider sizes.
+ */
+export function SortSelect({ columns, applied, onSort }: { columns: { label: string; sortKey?: string }[]; applied: string | null | undefined; onSort: (sort: string) => void }) {
+  const keys = columns.filter((c): c is { label: string; sortKey: string } => Boolean(c.sortKey));
+  if (keys.length === 0) return null;
+  const current = applied ?? '';
+  const known = keys.some((c) => current === c.sortKey || current === `-${c.sortKey}`);
+  return (
+    <label className="sort-select phone-only">
+      <span>Sort by</span>
+      <select value={known ? current : ''} onChange={(e) => e.target.value && onSort(e.target.value)}>
+        {!known && <option value="">{current ? 'Custom order' : 'Best match'}</option>}
+        {keys.flatMap((c) => [
+          <option key={c.sortKey} value={c.sortKey}>
+            {c.label}, ascending
+          </option>,
+          <option key={`-${c.sortKey}`} value={`-${c.sortKey}`}>
+            {c.label}, descending
+          </option>,
+        ])}
+      </select>
+    </label>
+  );
+}
+
 type PagerProps = {
   page: number;
   last: number;

@@ -3,7 +3,7 @@ import { recordsApi, type Environment, type RecordRow } from '../api.ts';
 import { Empty, ErrorBox, Loading, Modal, PageHeader, useAsync } from '../components/ui.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
 import { RecordForm } from '../components/record-form.tsx';
-import { ExportCsvLink, ListSearchBox, Pager, SortHeader } from '../components/list-tools.tsx';
+import { ExportCsvLink, ListSearchBox, Pager, SortHeader, SortSelect } from '../components/list-tools.tsx';
 import { columnsOf } from '../lib/record-config.ts';
 import { apiQuery, changed, columnSort, lastPage, listSearch, parseListState, type ListState } from '../lib/list-state.ts';
 import { collectionOf, deletable, recordTitle, slugOf, statusTone } from '../lib/records.ts';
@@ -178,6 +178,16 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
           >
             {`There are ${pages} pages of ${noun}.`}
           </Empty>
+        )}
+        {rows.length > 0 && (
+          <SortSelect
+            columns={[
+              ...cols.map((c) => ({ label: c.label, sortKey: columnSort(c.sort, sortable) })),
+              { label: deleted ? 'Deleted' : 'Updated', sortKey: columnSort('updatedAt', sortable) },
+            ]}
+            applied={applied}
+            onSort={(sort) => update({ sort })}
+          />
         )}
         {rows.length > 0 && (
           <div className="table-wrap">
