@@ -6,7 +6,7 @@ import { owner, scoped, scopedId, scopedPlaceholders } from '../storage/tenant-s
 import { runPrepared } from '../storage/prepared.ts';
 import { viewColumns } from '../storage/search-text.ts';
 import { AppError, notFound } from './errors.ts';
-import { appendEvents, emit, isoText, newEvent, notifyIfAny, PENDING_INSTANT, type PendingEvent } from './events.ts';
+import { appendEvents, emit, eventsWritten, isoText, newEvent, PENDING_INSTANT, type PendingEvent } from './events.ts';
 import { queryRows } from '../storage/db.ts';
 import { events } from '../storage/schema/index.ts';
 import { newId } from './ids.ts';
@@ -174,9 +174,10 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     const appended = seen ? appendEvents(pending, sql`(select ${isoText(sql`updated_at`)} from changed)`) : appendEvents(pending);
     const [raw] = await queryRows<Record<string, unknown>>(
       ctx.db,
-      sql`with changed as (${change.getSQL()}), appended as (${appended}) select changed.*, ${notifyIfAny(sql`appended`)} as motors_notified from changed`,
+      sql`with changed as (${change.getSQL()}), appended as (${appended}) select changed.* from changed`,
     );
     if (!raw) return undefined;
+    if (pending.length) eventsWritten(ctx.db);
     const stored = spec.view(fromDriver(raw));
     const sent = seen ? spec.view({ ...row, updatedAt: stored.updatedAt ? new Date(stored.updatedAt) : PENDING_INSTANT } as Row<T>) : view;
     if (!isDeepStrictEqual(asJson(stored), asJson(sent))) {

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import type { Queryable } from '../storage/db.ts';
+import { notifyAfterCommit } from '../storage/notify.ts';
 import { events } from '../storage/schema/index.ts';
 import { newId, now } from './ids.ts';
 import { recordsCollections, type RecordsCollection } from './scopes.ts';
@@ -88,11 +89,18 @@ export function newEvent(ctx: Pick<Ctx, 'tenantId' | 'environment'>, type: strin
   return { tenantId: ctx.tenantId, environment: ctx.environment, id: newId(), type, data, createdAt: now().toISOString() };
 }
 
-/** Writes the events (none is a no-op) and wakes the webhook workers at commit. */
+/** Writes the events (none is a no-op) and wakes the webhook workers once they are committed. */
 export async function writeEvents(db: Queryable, list: PendingEvent[]): Promise<void> {
   if (!list.length) return;
-  await db.execute(sql`with appended as (${appendEvents(list)}) select ${notifyIfAny(sql`appended`)} as notified`);
+  await db.execute(appendEvents(list));
+  eventsWritten(db);
 }
+
+/**
+ * Wakes the webhook workers once `db`'s write, which appended events, has committed: a NOTIFY
+ * sent after the commit, never inside the writing statement (storage/notify.ts says why).
+ */
+export const eventsWritten = (db: Queryable): void => notifyAfterCommit(db, EVENTS_CHANNEL);
 
 // A write whose timestamps the database sets in the same statement that stores its events
 // (core/collection.ts) builds its view, and so its events' payloads, with this stand-in instant;
@@ -125,7 +133,3 @@ export function withStatementValues(json: string, instant: SQL | undefined, stan
   return text;
 }
 
-/** A NOTIFY when the CTE `appended` wrote any row (PostgreSQL folds repeats within one transaction). */
-export function notifyIfAny(appended: SQL): SQL {
-  return sql`(select count(*) from (select pg_notify(${EVENTS_CHANNEL}, '') from (select 1 from ${appended} limit 1) a) n)`;
-}

@@ -4,7 +4,7 @@ import { queryRows, type Queryable, type Tx } from '../storage/db.ts';
 import { idempotencyKeys } from '../storage/schema/index.ts';
 import type { Environment } from './context.ts';
 import { AppError } from './errors.ts';
-import { appendEvents, isoText, notifyIfAny, withStatementValues, type PendingEvent } from './events.ts';
+import { appendEvents, eventsWritten, isoText, withStatementValues, type PendingEvent } from './events.ts';
 import { writeInstant, type DeferredWrite } from './collection.ts';
 import { credentialPattern } from './secrets.ts';
 
@@ -78,10 +78,12 @@ export async function record(
   const [row] = await queryRows<{ stored: number }>(
     tx,
     pending.length
-      ? sql`with appended as (${appendEvents(pending)}), stored as (${store}) select (select count(*) from stored)::int as stored, ${notifyIfAny(sql`appended`)} as notified`
+      ? sql`with appended as (${appendEvents(pending)}), stored as (${store}) select (select count(*) from stored)::int as stored`
       : sql`with stored as (${store}) select (select count(*) from stored)::int as stored`,
   );
-  return Number(row.stored) > 0;
+  const stored = Number(row.stored) > 0;
+  if (stored && pending.length) eventsWritten(tx);
+  return stored;
 }
 
 export type StoreRequest = IdempotencyScope & { requestHash: string; method: string; path: string };
@@ -118,7 +120,6 @@ export async function runDeferred(
   const ctes: SQL[] = [...(facts?.ctes ?? [])];
   const columns: SQL[] = [sql`${instant} as motors_instant`];
   if (write) ctes.push(sql`written as (${write.statement})`, sql`appended as (${appendEvents(write.events, instant, standIns)})`);
-  if (write) columns.push(sql`${notifyIfAny(sql`appended`)} as motors_notified`);
   if (store) {
     const response = sql`${withStatementValues(JSON.stringify(store.response), instant, standIns)}::json`;
     ctes.push(sql`stored as (${storeStatement(store.request, store.statusCode, response)})`);
@@ -131,6 +132,7 @@ export async function runDeferred(
   const query = sql`with ${sql.join(ctes, sql`, `)} select ${write ? sql`written.*, ` : sql``}${sql.join(columns, sql`, `)}${write ? sql` from written` : sql``}`;
   try {
     const [row] = await queryRows<Record<string, unknown>>(db, query);
+    if (write?.events.length) eventsWritten(db);
     const values = new Map(standIns.map((s, i) => [s.text, String(row[`motors_stand_in_${i}`])]));
     return { instant: String(row.motors_instant), row: write ? row : undefined, standIns: values };
   } catch (err) {

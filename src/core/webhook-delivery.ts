@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, inArray, isNull, lt, lte, notInArray, sql } f
 import type { Db, Queryable } from '../storage/db.ts';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../storage/schema/index.ts';
 import { scopedId } from '../storage/tenant-scope.ts';
+import { notifyAfterCommit } from '../storage/notify.ts';
 import type { Environment } from './context.ts';
 import { EVENTS_CHANNEL, matchesEventPattern } from './events.ts';
 import { newId, now } from './ids.ts';
@@ -97,7 +98,7 @@ export async function dispatchEvents(
         returning id`),
     );
     // Deliveries this worker could not take are for any worker, and the others must hear of them.
-    if (rows.length > targets.size) await wakeWorkers(tx);
+    if (rows.length > targets.size) wakeWorkers(tx);
     const claimed: DeliveryTarget[] = [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const { id } of inserted) {
@@ -300,9 +301,9 @@ async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; e
 /** The NOTIFY payload that says deliveries are queued (a commit's NOTIFY says events are). */
 export const DELIVERIES_QUEUED = 'deliveries';
 
-/** Wakes every worker listening, to claim queued deliveries (at commit of the caller's transaction). */
-export async function wakeWorkers(db: Queryable): Promise<void> {
-  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${DELIVERIES_QUEUED})`);
+/** Wakes every worker listening, to claim queued deliveries, once the caller's write has committed. */
+export function wakeWorkers(db: Queryable): void {
+  notifyAfterCommit(db, EVENTS_CHANNEL, DELIVERIES_QUEUED);
 }
 
 /** Drops delivery log entries older than the retention, and expired idempotency records. */

@@ -281,7 +281,7 @@ export async function requeueDelivery(ctx: Ctx, endpointId: string, deliveryId: 
     .where(scoped(ctx, webhookDeliveries, eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId)))
     .returning();
   if (!row) throw notFound('Delivery', deliveryId);
-  await wakeWorkers(ctx.db);
+  wakeWorkers(ctx.db);
   return (await withAttempts(ctx, [row]))[0];
 }
 
@@ -295,7 +295,7 @@ export async function recoverWebhookDeliveries(ctx: Ctx, endpointId: string, sin
     .set({ ...requeue, nextAttemptAt: at, updatedAt: at })
     .where(scoped(ctx, webhookDeliveries, eq(webhookDeliveries.endpointId, endpointId), inArray(webhookDeliveries.status, ['failed', 'dead']), gte(webhookDeliveries.createdAt, since)))
     .returning({ id: webhookDeliveries.id });
-  if (rows.length) await wakeWorkers(ctx.db);
+  if (rows.length) wakeWorkers(ctx.db);
   return { recovered: rows.length };
 }
 

@@ -4,6 +4,7 @@ import type * as schema from './schema/index.ts';
 import { migrationsFolder } from './migrations.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
+import { sendNotifiesAfterCommit } from './notify.ts';
 
 export type Schema = typeof schema;
 // The one database type the rest of the code sees, whichever driver is underneath.
@@ -31,8 +32,9 @@ export type OpenDbOptions = {
 };
 
 export async function openDb(opts: OpenDbOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
-  return openPglite(opts.dataDir);
+  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openPglite(opts.dataDir);
+  sendNotifiesAfterCommit(database.db);
+  return database;
 }
 
 export async function migrate(database: Database): Promise<void> {
