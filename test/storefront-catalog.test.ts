@@ -3,35 +3,15 @@ import assert from 'node:assert/strict';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { addBrand, addModel, addTrim } from '../src/core/catalog-entries.ts';
 import { loadCatalog, readCatalogFile } from '../src/core/catalog-load.ts';
-import type { Ctx, Environment } from '../src/core/context.ts';
+import { assertStorefrontError, cmp, ctxFor } from './storefront-setup.ts';
 import { AppError } from '../src/core/errors.ts';
 
 const data = readCatalogFile();
-// Byte order, as the API sorts (collate "C").
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const brandSlug = new Map(data.brands.map((b) => [b.id, b.slug]));
 const sortedBrands = [...data.brands].sort((a, b) => cmp(a.slug, b.slug) || cmp(a.id, b.id));
 const sortedModels = [...data.models].sort((a, b) => cmp(brandSlug.get(a.brandId)!, brandSlug.get(b.brandId)!) || cmp(a.slug, b.slug) || cmp(a.id, b.id));
 const toyota = data.brands.find((b) => b.name === 'Toyota')!;
 const camry = data.models.find((m) => m.brandId === toyota.id && m.name === 'Camry')!;
-
-function assertStorefrontError(res: { status: number; body: any }, status: number, code: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.statusCode, status);
-  assert.equal(typeof res.body.message, 'string');
-  assert.equal(typeof res.body.error, 'string');
-  assert.equal(res.body.code, code);
-  assert.ok(!Number.isNaN(Date.parse(res.body.timestamp)));
-}
-
-const ctxFor = (server: TestServer, tenantId: string, environment: Environment = 'test'): Ctx => ({
-  tenantId,
-  environment,
-  scopes: ['*'],
-  actor: { type: 'system', id: 'test' },
-  requestId: 'test',
-  db: server.app.database.db,
-});
 
 describe('Storefront vehicle catalog', () => {
   let server: TestServer;
