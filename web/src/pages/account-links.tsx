@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { staffApi, ApiError } from '../api.ts';
 import { BASE, Link, navigate } from '../router.tsx';
-import { FieldErrors, Loading, toApiError, useAsync } from '../components/ui.tsx';
+import { FieldErrors, FormError, Loading, toApiError, useAsync } from '../components/ui.tsx';
 
 // The pages a signed-out person reaches by a link: accepting an invitation, asking for a
 // password reset, and setting the new password. They share the sign-in page's card.
@@ -21,21 +21,11 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Problem({ error }: { error: ApiError }) {
-  return (
-    <div className="alert alert-error" role="alert">
-      {error.fields.length ? 'Check the fields below.' : error.message}
-    </div>
-  );
-}
-
 /** A link that is spent, expired or unknown: the server's reason, and where to go next. */
 function LinkGone({ title, message, next }: { title: string; message: string; next: ReactNode }) {
   return (
     <Card title={title}>
-      <div className="alert alert-error" role="alert">
-        {message}
-      </div>
+      <FormError message={message} />
       {next}
     </Card>
   );
@@ -97,7 +87,7 @@ export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: (
         You are invited as <strong className="cap">{link.data.role}</strong> with the email <strong>{link.data.email}</strong>. Choose your name and password.
       </p>
       <form onSubmit={submit}>
-        {error && <Problem error={error} />}
+        <FormError error={error} />
         <label className="field">
           <span>Your name</span>
           <input name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
@@ -138,7 +128,7 @@ export function ForgotPasswordPage() {
         </div>
       ) : (
         <form onSubmit={submit}>
-          {error && <Problem error={error} />}
+          <FormError error={error} />
           <label className="field">
             <span>Email</span>
             <input type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -198,7 +188,7 @@ export function ResetPasswordPage({ token }: { token: string }) {
           <p>
             For <strong>{link.data.email}</strong> at {link.data.tenantName}.
           </p>
-          {error && <Problem error={error} />}
+          <FormError error={error} />
           <NewPassword error={error} field="password" value={password} onChange={setPassword} repeat={repeat} onRepeat={setRepeat} />
           <button type="submit" className="btn btn-primary btn-block" disabled={busy || password !== repeat}>
             {busy ? 'Saving…' : 'Set the new password'}

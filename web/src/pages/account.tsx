@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Me } from '../api.ts';
-import { FieldErrors, PageHeader, toApiError } from '../components/ui.tsx';
+import { FieldErrors, FormError, PageHeader, toApiError } from '../components/ui.tsx';
 
 export function AccountPage({ me, onSignedOut }: { me: Me; onSignedOut: (message?: string) => void }) {
   const [current, setCurrent] = useState('');
@@ -45,11 +45,7 @@ export function AccountPage({ me, onSignedOut }: { me: Me; onSignedOut: (message
         <h2>Change password</h2>
         <p className="muted">Changing it signs you out everywhere, including here.</p>
         <form onSubmit={submit} className="form narrow">
-          {error && (
-            <div className="alert alert-error" role="alert">
-              {error.fields.length ? 'Check the fields below.' : error.message}
-            </div>
-          )}
+          <FormError error={error} />
           <label className="field">
             <span>Current password</span>
             <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
