@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { addBrand, addModel, addTrim } from '../src/core/catalog-entries.ts';
 import { loadCatalog, readCatalogFile } from '../src/core/catalog-load.ts';
-import { assertStorefrontError, cmp, ctxFor } from './storefront-setup.ts';
+import { assertStorefrontError, cmp } from './storefront-setup.ts';
+import { systemCtx } from './system-ctx.ts';
 import { AppError } from '../src/core/errors.ts';
 
 const data = readCatalogFile();
@@ -42,7 +43,7 @@ describe('Storefront vehicle catalog', () => {
       const again = await loadCatalog(db);
       assert.equal(again.loaded, false);
       const { tenantId } = await server.tenant();
-      const own = await addBrand(ctxFor(server, tenantId), { name: 'Reload Survivor Motors' });
+      const own = await addBrand(systemCtx(server, tenantId), { name: 'Reload Survivor Motors' });
       const reloaded = await loadCatalog(db, { ...data, version: 'test-reload' });
       assert.equal(reloaded.loaded, true);
       assert.ok(reloaded.ms < 5000);
@@ -256,7 +257,7 @@ describe('Storefront vehicle catalog', () => {
     it('are seen by that dealer in that environment only', async () => {
       const a = await server.tenant();
       const b = await server.tenant();
-      const ctx = ctxFor(server, a.tenantId);
+      const ctx = systemCtx(server, a.tenantId);
       const brand = await addBrand(ctx, { name: 'Atelier Tourer', countryOfOrigin: 'France' });
       const sedan = data.bodyTypes.find((t) => t.code === 'SEDAN')!;
       const model = await addModel(ctx, { brandId: brand.id, name: 'Grand Tourer', bodyTypeId: sedan.id, startYear: 2024 });
@@ -282,11 +283,11 @@ describe('Storefront vehicle catalog', () => {
     it('refuse a reference to a brand of another dealer (400 naming brandId) and a duplicate name (409)', async () => {
       const a = await server.tenant();
       const b = await server.tenant();
-      const theirs = await addBrand(ctxFor(server, b.tenantId), { name: 'Private Coachworks' });
-      await assert.rejects(addModel(ctxFor(server, a.tenantId), { brandId: theirs.id, name: 'X' }), (err: AppError) => err.status === 400 && err.fields?.[0].field === 'brandId');
-      await assert.rejects(addBrand(ctxFor(server, a.tenantId), { name: 'toyota' }), (err: AppError) => err.status === 409);
-      await assert.rejects(addModel(ctxFor(server, a.tenantId), { brandId: toyota.id, name: 'Camry' }), (err: AppError) => err.status === 409);
-      await assert.rejects(addBrand(ctxFor(server, a.tenantId), { name: '  ' }), (err: AppError) => err.status === 400 && err.message.startsWith('name'));
+      const theirs = await addBrand(systemCtx(server, b.tenantId), { name: 'Private Coachworks' });
+      await assert.rejects(addModel(systemCtx(server, a.tenantId), { brandId: theirs.id, name: 'X' }), (err: AppError) => err.status === 400 && err.fields?.[0].field === 'brandId');
+      await assert.rejects(addBrand(systemCtx(server, a.tenantId), { name: 'toyota' }), (err: AppError) => err.status === 409);
+      await assert.rejects(addModel(systemCtx(server, a.tenantId), { brandId: toyota.id, name: 'Camry' }), (err: AppError) => err.status === 409);
+      await assert.rejects(addBrand(systemCtx(server, a.tenantId), { name: '  ' }), (err: AppError) => err.status === 400 && err.message.startsWith('name'));
     });
   });
 });

@@ -1,9 +1,9 @@
 // What the Storefront API's test files share: its error shape, a dealer with the demo records,
-// every page of a list, the brute-force sort's comparison and a context for calling core directly.
+// every page of a list and the brute-force sort's comparison.
 import assert from 'node:assert/strict';
 import { client, type JsonBody, type Res, type TestServer } from './helpers.ts';
 import { seedDemo } from '../src/core/demo.ts';
-import type { Ctx, Environment } from '../src/core/context.ts';
+import { systemCtx } from './system-ctx.ts';
 
 export type Api = ReturnType<typeof client>;
 
@@ -26,19 +26,10 @@ export function cmpKeys(a: (string | number)[], b: (string | number)[], sign = 1
   return 0;
 }
 
-export const ctxFor = (server: TestServer, tenantId: string, environment: Environment = 'test'): Ctx => ({
-  tenantId,
-  environment,
-  scopes: ['*'],
-  actor: { type: 'system', id: 'test' },
-  requestId: 'test',
-  db: server.app.database.db,
-});
-
 /** A new dealer with the demo records, and a client holding its API key. */
 export async function seededDealer(server: TestServer) {
   const t = await server.tenant();
-  await server.app.database.db.transaction((tx) => seedDemo({ ...ctxFor(server, t.tenantId), db: tx }));
+  await server.app.database.db.transaction((tx) => seedDemo({ ...systemCtx(server, t.tenantId), db: tx }));
   return { ...t, api: client(server.url, { 'x-api-key': t.key }) };
 }
 

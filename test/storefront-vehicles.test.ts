@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
-import { allPages, assertStorefrontError, cmp, cmpKeys, ctxFor, seededDealer, type Api } from './storefront-setup.ts';
+import { allPages, assertStorefrontError, cmp, cmpKeys, seededDealer, type Api } from './storefront-setup.ts';
+import { systemCtx } from './system-ctx.ts';
 import { addBrand } from '../src/core/catalog-entries.ts';
 import { readCatalogFile } from '../src/core/catalog-load.ts';
 import { vehicleViews } from '../src/storage/schema/index.ts';
@@ -331,7 +332,7 @@ describe('motors linked to the catalog', () => {
     }
     // Another dealer's own brand is not in this dealer's catalog.
     const other = await server.tenant();
-    const own = await addBrand(ctxFor(server, other.tenantId), { name: 'Private Coachworks' });
+    const own = await addBrand(systemCtx(server, other.tenantId), { name: 'Private Coachworks' });
     const res = await api('POST', '/api/public/v1/motors', { make: 'Private Coachworks', model: 'Y', makeId: own.id });
     assert.equal(res.status, 400, res.text);
     assert.equal(res.body.error.details[0].field, 'makeId');
