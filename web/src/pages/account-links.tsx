@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { staffApi, ApiError } from '../api.ts';
 import { BASE, Link, navigate } from '../router.tsx';
 import { FieldErrors, FormError, Loading, toApiError, useAsync } from '../components/ui.tsx';
+import { NewPassword } from '../components/new-password.tsx';
 
 // The pages a signed-out person reaches by a link: accepting an invitation, asking for a
 // password reset, and setting the new password. They share the sign-in page's card.
@@ -36,25 +37,6 @@ const backToSignIn = (
     <Link to={BASE}>Back to sign in</Link>
   </p>
 );
-
-/** The new password twice, with the rule shown before it is broken. */
-function NewPassword({ error, field, value, onChange, repeat, onRepeat }: { error?: ApiError; field: string; value: string; onChange: (v: string) => void; repeat: string; onRepeat: (v: string) => void }) {
-  return (
-    <>
-      <div className="field">
-        <label htmlFor="new-password">New password</label>
-        <input id="new-password" type="password" autoComplete="new-password" required minLength={8} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby="pw-hint" />
-        <small id="pw-hint" className="muted">At least 8 characters.</small>
-        <FieldErrors error={error} field={field} />
-      </div>
-      <label className="field">
-        <span>Repeat the password</span>
-        <input type="password" autoComplete="new-password" required value={repeat} onChange={(e) => onRepeat(e.target.value)} aria-invalid={repeat.length > 0 && repeat !== value} />
-        {repeat.length > 0 && repeat !== value && <span className="field-error">The two passwords don't match.</span>}
-      </label>
-    </>
-  );
-}
 
 export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: () => Promise<void> }) {
   const link = useAsync(() => staffApi.peekInvitation(token), [token]);
