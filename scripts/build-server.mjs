@@ -13,17 +13,19 @@ const src = path.join(root, 'src');
 const outDir = path.join(root, 'dist');
 export const serverBundle = path.join(outDir, 'cli.js');
 
-const newest = (dir) =>
+// The newest modification time under a folder: both builds (this one and build-web.mjs) are
+// fresh when their output is newer than it.
+export const newestMtime = (dir) =>
   fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
     const p = path.join(dir, e.name);
-    return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    return Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
   }, 0);
 
 // The bundle holds the packages too: `npm install <pkg>` or `npm update` (which don't run
 // `prepare`) change node_modules/.package-lock.json, and must not leave the old code running.
 const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 const inputs = () =>
-  Math.max(newest(src), mtime(fileURLToPath(import.meta.url)), mtime(path.join(root, 'package-lock.json')), mtime(path.join(root, 'node_modules/.package-lock.json')));
+  Math.max(newestMtime(src), mtime(fileURLToPath(import.meta.url)), mtime(path.join(root, 'package-lock.json')), mtime(path.join(root, 'node_modules/.package-lock.json')));
 
 export function serverBuildIsFresh() {
   if (!fs.existsSync(serverBundle)) return false;

@@ -12,24 +12,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import initSqlJs from 'sql.js';
-import type { Database as SqlDatabase } from 'sql.js';
 import { DECODED_ELEMENTS, type VinData } from '../src/catalog-data/vin-data-types.ts';
-import { vpicFile } from './import-catalog.ts';
+import { openVpic, rows, vpicFile } from './import-catalog.ts';
 
-const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const vinDataFile = path.join(root, 'src/catalog-data/vin-decode.json.gz');
-
-function rows<T>(db: SqlDatabase, sql: string): T[] {
-  const stmt = db.prepare(sql);
-  const out: T[] = [];
-  while (stmt.step()) out.push(stmt.getAsObject() as T);
-  stmt.free();
-  return out;
-}
 
 // vPIC orders patterns by "coalesce(UpdatedOn, CreatedOn)"; a dense rank keeps that order exactly
 // (equal instants share a rank) in a few characters instead of a time stamp.
@@ -38,9 +26,7 @@ function denseRanks(instants: string[]): Map<string, number> {
 }
 
 export async function buildVinData(file: string): Promise<VinData> {
-  const SQL = await initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) });
-  const raw = fs.readFileSync(file);
-  const db = new SQL.Database(file.endsWith('.gz') ? zlib.gunzipSync(raw) : raw);
+  const db = await openVpic(file);
   const elementIds = Object.keys(DECODED_ELEMENTS).map(Number);
 
   const countries = new Map(rows<{ Id: number; Name: string }>(db, 'select Id, Name from Country').map((r) => [r.Id, r.Name.trim()]));

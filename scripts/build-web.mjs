@@ -3,16 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from './build-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'web/dist/index.html');
 // "Missing" includes out of date, so a test run never exercises a stale bundle.
-const newest = (dir) =>
-  fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-    const p = path.join(dir, e.name);
-    return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }, 0);
-const sources = () => Math.max(newest(path.join(root, 'web/src')), fs.statSync(path.join(root, 'web/index.html')).mtimeMs, fs.statSync(path.join(root, 'web/vite.config.ts')).mtimeMs);
+const sources = () => Math.max(newestMtime(path.join(root, 'web/src')), fs.statSync(path.join(root, 'web/index.html')).mtimeMs, fs.statSync(path.join(root, 'web/vite.config.ts')).mtimeMs);
 if (process.argv.includes('--if-missing') && fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= sources()) process.exit(0);
 
 let vite;

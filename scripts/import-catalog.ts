@@ -155,7 +155,7 @@ type CuratedSpecs = {
   }[];
 };
 
-function rows<T>(db: SqlDatabase, sql: string): T[] {
+export function rows<T>(db: SqlDatabase, sql: string): T[] {
   const stmt = db.prepare(sql);
   const out: T[] = [];
   while (stmt.step()) out.push(stmt.getAsObject() as T);
@@ -170,7 +170,8 @@ function titleCountry(name: string): string {
   return plain.toLowerCase().replace(/\b\p{L}/gu, (c) => c.toUpperCase());
 }
 
-async function openVpic(file: string): Promise<SqlDatabase> {
+// The catalog import and the VIN decoder's build (scripts/build-vin-data.ts) read the same vPIC snapshot.
+export async function openVpic(file: string): Promise<SqlDatabase> {
   const SQL = await initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) });
   const raw = fs.readFileSync(file);
   return new SQL.Database(file.endsWith('.gz') ? zlib.gunzipSync(raw) : raw);

@@ -12,6 +12,14 @@ const burst = (n: number) => (usingPostgres ? n : 1);
 const statuses = (all: Res[]) => all.map((r) => r.status).sort().join(',');
 const uniqueEmail = (what: string) => `${what}.${crypto.randomBytes(4).toString('hex')}@example.com`;
 
+/** Wrong passwords sent at once to a sign-in route: 10 are verified (401), the rest refused unread (429). */
+async function assertTenVerified(api: ReturnType<typeof client>, path: string, email: string) {
+  const n = usingPostgres ? 60 : 11;
+  const all = await Promise.all(Array.from({ length: n }, (_, i) => api('POST', path, { email, password: `wrong-${i}` })));
+  assert.ok(all.every((r) => r.status === 401 || r.status === 429), statuses(all));
+  assert.equal(all.filter((r) => r.status === 401).length, 10, `verified: ${statuses(all)}`);
+}
+
 describe('Authentication under concurrent requests', () => {
   let server: TestServer;
   before(async () => {
@@ -51,10 +59,7 @@ describe('Authentication under concurrent requests', () => {
     const api = client(server.url, { 'x-api-key': t.key });
     const email = uniqueEmail('burst');
     assert.equal((await api('POST', '/external/auth/register', { ...shopper, email })).status, 201);
-    const n = usingPostgres ? 60 : 11;
-    const all = await Promise.all(Array.from({ length: n }, (_, i) => api('POST', '/external/auth/login', { email, password: `wrong-${i}` })));
-    assert.ok(all.every((r) => r.status === 401 || r.status === 429), statuses(all));
-    assert.equal(all.filter((r) => r.status === 401).length, 10, `verified: ${statuses(all)}`);
+    await assertTenVerified(api, '/external/auth/login', email);
   });
 
   it('verifies at most 10 of 60 concurrent wrong-password dashboard sign-ins; the rest are 429', async () => {
@@ -62,10 +67,7 @@ describe('Authentication under concurrent requests', () => {
     const email = uniqueEmail('staff');
     await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Staff', role: 'owner', password: 'correct-horse-battery' });
     const api = client(server.url);
-    const n = usingPostgres ? 60 : 11;
-    const all = await Promise.all(Array.from({ length: n }, (_, i) => api('POST', '/manage/v1/session', { email, password: `wrong-${i}` })));
-    assert.ok(all.every((r) => r.status === 401 || r.status === 429), statuses(all));
-    assert.equal(all.filter((r) => r.status === 401).length, 10, `verified: ${statuses(all)}`);
+    await assertTenVerified(api, '/manage/v1/session', email);
   });
 
   it('signs in one shopper at a new dealer from 4 concurrent requests: all succeed, with one customer record', async () => {

@@ -7,6 +7,7 @@ import { events } from '../src/storage/schema/index.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { sumPayments } from '../src/core/payments.ts';
 import type { Ctx } from '../src/core/context.ts';
+import { systemCtx } from './system-ctx.ts';
 
 const crm = '/crm-api/v1';
 type Api = ReturnType<typeof client>;
@@ -578,7 +579,7 @@ describe('CRM API', () => {
     it('seeds demo payments that add up to each invoice’s amount_paid', async () => {
       const t = await server.tenant();
       const api = client(server.url, { 'x-api-key': t.key });
-      const ctx = (db: Ctx['db']): Ctx => ({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db });
+      const ctx = (db: Ctx['db']): Ctx => ({ ...systemCtx(server, t.tenantId), db });
       await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
       const payments = (await api('GET', `${crm}/payments`)).body;
       assert.ok(payments.pagination.total > 0);

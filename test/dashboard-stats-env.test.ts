@@ -1,8 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { startServer, client, type TestServer } from './helpers.ts';
-import { createTenant, createUser } from '../src/core/tenants.ts';
+import { startServer, client, staffDealer, type TestServer } from './helpers.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 
 // The dashboard's request chart follows the Test / Live switch: /request-stats counts only the
@@ -16,14 +14,12 @@ describe('Management API: request stats per environment', () => {
 
   it('counts test and live requests apart', async () => {
     const db = server.app.database.db;
-    const tenant = await createTenant(db, { name: 'Stats Motors' });
-    const email = `owner.${crypto.randomBytes(4).toString('hex')}@stats.example`;
-    await createUser(db, { tenantId: tenant.id, email, name: 'Owner', role: 'owner', password: 'correct-horse-battery' });
-    const signIn = await fetch(`${server.url}/manage/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct-horse-battery' }) });
-    const staff = client(server.url, { cookie: signIn.headers.get('set-cookie')!.split(';')[0] });
+    const { tenantId, cookie } = await staffDealer(server);
+    // No X-Motors-Environment: the last check is that test is the default.
+    const staff = client(server.url, { cookie });
 
-    const test = await createApiKey(db, { tenantId: tenant.id, environment: 'test', scopes: ['*'], rateLimit: 1000 });
-    const live = await createApiKey(db, { tenantId: tenant.id, environment: 'live', scopes: ['*'], rateLimit: 1000 });
+    const test = await createApiKey(db, { tenantId, environment: 'test', scopes: ['*'], rateLimit: 1000 });
+    const live = await createApiKey(db, { tenantId, environment: 'live', scopes: ['*'], rateLimit: 1000 });
     for (let i = 0; i < 3; i++) assert.equal((await client(server.url, { 'x-api-key': test.key })('GET', '/api/public/v1/customers')).status, 200);
     assert.equal((await client(server.url, { 'x-api-key': live.key })('POST', '/api/public/v1/customers', { type: 'bogus' })).status, 400);
 

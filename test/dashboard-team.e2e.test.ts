@@ -43,8 +43,8 @@ describe('inviting a member in a real browser', { skip: skipWithoutChromium }, (
     await page.getByRole('heading', { name: /^Join / }).waitFor();
     await page.getByText('sam.rivera@dealer.example').waitFor();
     await page.getByLabel('Your name').fill('Sam Rivera');
-    await page.getByLabel('New password').fill('sam-has-a-long-password');
-    await page.getByLabel('Repeat the password').fill('sam-has-a-long-password');
+    await page.getByLabel('New password', { exact: true }).fill('sam-has-a-long-password');
+    await page.getByLabel('Repeat the new password').fill('sam-has-a-long-password');
     await browser.shot('invite-accept');
     await page.getByRole('button', { name: 'Create account and sign in' }).click();
     await page.getByText('Sam Rivera').first().waitFor();

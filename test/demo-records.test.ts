@@ -13,11 +13,16 @@ describe('demo data for motors and the other records-simple collections', () => 
   });
   after(async () => server?.close());
 
-  it('seeds realistic, valid motors (half listed) and records of every collection, readable through the Records API', async () => {
+  /** A new dealer with the demo records (photos on this server), its context and an API client. */
+  async function demoDealer() {
     const t = await server.tenant();
     const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db: server.app.database.db };
     await server.app.database.db.transaction((tx) => seedDemo({ ...ctx, db: tx }, { publicUrl: server.url }));
-    const api = client(server.url, { 'x-api-key': t.key });
+    return { ctx, api: client(server.url, { 'x-api-key': t.key }) };
+  }
+
+  it('seeds realistic, valid motors (half listed) and records of every collection, readable through the Records API', async () => {
+    const { ctx, api } = await demoDealer();
 
     const motors = (await api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
     assert.ok(motors.length >= 30, `${motors.length} motors`);
@@ -65,10 +70,7 @@ describe('demo data for motors and the other records-simple collections', () => 
   });
 
   it('names no outside photo host anywhere in the demo records', async () => {
-    const t = await server.tenant();
-    const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db: server.app.database.db };
-    await server.app.database.db.transaction((tx) => seedDemo({ ...ctx, db: tx }, { publicUrl: server.url }));
-    const api = client(server.url, { 'x-api-key': t.key });
+    const { api } = await demoDealer();
     const collections = ['customers', 'motors', 'quotes', 'workOrders', 'invoices', 'inventoryItems', 'vendors', 'purchaseOrders', 'employees', 'logisticsEntries', 'leads', 'supportTickets', 'marketplaceItems', 'marketplaceOrders', 'policies', 'directoryListings'];
     for (const name of collections) {
       const res = await api('GET', `/api/public/v1/${name}?limit=200`);

@@ -2,11 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { client, startServer } from './helpers.ts';
 import { errorShapeProblem, surfaceOfPath } from './openapi-tools.ts';
+import { freePort } from './processes.ts';
 
 // PostgreSQL going away under load: fast 503s in each surface's shape, /readyz red, and recovery
 // without a restart. A private PostgreSQL is started for this (the shared one on 5432 is never
@@ -24,15 +24,6 @@ const binDir = (() => {
   }
 })();
 const isRoot = process.getuid?.() === 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** initdb refuses root: run PostgreSQL's tools as the postgres user then. */
 function pgTool(tool: string, args: string[]) {

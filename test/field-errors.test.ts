@@ -1,8 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { startServer, client, type TestServer } from './helpers.ts';
-import { createTenant, createUser } from '../src/core/tenants.ts';
+import { startServer, staffDealer, type TestServer } from './helpers.ts';
 import { fieldLabel } from '../src/core/field-label.ts';
 import { asInstruction, describeError, describeFieldError, errorFor } from '../web/src/lib/field-errors.ts';
 import { formatMileage, formatNumber } from '../web/src/lib/format.ts';
@@ -53,12 +51,7 @@ describe('field errors in words', () => {
     after(async () => server?.close());
 
     it('labels each field of a refused record in words', async () => {
-      const tenant = await createTenant(server.app.database.db, { name: `Words dealer ${crypto.randomBytes(3).toString('hex')}` });
-      const email = `owner.${crypto.randomBytes(4).toString('hex')}@dealer.example`;
-      await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Staff', role: 'owner', password: 'correct-horse-battery' });
-      const signIn = await client(server.url)('POST', '/manage/v1/session', { email, password: 'correct-horse-battery' });
-      assert.equal(signIn.status, 200, signIn.text);
-      const api = client(server.url, { cookie: String(signIn.headers.get('set-cookie')).split(';')[0] });
+      const { manage: api } = await staffDealer(server);
       const customer = await api('POST', '/manage/v1/records/customers', { firstName: 'Ada', email: 'not-an-email' });
       assert.equal(customer.status, 400, customer.text);
       assert.deepEqual(customer.body.error.details, [{ field: 'body.email', label: 'Email', message: 'must be an email address' }]);

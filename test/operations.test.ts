@@ -2,24 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { client, freshDatabaseUrl, redisUrl, startServer, usingPostgres } from './helpers.ts';
-import { runCli, startProcess } from './processes.ts';
+import { freePort, runCli, startProcess } from './processes.ts';
 import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('operations', () => {
   it('first start on an empty embedded database: demo data, a working printed key, one process per data directory, clean shutdown', { skip: usingPostgres }, async () => {

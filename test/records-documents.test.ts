@@ -7,6 +7,7 @@ import { events } from '../src/storage/schema/index.ts';
 import { convertQuoteToInvoice, countOpenInvoices } from '../src/core/invoices.ts';
 import { tenants } from '../src/storage/schema/index.ts';
 import type { Ctx } from '../src/core/context.ts';
+import { systemCtx } from './system-ctx.ts';
 import { seedDemo } from '../src/core/demo.ts';
 
 const base = '/api/public/v1';
@@ -396,7 +397,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const api = client(server.url, { 'x-api-key': t.key });
     const customerId = await customer(api);
     const quote = (await api('POST', `${base}/quotes`, { customerId, currency: 'GBP', lines: [{ kind: 'labour', description: 'Service', quantity: 2.5, unitAmount: 7000, taxRate: 20 }] })).body.data;
-    const ctx = (db: Ctx['db']): Ctx => ({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db });
+    const ctx = (db: Ctx['db']): Ctx => ({ ...systemCtx(server, t.tenantId), db });
     const db = server.app.database.db;
     await assert.rejects(db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id)), /draft quote cannot be converted/);
     await api('PUT', `${base}/quotes/${quote.id}`, { status: 'sent' });
@@ -418,14 +419,14 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const euro = await api('POST', `${base}/invoices`, { customerId, lines: [] });
     assert.equal(euro.body.data.currency, 'EUR');
     await api('PUT', `${base}/invoices/${euro.body.data.id}`, { status: 'void' });
-    const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db: server.app.database.db };
+    const ctx = systemCtx(server, t.tenantId);
     assert.equal(await countOpenInvoices(ctx, customerId), 1);
   });
 
   it('seeds realistic demo documents, and can seed the same tenant twice', async () => {
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
-    const ctx = (db: Ctx['db']): Ctx => ({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'demo' }, requestId: 'demo', db });
+    const ctx = (db: Ctx['db']): Ctx => ({ ...systemCtx(server, t.tenantId), db });
     await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
     await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
     const invoices = (await api('GET', `${base}/invoices?limit=200&includeTotal=true`)).body;

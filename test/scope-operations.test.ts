@@ -1,8 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { startServer, client, type TestServer } from './helpers.ts';
-import { createTenant, createUser } from '../src/core/tenants.ts';
+import { startServer, client, staffDealer, type TestServer } from './helpers.ts';
 
 // A key with one checkbox ticked reaches exactly the operations listed for that scope — on every
 // API, since one scope name (customers:write, invoices:read …) can open operations on several.
@@ -34,11 +32,7 @@ describe('scopes open exactly the operations listed for them', () => {
     assert.ok(listed['customers:write'].some((o) => o.includes(' /api/public/v1/customers')));
     assert.ok(listed['customers:write'].some((o) => o.includes(' /external/')));
 
-    const tenant = await createTenant(server.app.database.db, { name: 'Scope dealer' });
-    const email = `owner.${crypto.randomBytes(4).toString('hex')}@dealer.example`;
-    await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Owner', role: 'owner', password: 'correct-horse-battery' });
-    const signIn = await fetch(`${server.url}/manage/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct-horse-battery' }) });
-    const dashboard = client(server.url, { cookie: signIn.headers.get('set-cookie')!.split(';')[0] });
+    const { manage: dashboard } = await staffDealer(server);
     const shown = (await dashboard('GET', '/manage/v1/scopes/operations')).body.data as Record<string, { method: string; path: string }[]>;
     for (const [scope, list] of Object.entries(listed)) {
       assert.deepEqual(

@@ -1,8 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { startServer, client, type TestServer } from './helpers.ts';
-import { createTenant, createUser } from '../src/core/tenants.ts';
+import { startServer, client, staffDealer, type TestServer } from './helpers.ts';
 import { sql } from 'drizzle-orm';
 import { searchGrams } from '../src/storage/search-text.ts';
 import { customers } from '../src/storage/schema/index.ts';
@@ -223,12 +221,7 @@ describe('Search: q= and typed filters on the Records and management APIs', () =
   });
 
   it('the management API searches the same way, by page, and documents q in /openapi.json', async () => {
-    const tenant = await createTenant(server.app.database.db, { name: `Search dealer ${crypto.randomBytes(3).toString('hex')}` });
-    const email = `owner.${crypto.randomBytes(4).toString('hex')}@dealer.example`;
-    await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Staff', role: 'owner', password: 'correct-horse-battery' });
-    const signIn = await client(server.url)('POST', '/manage/v1/session', { email, password: 'correct-horse-battery' });
-    assert.equal(signIn.status, 200, signIn.text);
-    const api = client(server.url, { cookie: signIn.headers.get('set-cookie')!.split(';')[0] });
+    const { manage: api } = await staffDealer(server);
     const made = await api('POST', '/manage/v1/records/customers', { firstName: 'Dashboard', lastName: 'Findme' });
     assert.equal(made.status, 201, made.text);
     await api('POST', '/manage/v1/records/customers', { firstName: 'Someone', lastName: 'Else' });

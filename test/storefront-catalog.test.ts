@@ -3,35 +3,16 @@ import assert from 'node:assert/strict';
 import { startServer, client, type TestServer } from './helpers.ts';
 import { addBrand, addModel, addTrim } from '../src/core/catalog-entries.ts';
 import { loadCatalog, readCatalogFile } from '../src/core/catalog-load.ts';
-import type { Ctx, Environment } from '../src/core/context.ts';
+import { assertStorefrontError, cmp } from './storefront-setup.ts';
+import { systemCtx } from './system-ctx.ts';
 import { AppError } from '../src/core/errors.ts';
 
 const data = readCatalogFile();
-// Byte order, as the API sorts (collate "C").
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const brandSlug = new Map(data.brands.map((b) => [b.id, b.slug]));
 const sortedBrands = [...data.brands].sort((a, b) => cmp(a.slug, b.slug) || cmp(a.id, b.id));
 const sortedModels = [...data.models].sort((a, b) => cmp(brandSlug.get(a.brandId)!, brandSlug.get(b.brandId)!) || cmp(a.slug, b.slug) || cmp(a.id, b.id));
 const toyota = data.brands.find((b) => b.name === 'Toyota')!;
 const camry = data.models.find((m) => m.brandId === toyota.id && m.name === 'Camry')!;
-
-function assertStorefrontError(res: { status: number; body: any }, status: number, code: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.statusCode, status);
-  assert.equal(typeof res.body.message, 'string');
-  assert.equal(typeof res.body.error, 'string');
-  assert.equal(res.body.code, code);
-  assert.ok(!Number.isNaN(Date.parse(res.body.timestamp)));
-}
-
-const ctxFor = (server: TestServer, tenantId: string, environment: Environment = 'test'): Ctx => ({
-  tenantId,
-  environment,
-  scopes: ['*'],
-  actor: { type: 'system', id: 'test' },
-  requestId: 'test',
-  db: server.app.database.db,
-});
 
 describe('Storefront vehicle catalog', () => {
   let server: TestServer;
@@ -62,7 +43,7 @@ describe('Storefront vehicle catalog', () => {
       const again = await loadCatalog(db);
       assert.equal(again.loaded, false);
       const { tenantId } = await server.tenant();
-      const own = await addBrand(ctxFor(server, tenantId), { name: 'Reload Survivor Motors' });
+      const own = await addBrand(systemCtx(server, tenantId), { name: 'Reload Survivor Motors' });
       const reloaded = await loadCatalog(db, { ...data, version: 'test-reload' });
       assert.equal(reloaded.loaded, true);
       assert.ok(reloaded.ms < 5000);
@@ -276,7 +257,7 @@ describe('Storefront vehicle catalog', () => {
     it('are seen by that dealer in that environment only', async () => {
       const a = await server.tenant();
       const b = await server.tenant();
-      const ctx = ctxFor(server, a.tenantId);
+      const ctx = systemCtx(server, a.tenantId);
       const brand = await addBrand(ctx, { name: 'Atelier Tourer', countryOfOrigin: 'France' });
       const sedan = data.bodyTypes.find((t) => t.code === 'SEDAN')!;
       const model = await addModel(ctx, { brandId: brand.id, name: 'Grand Tourer', bodyTypeId: sedan.id, startYear: 2024 });
@@ -302,11 +283,11 @@ describe('Storefront vehicle catalog', () => {
     it('refuse a reference to a brand of another dealer (400 naming brandId) and a duplicate name (409)', async () => {
       const a = await server.tenant();
       const b = await server.tenant();
-      const theirs = await addBrand(ctxFor(server, b.tenantId), { name: 'Private Coachworks' });
-      await assert.rejects(addModel(ctxFor(server, a.tenantId), { brandId: theirs.id, name: 'X' }), (err: AppError) => err.status === 400 && err.fields?.[0].field === 'brandId');
-      await assert.rejects(addBrand(ctxFor(server, a.tenantId), { name: 'toyota' }), (err: AppError) => err.status === 409);
-      await assert.rejects(addModel(ctxFor(server, a.tenantId), { brandId: toyota.id, name: 'Camry' }), (err: AppError) => err.status === 409);
-      await assert.rejects(addBrand(ctxFor(server, a.tenantId), { name: '  ' }), (err: AppError) => err.status === 400 && err.message.startsWith('name'));
+      const theirs = await addBrand(systemCtx(server, b.tenantId), { name: 'Private Coachworks' });
+      await assert.rejects(addModel(systemCtx(server, a.tenantId), { brandId: theirs.id, name: 'X' }), (err: AppError) => err.status === 400 && err.fields?.[0].field === 'brandId');
+      await assert.rejects(addBrand(systemCtx(server, a.tenantId), { name: 'toyota' }), (err: AppError) => err.status === 409);
+      await assert.rejects(addModel(systemCtx(server, a.tenantId), { brandId: toyota.id, name: 'Camry' }), (err: AppError) => err.status === 409);
+      await assert.rejects(addBrand(systemCtx(server, a.tenantId), { name: '  ' }), (err: AppError) => err.status === 400 && err.message.startsWith('name'));
     });
   });
 });

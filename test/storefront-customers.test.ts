@@ -2,41 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
-import { seedDemo } from '../src/core/demo.ts';
+import { allPages, assertStorefrontError, cmp, cmpKeys, seededDealer, type Api } from './storefront-setup.ts';
 import { events } from '../src/storage/schema/index.ts';
-import type { Ctx } from '../src/core/context.ts';
-
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
-
-function assertStorefrontError(res: { status: number; body: any; text: string }, status: number) {
-  assert.equal(res.status, status, res.text);
-  assert.equal(res.body.statusCode, status);
-  assert.equal(typeof res.body.message, 'string');
-  assert.equal(typeof res.body.error, 'string');
-  assert.ok(!Number.isNaN(Date.parse(res.body.timestamp)));
-}
-
-type Api = ReturnType<typeof client>;
-
-async function seeded(server: TestServer) {
-  const t = await server.tenant();
-  const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db: server.app.database.db };
-  await server.app.database.db.transaction((tx) => seedDemo({ ...ctx, db: tx }));
-  return { ...t, api: client(server.url, { 'x-api-key': t.key }) };
-}
-
-async function all(api: Api, path: string): Promise<any[]> {
-  const out: any[] = [];
-  for (let page = 1; ; page++) {
-    const res = await api('GET', `${path}${path.includes('?') ? '&' : '?'}limit=4&page=${page}`);
-    assert.equal(res.status, 200, res.text);
-    out.push(...res.body.data);
-    if (page >= res.body.totalPages) {
-      assert.equal(out.length, res.body.total);
-      return out;
-    }
-  }
-}
 
 type Expected = {
   c: any;
@@ -75,11 +42,11 @@ async function expectedCustomers(api: Api): Promise<Expected[]> {
 
 describe('Storefront customers', () => {
   let server: TestServer;
-  let dealer: Awaited<ReturnType<typeof seeded>>;
+  let dealer: Awaited<ReturnType<typeof seededDealer>>;
   let expected: Expected[];
   before(async () => {
     server = await startServer();
-    dealer = await seeded(server);
+    dealer = await seededDealer(server);
     expected = await expectedCustomers(dealer.api);
   });
   after(async () => server?.close());
@@ -92,7 +59,7 @@ describe('Storefront customers', () => {
     assert.equal(res.body.limit, 20);
     assert.equal(res.body.total, expected.length);
     assert.equal(res.body.totalPages, Math.ceil(expected.length / 20));
-    const everyone = await all(dealer.api, '/external/customers');
+    const everyone = await allPages(dealer.api, '/external/customers', 4);
     for (const e of expected) {
       const got = everyone.find((x) => x.id === e.c.id);
       assert.ok(got, e.c.id);
@@ -126,7 +93,7 @@ describe('Storefront customers', () => {
       ['segment=regular&search=example', (e) => e.segment === 'regular' && name(e).includes('example')],
     ];
     for (const [query, predicate] of cases) {
-      const got = await all(dealer.api, `/external/customers?${query}`);
+      const got = await allPages(dealer.api, `/external/customers?${query}`, 4);
       assert.deepEqual(got.map((c) => c.id).sort(), expected.filter(predicate).map((e) => e.c.id).sort(), query);
     }
   });
@@ -143,16 +110,13 @@ describe('Storefront customers', () => {
         const sign = order === 'ASC' ? 1 : -1;
         const sorted = [...expected].sort((a, b) => {
           if (sortBy === 'lastPurchaseDate' && !a.last !== !b.last) return a.last ? -1 : 1;
-          const ka = [...key(a), a.c.id];
-          const kb = [...key(b), b.c.id];
-          for (let i = 0; i < ka.length; i++) if (cmp(ka[i], kb[i])) return sign * cmp(ka[i], kb[i]);
-          return 0;
+          return cmpKeys([...key(a), a.c.id], [...key(b), b.c.id], sign);
         });
-        const got = await all(dealer.api, `/external/customers?sortBy=${sortBy}&sortOrder=${order}`);
+        const got = await allPages(dealer.api, `/external/customers?sortBy=${sortBy}&sortOrder=${order}`, 4);
         assert.deepEqual(got.map((c) => c.id), sorted.map((e) => e.c.id), `${sortBy} ${order}`);
       }
     }
-    const byDefault = await all(dealer.api, '/external/customers');
+    const byDefault = await allPages(dealer.api, '/external/customers', 4);
     assert.deepEqual(byDefault.map((c) => c.id), [...expected].sort((a, b) => -cmp(a.c.createdAt, b.c.createdAt) || -cmp(a.c.id, b.c.id)).map((e) => e.c.id));
   });
 
@@ -169,7 +133,7 @@ describe('Storefront customers', () => {
   });
 
   it('PATCH /external/customers/:id (documented example) updates notes, tags, preferences and isVip, fires crm.customers.updated', async () => {
-    const t = await seeded(server);
+    const t = await seededDealer(server);
     const before = (await expectedCustomers(t.api)).find((e) => e.segment === 'regular')!;
     const res = await t.api('PATCH', `/external/customers/${before.c.id}`, { notes: 'Updated notes...', tags: ['vip', 'repeat-buyer'], isVip: true, preferences: { vehicleTypes: ['SUV'] } });
     assert.equal(res.status, 200, res.text);
@@ -184,7 +148,7 @@ describe('Storefront customers', () => {
     const got = await t.api('GET', `/external/customers/${before.c.id}`);
     assert.equal(got.body.data.classification.customerSegment, 'vip');
     assert.equal(got.body.data.notes, 'Updated notes...');
-    const vips = await all(t.api, '/external/customers?segment=vip');
+    const vips = await allPages(t.api, '/external/customers?segment=vip', 4);
     assert.ok(vips.some((c) => c.id === before.c.id));
     const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.customers.updated')));
     assert.ok(rows.some((r) => (r.data as any).id === before.c.id && (r.data as any).notes === 'Updated notes...'));

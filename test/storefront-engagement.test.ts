@@ -2,24 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
-import { seedDemo } from '../src/core/demo.ts';
+import { assertStorefrontError, seededDealer } from './storefront-setup.ts';
 import { appointments, contactMessages, events } from '../src/storage/schema/index.ts';
-import type { Ctx } from '../src/core/context.ts';
-
-function assertStorefrontError(res: { status: number; body: any; text: string }, status: number) {
-  assert.equal(res.status, status, res.text);
-  assert.equal(res.body.statusCode, status);
-  assert.equal(typeof res.body.message, 'string');
-  assert.equal(typeof res.body.error, 'string');
-  assert.ok(!Number.isNaN(Date.parse(res.body.timestamp)));
-}
-
-async function seeded(server: TestServer) {
-  const t = await server.tenant();
-  const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db: server.app.database.db };
-  await server.app.database.db.transaction((tx) => seedDemo({ ...ctx, db: tx }));
-  return { ...t, api: client(server.url, { 'x-api-key': t.key }) };
-}
 
 describe('Storefront engagement and forms', () => {
   let server: TestServer;
@@ -89,7 +73,7 @@ describe('Storefront engagement and forms', () => {
   });
 
   it('POST /external/test-drives (documented example) creates a test_drive lead on the motor and a pending appointment', async () => {
-    const t = await seeded(server);
+    const t = await seededDealer(server);
     const vehicle = (await t.api('GET', '/external/vehicles?listingType=sale')).body.data.find((v: any) => v.status === 'available');
     const res = await t.api('POST', '/external/test-drives', { vehicleId: vehicle.id, name: 'John Doe', email: 'john@example.com', phone: '+1234567890', preferredDate: '2026-12-05' });
     assert.equal(res.status, 201, res.text);
@@ -109,8 +93,8 @@ describe('Storefront engagement and forms', () => {
   });
 
   it('test drives: 400 naming vehicleId for a vehicle that is not the dealer\'s available listing, and for each missing field', async () => {
-    const t = await seeded(server);
-    const other = await seeded(server);
+    const t = await seededDealer(server);
+    const other = await seededDealer(server);
     const motors = (await t.api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
     const draft = motors.find((m) => !m.isListed);
     const reserved = motors.find((m) => m.isListed && m.status === 'reserved');
@@ -149,7 +133,7 @@ describe('Storefront engagement and forms', () => {
   });
 
   it('every documented Vehicle Listings, Customer Management and Engagement example returns its documented fields on a seeded dealer', async () => {
-    const t = await seeded(server);
+    const t = await seededDealer(server);
     const vehicles = await t.api('GET', '/external/vehicles');
     const v = vehicles.body.data[0];
     const customer = (await t.api('GET', '/external/customers')).body.data[0];

@@ -2,56 +2,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { startServer, client, type TestServer } from './helpers.ts';
-import { seedDemo } from '../src/core/demo.ts';
+import { allPages, assertStorefrontError, cmp, cmpKeys, seededDealer, type Api } from './storefront-setup.ts';
+import { systemCtx } from './system-ctx.ts';
 import { addBrand } from '../src/core/catalog-entries.ts';
 import { readCatalogFile } from '../src/core/catalog-load.ts';
 import { vehicleViews } from '../src/storage/schema/index.ts';
-import type { Ctx, Environment } from '../src/core/context.ts';
 
 const catalog = readCatalogFile();
 const brandByName = (name: string) => catalog.brands.find((b) => b.name === name)!;
 const modelOf = (brand: string, name: string) => catalog.models.find((m) => m.brandId === brandByName(brand).id && m.name === name)!;
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
-
-function assertStorefrontError(res: { status: number; body: any; text: string }, status: number) {
-  assert.equal(res.status, status, res.text);
-  assert.equal(res.body.statusCode, status);
-  assert.equal(typeof res.body.message, 'string');
-  assert.equal(typeof res.body.error, 'string');
-  assert.ok(!Number.isNaN(Date.parse(res.body.timestamp)));
-}
-
-const ctxFor = (server: TestServer, tenantId: string, environment: Environment = 'test'): Ctx => ({
-  tenantId,
-  environment,
-  scopes: ['*'],
-  actor: { type: 'system', id: 'test' },
-  requestId: 'test',
-  db: server.app.database.db,
-});
-
-async function seeded(server: TestServer) {
-  const t = await server.tenant();
-  await server.app.database.db.transaction((tx) => seedDemo({ ...ctxFor(server, t.tenantId), db: tx }));
-  return { ...t, api: client(server.url, { 'x-api-key': t.key }) };
-}
-
-type Api = ReturnType<typeof client>;
-
-/** Every page of a storefront list, in order. */
-async function all(api: Api, path: string): Promise<any[]> {
-  const out: any[] = [];
-  for (let page = 1; ; page++) {
-    const res = await api('GET', `${path}${path.includes('?') ? '&' : '?'}limit=7&page=${page}`);
-    assert.equal(res.status, 200, res.text);
-    out.push(...res.body.data);
-    assert.equal(res.body.totalPages, Math.ceil(res.body.total / 7));
-    if (page >= res.body.totalPages) {
-      assert.equal(out.length, res.body.total);
-      return out;
-    }
-  }
-}
 
 /** The dealer's listed motors as the Records API shows them: the brute-force side of every check. */
 async function listedMotors(api: Api): Promise<any[]> {
@@ -63,11 +22,11 @@ const priceOf = (m: any) => (m.saleOptions?.priceAmount ?? m.rentalOptions?.dail
 
 describe('Storefront vehicles', () => {
   let server: TestServer;
-  let dealer: Awaited<ReturnType<typeof seeded>>;
+  let dealer: Awaited<ReturnType<typeof seededDealer>>;
   let motors: any[];
   before(async () => {
     server = await startServer();
-    dealer = await seeded(server);
+    dealer = await seededDealer(server);
     motors = await listedMotors(dealer.api);
   });
   after(async () => server?.close());
@@ -121,7 +80,7 @@ describe('Storefront vehicles', () => {
     assert.equal(sale.body.total, motors.filter((m) => m.listingType === 'sale').length);
     assert.ok(sale.body.data.every((v: any) => v.listingType === 'sale'));
     const toyota = brandByName('Toyota').id;
-    const filtered = await all(dealer.api, `/external/vehicles?brandId=${toyota}&minYear=2020&maxPrice=50000`);
+    const filtered = await allPages(dealer.api, `/external/vehicles?brandId=${toyota}&minYear=2020&maxPrice=50000`, 7);
     const expected = motors.filter((m) => m.makeId === toyota && m.year >= 2020 && priceOf(m) <= 50000);
     assert.deepEqual(new Set(filtered.map((v) => v.id)), new Set(expected.map((m) => m.id)));
   });
@@ -154,7 +113,7 @@ describe('Storefront vehicles', () => {
       [`search=${years[0]}`, (m) => m.year === years[0] || `${m.make} ${m.model} ${m.trim} ${m.description}`.includes(String(years[0]))],
     ];
     for (const [query, predicate] of cases) {
-      const got = await all(dealer.api, `/external/vehicles?${query}`);
+      const got = await allPages(dealer.api, `/external/vehicles?${query}`, 7);
       const expected = motors.filter(predicate);
       assert.ok(expected.length > 0 && expected.length < motors.length, `${query} narrows the list (${expected.length})`);
       assert.deepEqual(got.map((v) => v.id).sort(), expected.map((m) => m.id).sort(), query);
@@ -177,23 +136,20 @@ describe('Storefront vehicles', () => {
       for (const order of ['asc', 'desc'] as const) {
         const sign = order === 'asc' ? 1 : -1;
         const expected = [...fresh].sort((a, b) => {
-          const ka = [...fn(a), a.id];
-          const kb = [...fn(b), b.id];
-          for (let i = 0; i < ka.length; i++) if (cmp(ka[i], kb[i])) return sign * cmp(ka[i], kb[i]);
-          return 0;
+          return cmpKeys([...fn(a), a.id], [...fn(b), b.id], sign);
         });
-        const got = await all(dealer.api, `/external/vehicles?sort=${sort}&order=${order}`);
+        const got = await allPages(dealer.api, `/external/vehicles?sort=${sort}&order=${order}`, 7);
         assert.deepEqual(got.map((v) => v.id), expected.map((m) => m.id), `${sort} ${order}`);
-        const alias = await all(dealer.api, `/external/vehicles?sortBy=${sort}&sortOrder=${order.toUpperCase()}`);
+        const alias = await allPages(dealer.api, `/external/vehicles?sortBy=${sort}&sortOrder=${order.toUpperCase()}`, 7);
         assert.deepEqual(alias.map((v) => v.id), expected.map((m) => m.id), `sortBy=${sort} ${order}`);
       }
     }
-    const byDefault = await all(dealer.api, '/external/vehicles');
+    const byDefault = await allPages(dealer.api, '/external/vehicles', 7);
     assert.deepEqual(byDefault.map((v) => v.id), [...fresh].sort((a, b) => -cmp(a.createdAt, b.createdAt) || -cmp(a.id, b.id)).map((m) => m.id), 'newest first by default');
   });
 
   it('GET /external/vehicles/:id returns the vehicle and records a view per vehicle and day', async () => {
-    const t = await seeded(server);
+    const t = await seededDealer(server);
     const [m] = await listedMotors(t.api);
     const first = await t.api('GET', `/external/vehicles/${m.id}`);
     assert.equal(first.status, 200, first.text);
@@ -226,7 +182,7 @@ describe('Storefront vehicles', () => {
     const all = (await dealer.api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
     const draft = all.find((m) => !m.isListed);
     assertStorefrontError(await dealer.api('GET', `/external/vehicles/${draft.id}`), 404);
-    const other = await seeded(server);
+    const other = await seededDealer(server);
     const theirs = (await listedMotors(other.api))[0];
     assertStorefrontError(await dealer.api('GET', `/external/vehicles/${theirs.id}`), 404);
     const { key: liveKey } = await server.key(dealer.tenantId, { env: 'live' });
@@ -239,7 +195,7 @@ describe('Storefront vehicles', () => {
   });
 
   it('GET /external/vehicles/stats/summary (documented example) matches a brute-force count', async () => {
-    const t = await seeded(server);
+    const t = await seededDealer(server);
     const viewed = await listedMotors(t.api);
     for (const m of viewed.slice(0, 3)) await t.api('GET', `/external/vehicles/${m.id}`);
     await t.api('GET', `/external/vehicles/${viewed[0].id}`);
@@ -376,7 +332,7 @@ describe('motors linked to the catalog', () => {
     }
     // Another dealer's own brand is not in this dealer's catalog.
     const other = await server.tenant();
-    const own = await addBrand(ctxFor(server, other.tenantId), { name: 'Private Coachworks' });
+    const own = await addBrand(systemCtx(server, other.tenantId), { name: 'Private Coachworks' });
     const res = await api('POST', '/api/public/v1/motors', { make: 'Private Coachworks', model: 'Y', makeId: own.id });
     assert.equal(res.status, 400, res.text);
     assert.equal(res.body.error.details[0].field, 'makeId');

@@ -70,7 +70,11 @@ describe('VIN rules (ISO 3779 / 49 CFR 565)', () => {
   });
 });
 
+// ISO 3779's letter values worked out from the alphabet rather than copied from src/core/vin.ts's
+// table, so the check below does not take the code's word for them: A–I and J–R count 1 to 9, S–Z
+// 2 to 9 (I, O and Q never occur).
 function transliterate(c: string): number {
   if (/\d/.test(c)) return Number(c);
-  return { A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8, J: 1, K: 2, L: 3, M: 4, N: 5, P: 7, R: 9, S: 2, T: 3, U: 4, V: 5, W: 6, X: 7, Y: 8, Z: 9 }[c]!;
+  const i = c.charCodeAt(0) - 'A'.charCodeAt(0);
+  return c >= 'S' ? i - 16 : (i % 9) + 1;
 }

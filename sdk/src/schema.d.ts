@@ -26410,6 +26410,7 @@ export interface operations {
                 "application/json": {
                     address?: {
                         city?: string;
+                        /** @description ISO 3166-1 alpha-2 */
                         country?: string;
                         line1?: string;
                         line2?: string;
@@ -26812,6 +26813,7 @@ export interface operations {
                 "application/json": {
                     address?: {
                         city?: string;
+                        /** @description ISO 3166-1 alpha-2 */
                         country?: string;
                         line1?: string;
                         line2?: string;

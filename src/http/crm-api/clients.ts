@@ -3,17 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import * as customers from '../../core/customers.ts';
 import type { CustomerInput, CustomerView } from '../../core/customers.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
+import { addressFields } from '../platform/fields.ts';
 import { dataEnvelope, dataExample, idParams, pageExample, pageQuery, pagination, updatedSince } from './common.ts';
 
 // A CRM API client is a Motors CRM customer, shown in snake_case as the CRM document's examples are.
-const address = z.strictObject({
-  line1: z.string().max(200).optional(),
-  line2: z.string().max(200).optional(),
-  city: z.string().max(100).optional(),
-  region: z.string().max(100).optional(),
-  postal_code: z.string().max(20).optional(),
-  country: z.string().length(2).toUpperCase().optional(),
-});
+const address = z.strictObject(addressFields('postal_code'));
 
 const clientInput = z.strictObject({
   type: z.enum(['person', 'company']).optional(),

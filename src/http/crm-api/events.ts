@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { listEventLog } from '../../core/event-log.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
-import { pageQuery, pagination } from './common.ts';
+import { pageExample, pageQuery, pagination } from './common.ts';
 import { eventLogDescription, eventLogItem, eventTimeRange, eventTypeParam } from '../platform/event-log.ts';
 
 // GET /crm-api/v1/events: the event log in the CRM API's style (page/limit, snake_case envelope).
@@ -24,10 +24,7 @@ export function registerEvents(app: FastifyInstance, deps: Deps) {
       ...eventTimeRange,
     }),
     responses: {
-      200: z.object({
-        data: z.array(item),
-        pagination: z.object({ page: z.number().int(), limit: z.number().int(), total: z.number().int(), total_pages: z.number().int() }),
-      }).meta({ example: { data: [item.meta()?.example], pagination: { page: 1, limit: 25, total: 1, total_pages: 1 } } }),
+      200: pageExample(item),
     },
     handler: async (ctx, { query }) => {
       const page = await listEventLog(ctx, {

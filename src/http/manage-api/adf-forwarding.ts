@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { getAdfForwarding, listAdfDeliveries, resendAdfDelivery, setAdfForwarding, testAdfForwarding } from '../../core/adf-forwarding.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
+import { dataEnvelope } from '../platform/fields.ts';
 
 // The dashboard's ADF forwarding settings (every new lead as ADF/XML to a DMS, by HTTP and/or
 // e-mail) and their delivery log, for the environment of X-Motors-Environment. Owners and admins
@@ -71,7 +72,6 @@ const testResult = z.object({
   responseBody: z.string().nullable(),
   error: z.string().nullable(),
 });
-const data = <T extends z.ZodType>(t: T) => z.object({ data: t });
 
 export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
   const tags = ['Management API'];
@@ -83,7 +83,7 @@ export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
     scope: 'webhooks:manage',
     summary: 'The ADF forwarding settings: where every new lead is sent as ADF/XML',
     tags,
-    responses: { 200: data(settingsView) },
+    responses: { 200: dataEnvelope(settingsView) },
     handler: async (ctx) => ({ body: { data: await getAdfForwarding(ctx, settings()) } }),
   });
 
@@ -104,7 +104,7 @@ export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
         enabled: z.boolean().optional(),
       })
       .meta({ example: { url: 'https://dms.example.com/adf/inbound', email: 'leads@dms.example.com', enabled: true } }),
-    responses: { 200: data(settingsView) },
+    responses: { 200: dataEnvelope(settingsView) },
     handler: async (ctx, { body }) => ({ body: { data: await setAdfForwarding(ctx, body, settings()) } }),
   });
 
@@ -116,7 +116,7 @@ export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
     description: 'Sends an ADF document of a made-up lead ("Test Lead", `webhook.test`) to each target, switched on or not, and answers each outcome. Logged as deliveries, never retried. 409 when no target is set.',
     tags,
     transaction: false,
-    responses: { 200: data(z.array(testResult)) },
+    responses: { 200: dataEnvelope(z.array(testResult)) },
     handler: async (ctx) => ({ body: { data: await testAdfForwarding(ctx, deps.send) } }),
   });
 
@@ -145,7 +145,7 @@ export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
     summary: 'Send one forwarded lead again',
     tags,
     params: z.object({ deliveryId: z.string().min(1).max(100) }),
-    responses: { 200: data(delivery) },
+    responses: { 200: dataEnvelope(delivery) },
     handler: async (ctx, { params }) => ({ body: { data: await resendAdfDelivery(ctx, params.deliveryId) } }),
   });
 }

@@ -10,7 +10,7 @@ import { listRequestLogs, requestStats } from '../../core/request-log.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../platform/auth.ts';
 import { signInThrottle } from '../platform/sign-in-throttle.ts';
-import { idParam, plausibleInstant } from '../platform/fields.ts';
+import { dataEnvelope, idParam, plausibleInstant } from '../platform/fields.ts';
 import { registerManageRecords } from './records.ts';
 import { registerWebhookRoutes } from '../platform/webhook-routes.ts';
 import { eventCatalogue } from '../../core/webhooks.ts';
@@ -40,7 +40,6 @@ const keyView = z.object({
   expiresAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
 });
-const data = <T extends z.ZodType>(t: T) => z.object({ data: t });
 const idParams = idParam();
 
 export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtpDomain?: string } = {}) {
@@ -64,7 +63,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     scope: null,
     summary: 'The event catalogue a webhook endpoint can subscribe to',
     tags,
-    responses: { 200: data(z.array(z.unknown())) },
+    responses: { 200: dataEnvelope(z.array(z.unknown())) },
     handler: async () => ({ body: { data: [...eventCatalogue] } }),
   });
   const throttle = signInThrottle(deps.rateLimiter, 'staff');
@@ -103,7 +102,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     summary: 'The signed-in staff user and dealership',
     tags,
     responses: {
-      200: data(z.object({ userId: z.string(), tenantId: z.string(), tenantName: z.string(), email: z.string(), name: z.string(), role: z.string(), environment: z.enum(['live', 'test']) })),
+      200: dataEnvelope(z.object({ userId: z.string(), tenantId: z.string(), tenantName: z.string(), email: z.string(), name: z.string(), role: z.string(), environment: z.enum(['live', 'test']) })),
     },
     handler: async (ctx, { req }) => {
       const { sessionId: _s, ...staff } = req.keyAuth!.staff!;
@@ -120,7 +119,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     description: 'A wrong current password counts as a failed sign-in of your email from this address; when the budget is spent the answer is 429.',
     tags,
     body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(8, 'must be at least 8 characters').max(200) }),
-    responses: { 200: data(z.object({ changed: z.literal(true) })) },
+    responses: { 200: dataEnvelope(z.object({ changed: z.literal(true) })) },
     handler: async (ctx, { req, body }) => {
       // The current password is checked against the sign-in budget: a stolen session must not
       // be a way to guess it without limit.
@@ -138,7 +137,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     scope: null,
     summary: 'Every scope a key can hold, grouped by surface',
     tags,
-    responses: { 200: data(z.record(z.string(), z.array(z.string()))) },
+    responses: { 200: dataEnvelope(z.record(z.string(), z.array(z.string()))) },
     handler: async () => ({ body: { data: scopeCatalogue as unknown as Record<string, string[]> } }),
   });
 
@@ -151,7 +150,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     description: 'One scope name can open operations on several APIs (e.g. `customers:write` on the Records API and the Storefront API); this lists them all, from the same declarations the server enforces.',
     tags,
     responses: {
-      200: data(z.record(z.string(), z.array(z.object({ surface: z.string(), method: z.string(), path: z.string(), summary: z.string() })))),
+      200: dataEnvelope(z.record(z.string(), z.array(z.object({ surface: z.string(), method: z.string(), path: z.string(), summary: z.string() })))),
     },
     handler: async (_ctx, { req }) => ({ body: { data: operationsByScope(req.server.swagger() as never) } }),
   });
@@ -162,7 +161,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     scope: 'keys:manage',
     summary: "List the dealership's API keys",
     tags,
-    responses: { 200: data(z.array(keyView)) },
+    responses: { 200: dataEnvelope(z.array(keyView)) },
     handler: async (ctx) => ({ body: { data: await listApiKeys(ctx.db, ctx.tenantId) } }),
   });
 
@@ -180,7 +179,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     summary: 'Create an API key (the full key is in this response only)',
     tags,
     body: createKey,
-    responses: { 201: data(keyView.extend({ key: z.string() })) },
+    responses: { 201: dataEnvelope(keyView.extend({ key: z.string() })) },
     handler: async (ctx, { body }) => ({
       status: 201,
       body: {
@@ -203,7 +202,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     summary: 'Revoke an API key (refused everywhere within a second)',
     tags,
     params: idParams,
-    responses: { 200: data(keyView) },
+    responses: { 200: dataEnvelope(keyView) },
     handler: async (ctx, { params }) => ({ body: { data: await revokeApiKey(ctx.db, ctx.tenantId, params.id) } }),
   });
 
@@ -215,7 +214,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     tags,
     params: idParams,
     body: z.strictObject({ overlapHours: z.number().min(0).max(24 * 30).default(24) }),
-    responses: { 201: data(keyView.extend({ key: z.string(), replaces: keyView })) },
+    responses: { 201: dataEnvelope(keyView.extend({ key: z.string(), replaces: keyView })) },
     handler: async (ctx, { params, body }) => ({ status: 201, body: { data: await rotateApiKey(ctx.db, ctx.tenantId, params.id, body.overlapHours) } }),
   });
 
@@ -254,7 +253,7 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     description: 'Counts the requests of the environment chosen with `X-Motors-Environment` (test by default).',
     tags,
     querystring: z.strictObject({ keyId: z.string().max(100).optional(), days: z.coerce.number().int().min(1).max(30).default(7) }),
-    responses: { 200: data(z.array(z.object({ hour: z.string(), requests: z.number(), errors: z.number() }))) },
+    responses: { 200: dataEnvelope(z.array(z.object({ hour: z.string(), requests: z.number(), errors: z.number() }))) },
     handler: async (ctx, { query }) => ({ body: { data: await requestStats(ctx, query) } }),
   });
 }

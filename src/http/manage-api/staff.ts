@@ -7,6 +7,7 @@ import { startSession } from '../../core/staff-sessions.ts';
 import { errorSchemas } from '../platform/surfaces.ts';
 import { mailPasswordReset } from '../../core/staff-mail.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
+import { dataEnvelope } from '../platform/fields.ts';
 import { assertSameOrigin, setSessionCookie } from '../platform/auth.ts';
 
 // Staff accounts in the dashboard: the people list and invitations (owners and admins), and the
@@ -15,7 +16,6 @@ import { assertSameOrigin, setSessionCookie } from '../platform/auth.ts';
 // path of a link and are never logged (the request log records API-key traffic only).
 
 const roles = z.enum(['owner', 'admin', 'member']);
-const data = <T extends z.ZodType>(t: T) => z.object({ data: t });
 const idParams = z.object({ id: z.string().min(1).max(100) });
 const tokenParams = z.object({ token: z.string().min(20).max(100).meta({ example: 'msl_Gm3kQ9vX2pL7tR1sW8yZ4aB6cD0eF5hJ9nM2oP4qU7w' }) });
 const userView = z.object({ id: z.string(), email: z.string(), name: z.string(), role: roles, createdAt: z.string() });
@@ -47,7 +47,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
     scope: null,
     summary: "The dealership's staff users",
     tags,
-    responses: { 200: data(z.array(userView)) },
+    responses: { 200: dataEnvelope(z.array(userView)) },
     handler: async (ctx) => ({ body: { data: await listStaffUsers(ctx.db, ctx.tenantId) } }),
   });
 
@@ -57,7 +57,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
     scope: 'keys:manage',
     summary: 'Invitations to join the dealership, newest first (owners and admins)',
     tags,
-    responses: { 200: data(z.array(invitationView)) },
+    responses: { 200: dataEnvelope(z.array(invitationView)) },
     handler: async (ctx) => ({ body: { data: await listInvitations(ctx.db, ctx.tenantId) } }),
   });
 
@@ -70,7 +70,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
       'Creates a single-use link, valid for `expiresInHours` (default 72), that lets its holder create an account with this email and role. Send it to them yourself (the dashboard offers a copy button and a mail link). Only an owner can invite an owner. An email that already has an account is a 409.',
     tags,
     body: z.strictObject({ email: z.email('must be an email address').max(254), role: roles.default('member'), expiresInHours: z.number().int().min(1).max(24 * 14).optional() }),
-    responses: { 201: data(invitationView.extend({ url: z.string() })) },
+    responses: { 201: dataEnvelope(invitationView.extend({ url: z.string() })) },
     handler: async (ctx, { req, body }) => {
       const staff = req.keyAuth!.staff!;
       if (body.role === 'owner' && staff.role !== 'owner') {
@@ -88,7 +88,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
     summary: 'Withdraw an invitation (its link stops working at once)',
     tags,
     params: idParams,
-    responses: { 200: data(invitationView) },
+    responses: { 200: dataEnvelope(invitationView) },
     handler: async (ctx, { params }) => ({ body: { data: await revokeInvitation(ctx.db, ctx.tenantId, params.id) } }),
   });
 
@@ -112,7 +112,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
         summary: 'What an invitation link is for, before it is used',
         description: 'The email and role the invitation grants and the dealership, while the link is still open.',
         params: tokenParams,
-        response: { 200: ok('The invitation.', data(linkView)), 404: gone },
+        response: { 200: ok('The invitation.', dataEnvelope(linkView)), 404: gone },
       },
     },
     async (req) => {
@@ -133,7 +133,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
         description: 'Creates the account with the invitation’s email and role and your name and password (at least 8 characters), spends the link, and answers with the session cookie set.',
         params: tokenParams,
         body: z.strictObject({ name: z.string().trim().min(1, 'is required').max(200), password }),
-        response: { 201: ok('The account, signed in.', data(userView.omit({ createdAt: true }))), 400: invalid, 404: gone, 409: error('The email has an account already.') },
+        response: { 201: ok('The account, signed in.', dataEnvelope(userView.omit({ createdAt: true }))), 400: invalid, 404: gone, 409: error('The email has an account already.') },
       },
     },
     async (req, reply) => {
@@ -157,7 +157,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
           'Always answers 202, whether or not the email has an account. With a mail relay (`SMTP_RELAY_URL`) and the server’s public address (`PUBLIC_URL`, which the link points at) the link is mailed; without them, an operator prints a link with `npx motors users reset --email …`. At most 5 requests per email an hour (429 after).',
         body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
         response: {
-          202: ok('Accepted (the same answer for every email).', data(z.object({ accepted: z.literal(true), mailed: z.boolean().meta({ description: 'Whether this server mails reset links at all (it needs SMTP_RELAY_URL and PUBLIC_URL).' }) }))),
+          202: ok('Accepted (the same answer for every email).', dataEnvelope(z.object({ accepted: z.literal(true), mailed: z.boolean().meta({ description: 'Whether this server mails reset links at all (it needs SMTP_RELAY_URL and PUBLIC_URL).' }) }))),
           400: invalid,
           429: error('Too many requests for this email; retry after `Retry-After` seconds.'),
         },
@@ -188,7 +188,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
         summary: 'Whose password a reset link sets, before it is used',
         description: 'The email and dealership of a reset link that is still open.',
         params: tokenParams,
-        response: { 200: ok('The reset link.', data(z.object({ email: z.string(), tenantName: z.string(), expiresAt: z.string() }))), 404: gone },
+        response: { 200: ok('The reset link.', dataEnvelope(z.object({ email: z.string(), tenantName: z.string(), expiresAt: z.string() }))), 404: gone },
       },
     },
     async (req) => {
@@ -209,7 +209,7 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
         description: 'Sets the password (at least 8 characters), spends the link and ends every session of that user.',
         params: tokenParams,
         body: z.strictObject({ password }),
-        response: { 200: ok('The password is set.', data(z.object({ reset: z.literal(true), email: z.string() }))), 400: invalid, 404: gone },
+        response: { 200: ok('The password is set.', dataEnvelope(z.object({ reset: z.literal(true), email: z.string() }))), 400: invalid, 404: gone },
       },
     },
     async (req) => {

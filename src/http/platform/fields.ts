@@ -17,6 +17,19 @@ export const idParam = (meta?: { description: string; format?: string; example?:
 export const dataEnvelope = <T extends z.ZodType>(item: T) => z.object({ data: item });
 
 /**
+ * A postal address's fields and their limits, the same on the Records and CRM APIs; each surface
+ * names the postal code in its own style (`postalCode`, `postal_code`), so the key is the caller's.
+ */
+export const addressFields = <K extends string>(postalCodeKey: K) => ({
+  line1: z.string().max(200).optional(),
+  line2: z.string().max(200).optional(),
+  city: z.string().max(100).optional(),
+  region: z.string().max(100).optional(),
+  ...({ [postalCodeKey]: z.string().max(20).optional() } as Record<K, z.ZodOptional<z.ZodString>>),
+  country: z.string().length(2).toUpperCase().optional().meta({ description: 'ISO 3166-1 alpha-2' }),
+});
+
+/**
  * A link a browser will follow as a web page or image: http(s) only. Vehicle media, blog covers
  * and listing pages are handed to dealer websites, where a `javascript:` or `data:` URL would run
  * or render whatever the sender put in it.

@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import { currencyCode, decimal3, plausibleDay } from '../platform/fields.ts';
+import { addressFields, currencyCode, decimal3, plausibleDay } from '../platform/fields.ts';
 
 // Field schemas the Records API collections share, so money, dates and ids read the same everywhere.
 
 export const addressInput = z
-  .strictObject({
-    line1: z.string().max(200).optional(),
-    line2: z.string().max(200).optional(),
-    city: z.string().max(100).optional(),
-    region: z.string().max(100).optional(),
-    postalCode: z.string().max(20).optional(),
-    country: z.string().length(2).toUpperCase().optional().meta({ description: 'ISO 3166-1 alpha-2' }),
-  })
+  .strictObject(addressFields('postalCode'))
   .meta({ example: { line1: 'Unit 4, Canal Road', city: 'Bradford', postalCode: 'BD1 4SJ', country: 'GB' } });
 
 export const currency = currencyCode('ISO 4217 currency code; amounts are in its minor unit.', 'GBP');

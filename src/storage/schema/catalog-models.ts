@@ -1,12 +1,12 @@
-import { pgTable, text, integer, timestamp, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, integer, index } from 'drizzle-orm/pg-core';
+import { catalogOwnerColumns, writeTimestamps } from './columns.ts';
 
 // Vehicle models; tenant_id null = global catalog, otherwise a dealer's own addition.
 export const catalogModels = pgTable(
   'catalog_models',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id'),
-    environment: text('environment', { enum: ['live', 'test'] }),
+    ...catalogOwnerColumns(),
     brandId: text('brand_id').notNull(),
     name: text('name').notNull(),
     slug: text('slug').notNull(),
@@ -15,8 +15,7 @@ export const catalogModels = pgTable(
     endYear: integer('end_year'),
     source: text('source', { enum: ['vpic', 'curated', 'tenant'] }).notNull(),
     vpicId: integer('vpic_id'),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ...writeTimestamps(),
   },
   (t) => [
     index('catalog_models_brand_idx').on(t.tenantId, t.environment, t.brandId, t.slug, t.id),

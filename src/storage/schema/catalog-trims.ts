@@ -1,12 +1,12 @@
-import { pgTable, text, timestamp, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, index } from 'drizzle-orm/pg-core';
+import { catalogOwnerColumns, writeTimestamps } from './columns.ts';
 
 // Trims; tenant_id null = global catalog (curated), otherwise a dealer's own addition.
 export const catalogTrims = pgTable(
   'catalog_trims',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id'),
-    environment: text('environment', { enum: ['live', 'test'] }),
+    ...catalogOwnerColumns(),
     modelId: text('model_id').notNull(),
     generationId: text('generation_id'),
     name: text('name').notNull(),
@@ -14,8 +14,7 @@ export const catalogTrims = pgTable(
     engineIds: text('engine_ids').array().notNull().default([]),
     drivetrains: text('drivetrains').array().notNull().default([]),
     source: text('source').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ...writeTimestamps(),
   },
   (t) => [index('catalog_trims_model_idx').on(t.tenantId, t.environment, t.modelId, t.id)],
 );

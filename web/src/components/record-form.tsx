@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, recordsApi, type RecordRow } from '../api.ts';
-import { FieldErrors, invalidProps, toApiError } from './ui.tsx';
+import { FieldErrors, FormError, invalidProps, toApiError } from './ui.tsx';
 import { describeError } from '../lib/field-errors.ts';
 import { RecordCombobox } from './record-search.tsx';
 import { fieldSpecs, type FieldSpec } from '../lib/record-config.ts';
@@ -90,11 +90,7 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
           )}
         </div>
       )}
-      {localError && (
-        <div className="alert alert-error" role="alert">
-          {localError}
-        </div>
-      )}
+      <FormError message={localError} />
       <div className="form-grid">
         {visible.map((s) => (
           <FieldInput

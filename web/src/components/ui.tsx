@@ -66,6 +66,20 @@ export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => 
   );
 }
 
+/**
+ * A form's error above its fields: the text given, or else the server's answer, which points below
+ * when its details are per field (FieldErrors shows each beside its input). Nothing when there is none.
+ */
+export function FormError({ message, error }: { message?: ReactNode; error?: ApiError }) {
+  const text = message ?? (error && (error.fields.length ? 'Check the fields below.' : error.message));
+  if (!text) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      {text}
+    </div>
+  );
+}
+
 /** What is wrong with one field, next to it; `id` is its input's (see invalidProps). */
 export function FieldErrors({ error, field, id }: { error?: ApiError; field: string; id?: string }) {
   const f = error && errorFor(error.fields, field);

@@ -1,7 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { staffApi, ApiError } from '../api.ts';
 import { BASE, Link, navigate } from '../router.tsx';
-import { FieldErrors, Loading, toApiError, useAsync } from '../components/ui.tsx';
+import { FieldErrors, FormError, Loading, toApiError, useAsync } from '../components/ui.tsx';
+import { NewPassword } from '../components/new-password.tsx';
 
 // The pages a signed-out person reaches by a link: accepting an invitation, asking for a
 // password reset, and setting the new password. They share the sign-in page's card.
@@ -21,21 +22,11 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Problem({ error }: { error: ApiError }) {
-  return (
-    <div className="alert alert-error" role="alert">
-      {error.fields.length ? 'Check the fields below.' : error.message}
-    </div>
-  );
-}
-
 /** A link that is spent, expired or unknown: the server's reason, and where to go next. */
 function LinkGone({ title, message, next }: { title: string; message: string; next: ReactNode }) {
   return (
     <Card title={title}>
-      <div className="alert alert-error" role="alert">
-        {message}
-      </div>
+      <FormError message={message} />
       {next}
     </Card>
   );
@@ -46,25 +37,6 @@ const backToSignIn = (
     <Link to={BASE}>Back to sign in</Link>
   </p>
 );
-
-/** The new password twice, with the rule shown before it is broken. */
-function NewPassword({ error, field, value, onChange, repeat, onRepeat }: { error?: ApiError; field: string; value: string; onChange: (v: string) => void; repeat: string; onRepeat: (v: string) => void }) {
-  return (
-    <>
-      <div className="field">
-        <label htmlFor="new-password">New password</label>
-        <input id="new-password" type="password" autoComplete="new-password" required minLength={8} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby="pw-hint" />
-        <small id="pw-hint" className="muted">At least 8 characters.</small>
-        <FieldErrors error={error} field={field} />
-      </div>
-      <label className="field">
-        <span>Repeat the password</span>
-        <input type="password" autoComplete="new-password" required value={repeat} onChange={(e) => onRepeat(e.target.value)} aria-invalid={repeat.length > 0 && repeat !== value} />
-        {repeat.length > 0 && repeat !== value && <span className="field-error">The two passwords don't match.</span>}
-      </label>
-    </>
-  );
-}
 
 export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: () => Promise<void> }) {
   const link = useAsync(() => staffApi.peekInvitation(token), [token]);
@@ -97,7 +69,7 @@ export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: (
         You are invited as <strong className="cap">{link.data.role}</strong> with the email <strong>{link.data.email}</strong>. Choose your name and password.
       </p>
       <form onSubmit={submit}>
-        {error && <Problem error={error} />}
+        <FormError error={error} />
         <label className="field">
           <span>Your name</span>
           <input name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
@@ -138,7 +110,7 @@ export function ForgotPasswordPage() {
         </div>
       ) : (
         <form onSubmit={submit}>
-          {error && <Problem error={error} />}
+          <FormError error={error} />
           <label className="field">
             <span>Email</span>
             <input type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -198,7 +170,7 @@ export function ResetPasswordPage({ token }: { token: string }) {
           <p>
             For <strong>{link.data.email}</strong> at {link.data.tenantName}.
           </p>
-          {error && <Problem error={error} />}
+          <FormError error={error} />
           <NewPassword error={error} field="password" value={password} onChange={setPassword} repeat={repeat} onRepeat={setRepeat} />
           <button type="submit" className="btn btn-primary btn-block" disabled={busy || password !== repeat}>
             {busy ? 'Saving…' : 'Set the new password'}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Me } from '../api.ts';
-import { FieldErrors, PageHeader, toApiError } from '../components/ui.tsx';
+import { FieldErrors, FormError, PageHeader, toApiError } from '../components/ui.tsx';
+import { NewPassword } from '../components/new-password.tsx';
 
 export function AccountPage({ me, onSignedOut }: { me: Me; onSignedOut: (message?: string) => void }) {
   const [current, setCurrent] = useState('');
@@ -45,27 +46,13 @@ export function AccountPage({ me, onSignedOut }: { me: Me; onSignedOut: (message
         <h2>Change password</h2>
         <p className="muted">Changing it signs you out everywhere, including here.</p>
         <form onSubmit={submit} className="form narrow">
-          {error && (
-            <div className="alert alert-error" role="alert">
-              {error.fields.length ? 'Check the fields below.' : error.message}
-            </div>
-          )}
+          <FormError error={error} />
           <label className="field">
             <span>Current password</span>
             <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
             <FieldErrors error={error} field="currentPassword" />
           </label>
-          <div className="field">
-            <label htmlFor="new-password">New password</label>
-            <input id="new-password" type="password" autoComplete="new-password" required minLength={8} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-hint" />
-            <small id="pw-hint" className="muted">At least 8 characters.</small>
-            <FieldErrors error={error} field="newPassword" />
-          </div>
-          <label className="field">
-            <span>Repeat the new password</span>
-            <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={mismatch} />
-            {mismatch && <span className="field-error">The two new passwords don't match.</span>}
-          </label>
+          <NewPassword error={error} field="newPassword" value={next} onChange={setNext} repeat={confirm} onRepeat={setConfirm} />
           <button type="submit" className="btn btn-primary" disabled={busy || mismatch}>
             {busy ? 'Changing…' : 'Change password'}
           </button>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { feedsApi, type CreatedFeedToken, type Dealership, type DealershipInput, type Environment, type FeedName, type FeedToken, type Me } from '../api.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ShowOnce, ShowOnceDialog } from '../components/show-once.tsx';
-import { Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { Empty, EnvBadge, ErrorBox, FieldErrors, FormError, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import type { ApiError } from '../api.ts';
 import { formatDateTime, relativeTime } from '../lib/format.ts';
 import { Link } from '../router.tsx';
@@ -302,7 +302,7 @@ function DealershipForm({ profile, admin, onSaved }: { profile: Dealership; admi
           The feeds still need: {profile.problems.map((p) => p.message).join('; ')}.
         </div>
       )}
-      {error && <div className="alert alert-error" role="alert">{error.fields.length ? 'Check the fields below.' : error.message}</div>}
+      <FormError error={error} />
       {saved && <div className="alert alert-info" role="status">Saved. The feeds use it from their next fetch.</div>}
       <div className="form-grid">
         {field('name', 'Dealership name', 'name', { maxLength: 200 })}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, type ApiKey, type CreatedKey, type Environment, type Me } from '../api.ts';
-import { CodeBlock, Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { CodeBlock, Empty, EnvBadge, ErrorBox, FieldErrors, FormError, Loading, Modal, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ShowOnce, ShowOnceDialog } from '../components/show-once.tsx';
 import { describeElsewhere, elsewhere, groupScopes, groupState, summarizeScopes, toggleGroup, toggleScope, type ScopedOperation, type ScopeGroup } from '../lib/scopes.ts';
@@ -252,8 +252,8 @@ function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Enviro
 
   return (
     <form onSubmit={submit} className="form" aria-label="Create an API key">
-      {error && <div className="alert alert-error" role="alert">{error.message}</div>}
-      {localError && <div className="alert alert-error" role="alert">{localError}</div>}
+      <FormError message={error?.message} />
+      <FormError message={localError} />
       <div className="field">
         <label htmlFor="key-name">Name</label>
         <input id="key-name" name="name" required maxLength={100} placeholder="e.g. Website inventory sync" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-describedby="key-name-hint" />

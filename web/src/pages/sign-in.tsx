@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
-import { toApiError } from '../components/ui.tsx';
+import { FormError, toApiError } from '../components/ui.tsx';
 import { BASE, Link } from '../router.tsx';
 
 export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: () => Promise<void> }) {
@@ -41,11 +41,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: () 
             {notice}
           </div>
         )}
-        {message && (
-          <div className="alert alert-error" role="alert">
-            {message}
-          </div>
-        )}
+        <FormError message={message} />
         <label className="field">
           <span>Email</span>
           <input type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError, webhookApi, type Delivery, type Environment, type Me, type TestResult, type Webhook, type WebhookWithSecret } from '../api.ts';
-import { Empty, EnvBadge, ErrorBox, FieldErrors, Loading, Modal, NewerOlder, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
+import { Empty, EnvBadge, ErrorBox, FieldErrors, FormError, Loading, Modal, NewerOlder, PageHeader, toApiError, useAsync } from '../components/ui.tsx';
 import { DeliveryTable, type LogDelivery } from '../components/delivery-log.tsx';
 import { ConfirmDialog, Toast } from '../components/confirm.tsx';
 import { ShowOnce, ShowOnceDialog } from '../components/show-once.tsx';
@@ -163,8 +163,8 @@ function EndpointForm({ hook, onCancel, onSaved }: { hook?: Webhook; onCancel: (
 
   return (
     <form className="form" onSubmit={submit} aria-label="Webhook endpoint">
-      {error && <div className="alert alert-error" role="alert">{error.message}</div>}
-      {localError && <div className="alert alert-error" role="alert">{localError}</div>}
+      <FormError message={error?.message} />
+      <FormError message={localError} />
       <div className="field">
         <label htmlFor="hook-url">Endpoint URL</label>
         <input id="hook-url" type="url" required maxLength={2000} placeholder="https://dealer.example.com/hooks/motors" value={url} onChange={(e) => setUrl(e.target.value)} autoFocus />
