@@ -1,18 +1,18 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { scopeCatalogue } from '../src/core/scopes.ts';
 
 // Generated from the OpenAPI document, so every CRM API route, present and future, is covered.
 const crm = '/crm-api/v1';
-type Operation = { method: string; path: string; scope: string | undefined; op: any };
+type Operation = { method: string; path: string; scope: string | undefined; op: JsonBody };
 
 async function crmOperations(server: TestServer): Promise<Operation[]> {
   const doc = (await client(server.url)('GET', '/openapi.json')).body;
   const ops: Operation[] = [];
-  for (const [path, item] of Object.entries<any>(doc.paths)) {
+  for (const [path, item] of Object.entries<JsonBody>(doc.paths)) {
     if (!path.startsWith(crm)) continue;
-    for (const [method, op] of Object.entries<any>(item)) {
+    for (const [method, op] of Object.entries<JsonBody>(item)) {
       const scope = op['x-required-scope'] ?? /Requires scope `([^`]+)`/.exec(op.description ?? '')?.[1];
       ops.push({ method: method.toUpperCase(), path, scope, op });
     }
@@ -62,7 +62,7 @@ describe('CRM API contract', () => {
       assert.ok(o.op.summary, `${where}: summary`);
       const body = o.op.requestBody?.content?.['application/json']?.schema;
       if (['POST', 'PUT', 'PATCH'].includes(o.method) && o.op.requestBody) assert.ok(body?.example !== undefined, `${where}: request example`);
-      const success = Object.entries<any>(o.op.responses).find(([status]) => status.startsWith('2'));
+      const success = Object.entries<JsonBody>(o.op.responses).find(([status]) => status.startsWith('2'));
       assert.ok(success, `${where}: a success response`);
       const schema = success[1].content?.['application/json']?.schema;
       assert.ok(schema?.example !== undefined, `${where}: response example`);
@@ -126,14 +126,14 @@ describe('CRM API contract', () => {
     for (const [method, path, body, field] of cases) {
       const res = await api(method, crm + path, body);
       assert.equal(res.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${res.text}`);
-      assert.ok(res.body.error.details?.some((d: any) => d.field === field), `${method} ${path}: ${res.text}`);
+      assert.ok(res.body.error.details?.some((d: JsonBody) => d.field === field), `${method} ${path}: ${res.text}`);
     }
     assert.equal((await api('GET', `${crm}/invoices?page=1000000`)).status, 200);
   });
 
   it('documents how projects and marketing map onto Motors records', async () => {
     const doc = (await client(server.url)('GET', '/openapi.json')).body;
-    const tag = doc.tags.find((t: any) => t.name === 'CRM API');
+    const tag = doc.tags.find((t: JsonBody) => t.name === 'CRM API');
     assert.match(tag.description, /projects:\*.*work orders/s);
     assert.match(tag.description, /marketing:write.*newsletter/s);
   });

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { sumPayments } from '../src/core/payments.ts';
@@ -64,7 +64,7 @@ describe('CRM API', () => {
       assert.equal((await api('POST', `${crm}/products`, { name: 'Floor mats', type: 'product', price: 39.5 })).status, 201);
       const res = await api('GET', `${crm}/products?type=service`);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.body.data.map((p: any) => [p.name, p.type, p.price]), [['Full service', 'service', 249.99]]);
+      assert.deepEqual(res.body.data.map((p: JsonBody) => [p.name, p.type, p.price]), [['Full service', 'service', 249.99]]);
       assert.equal(res.body.pagination.total, 1);
     });
 
@@ -93,7 +93,7 @@ describe('CRM API', () => {
       assert.equal(inv.due_date, '2024-12-31');
       assert.equal(inv.currency, 'USD');
       assert.deepEqual(
-        inv.line_items.map((l: any) => ({ description: l.description, quantity: l.quantity, rate: l.rate, amount: l.amount })),
+        inv.line_items.map((l: JsonBody) => ({ description: l.description, quantity: l.quantity, rate: l.rate, amount: l.amount })),
         [{ description: 'Service', quantity: 1, rate: 100, amount: 100 }],
       );
       assert.deepEqual([inv.subtotal, inv.tax, inv.total, inv.amount_paid, inv.amount_due], [100, 0, 100, 0, 100]);
@@ -121,7 +121,7 @@ describe('CRM API', () => {
       const since = put.body.data.updated_at;
       await newClient(api, 'Grace Otieno');
       const list = await api('GET', `${crm}/clients?updated_since=${encodeURIComponent(since)}`);
-      assert.deepEqual(list.body.data.map((c: any) => c.name), ['Grace Otieno']);
+      assert.deepEqual(list.body.data.map((c: JsonBody) => c.name), ['Grace Otieno']);
       const del = await api('DELETE', `${crm}/clients/${id}`);
       assert.equal(del.status, 200, del.text);
       assert.equal(del.body.data.deleted, true);
@@ -160,7 +160,7 @@ describe('CRM API', () => {
         assert.equal(res.status, 400, res.text);
         assert.equal(res.body.error.code, 'validation_failed');
         assert.match(res.body.error.message, /^client_id: /);
-        assert.deepEqual(res.body.error.details.map((d: any) => d.field), ['client_id']);
+        assert.deepEqual(res.body.error.details.map((d: JsonBody) => d.field), ['client_id']);
       }
     });
   });
@@ -204,7 +204,7 @@ describe('CRM API', () => {
           assert.equal(res.status, 201, res.text);
           let subtotal = 0n;
           let tax = 0n;
-          res.body.data.line_items.forEach((got: any, i: number) => {
+          res.body.data.line_items.forEach((got: JsonBody, i: number) => {
             const l = lines[i];
             // Reference: exact rationals, half up: amount = q/1000 × r/100 in cents; tax = amount × t/100000.
             const amount = (BigInt(l.quantityMilli) * BigInt(l.rateCents) * 2n + 1000n) / 2000n;
@@ -267,20 +267,20 @@ describe('CRM API', () => {
 
       assert.equal((await api('PATCH', `${crm}/invoices/${a2.id}/status`, { status: 'sent' })).body.data.status, 'overdue');
       const byClient = await api('GET', `${crm}/invoices?client_id=${amelia}`);
-      assert.deepEqual(byClient.body.data.map((i: any) => i.id), [a2.id, a1.id], 'newest number first');
+      assert.deepEqual(byClient.body.data.map((i: JsonBody) => i.id), [a2.id, a1.id], 'newest number first');
       assert.equal(byClient.body.pagination.total, 2);
       const overdue = await api('GET', `${crm}/invoices?status=overdue`);
-      assert.deepEqual(overdue.body.data.map((i: any) => [i.id, i.status, i.overdue]), [[a2.id, 'overdue', true]]);
-      assert.deepEqual((await api('GET', `${crm}/invoices?status=draft`)).body.data.map((i: any) => i.id), [j1.id, a1.id]);
+      assert.deepEqual(overdue.body.data.map((i: JsonBody) => [i.id, i.status, i.overdue]), [[a2.id, 'overdue', true]]);
+      assert.deepEqual((await api('GET', `${crm}/invoices?status=draft`)).body.data.map((i: JsonBody) => i.id), [j1.id, a1.id]);
       assert.equal((await api('GET', `${crm}/invoices?status=sent`)).body.pagination.total, 0, 'the overdue invoice is not listed as sent');
       await api('PATCH', `${crm}/invoices/${j1.id}/status`, { status: 'sent' });
-      assert.deepEqual((await api('GET', `${crm}/invoices?status=sent`)).body.data.map((i: any) => [i.id, i.status]), [[j1.id, 'sent']]);
+      assert.deepEqual((await api('GET', `${crm}/invoices?status=sent`)).body.data.map((i: JsonBody) => [i.id, i.status]), [[j1.id, 'sent']]);
       const since = (await api('GET', `${crm}/invoices/${j1.id}`)).body.data.updated_at;
       await api('PUT', `${crm}/invoices/${a1.id}`, { notes: 'later' });
-      assert.deepEqual((await api('GET', `${crm}/invoices?updated_since=${encodeURIComponent(since)}`)).body.data.map((i: any) => i.id), [a1.id]);
+      assert.deepEqual((await api('GET', `${crm}/invoices?updated_since=${encodeURIComponent(since)}`)).body.data.map((i: JsonBody) => i.id), [a1.id]);
       const paged = await api('GET', `${crm}/invoices?page=2&limit=2`);
       assert.deepEqual(paged.body.pagination, { page: 2, limit: 2, total: 3, total_pages: 2 });
-      assert.deepEqual(paged.body.data.map((i: any) => i.id), [a1.id]);
+      assert.deepEqual(paged.body.data.map((i: JsonBody) => i.id), [a1.id]);
       const bad = await api('GET', `${crm}/invoices?status=lost`);
       assert.equal(bad.status, 400);
     });
@@ -410,9 +410,9 @@ describe('CRM API', () => {
       const part = await api('POST', '/api/public/v1/inventoryItems', { kind: 'part', name: 'Oil filter', unitAmount: 1299, currency: 'GBP' });
       const service = await api('POST', `${crm}/products`, { name: 'Diagnostics', type: 'service', price: 60, currency: 'GBP' });
       const products = await api('GET', `${crm}/products?type=product`);
-      assert.deepEqual(products.body.data.map((x: any) => [x.name, x.type, x.kind]), [['Brake pads', 'product', 'product'], ['Oil filter', 'product', 'part']]);
-      assert.deepEqual((await api('GET', `${crm}/products?type=service`)).body.data.map((x: any) => x.id), [service.body.data.id]);
-      assert.deepEqual((await api('GET', `${crm}/products?kind=part`)).body.data.map((x: any) => x.id), [part.body.data.id]);
+      assert.deepEqual(products.body.data.map((x: JsonBody) => [x.name, x.type, x.kind]), [['Brake pads', 'product', 'product'], ['Oil filter', 'product', 'part']]);
+      assert.deepEqual((await api('GET', `${crm}/products?type=service`)).body.data.map((x: JsonBody) => x.id), [service.body.data.id]);
+      assert.deepEqual((await api('GET', `${crm}/products?kind=part`)).body.data.map((x: JsonBody) => x.id), [part.body.data.id]);
       assert.equal((await api('GET', `${crm}/products`)).body.pagination.total, 3);
       const stillPart = await api('PUT', `${crm}/products/${part.body.data.id}`, { type: 'product', price: 13.99 });
       assert.equal(stillPart.body.data.kind, 'part');
@@ -435,12 +435,12 @@ describe('CRM API', () => {
       assert.equal(early.status, 409, early.text);
       const sent = await api('PUT', `${crm}/quotes/${q.id}`, { status: 'sent' });
       assert.equal(sent.body.data.status, 'sent');
-      assert.deepEqual((await api('GET', `${crm}/quotes?status=sent&client_id=${id}`)).body.data.map((x: any) => x.id), [q.id]);
+      assert.deepEqual((await api('GET', `${crm}/quotes?status=sent&client_id=${id}`)).body.data.map((x: JsonBody) => x.id), [q.id]);
       const converted = await api('POST', `${crm}/quotes/${q.id}/convert`, { due_date: '2030-02-28' });
       assert.equal(converted.status, 201, converted.text);
       const inv = converted.body.data;
       assert.deepEqual([inv.number, inv.quote_id, inv.client_id, inv.status, inv.total, inv.due_date], ['INV-000001', q.id, id, 'draft', 227.99, '2030-02-28']);
-      assert.deepEqual(inv.line_items.map((l: any) => l.description), ['Brake pads', 'Labour']);
+      assert.deepEqual(inv.line_items.map((l: JsonBody) => l.description), ['Brake pads', 'Labour']);
       assert.equal((await api('GET', `${crm}/quotes/${q.id}`)).body.data.status, 'accepted');
       const twice = await api('POST', `${crm}/quotes/${q.id}/convert`);
       assert.equal(twice.status, 409);
@@ -486,7 +486,7 @@ describe('CRM API', () => {
       assert.ok(paid.paid_at);
       assert.deepEqual((await api('GET', `${crm}/payments/${p.id}`)).body.data, p);
       const list = await api('GET', `${crm}/payments?invoice_id=${inv.id}`);
-      assert.deepEqual(list.body.data.map((x: any) => x.id), [second.body.data.id, p.id]);
+      assert.deepEqual(list.body.data.map((x: JsonBody) => x.id), [second.body.data.id, p.id]);
       assert.equal((await api('GET', `${crm}/payments?client_id=${id}`)).body.pagination.total, 2);
       assert.equal((await api('GET', `${crm}/payments?client_id=nobody`)).body.pagination.total, 0);
       const types = await eventTypes(server, t.tenantId);
@@ -505,7 +505,7 @@ describe('CRM API', () => {
       const over = await api('POST', `${crm}/payments`, { invoice_id: inv.id, amount: 100.01, method: 'cash' });
       assert.equal(over.status, 409, over.text);
       assert.match(over.body.error.message, /^amount: 100\.01 USD exceeds the 100\.00 USD due/);
-      assert.deepEqual(over.body.error.details.map((d: any) => d.field), ['amount']);
+      assert.deepEqual(over.body.error.details.map((d: JsonBody) => d.field), ['amount']);
       assert.equal((await api('GET', `${crm}/payments`)).body.pagination.total, 0);
       const zero = await api('POST', `${crm}/payments`, { invoice_id: inv.id, amount: 0, method: 'cash' });
       assert.equal(zero.status, 400);

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, count, eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
-import { startServer, staffDealer, type TestServer } from './helpers.ts';
+import { startServer, staffDealer, type TestServer, type JsonBody } from './helpers.ts';
 import { suggestMapping } from '../src/core/csv-import.ts';
 import { fieldLabel } from '../src/core/field-label.ts';
 import { importSchemas } from '../src/http/platform/import-schemas.ts';
@@ -74,7 +74,7 @@ describe('CSV import: management API', () => {
     assert.equal(await eventCount(d.tenantId, 'crm.customers.created'), 2);
     const list = await d.api('GET', '/api/public/v1/customers?includeTotal=true');
     assert.equal(list.body.total, 2);
-    const amelia = list.body.data.find((c: any) => c.email === 'amelia.hart@example.com');
+    const amelia = list.body.data.find((c: JsonBody) => c.email === 'amelia.hart@example.com');
     assert.equal(amelia.leadScore, 40);
     assert.equal(amelia.mobile, '+44 7700 900123');
 
@@ -86,7 +86,7 @@ describe('CSV import: management API', () => {
     assert.deepEqual([third.body.data.created, third.body.data.updated], [0, 1]);
     const after = await d.api('GET', '/api/public/v1/customers?includeTotal=true');
     assert.equal(after.body.total, 2, 'no duplicates');
-    const updated = after.body.data.find((c: any) => c.email === 'amelia.hart@example.com');
+    const updated = after.body.data.find((c: JsonBody) => c.email === 'amelia.hart@example.com');
     assert.equal(updated.leadScore, 90);
     assert.equal(updated.mobile, '+44 7700 900123');
     assert.equal(updated.lastName, 'Hart');
@@ -157,7 +157,7 @@ describe('CSV import: management API', () => {
     const r = res.body.data;
     assert.equal(r.created, 1);
     assert.deepEqual(
-      r.rejected.map((x: any) => [x.row, x.errors[0].label]),
+      r.rejected.map((x: JsonBody) => [x.row, x.errors[0].label]),
       [[3, 'VIN'], [4, 'Mileage'], [5, 'VIN']],
     );
     assert.match(r.rejected[2].errors[0].message, /also on row 2/);

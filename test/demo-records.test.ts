@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { searchVehicles } from '../src/core/vehicles.ts';
 import { hasValidCheckDigit, vinModelYear } from '../src/core/vin.ts';
@@ -24,7 +24,7 @@ describe('demo data for motors and the other records-simple collections', () => 
   it('seeds realistic, valid motors (half listed) and records of every collection, readable through the Records API', async () => {
     const { ctx, api } = await demoDealer();
 
-    const motors = (await api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
+    const motors = (await api('GET', '/api/public/v1/motors?limit=200')).body.data as JsonBody[];
     assert.ok(motors.length >= 30, `${motors.length} motors`);
     for (const m of motors) {
       assert.ok(hasValidCheckDigit(m.vin), m.vin);
@@ -57,7 +57,7 @@ describe('demo data for motors and the other records-simple collections', () => 
     // The Storefront shows the same photos to shoppers.
     const storefront = await api('GET', '/external/vehicles?limit=50');
     assert.equal(storefront.status, 200, storefront.text);
-    const shown = storefront.body.data.flatMap((v: any) => v.media.map((p: { url: string }) => p.url));
+    const shown = storefront.body.data.flatMap((v: JsonBody) => v.media.map((p: { url: string }) => p.url));
     assert.ok(shown.length > 0 && shown.every((url: string) => urls.has(url)), shown.join(', '));
     assert.equal((await fetch(`${server.url}/demo-photos/nothing-here.svg`)).status, 404);
     assert.equal((await fetch(`${server.url}/demo-photos/..%2Fpackage.json`)).status, 404);

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { and, eq, sql } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { events, requestLogs, webhookDeliveries } from '../src/storage/schema/index.ts';
 import { eventRegistry, eventTypes, emit } from '../src/core/events.ts';
 import { newId } from '../src/core/ids.ts';
@@ -32,23 +32,23 @@ describe('the event log (GET /events) and the event registry', () => {
 
     const res = await api(a.key)('GET', `${records}/events`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.data.map((e: any) => e.event), ['crm.customers.updated', 'crm.customers.created']);
-    assert.ok(res.body.data.every((e: any) => e.environment === 'test' && e.data.id === ann.id));
+    assert.deepEqual(res.body.data.map((e: JsonBody) => e.event), ['crm.customers.updated', 'crm.customers.created']);
+    assert.ok(res.body.data.every((e: JsonBody) => e.environment === 'test' && e.data.id === ann.id));
     assert.equal(res.body.data[0].data.lastName, 'Lee');
     assert.deepEqual([res.body.hasMore, res.body.nextCursor, res.body.total, res.body.limit], [false, null, null, 50]);
     assert.ok(res.body.data[0].createdAt >= res.body.data[1].createdAt);
 
     const live = await api(aLive.key)('GET', `${records}/events`);
-    assert.deepEqual(live.body.data.map((e: any) => [e.event, e.data.firstName, e.environment]), [['crm.customers.created', 'Live', 'live']]);
+    assert.deepEqual(live.body.data.map((e: JsonBody) => [e.event, e.data.firstName, e.environment]), [['crm.customers.created', 'Live', 'live']]);
     const other = await client(server.url, { authorization: `Bearer ${b.key}` })('GET', `${crm}/events`);
     assert.equal(other.status, 200, other.text);
-    assert.deepEqual(other.body.data.map((e: any) => [e.event, e.data.firstName, e.environment]), [['crm.customers.created', 'Other', 'test']]);
+    assert.deepEqual(other.body.data.map((e: JsonBody) => [e.event, e.data.firstName, e.environment]), [['crm.customers.created', 'Other', 'test']]);
     assert.deepEqual(other.body.pagination, { page: 1, limit: 25, total: 1, total_pages: 1 });
     assert.equal(typeof other.body.data[0].created_at, 'string');
     assert.equal(other.body.data[0].createdAt, undefined);
     // Another tenant's cursor or event id never leads into this tenant's log either.
     const viaCursor = await api(b.key)('GET', `${records}/events?cursor=${encodeURIComponent(Buffer.from(`2100-01-01T00:00:00.000Z|ffffffff-ffff-7fff-bfff-ffffffffffff`).toString('base64url'))}`);
-    assert.deepEqual(viaCursor.body.data.map((e: any) => e.data.firstName), ['Other']);
+    assert.deepEqual(viaCursor.body.data.map((e: JsonBody) => e.data.firstName), ['Other']);
   });
 
   it('pages by cursor (Records) and by page (CRM), filters by type with wildcards and by time range', async () => {
@@ -64,14 +64,14 @@ describe('the event log (GET /events) and the event registry', () => {
     const lead = await api('POST', `${records}/leads`, { source: 'website', contactName: 'Lee', contactEmail: 'lee@example.com' });
     assert.equal(lead.status, 201, lead.text);
 
-    const all = (await api('GET', `${records}/events?limit=200`)).body.data.map((e: any) => e.id);
+    const all = (await api('GET', `${records}/events?limit=200`)).body.data.map((e: JsonBody) => e.id);
     assert.ok(all.length >= 5, String(all.length));
     const walked: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await api('GET', `${records}/events?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: JsonBody = await api('GET', `${records}/events?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       assert.equal(page.status, 200, page.text);
-      walked.push(...page.body.data.map((e: any) => e.id));
+      walked.push(...page.body.data.map((e: JsonBody) => e.id));
       cursor = page.body.nextCursor;
       assert.equal(page.body.hasMore, cursor !== null);
     } while (cursor);
@@ -80,17 +80,17 @@ describe('the event log (GET /events) and the event registry', () => {
 
     const invoices = (await api('GET', `${records}/events?type=crm.invoices.*&includeTotal=true`)).body;
     assert.ok(invoices.data.length >= 2);
-    assert.ok(invoices.data.every((e: any) => e.event.startsWith('crm.invoices.')));
+    assert.ok(invoices.data.every((e: JsonBody) => e.event.startsWith('crm.invoices.')));
     assert.equal(invoices.total, invoices.data.length);
-    assert.ok(invoices.data.some((e: any) => e.event === 'crm.invoices.status_changed'));
-    const two = (await api('GET', `${crm}/events?type=crm.leads.created,crm.customers.created`)).body.data.map((e: any) => e.event);
+    assert.ok(invoices.data.some((e: JsonBody) => e.event === 'crm.invoices.status_changed'));
+    const two = (await api('GET', `${crm}/events?type=crm.leads.created,crm.customers.created`)).body.data.map((e: JsonBody) => e.event);
     assert.deepEqual(two, ['crm.leads.created', 'crm.customers.created']);
-    const after_ = (await api('GET', `${records}/events?since=${between}`)).body.data.map((e: any) => e.event);
+    const after_ = (await api('GET', `${records}/events?since=${between}`)).body.data.map((e: JsonBody) => e.event);
     assert.ok(!after_.includes('crm.customers.created') && after_.includes('crm.leads.created'), after_.join());
-    const before_ = (await api('GET', `${crm}/events?until=${between}`)).body.data.map((e: any) => e.event);
+    const before_ = (await api('GET', `${crm}/events?until=${between}`)).body.data.map((e: JsonBody) => e.event);
     assert.deepEqual(before_, ['crm.customers.created']);
     const paged = await api('GET', `${crm}/events?page=2&limit=2`);
-    assert.deepEqual(paged.body.data.map((e: any) => e.id), all.slice(2, 4));
+    assert.deepEqual(paged.body.data.map((e: JsonBody) => e.id), all.slice(2, 4));
     assert.equal(paged.body.pagination.total, all.length);
 
     for (const [surface, path] of [['records', `${records}/events?type=crm.foo.bar`], ['crm', `${crm}/events?type=crm.invoices.*,crm.nothing.*`]]) {

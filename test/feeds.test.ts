@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
-import { client, startServer, type TestServer } from './helpers.ts';
+import { client, startServer, type TestServer, type JsonBody } from './helpers.ts';
 import { newCaller, otherEnvironment, type Caller } from './openapi-tools.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { createIntakeToken } from '../src/core/intake-tokens.ts';
@@ -98,11 +98,11 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     const metaRows = parseCsv(meta.text);
 
     const report = (await manage('GET', '/manage/v1/feeds/report')).body.data;
-    const sale = (await client(server.url, owner.headers('records'))('GET', '/api/public/v1/motors?limit=200')).body.data.filter((m: any) => m.isListed && m.listingType === 'sale');
+    const sale = (await client(server.url, owner.headers('records'))('GET', '/api/public/v1/motors?limit=200')).body.data.filter((m: JsonBody) => m.isListed && m.listingType === 'sale');
     assert.ok(sale.length >= 8, `the demo lists ${sale.length} vehicles for sale`);
     assert.equal(googleRows.length, sale.length, 'every demo vehicle for sale is in the Google feed');
     assert.equal(metaRows.length, sale.length, 'and in the Meta feed');
-    assert.deepEqual(new Set(metaRows.map((r) => r.vehicle_id)), new Set(sale.map((m: any) => m.id)));
+    assert.deepEqual(new Set(metaRows.map((r) => r.vehicle_id)), new Set(sale.map((m: JsonBody) => m.id)));
 
     for (const row of googleRows) assert.deepEqual(googleProblems(row), [], `Google row ${row.vin}`);
     for (const row of metaRows) assert.deepEqual(metaProblems(row), [], `Meta row ${row.vin}`);
@@ -114,7 +114,7 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     // The rentals and auctions of the demo are listed too, and the report says why they are out.
     for (const feed of report.feeds) {
       assert.equal(feed.included, sale.length, feed.feed);
-      assert.ok(feed.leftOut.length > 0 && feed.leftOut.every((v: any) => v.problems.some((p: any) => p.field === 'listingType')), `${feed.feed}: ${JSON.stringify(feed.leftOut[0])}`);
+      assert.ok(feed.leftOut.length > 0 && feed.leftOut.every((v: JsonBody) => v.problems.some((p: JsonBody) => p.field === 'listingType')), `${feed.feed}: ${JSON.stringify(feed.leftOut[0])}`);
     }
   });
 
@@ -150,12 +150,12 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     assert.ok(!googleRows.some((r) => r.vin === '1HGCM82633A004353'), 'a VIN failing its check digit is not in the Google feed');
 
     const report = (await client(server.url, c.headers('manage'))('GET', '/manage/v1/feeds/report')).body.data;
-    const google = report.feeds.find((f: any) => f.feed === 'google-vehicle-listings');
-    const out = (id: string) => google.leftOut.find((v: any) => v.motorId === id)?.problems ?? [];
-    assert.ok(out(bad.body.data.id).some((p: any) => p.field === 'vin' && /check digit/.test(p.message)), JSON.stringify(out(bad.body.data.id)));
-    for (const id of [first.body.data.id, second.body.data.id]) assert.ok(out(id).some((p: any) => p.field === 'vin' && /duplicate/.test(p.message)), JSON.stringify(out(id)));
-    const meta = report.feeds.find((f: any) => f.feed === 'meta-automotive');
-    assert.ok(meta.leftOut.some((v: any) => v.motorId === first.body.data.id && v.problems.some((p: any) => /duplicate/.test(p.message))));
+    const google = report.feeds.find((f: JsonBody) => f.feed === 'google-vehicle-listings');
+    const out = (id: string) => google.leftOut.find((v: JsonBody) => v.motorId === id)?.problems ?? [];
+    assert.ok(out(bad.body.data.id).some((p: JsonBody) => p.field === 'vin' && /check digit/.test(p.message)), JSON.stringify(out(bad.body.data.id)));
+    for (const id of [first.body.data.id, second.body.data.id]) assert.ok(out(id).some((p: JsonBody) => p.field === 'vin' && /duplicate/.test(p.message)), JSON.stringify(out(id)));
+    const meta = report.feeds.find((f: JsonBody) => f.feed === 'meta-automotive');
+    assert.ok(meta.leftOut.some((v: JsonBody) => v.motorId === first.body.data.id && v.problems.some((p: JsonBody) => /duplicate/.test(p.message))));
 
     // The same report for an API key with motors:read, and only with it.
     const { key } = await server.key(c.tenantId, { scopes: ['motors:read'] });
@@ -184,7 +184,7 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     // And the feed page's revoke cannot touch an intake token (another purpose is not found).
     assert.equal((await manage('POST', `/manage/v1/feed-tokens/${adf.id}/revoke`)).status, 404);
     const listed = (await manage('GET', '/manage/v1/feed-tokens')).body.data;
-    assert.ok(listed.some((t: any) => t.id === feed.id) && !listed.some((t: any) => t.id === adf.id));
+    assert.ok(listed.some((t: JsonBody) => t.id === feed.id) && !listed.some((t: JsonBody) => t.id === adf.id));
   });
 
   it("never shows another tenant's or the other environment's vehicles", async () => {
@@ -223,7 +223,7 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
 
     const rows = parseTsv(first.text);
     const records = client(server.url, owner.headers('records'));
-    const motor = (await records('GET', '/api/public/v1/motors?limit=200')).body.data.find((m: any) => m.vin === rows[0].vin);
+    const motor = (await records('GET', '/api/public/v1/motors?limit=200')).body.data.find((m: JsonBody) => m.vin === rows[0].vin);
     const paused = await records('PUT', `/api/public/v1/motors/${motor.id}`, { listingStatus: 'paused' });
     assert.equal(paused.status, 200, paused.text);
     const after = await fetchFeed(feeds.google, { 'if-none-match': etag });
@@ -258,7 +258,7 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     assert.match(reset.body.data.storeCode, /^MOTORS-[0-9A-F]{10}$/);
     const fresh = await newCaller(server);
     const profile = (await manageOf(fresh)('GET', '/manage/v1/dealership')).body.data;
-    assert.deepEqual(profile.problems.map((p: any) => p.field), ['address', 'vehicleUrlTemplate'], 'a new dealership is told what the feeds still need');
+    assert.deepEqual(profile.problems.map((p: JsonBody) => p.field), ['address', 'vehicleUrlTemplate'], 'a new dealership is told what the feeds still need');
   });
 
   it('streams a feed larger than one page in full, each vehicle once', async () => {

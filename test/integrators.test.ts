@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { startServer, client, freshDatabaseUrl, type TestServer } from './helpers.ts';
+import { startServer, client, freshDatabaseUrl, type TestServer, type JsonBody } from './helpers.ts';
 import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { seedDemo } from '../src/core/demo.ts';
@@ -166,13 +166,13 @@ describe('integrators: the documents\' examples work unchanged', () => {
 
       assert.equal((await loadCatalog(db)).loaded, true);
       const sf = client(own.url, { 'x-api-key': t.key });
-      const vehicles = (await sf('GET', '/external/vehicles?limit=100')).body.data as any[];
+      const vehicles = (await sf('GET', '/external/vehicles?limit=100')).body.data as JsonBody[];
       assert.ok(vehicles.length > 0);
       const linked = vehicles.filter((v) => v.model?.id && v.model?.brand?.id && v.model?.bodyType?.id);
       assert.ok(linked.length >= vehicles.length - 1, `${linked.length} of ${vehicles.length} vehicles linked`);
       const v = linked[0];
       for (const filter of [`brandId=${v.model.brand.id}`, `modelId=${v.model.id}`, `bodyTypeId=${v.model.bodyType.id}`]) {
-        const found = (await sf('GET', `/external/vehicles?${filter}`)).body.data.map((x: any) => x.id);
+        const found = (await sf('GET', `/external/vehicles?${filter}`)).body.data.map((x: JsonBody) => x.id);
         assert.ok(found.includes(v.id), filter);
       }
     } finally {

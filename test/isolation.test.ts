@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, startServer, type TestServer } from './helpers.ts';
+import { client, startServer, type TestServer, type JsonBody } from './helpers.ts';
 import { fetchDocument, newCaller, operations, otherEnvironment, sampleValue, type Caller, type Operation } from './openapi-tools.ts';
 
 // For every route addressing one record by id (from /openapi.json, so new routes are covered
@@ -19,7 +19,7 @@ const TENANT_WIDE: Record<string, string> = {
 const idParam = /\{([^}]+)\}/;
 
 function idOf(body: unknown): string | undefined {
-  const b = body as Record<string, any> | undefined;
+  const b = body as Record<string, JsonBody> | undefined;
   const candidates = [b?.data?.id, b?.id, b?.data?.user?.id, Array.isArray(b?.data) ? b.data[0]?.id : undefined];
   return candidates.find((c) => typeof c === 'string');
 }

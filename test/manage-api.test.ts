@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { createTenant, createUser, type Role } from '../src/core/tenants.ts';
 
 async function staff(server: TestServer, role: Role = 'owner') {
@@ -54,15 +54,15 @@ describe('Management API (dashboard)', () => {
     const logs = await s.api('GET', `/manage/v1/request-logs?keyId=${created.body.data.id}`);
     assert.equal(logs.status, 200, logs.text);
     assert.equal(logs.body.total, 2);
-    const first = logs.body.data.find((l: any) => l.requestId === 'from-the-test');
+    const first = logs.body.data.find((l: JsonBody) => l.requestId === 'from-the-test');
     assert.equal(first.path, '/api/public/v1/customers');
     assert.equal(first.status, 200);
-    assert.equal(logs.body.data.find((l: any) => l.path === '/crm-api/v1/clients').status, 403);
+    assert.equal(logs.body.data.find((l: JsonBody) => l.path === '/crm-api/v1/clients').status, 403);
     const errors = await s.api('GET', '/manage/v1/request-logs?status=error');
     assert.equal(errors.body.total, 1);
     const stats = await s.api('GET', `/manage/v1/request-stats?keyId=${created.body.data.id}`);
-    assert.equal(stats.body.data.reduce((n: number, h: any) => n + h.requests, 0), 2);
-    assert.equal(stats.body.data.reduce((n: number, h: any) => n + h.errors, 0), 1);
+    assert.equal(stats.body.data.reduce((n: number, h: JsonBody) => n + h.requests, 0), 2);
+    assert.equal(stats.body.data.reduce((n: number, h: JsonBody) => n + h.errors, 0), 1);
 
     const revoked = await s.api('POST', `/manage/v1/keys/${created.body.data.id}/revoke`);
     assert.equal(revoked.status, 200);
@@ -171,7 +171,7 @@ describe('Management API: records and blog posts', () => {
   it('browses, edits, deletes and restores customers through the dashboard routes', async () => {
     const s = await staff(server, 'member');
     const collections = await s.api('GET', '/manage/v1/records');
-    assert.ok(collections.body.data.some((c: any) => c.name === 'customers'));
+    assert.ok(collections.body.data.some((c: JsonBody) => c.name === 'customers'));
     const created = await s.api('POST', '/manage/v1/records/customers', { firstName: 'Dash', lastName: 'Board' });
     assert.equal(created.status, 201, created.text);
     const id = created.body.data.id;

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq, sql } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { customers, events, idempotencyKeys, tenants } from '../src/storage/schema/index.ts';
 import type { Database } from '../src/storage/db.ts';
 import { defineCollection, type DeferredWrite } from '../src/core/collection.ts';
@@ -26,17 +26,17 @@ const crm = '/crm-api/v1';
 async function statementsDuring(database: Database, run: () => Promise<unknown>): Promise<string[]> {
   const sent: string[] = [];
   const note = (q: unknown) => sent.push(typeof q === 'string' ? q : String((q as { text?: string }).text));
-  const session = (database.db as unknown as { session: { client: Record<string, any> } }).session.client;
+  const session = (database.db as unknown as { session: { client: Record<string, JsonBody> } }).session.client;
   const restore: (() => void)[] = [];
-  const patch = (target: Record<string, any>, name: string, wrap: (original: any) => any) => {
+  const patch = (target: Record<string, JsonBody>, name: string, wrap: (original: JsonBody) => JsonBody) => {
     const original = target[name];
     target[name] = wrap(original);
     restore.push(() => (target[name] = original));
   };
   if (database.driver === 'pglite') {
     patch(session, 'query', (query) => (...args: unknown[]) => (note(args[0]), query(...args)));
-    patch(session, 'transaction', (transaction) => (fn: (tx: any) => unknown) =>
-      transaction((tx: any) => {
+    patch(session, 'transaction', (transaction) => (fn: (tx: JsonBody) => unknown) =>
+      transaction((tx: JsonBody) => {
         note('BEGIN');
         const wrapped = Object.assign(Object.create(tx), { query: (...args: unknown[]) => (note(args[0]), tx.query(...args)) });
         return Promise.resolve(fn(wrapped)).then((r) => (note('COMMIT'), r));
@@ -45,7 +45,7 @@ async function statementsDuring(database: Database, run: () => Promise<unknown>)
   } else {
     // Every checkout (pool.query and transactions alike) goes through 'acquire'.
     const counting = new WeakSet<object>();
-    const onAcquire = (c: Record<string, any>) => {
+    const onAcquire = (c: Record<string, JsonBody>) => {
       if (counting.has(c)) return;
       counting.add(c);
       const query = c.query;
@@ -223,7 +223,7 @@ describe('one-statement writes of a pure collection', () => {
         assert.equal(res.status, 400, res.text);
         assert.equal(res.body.error.code, 'validation_failed');
         assert.match(res.body.error.message, /^client_id: no record with id /);
-        assert.deepEqual(res.body.error.details.map((d: any) => d.field), ['client_id']);
+        assert.deepEqual(res.body.error.details.map((d: JsonBody) => d.field), ['client_id']);
         const again = await api('POST', `${crm}/invoices`, { client_id: id, line_items: lines }, { 'idempotency-key': `refused-${i}` });
         assert.deepEqual([again.status, again.body], [400, res.body], 'a retry gets the same answer');
       }

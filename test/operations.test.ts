@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { client, freshDatabaseUrl, redisUrl, startServer, usingPostgres } from './helpers.ts';
+import { client, freshDatabaseUrl, redisUrl, startServer, usingPostgres, type JsonBody } from './helpers.ts';
 import { freePort, runCli, startProcess } from './processes.ts';
 import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
@@ -24,7 +24,7 @@ describe('operations', () => {
       assert.ok(curl, 'prints a curl line');
       const res = await fetch(curl![2].replace('localhost', '127.0.0.1'), { headers: { 'x-api-key': curl![1] } });
       assert.equal(res.status, 200);
-      const page = (await res.json()) as any;
+      const page = (await res.json()) as JsonBody;
       assert.ok(page.data.length >= 1 && page.hasMore, 'demo customers exist');
 
       const second = await runCli(['tenant', 'list'], { DATA_DIR: dir });

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type Res, type TestServer } from './helpers.ts';
+import { startServer, client, type Res, type TestServer, type JsonBody } from './helpers.ts';
 import { revokeApiKey } from '../src/core/api-keys.ts';
 
 // The rules every surface shares, checked on one route of each.
@@ -11,7 +11,7 @@ const surfaces = {
 } as const;
 type SurfaceName = keyof typeof surfaces;
 
-function assertErrorShape(surface: SurfaceName, body: any, status: number, code: string) {
+function assertErrorShape(surface: SurfaceName, body: JsonBody, status: number, code: string) {
   if (surface === 'storefront') {
     assert.equal(body.statusCode, status, JSON.stringify(body));
     assert.equal(typeof body.message, 'string');
@@ -119,7 +119,7 @@ describe('platform rules on every surface', () => {
       it('answers malformed requests with a 4xx in the surface shape', async () => {
         const { key } = await server.tenant();
         const request = client(server.url, keyHeaders(name, key));
-        const cases: [string, Promise<any>, number, string][] = [
+        const cases: [string, Promise<JsonBody>, number, string][] = [
           ['invalid JSON', request('POST', s.create, '{"email": ', { 'content-type': 'application/json' }), 400, 'invalid_json'],
           ['text/plain', request('POST', s.create, 'hello', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type'],
           ['wrong type', request('POST', s.create, { ...s.body, email: 42 }), 400, 'validation_failed'],
@@ -197,7 +197,7 @@ describe('platform rules on every surface', () => {
   it('documents every route in /openapi.json with its security, scope and error responses', async () => {
     const doc = (await client(server.url)('GET', '/openapi.json')).body;
     assert.equal(doc.openapi, '3.1.0');
-    const operations = Object.entries(doc.paths).flatMap(([path, ops]: [string, any]) => Object.entries(ops).map(([m, op]) => ({ path, m, op: op as any })));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]: [string, JsonBody]) => Object.entries(ops).map(([m, op]) => ({ path, m, op: op as JsonBody })));
     assert.ok(operations.length >= 10);
     for (const { path, m, op } of operations) {
       // A feed's address is its credential (a token in the path, which OpenAPI's security schemes

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { events, customers } from '../src/storage/schema/index.ts';
 
 describe('Records API: customers', () => {
@@ -39,7 +39,7 @@ describe('Records API: customers', () => {
 
     const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId)));
     assert.deepEqual(rows.map((e) => e.type).sort(), ['crm.customers.created', 'crm.customers.updated']);
-    assert.equal((rows.find((e) => e.type === 'crm.customers.updated')!.data as any).notes, 'Prefers SMS');
+    assert.equal((rows.find((e) => e.type === 'crm.customers.updated')!.data as JsonBody).notes, 'Prefers SMS');
   });
 
   it('refuses invalid input with 400 naming the field, and writes nothing', async () => {
@@ -126,9 +126,9 @@ describe('Records API: customers', () => {
       let cursor: string | null = null;
       let checkpoint: string | null = null;
       do {
-        const res: any = await api('GET', `/api/public/v1/customers?limit=${pageSize}${cursor ? `&cursor=${cursor}` : ''}`);
+        const res: JsonBody = await api('GET', `/api/public/v1/customers?limit=${pageSize}${cursor ? `&cursor=${cursor}` : ''}`);
         assert.equal(res.status, 200, res.text);
-        seen.push(...res.body.data.map((c: any) => c.id));
+        seen.push(...res.body.data.map((c: JsonBody) => c.id));
         cursor = res.body.nextCursor;
         checkpoint = res.body.nextUpdatedAfter ?? checkpoint;
       } while (cursor);
@@ -139,7 +139,7 @@ describe('Records API: customers', () => {
     // An update after the checkpoint is seen again by the next run.
     await api('PUT', `/api/public/v1/customers/${ids[5]}`, { notes: 'changed' });
     const next = await api('GET', `/api/public/v1/customers?updatedAfter=${stamps[2].toISOString()}`);
-    assert.deepEqual(next.body.data.map((c: any) => c.id), [ids[5]]);
+    assert.deepEqual(next.body.data.map((c: JsonBody) => c.id), [ids[5]]);
   });
 });
 
@@ -152,7 +152,7 @@ describe('Records API: unknown fields', () => {
       assert.equal(res.status, 400);
       assert.match(res.body.error.message, /body\.colour: is not a known field/);
       assert.match(res.body.error.message, /body\.address\.planet: is not a known field/);
-      assert.deepEqual(res.body.error.details.map((d: any) => d.field).sort(), ['body.address.planet', 'body.colour']);
+      assert.deepEqual(res.body.error.details.map((d: JsonBody) => d.field).sort(), ['body.address.planet', 'body.colour']);
     } finally {
       await server.close();
     }

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
 import { convertQuoteToInvoice, countOpenInvoices } from '../src/core/invoices.ts';
 import { tenants } from '../src/storage/schema/index.ts';
@@ -151,7 +151,7 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(inv.subtotalAmount, 5999);
     assert.equal(inv.taxAmount, 0);
     assert.equal(inv.totalAmount, 5999);
-    assert.deepEqual(inv.lines.map((l: any) => l.totalAmount), [5997, 2]);
+    assert.deepEqual(inv.lines.map((l: JsonBody) => l.totalAmount), [5997, 2]);
     assert.equal(inv.amountPaid, 0);
     assert.equal(inv.amountDue, 5999);
     assert.equal(inv.overdue, false);
@@ -431,15 +431,15 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     await server.app.database.db.transaction((tx) => seedDemo(ctx(tx)));
     const invoices = (await api('GET', `${base}/invoices?limit=200&includeTotal=true`)).body;
     assert.equal(invoices.total, 14, '8 documents demo invoices and 6 storefront vehicle sales and rentals');
-    assert.ok(invoices.data.some((i: any) => i.overdue));
-    assert.ok(invoices.data.some((i: any) => i.quoteId));
+    assert.ok(invoices.data.some((i: JsonBody) => i.overdue));
+    assert.ok(invoices.data.some((i: JsonBody) => i.quoteId));
     assert.equal((await api('GET', `${base}/inventoryItems?includeTotal=true`)).body.total, 10, 'SKUs reused on the second run');
     for (const c of ['quotes', 'purchaseOrders', 'marketplaceOrders', 'marketplaceItems', 'vendors']) assert.ok((await api('GET', `${base}/${c}?includeTotal=true`)).body.total > 0, c);
   });
 
   it('documents every collection field by field in /openapi.json', async () => {
     const res = await fetch(`${server.url}/openapi.json`);
-    const doc: any = await res.json();
+    const doc: JsonBody = await res.json();
     for (const path of ['inventoryItems', 'vendors', 'marketplaceItems', 'quotes', 'invoices', 'purchaseOrders', 'marketplaceOrders']) {
       assert.ok(doc.paths[`${base}/${path}`]?.post, path);
       assert.ok(doc.paths[`${base}/${path}/{id}`]?.put, path);

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 
 describe('Records API: work orders', () => {
   let server: TestServer;
@@ -112,7 +112,7 @@ describe('invoice status events', () => {
       await api('PUT', `/api/public/v1/invoices/${invoice.id}`, { status: 'sent' });
       const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.invoices.status_changed')));
       assert.equal(rows.length, 1);
-      assert.equal((rows[0].data as any).status, 'sent');
+      assert.equal((rows[0].data as JsonBody).status, 'sent');
     } finally {
       await server.close();
     }

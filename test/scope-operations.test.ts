@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, staffDealer, type TestServer } from './helpers.ts';
+import { startServer, client, staffDealer, type TestServer, type JsonBody } from './helpers.ts';
 
 // A key with one checkbox ticked reaches exactly the operations listed for that scope — on every
 // API, since one scope name (customers:write, invoices:read …) can open operations on several.
@@ -11,15 +11,15 @@ const concrete = (path: string) => path.replace(/\{email\}/g, encodeURIComponent
 
 describe('scopes open exactly the operations listed for them', () => {
   let server: TestServer;
-  let doc: any;
+  let doc: JsonBody;
   let ops: Op[];
   before(async () => {
     server = await startServer();
     doc = (await client(server.url)('GET', '/openapi.json')).body;
     ops = [];
-    for (const [path, item] of Object.entries<any>(doc.paths)) {
+    for (const [path, item] of Object.entries<JsonBody>(doc.paths)) {
       if (path.startsWith('/manage/')) continue;
-      for (const [method, op] of Object.entries<any>(item)) ops.push({ method: method.toUpperCase(), path, scopes: op['x-required-scopes'] ?? [] });
+      for (const [method, op] of Object.entries<JsonBody>(item)) ops.push({ method: method.toUpperCase(), path, scopes: op['x-required-scopes'] ?? [] });
     }
   });
   after(async () => server?.close());

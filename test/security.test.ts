@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, startServer, type TestServer } from './helpers.ts';
+import { client, startServer, type TestServer, type JsonBody } from './helpers.ts';
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { apiKeys, idempotencyKeys } from '../src/storage/schema/index.ts';
@@ -139,7 +139,7 @@ describe('numbers are stored as sent', () => {
   });
   after(async () => server?.close());
 
-  const fieldsOf = (res: { body: any }): string[] => (res.body?.error?.details ?? []).map((d: { field: string }) => d.field);
+  const fieldsOf = (res: { body: JsonBody }): string[] => (res.body?.error?.details ?? []).map((d: { field: string }) => d.field);
 
   it('refuses amounts and quantities beyond 10^12, which a JSON number would not keep, with a 400 naming the field', async () => {
     const api = client(server.url);

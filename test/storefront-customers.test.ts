@@ -1,12 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { allPages, assertStorefrontError, cmp, cmpKeys, seededDealer, type Api } from './storefront-setup.ts';
 import { events } from '../src/storage/schema/index.ts';
 
 type Expected = {
-  c: any;
+  c: JsonBody;
   purchases: number;
   spent: number;
   last: string | null;
@@ -18,8 +18,8 @@ type Expected = {
 
 /** The documented rules, applied to the Records API's customers and invoices. */
 async function expectedCustomers(api: Api): Promise<Expected[]> {
-  const customers = (await api('GET', '/api/public/v1/customers?limit=200')).body.data as any[];
-  const invoices = ((await api('GET', '/api/public/v1/invoices?limit=200')).body.data as any[]).filter((i) => i.status === 'paid');
+  const customers = (await api('GET', '/api/public/v1/customers?limit=200')).body.data as JsonBody[];
+  const invoices = ((await api('GET', '/api/public/v1/invoices?limit=200')).body.data as JsonBody[]).filter((i) => i.status === 'paid');
   const yearAgo = new Date();
   yearAgo.setUTCMonth(yearAgo.getUTCMonth() - 12);
   return customers.map((c) => {
@@ -151,7 +151,7 @@ describe('Storefront customers', () => {
     const vips = await allPages(t.api, '/external/customers?segment=vip', 4);
     assert.ok(vips.some((c) => c.id === before.c.id));
     const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.customers.updated')));
-    assert.ok(rows.some((r) => (r.data as any).id === before.c.id && (r.data as any).notes === 'Updated notes...'));
+    assert.ok(rows.some((r) => (r.data as JsonBody).id === before.c.id && (r.data as JsonBody).notes === 'Updated notes...'));
 
     const clear = await t.api('PATCH', `/external/customers/${before.c.id}`, { notes: null, isVip: false });
     assert.deepEqual([clear.body.data.notes, clear.body.data.customerSegment], [null, 'regular']);

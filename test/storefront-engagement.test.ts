@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { assertStorefrontError, seededDealer } from './storefront-setup.ts';
 import { appointments, contactMessages, events } from '../src/storage/schema/index.ts';
 
@@ -13,7 +13,7 @@ describe('Storefront engagement and forms', () => {
   after(async () => server?.close());
 
   const eventsOf = async (tenantId: string, type: string) =>
-    (await server.app.database.db.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.type, type)))).map((e) => e.data as any);
+    (await server.app.database.db.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.type, type)))).map((e) => e.data as JsonBody);
 
   it('POST /external/contact/submit (documented example) stores the message and creates a contact_form lead with its event', async () => {
     const t = await server.tenant();
@@ -26,7 +26,7 @@ describe('Storefront engagement and forms', () => {
     assert.match(res.body.data.referenceId, /^[0-9a-f-]{36}$/);
     const [stored] = await server.app.database.db.select().from(contactMessages).where(and(eq(contactMessages.tenantId, t.tenantId), eq(contactMessages.id, res.body.data.referenceId)));
     assert.deepEqual([stored.name, stored.email, stored.subject, stored.message], ['John Doe', 'john@example.com', 'Financing', 'Do you offer financing?']);
-    const leads = (await api('GET', '/api/public/v1/leads')).body.data as any[];
+    const leads = (await api('GET', '/api/public/v1/leads')).body.data as JsonBody[];
     assert.equal(leads.length, 1);
     assert.equal(leads[0].id, stored.leadId);
     assert.deepEqual([leads[0].source, leads[0].status, leads[0].contactName, leads[0].contactEmail], ['contact_form', 'new', 'John Doe', 'john@example.com']);
@@ -52,7 +52,7 @@ describe('Storefront engagement and forms', () => {
     assertStorefrontError(res, 400);
     for (const field of ['name', 'email', 'message']) {
       assert.match(res.body.error, new RegExp(`${field}: required`), field);
-      assert.ok(res.body.details.some((d: any) => d.field.endsWith(field)), field);
+      assert.ok(res.body.details.some((d: JsonBody) => d.field.endsWith(field)), field);
     }
     for (const [body, field] of [
       [{ name: 'A', email: 'not-an-email', message: 'x' }, 'email'],
@@ -74,7 +74,7 @@ describe('Storefront engagement and forms', () => {
 
   it('POST /external/test-drives (documented example) creates a test_drive lead on the motor and a pending appointment', async () => {
     const t = await seededDealer(server);
-    const vehicle = (await t.api('GET', '/external/vehicles?listingType=sale')).body.data.find((v: any) => v.status === 'available');
+    const vehicle = (await t.api('GET', '/external/vehicles?listingType=sale')).body.data.find((v: JsonBody) => v.status === 'available');
     const res = await t.api('POST', '/external/test-drives', { vehicleId: vehicle.id, name: 'John Doe', email: 'john@example.com', phone: '+1234567890', preferredDate: '2026-12-05' });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.statusCode, 201);
@@ -95,7 +95,7 @@ describe('Storefront engagement and forms', () => {
   it('test drives: 400 naming vehicleId for a vehicle that is not the dealer\'s available listing, and for each missing field', async () => {
     const t = await seededDealer(server);
     const other = await seededDealer(server);
-    const motors = (await t.api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
+    const motors = (await t.api('GET', '/api/public/v1/motors?limit=200')).body.data as JsonBody[];
     const draft = motors.find((m) => !m.isListed);
     const reserved = motors.find((m) => m.isListed && m.status === 'reserved');
     assert.ok(reserved, 'the demo has a reserved listing');

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { allPages, assertStorefrontError, cmp, cmpKeys, seededDealer, type Api } from './storefront-setup.ts';
 import { systemCtx } from './system-ctx.ts';
 import { addBrand } from '../src/core/catalog-entries.ts';
@@ -13,17 +13,17 @@ const brandByName = (name: string) => catalog.brands.find((b) => b.name === name
 const modelOf = (brand: string, name: string) => catalog.models.find((m) => m.brandId === brandByName(brand).id && m.name === name)!;
 
 /** The dealer's listed motors as the Records API shows them: the brute-force side of every check. */
-async function listedMotors(api: Api): Promise<any[]> {
+async function listedMotors(api: Api): Promise<JsonBody[]> {
   const res = await api('GET', '/api/public/v1/motors?limit=200');
   assert.equal(res.status, 200, res.text);
-  return (res.body.data as any[]).filter((m) => m.isListed);
+  return (res.body.data as JsonBody[]).filter((m) => m.isListed);
 }
-const priceOf = (m: any) => (m.saleOptions?.priceAmount ?? m.rentalOptions?.dailyRateAmount ?? m.auctionOptions?.startingBidAmount) / 100;
+const priceOf = (m: JsonBody) => (m.saleOptions?.priceAmount ?? m.rentalOptions?.dailyRateAmount ?? m.auctionOptions?.startingBidAmount) / 100;
 
 describe('Storefront vehicles', () => {
   let server: TestServer;
   let dealer: Awaited<ReturnType<typeof seededDealer>>;
-  let motors: any[];
+  let motors: JsonBody[];
   before(async () => {
     server = await startServer();
     dealer = await seededDealer(server);
@@ -39,7 +39,7 @@ describe('Storefront vehicles', () => {
     assert.equal(res.body.limit, 20);
     assert.equal(res.body.total, motors.length);
     assert.equal(res.body.totalPages, Math.ceil(motors.length / 20));
-    const camry = res.body.data.find((v: any) => v.model.name === 'Camry' && v.listingType === 'sale');
+    const camry = res.body.data.find((v: JsonBody) => v.model.name === 'Camry' && v.listingType === 'sale');
     assert.ok(camry, 'a Camry for sale');
     const m = motors.find((x) => x.id === camry.id);
     for (const k of ['id', 'name', 'slug', 'description', 'year', 'mileage', 'exteriorColor', 'interiorColor', 'listingType', 'status', 'model', 'engine', 'media', 'saleOptions', 'features', 'pickupDetails', 'createdDate', 'updatedDate']) {
@@ -67,7 +67,7 @@ describe('Storefront vehicles', () => {
     assert.match(photo.id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual({ ...photo, id: undefined }, { id: undefined, url: m.media[0].url, type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 });
     assert.equal(camry.createdDate, m.createdAt);
-    const rental = res.body.data.find((v: any) => v.listingType === 'rental') ?? (await dealer.api('GET', '/external/vehicles?listingType=rental')).body.data[0];
+    const rental = res.body.data.find((v: JsonBody) => v.listingType === 'rental') ?? (await dealer.api('GET', '/external/vehicles?listingType=rental')).body.data[0];
     assert.ok(rental.rentalOptions.dailyRate > 0 && rental.saleOptions === null);
     const auction = (await dealer.api('GET', '/external/vehicles?listingType=auction')).body.data[0];
     assert.ok(auction.auctionOptions.startingBid > 0 && auction.auctionOptions.endsAt);
@@ -78,7 +78,7 @@ describe('Storefront vehicles', () => {
     assert.equal(sale.status, 200, sale.text);
     assert.equal(sale.body.limit, 10);
     assert.equal(sale.body.total, motors.filter((m) => m.listingType === 'sale').length);
-    assert.ok(sale.body.data.every((v: any) => v.listingType === 'sale'));
+    assert.ok(sale.body.data.every((v: JsonBody) => v.listingType === 'sale'));
     const toyota = brandByName('Toyota').id;
     const filtered = await allPages(dealer.api, `/external/vehicles?brandId=${toyota}&minYear=2020&maxPrice=50000`, 7);
     const expected = motors.filter((m) => m.makeId === toyota && m.year >= 2020 && priceOf(m) <= 50000);
@@ -91,7 +91,7 @@ describe('Storefront vehicles', () => {
     const prices = motors.map(priceOf).sort((a, b) => a - b);
     const miles = motors.map((m) => m.mileage).sort((a, b) => a - b);
     const mid = (xs: number[]) => xs[Math.floor(xs.length / 2)];
-    const cases: [string, (m: any) => boolean][] = [
+    const cases: [string, (m: JsonBody) => boolean][] = [
       ['listingType=sale', (m) => m.listingType === 'sale'],
       ['listingType=rental', (m) => m.listingType === 'rental'],
       ['listingType=auction', (m) => m.listingType === 'auction'],
@@ -121,7 +121,7 @@ describe('Storefront vehicles', () => {
   });
 
   it('each sort, in both orders (sort/order and the sortBy/sortOrder aliases), matches a brute-force sort', async () => {
-    const key: Record<string, (m: any) => (string | number)[]> = {
+    const key: Record<string, (m: JsonBody) => (string | number)[]> = {
       createdDate: (m) => [m.createdAt],
       impressionsCount: (m) => [m.viewsCount],
       year: (m) => [m.year],
@@ -179,7 +179,7 @@ describe('Storefront vehicles', () => {
   });
 
   it('a motor that is not an active listing, another dealer\'s or the other environment\'s is a 404', async () => {
-    const all = (await dealer.api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
+    const all = (await dealer.api('GET', '/api/public/v1/motors?limit=200')).body.data as JsonBody[];
     const draft = all.find((m) => !m.isListed);
     assertStorefrontError(await dealer.api('GET', `/external/vehicles/${draft.id}`), 404);
     const other = await seededDealer(server);
@@ -202,7 +202,7 @@ describe('Storefront vehicles', () => {
     const ms = await listedMotors(t.api);
     const res = await t.api('GET', '/external/vehicles/stats/summary');
     assert.equal(res.status, 200, res.text);
-    const count = (key: (m: any) => string) => ms.reduce<Record<string, number>>((acc, m) => ({ ...acc, [key(m)]: (acc[key(m)] ?? 0) + 1 }), {});
+    const count = (key: (m: JsonBody) => string) => ms.reduce<Record<string, number>>((acc, m) => ({ ...acc, [key(m)]: (acc[key(m)] ?? 0) + 1 }), {});
     const bodyName = new Map(catalog.bodyTypes.map((b) => [b.id, b.name]));
     const brandName = new Map(catalog.brands.map((b) => [b.id, b.name]));
     assert.deepEqual(res.body.data, {
@@ -221,7 +221,7 @@ describe('Storefront vehicles', () => {
   });
 
   it('every demo motor is linked to a real catalog brand, model and body type', async () => {
-    const everyMotor = (await dealer.api('GET', '/api/public/v1/motors?limit=200')).body.data as any[];
+    const everyMotor = (await dealer.api('GET', '/api/public/v1/motors?limit=200')).body.data as JsonBody[];
     for (const m of everyMotor) {
       const brand = catalog.brands.find((b) => b.id === m.makeId);
       const model = catalog.models.find((x) => x.id === m.modelId);

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { startReceiver } from './webhook-receiver.ts';
 import { webhookEndpoints } from '../src/storage/schema/index.ts';
 import { newId } from '../src/core/ids.ts';
@@ -80,9 +80,9 @@ describe('webhooks: private addresses refused (WEBHOOK_ALLOW_PRIVATE=false)', ()
       }
       await api('POST', '/api/public/v1/customers', { firstName: 'Ssrf' });
       const hooks = (await api('GET', '/crm-api/v1/webhooks')).body.data;
-      let logs: any[] = [];
+      let logs: JsonBody[] = [];
       for (let i = 0; i < 50; i++) {
-        logs = await Promise.all(hooks.map(async (h: any) => (await api('GET', `/crm-api/v1/webhooks/${h.id}/deliveries`)).body.data[0]));
+        logs = await Promise.all(hooks.map(async (h: JsonBody) => (await api('GET', `/crm-api/v1/webhooks/${h.id}/deliveries`)).body.data[0]));
         if (logs.every((d) => d?.status === 'dead')) break;
         await wait(100);
       }

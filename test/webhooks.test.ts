@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { startReceiver, type Received } from './webhook-receiver.ts';
 import { and, eq } from 'drizzle-orm';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../src/storage/schema/index.ts';
@@ -138,7 +138,7 @@ describe('webhooks', () => {
       const d = log.body.data[0];
       assert.equal(d.status, 'succeeded');
       assert.equal(d.attempt_count, 3);
-      assert.deepEqual(d.attempts.map((a: any) => a.status_code), [500, 500, 204]);
+      assert.deepEqual(d.attempts.map((a: JsonBody) => a.status_code), [500, 500, 204]);
       assert.equal(d.attempts[0].response_body.length, 4096, 'response body capped at 4 KiB');
       const gap = Date.parse(d.attempts[1].started_at) - Date.parse(d.attempts[0].started_at);
       assert.ok(gap >= 150, `back-off between attempts: ${gap} ms`);
@@ -183,8 +183,8 @@ describe('webhooks', () => {
       assert.equal(recovered.status, 202, recovered.text);
       assert.equal(recovered.body.data.recovered, 1);
       await receiver.until(() => receiver.received.length >= 8);
-      log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data.every((d: any) => d.status === 'succeeded'));
-      assert.deepEqual(log.body.data.map((d: any) => d.status), ['succeeded', 'succeeded']);
+      log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data.every((d: JsonBody) => d.status === 'succeeded'));
+      assert.deepEqual(log.body.data.map((d: JsonBody) => d.status), ['succeeded', 'succeeded']);
       const ep = (await api('GET', `/crm-api/v1/webhooks/${hook.id}`)).body.data;
       assert.equal(ep.failing_since, null);
       assert.ok(ep.last_success_at);
@@ -316,7 +316,7 @@ describe('webhooks', () => {
         .where(and(eq(webhookEndpoints.tenantId, t.tenantId), eq(webhookEndpoints.id, hook.id)));
       await api('POST', '/api/public/v1/customers', { firstName: 'Down' });
       await receiver.until(() => receiver.received.length >= 1);
-      let ep: any;
+      let ep: JsonBody;
       for (let i = 0; i < 50 && !ep?.disabled_reason; i++) {
         await wait(50);
         ep = (await api('GET', `/crm-api/v1/webhooks/${hook.id}`)).body.data;
