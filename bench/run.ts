@@ -1,11 +1,13 @@
-// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--import-rows N] [--duration S] [--only TEXT [--with-list-tenants]] [--keep-database] [--report FILE]`
+// `[BENCH_CPU_PROF=dir] npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--import-rows N] [--duration S] [--only TEXT [--with-list-tenants]] [--keep-database] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database (or, with --pglite, on PGlite) beside the floor
 // (bench/floor.ts, on the same kind of database: with --pglite its own in-process PGlite holding a
 // copy of Motors CRM's data directory) with the same data, both driven by autocannon from separate
 // processes; then list latency by tenant size, 1 vs 2 server processes, and webhook delivery.
 // Writes bench/results/<date>.json and regenerates docs/benchmarks.md and docs/benchmarks.svg
 // (with --pglite: docs/benchmarks-pglite.md and .svg).
-// Not part of `npm test`.
+// Not part of `npm test`. BENCH_CPU_PROF=<dir> runs both servers under `node --cpu-prof` (profiles in
+// <dir>/motors and <dir>/floor, summed by bench/cpu-profile.ts); bench/statements.ts counts what each
+// operation sends to the embedded database.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -35,7 +37,8 @@ const option = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const quick = flag('quick');
-// `--only <text>`: just the operations whose name contains it, nothing else, no report (for profiling).
+// `--only <text>`: just the operations whose name contains it (or one of its `|`-separated parts),
+// nothing else, no report (for profiling).
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const pglite = flag('pglite');
 // `--keep-database`: leave the PostgreSQL database in place after the run (its URL is printed), to
@@ -223,7 +226,7 @@ async function main() {
 
     const results: BenchResults['operations'] = [];
     const separate: BenchResults['separate'] = [];
-    for (const op of operations.filter((o) => !only || o.name.includes(only))) {
+    for (const op of operations.filter((o) => !only || only.split('|').some((part) => o.name.includes(part)))) {
       if (op.separate || !op.floor) {
         // Registered only now: its customer record would otherwise make ours list one row more
         // than the floor (on PGlite the two databases are apart).
