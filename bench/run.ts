@@ -22,7 +22,7 @@ import { apiKeys, tenants } from '../src/storage/schema/index.ts';
 import { createScratchDatabase, postgresVersion, queryOf } from './databases.ts';
 import { catalogLineup, listPlan, seedCustomers, seededCustomer, seedInvoices, seedMotors, type Owner } from './seed.ts';
 import { operations, type BenchContext, type Request } from './operations.ts';
-import { buildServerOnce, load, memory, root, sleep, start, startMotors, stop, waitReady, type Server } from './servers.ts';
+import { assertRunning, buildServerOnce, load, memory, root, sleep, start, startMotors, stop, waitReady, type Server } from './servers.ts';
 import { measureListSizes, seedListTenants } from './list-sizes.ts';
 import { measureProcesses } from './processes.ts';
 import { measureWebhooks } from './webhooks.ts';
@@ -102,6 +102,7 @@ async function coldStart(): Promise<{ ms: number; idleRssMb: number }> {
     const server = await startMotors({ ...serverEnv, DATA_DIR: dir });
     let ms = 0;
     for (;;) {
+      assertRunning(server);
       const res = await fetch(`${server.url}/healthz`).catch(() => undefined);
       if (res?.status === 200) {
         ms = Math.round(performance.now() - server.startedAt);
@@ -110,7 +111,7 @@ async function coldStart(): Promise<{ ms: number; idleRssMb: number }> {
       await sleep(20);
     }
     // Idle: the start has finished (the first-start demo dealership is seeded after /healthz answers).
-    await waitReady(server.url);
+    await waitReady(server);
     await sleep(1_000);
     const idleRssMb = memory(server.child.pid!).rss;
     await stop(server.child);
@@ -215,7 +216,7 @@ async function main() {
     }
 
     ours = await startMotors({ ...serverEnv, ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: scratch.url }) });
-    await waitReady(ours.url);
+    await waitReady(ours);
     await sleep(1_000);
     const idleRssMb = memory(ours.child.pid!).rss;
     log(`Motors CRM on ${pglite ? 'PGlite' : `PostgreSQL ${pgVersion}`} at ${ours.url}, idle RSS ${idleRssMb} MB`);
@@ -259,6 +260,7 @@ async function main() {
 
     const oursMemory = memory(ours.child.pid!);
     const floorMemory = memory(floor.child.pid!);
+    log(`peak RSS: ours ${oursMemory.peak} MB, the floor ${floorMemory.peak} MB`);
     await stop(floor.child);
     await stop(ours.child);
     floor = ours = undefined;

@@ -81,9 +81,16 @@ export async function buildServerOnce(): Promise<void> {
   });
 }
 
+/** Throws when the server has exited (signalled by another process, crashed): a wait would never end. */
+export function assertRunning(server: Server): void {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`the server at ${server.url} exited (code ${server.child.exitCode}, signal ${server.child.signalCode})`);
+}
+
 /** Resolves when GET `${url}/readyz` answers 200: the start finished (catalog, first-start demo). */
-export async function waitReady(url: string): Promise<void> {
+export async function waitReady(server: Server): Promise<void> {
+  const { url } = server;
   for (;;) {
+    assertRunning(server);
     const res = await fetch(`${url}/readyz`).catch(() => undefined);
     if (res?.status === 200) return;
     await sleep(50);

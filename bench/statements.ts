@@ -1,4 +1,4 @@
-// `node --import tsx bench/statements.ts [--requests N] [--no-worker]`
+// `node [--cpu-prof] --import tsx bench/statements.ts [--requests N] [--op TEXT] [--no-worker]`
 // What each request of the PGlite benchmark's operations sends to the embedded database: Motors
 // CRM (createApp on a `memory://` PGlite, the webhook worker running as `npm start` runs it) is
 // driven in-process (Fastify inject, 10 at a time), and every call into PGlite's wire protocol is
@@ -14,6 +14,8 @@ import { createApiKey } from '../src/core/api-keys.ts';
 const args = process.argv.slice(2);
 const requests = args.includes('--requests') ? Number(args[args.indexOf('--requests') + 1]) : 400;
 const worker = !args.includes('--no-worker');
+// `--op <text>`: only the operations whose name contains it (a `--cpu-prof` of one operation).
+const only = args.includes('--op') ? args[args.indexOf('--op') + 1] : undefined;
 
 // Per statement text: calls and milliseconds inside PGlite (parse/bind/execute of that statement).
 type Tally = { calls: number; ms: number; statements: number };
@@ -81,7 +83,7 @@ const ops: [string, () => ReturnType<typeof send>][] = [
       ),
   ],
 ];
-for (const [name, op] of ops) {
+for (const [name, op] of ops.filter(([name]) => !only || name.includes(only))) {
   await Promise.all(Array.from({ length: 10 }, () => op())); // warm: caches, prepared statements
   await new Promise((r) => setTimeout(r, 1200)); // the request log's flush
   tallies = new Map();
