@@ -21,6 +21,8 @@ export type BenchResults = {
   sizes: Record<string, number>;
   durationSeconds: number;
   coldStartMs: number;
+  /** Start to 200 on /readyz (catalog and first-start demo in); absent in runs before 2026-12-03. */
+  coldStartReadyMs?: number;
   /** The index the list's keyset query uses (EXPLAIN). */
   listIndex?: string;
   idleRss: { embeddedMb: number; postgresMb?: number; pgliteMb?: number };
@@ -117,7 +119,10 @@ function targets(r: BenchResults): Target[] {
     measured: `${r.peakRss.oursMb} MB vs ${r.peakRss.floorMb} MB`,
     ok: r.peakRss.oursMb <= 1.5 * r.peakRss.floorMb,
   });
-  out.push({ target: 'Cold start (npm start → 200 on /healthz, empty embedded database) ≤ 2 s', measured: `${(r.coldStartMs / 1000).toFixed(2)} s`, ok: r.coldStartMs <= 2000 });
+  // The issue's target is /readyz with the demo in; runs before it was measured say /healthz.
+  if (r.coldStartReadyMs !== undefined) {
+    out.push({ target: 'Cold start (npm start → 200 on /readyz with the demo, empty embedded database) ≤ 2 s', measured: `${(r.coldStartReadyMs / 1000).toFixed(2)} s (/healthz ${(r.coldStartMs / 1000).toFixed(2)} s)`, ok: r.coldStartReadyMs <= 2000 });
+  } else out.push({ target: 'Cold start (npm start → 200 on /healthz, empty embedded database) ≤ 2 s', measured: `${(r.coldStartMs / 1000).toFixed(2)} s`, ok: r.coldStartMs <= 2000 });
   const sizes = r.listBySize ?? [];
   if (sizes.length >= 2) {
     const [small, large] = [sizes[0], sizes[sizes.length - 1]];
@@ -267,6 +272,7 @@ function markdown(r: BenchResults, jsonRel: string, profiles: string): string {
     ...(r.idleRss.pgliteMb !== undefined ? [`| idle RSS after start, PGlite (seeded) | ${r.idleRss.pgliteMb} MB |`] : []),
     `| peak RSS under load: Motors CRM / floor | ${r.peakRss.oursMb} MB / ${r.peakRss.floorMb} MB |`,
     `| start to 200 on /healthz, empty embedded database (template copy, migrations; the catalog and demo data follow, see /readyz) | ${r.coldStartMs} ms |`,
+    ...(r.coldStartReadyMs !== undefined ? [`| start to 200 on /readyz, empty embedded database (the catalog and the demo in) | ${r.coldStartReadyMs} ms |`] : []),
     ...(r.listIndex ? [`| index used by the benchmark tenant's list keyset query (EXPLAIN) | \`${r.listIndex}\` |`] : []),
     '',
     'Every error response counts against an operation: see `non2xx` in the JSON.',

@@ -1,11 +1,13 @@
-// `npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--import-rows N] [--duration S] [--only TEXT [--with-list-tenants]] [--keep-database] [--report FILE]`
+// `[BENCH_CPU_PROF=dir] npm run bench [-- --quick] [--pglite] [--customers N] [--motors N] [--invoices N] [--list-large N] [--import-rows N] [--duration S] [--only TEXT [--with-list-tenants]] [--keep-database] [--report FILE]`
 // Motors CRM on a fresh PostgreSQL database (or, with --pglite, on PGlite) beside the floor
 // (bench/floor.ts, on the same kind of database: with --pglite its own in-process PGlite holding a
 // copy of Motors CRM's data directory) with the same data, both driven by autocannon from separate
 // processes; then list latency by tenant size, 1 vs 2 server processes, and webhook delivery.
 // Writes bench/results/<date>.json and regenerates docs/benchmarks.md and docs/benchmarks.svg
 // (with --pglite: docs/benchmarks-pglite.md and .svg).
-// Not part of `npm test`.
+// Not part of `npm test`. BENCH_CPU_PROF=<dir> runs both servers under `node --cpu-prof` (profiles in
+// <dir>/motors and <dir>/floor, summed by bench/cpu-profile.ts); bench/statements.ts counts what each
+// operation sends to the embedded database.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -20,7 +22,7 @@ import { apiKeys, tenants } from '../src/storage/schema/index.ts';
 import { createScratchDatabase, postgresVersion, queryOf } from './databases.ts';
 import { catalogLineup, listPlan, seedCustomers, seededCustomer, seedInvoices, seedMotors, type Owner } from './seed.ts';
 import { operations, type BenchContext, type Request } from './operations.ts';
-import { buildServerOnce, load, memory, root, sleep, start, startMotors, stop, waitReady, type Server } from './servers.ts';
+import { assertRunning, buildServerOnce, load, memory, root, sleep, start, startMotors, stop, waitReady, type Server } from './servers.ts';
 import { measureListSizes, seedListTenants } from './list-sizes.ts';
 import { measureProcesses } from './processes.ts';
 import { measureWebhooks } from './webhooks.ts';
@@ -35,7 +37,8 @@ const option = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const quick = flag('quick');
-// `--only <text>`: just the operations whose name contains it, nothing else, no report (for profiling).
+// `--only <text>`: just the operations whose name contains it (or one of its `|`-separated parts),
+// nothing else, no report (for profiling).
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const pglite = flag('pglite');
 // `--keep-database`: leave the PostgreSQL database in place after the run (its URL is printed), to
@@ -92,13 +95,14 @@ function gitCommit(): string {
 
 const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
-/** Time from start to a 200 on /healthz on an empty embedded database, and the idle RSS after. */
-async function coldStart(): Promise<{ ms: number; idleRssMb: number }> {
+/** Time from start to a 200 on /healthz and on /readyz (the demo is in) on an empty embedded database, and the idle RSS after. */
+async function coldStart(): Promise<{ ms: number; readyMs: number; idleRssMb: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-bench-cold-'));
   try {
     const server = await startMotors({ ...serverEnv, DATA_DIR: dir });
     let ms = 0;
     for (;;) {
+      assertRunning(server);
       const res = await fetch(`${server.url}/healthz`).catch(() => undefined);
       if (res?.status === 200) {
         ms = Math.round(performance.now() - server.startedAt);
@@ -107,11 +111,12 @@ async function coldStart(): Promise<{ ms: number; idleRssMb: number }> {
       await sleep(20);
     }
     // Idle: the start has finished (the first-start demo dealership is seeded after /healthz answers).
-    await waitReady(server.url);
+    await waitReady(server);
+    const readyMs = Math.round(performance.now() - server.startedAt);
     await sleep(1_000);
     const idleRssMb = memory(server.child.pid!).rss;
     await stop(server.child);
-    return { ms, idleRssMb };
+    return { ms, readyMs, idleRssMb };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -164,7 +169,7 @@ async function main() {
   log(`${quick ? 'quick mode: small data, short runs — for proving the harness, not for numbers' : 'full run'}; Motors CRM on ${pglite ? 'PGlite' : 'PostgreSQL'}`);
   await buildServerOnce();
   const cold = await coldStart();
-  log(`cold start on an empty embedded database: ${cold.ms} ms to 200 on /healthz, idle RSS ${cold.idleRssMb} MB`);
+  log(`cold start on an empty embedded database: ${cold.ms} ms to 200 on /healthz, ${cold.readyMs} ms to 200 on /readyz (demo in), idle RSS ${cold.idleRssMb} MB`);
 
   const pgVersion = await postgresVersion(adminUrl);
   const scratch = await createScratchDatabase(adminUrl, 'main');
@@ -212,7 +217,7 @@ async function main() {
     }
 
     ours = await startMotors({ ...serverEnv, ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: scratch.url }) });
-    await waitReady(ours.url);
+    await waitReady(ours);
     await sleep(1_000);
     const idleRssMb = memory(ours.child.pid!).rss;
     log(`Motors CRM on ${pglite ? 'PGlite' : `PostgreSQL ${pgVersion}`} at ${ours.url}, idle RSS ${idleRssMb} MB`);
@@ -223,7 +228,7 @@ async function main() {
 
     const results: BenchResults['operations'] = [];
     const separate: BenchResults['separate'] = [];
-    for (const op of operations.filter((o) => !only || o.name.includes(only))) {
+    for (const op of operations.filter((o) => !only || only.split('|').some((part) => o.name.includes(part)))) {
       if (op.separate || !op.floor) {
         // Registered only now: its customer record would otherwise make ours list one row more
         // than the floor (on PGlite the two databases are apart).
@@ -256,6 +261,7 @@ async function main() {
 
     const oursMemory = memory(ours.child.pid!);
     const floorMemory = memory(floor.child.pid!);
+    log(`peak RSS: ours ${oursMemory.peak} MB, the floor ${floorMemory.peak} MB`);
     await stop(floor.child);
     await stop(ours.child);
     floor = ours = undefined;
@@ -292,6 +298,7 @@ async function main() {
       sizes,
       durationSeconds: duration,
       coldStartMs: cold.ms,
+      coldStartReadyMs: cold.readyMs,
       listIndex,
       idleRss: { embeddedMb: cold.idleRssMb, ...(pglite ? { pgliteMb: idleRssMb } : { postgresMb: idleRssMb }) },
       peakRss: { oursMb: oursMemory.peak, floorMb: floorMemory.peak },

@@ -12,6 +12,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type Server = { child: ChildProcess; url: string; startedAt: number };
 const groups = new WeakSet<ChildProcess>();
+/** Servers being stopped by stop(): their exit is expected. */
+const stopping = new WeakSet<ChildProcess>();
 
 /** Thrown when a server exits before it is ready; `output` is what it printed. */
 export class StartFailed extends Error {
@@ -30,7 +32,7 @@ export class StartFailed extends Error {
 export function start(args: string[], env: Record<string, string>, ready = /running on (http:\/\/\S+)/, opts: { group?: boolean } = {}): Promise<Server> {
   const startedAt = performance.now();
   // `group`: a process group of its own, for servers that fork; stop() signals the whole group.
-  const child = spawn(process.execPath, args, { cwd: root, detached: opts.group, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const child = spawn(process.execPath, [...profileArgs(args), ...args], { cwd: root, detached: opts.group, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
   if (opts.group) groups.add(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -50,11 +52,21 @@ export function start(args: string[], env: Record<string, string>, ready = /runn
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d) => (output += d));
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      // After the start, reject() does nothing: a server dying mid-run says why here.
+      if (!stopping.has(child)) console.error(`${args.join(' ')} exited (code ${code}, signal ${signal}); its output ended with:\n${output.slice(-3000)}`);
       reject(new StartFailed(`${args.join(' ')} exited with ${code}`, output));
     });
   });
+}
+
+// BENCH_CPU_PROF=<dir>: every server runs under `node --cpu-prof`, its profile written at exit into
+// <dir>/motors or <dir>/floor (read them with bench/cpu-profile.ts).
+function profileArgs(args: string[]): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, args.includes('bench/floor.ts') ? 'floor' : 'motors')}`];
 }
 
 /** Motors CRM as `npm start` runs it: the compiled server (built by `npm install`; see buildServerOnce). */
@@ -69,9 +81,16 @@ export async function buildServerOnce(): Promise<void> {
   });
 }
 
+/** Throws when the server has exited (signalled by another process, crashed): a wait would never end. */
+export function assertRunning(server: Server): void {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`the server at ${server.url} exited (code ${server.child.exitCode}, signal ${server.child.signalCode})`);
+}
+
 /** Resolves when GET `${url}/readyz` answers 200: the start finished (catalog, first-start demo). */
-export async function waitReady(url: string): Promise<void> {
+export async function waitReady(server: Server): Promise<void> {
+  const { url } = server;
   for (;;) {
+    assertRunning(server);
     const res = await fetch(`${url}/readyz`).catch(() => undefined);
     if (res?.status === 200) return;
     await sleep(50);
@@ -87,6 +106,7 @@ export function stop(child: ChildProcess): Promise<void> {
       /* already gone */
     }
   };
+  stopping.add(child);
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) {
       if (groups.has(child)) signal('SIGKILL'); // forked processes the leader left behind

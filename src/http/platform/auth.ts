@@ -50,10 +50,19 @@ export function createKeyAuthenticator(db: Queryable) {
   const cache = new Map<string, { row: ApiKeyRow | undefined; at: number }>();
   const touched = new Map<string, number>();
 
+  // When the entry expires, the requests arriving during its lookup share that lookup: each used
+  // to send its own (under load on PGlite, 0.13–0.2 key lookups per request instead of one per 500 ms).
+  const inFlight = new Map<string, Promise<ApiKeyRow | undefined>>();
+
   async function lookup(hash: string): Promise<ApiKeyRow | undefined> {
     const hit = cache.get(hash);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.row;
-    const row = await findKeyByHash(db, hash);
+    let pending = inFlight.get(hash);
+    if (!pending) {
+      pending = findKeyByHash(db, hash).finally(() => inFlight.delete(hash));
+      inFlight.set(hash, pending);
+    }
+    const row = await pending;
     if (cache.size > 10_000) cache.clear();
     cache.set(hash, { row, at: Date.now() });
     return row;
