@@ -36,7 +36,8 @@ async function pgliteExtensions() {
 }
 
 export async function openPglite(dataDir: string): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await import('@electric-sql/pglite');
+  const { PGlite } = pglite;
   const { drizzle } = await import('drizzle-orm/pglite');
   const inMemory = dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
@@ -48,7 +49,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
       dataDir: inMemory ? undefined : pgdataOf(dataDir),
       startParams: pgliteStartParams,
       extensions: await pgliteExtensions(),
-      loadDataDir: inMemory ? pgliteMemoryImage() : undefined,
+      fs: inMemory ? pgliteMemoryImage(pglite) : undefined,
     });
     await client.waitReady;
     const db = drizzle({ client: turnTaking(client), schema }) as unknown as Db;
@@ -172,17 +173,65 @@ export async function ensurePgliteTemplate(): Promise<void> {
 
 // A `memory://` database (every test server) starts from the same template, loaded from one
 // tarball of it: PGlite's initdb was most of a test file's time (≈ 15 s of a 35 s file), loading
-// the tarball takes about a second. The tarball is named after the template's key, so a stale one
-// is never loaded; without it, PGlite runs initdb as before. `npm test` makes it once per run.
+// the tarball takes a fraction of a second. The tarball is named after the template's key (and
+// what is left out of it), so a stale one is never loaded; without it, PGlite runs initdb as
+// before. `npm test` makes it once per run.
 const pgliteImageFile = () =>
-  path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(pgliteTemplateKey()).digest('hex').slice(0, 12)}.tar`);
+  path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(`${pgliteTemplateKey()}, no template databases`).digest('hex').slice(0, 12)}.tar`);
 
-function pgliteMemoryImage(): Blob | undefined {
-  try {
-    return new Blob([fs.readFileSync(pgliteImageFile())]);
-  } catch {
-    return undefined;
+// The tarball's files, read once per process (a test process starts many servers): each new
+// database then gets a copy of them in its own in-memory file system, where PGlite's loadDataDir
+// would read, copy and untar the whole tarball again for every one.
+type ImageFile = { path: string; data?: Uint8Array };
+let imageFiles: ImageFile[] | null | undefined;
+
+function pgliteMemoryImage({ PGlite, MemoryFS }: typeof import('@electric-sql/pglite')): InstanceType<typeof MemoryFS> | undefined {
+  if (imageFiles === undefined) {
+    try {
+      imageFiles = untar(fs.readFileSync(pgliteImageFile()));
+    } catch {
+      imageFiles = null;
+    }
   }
+  if (!imageFiles) return undefined;
+  const files = imageFiles;
+  return new (class extends MemoryFS {
+    // PGlite calls it once its file system is up, before it looks for PGDATA.
+    async initialSyncFs() {
+      const { FS } = this.pg!.Module;
+      for (const file of files) {
+        const at = `${PGlite.paths.PGDATA}/${file.path}`;
+        if (!file.data) {
+          FS.mkdirTree(at);
+          continue;
+        }
+        const dir = at.slice(0, at.lastIndexOf('/'));
+        if (!FS.analyzePath(dir).exists) FS.mkdirTree(dir);
+        FS.writeFile(at, file.data);
+      }
+    }
+  })();
+}
+
+/** The regular files and directories of a ustar archive (what PGlite's dumpDataDir writes). */
+function untar(tar: Buffer): ImageFile[] {
+  const files: ImageFile[] = [];
+  const field = (at: number, length: number) => {
+    const end = tar.indexOf(0, at);
+    return tar.toString('utf8', at, end === -1 || end > at + length ? at + length : end);
+  };
+  for (let at = 0; at + 512 <= tar.length && tar[at] !== 0; ) {
+    const prefix = field(at + 345, 155);
+    const path = `${prefix ? `${prefix}/` : ''}${field(at, 100)}`.replace(/^\/+|\/+$/g, '');
+    const size = Number.parseInt(field(at + 124, 12).trim() || '0', 8);
+    const type = tar[at + 156];
+    at += 512;
+    // A Uint8Array, not a Buffer: the file system copies it with slice(), which a Buffer shares.
+    if (type === 0x30 || type === 0) files.push({ path, data: new Uint8Array(tar.buffer, tar.byteOffset + at, size) });
+    else if (type === 0x35) files.push({ path });
+    at += Math.ceil(size / 512) * 512;
+  }
+  return files;
 }
 
 /** Makes the template (ensurePgliteTemplate) and its tarball for `memory://` databases, unless current.
@@ -201,10 +250,19 @@ export async function ensurePgliteMemoryImage(): Promise<void> {
     const { PGlite } = await import('@electric-sql/pglite');
     const client = new PGlite(work, { startParams: pgliteStartParams, extensions: await pgliteExtensions() });
     await client.waitReady;
+    // Half of the template's files and a third of its bytes are the template databases, which an
+    // in-memory database never uses (nothing creates a database in it).
+    for (const name of ['template0', 'template1']) {
+      await client.query(`alter database ${name} is_template false`);
+      await client.query(`drop database ${name}`);
+    }
     const tar = await client.dumpDataDir('none');
     await client.close();
     fs.writeFileSync(`${image}.tmp`, Buffer.from(await tar.arrayBuffer()));
     fs.renameSync(`${image}.tmp`, image);
+    for (const stale of fs.readdirSync(pgliteTemplateDir).filter((f) => /^memory-.*\.tar$/.test(f) && f !== path.basename(image))) {
+      fs.rmSync(path.join(pgliteTemplateDir, stale), { force: true });
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(`${image}.tmp`, { force: true });
