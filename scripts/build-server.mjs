@@ -24,8 +24,7 @@ export const newestMtime = (dir) =>
 // The bundle holds the packages too: `npm install <pkg>` or `npm update` (which don't run
 // `prepare`) change node_modules/.package-lock.json, and must not leave the old code running.
 const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
-const inputs = () =>
-  Math.max(newestMtime(src), mtime(fileURLToPath(import.meta.url)), mtime(path.join(root, 'package-lock.json')), mtime(path.join(root, 'node_modules/.package-lock.json')));
+const inputs = () => Math.max(newestMtime(src), mtime(fileURLToPath(import.meta.url)), mtime(path.join(root, 'package-lock.json')), mtime(path.join(root, 'node_modules/.package-lock.json')));
 
 export function serverBuildIsFresh() {
   if (!fs.existsSync(serverBundle)) return false;

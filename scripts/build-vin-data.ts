@@ -60,7 +60,19 @@ export async function buildVinData(file: string): Promise<VinData> {
     return i;
   };
 
-  const links = rows<{ Wmi: string; WmiId: number; ManufacturerId: number | null; VehicleTypeId: number | null; TruckTypeId: number | null; CountryId: number | null; PublicAvailabilityDate: string | null; VinSchemaId: number | null; YearFrom: number | null; YearTo: number | null; TobeQCed: number | null }>(
+  const links = rows<{
+    Wmi: string;
+    WmiId: number;
+    ManufacturerId: number | null;
+    VehicleTypeId: number | null;
+    TruckTypeId: number | null;
+    CountryId: number | null;
+    PublicAvailabilityDate: string | null;
+    VinSchemaId: number | null;
+    YearFrom: number | null;
+    YearTo: number | null;
+    TobeQCed: number | null;
+  }>(
     db,
     `select w.Wmi, w.Id WmiId, w.ManufacturerId, w.VehicleTypeId, w.TruckTypeId, w.CountryId, w.PublicAvailabilityDate,
             ws.VinSchemaId, ws.YearFrom, ws.YearTo, vs.TobeQCed
@@ -145,6 +157,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   fs.writeFileSync(vinDataFile, gz);
   const patterns = Object.values(data.schemas).reduce((n, s) => n + s.split('\n').length, 0);
   console.log(
-    JSON.stringify({ wmis: Object.keys(data.wmis).length, schemas: Object.keys(data.schemas).length, patterns, values: data.values.length, models: Object.keys(data.models).length, jsonBytes: json.length, gzipBytes: gz.length, ms: Date.now() - started }),
+    JSON.stringify({
+      wmis: Object.keys(data.wmis).length,
+      schemas: Object.keys(data.schemas).length,
+      patterns,
+      values: data.values.length,
+      models: Object.keys(data.models).length,
+      jsonBytes: json.length,
+      gzipBytes: gz.length,
+      ms: Date.now() - started,
+    }),
   );
 }

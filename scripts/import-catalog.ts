@@ -102,7 +102,11 @@ export function compatible(a: KeySets, b: KeySets): boolean {
     const y = b[i];
     if (!x || !y) continue;
     let hit = false;
-    for (const c of x) if (y.includes(c)) { hit = true; break; }
+    for (const c of x)
+      if (y.includes(c)) {
+        hit = true;
+        break;
+      }
     if (!hit) return false;
   }
   return true;
@@ -146,12 +150,22 @@ type CuratedModel = { name: string; bodyType: BodyTypeCode; startYear?: number; 
 
 type CuratedSpecs = {
   source: string;
-  engines: { code: string; name: string; type: CatalogEngine['type']; displacement: string | null; cylinders: number | null; horsepower: number; torqueNm: number | null; transmission: CatalogEngine['transmission']; source: string }[];
+  engines: {
+    code: string;
+    name: string;
+    type: CatalogEngine['type'];
+    displacement: string | null;
+    cylinders: number | null;
+    horsepower: number;
+    torqueNm: number | null;
+    transmission: CatalogEngine['transmission'];
+    source: string;
+  }[];
   models: {
     brand: string;
     model: string;
     source: string;
-    generations: { name: string; startYear: number; endYear: number | null; trims: { name: string; engines: string[]; drivetrains: CatalogTrim["drivetrains"] }[] }[];
+    generations: { name: string; startYear: number; endYear: number | null; trims: { name: string; engines: string[]; drivetrains: CatalogTrim['drivetrains'] }[] }[];
   }[];
 };
 
@@ -288,7 +302,7 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
       id: uuidv5(`vpic-make:${makeId}`),
       name,
       slug: uniqueSlug(catalogSlug(name), brandSlugs),
-      countryOfOrigin: c?.countryOfOrigin ?? (topCountry ? countries.get(topCountry) ?? null : null),
+      countryOfOrigin: c?.countryOfOrigin ?? (topCountry ? (countries.get(topCountry) ?? null) : null),
       logoUrl: c?.logoUrl ?? null,
       source: 'vpic',
       vpicId: makeId,
@@ -320,7 +334,17 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
     for (const m of extra.models) {
       if (models.some((x) => x.brandId === brand.id && x.name.toLowerCase() === m.name.toLowerCase())) throw new Error(`curated extra model ${brand.name} ${m.name} is already in vPIC`);
       const mslug = uniqueSlug(catalogSlug(m.name), modelSlugs);
-      models.push({ id: uuidv5(`model:${brand.slug}/${mslug}`), brandId: brand.id, name: m.name, slug: mslug, bodyTypeId: bodyTypeId(m.bodyType), startYear: m.startYear ?? null, endYear: m.endYear ?? null, source: 'curated', vpicId: null });
+      models.push({
+        id: uuidv5(`model:${brand.slug}/${mslug}`),
+        brandId: brand.id,
+        name: m.name,
+        slug: mslug,
+        bodyTypeId: bodyTypeId(m.bodyType),
+        startYear: m.startYear ?? null,
+        endYear: m.endYear ?? null,
+        source: 'curated',
+        vpicId: null,
+      });
     }
   }
 
@@ -332,7 +356,17 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
     const modelSlugs = new Set<string>();
     for (const m of a.models) {
       const mslug = uniqueSlug(catalogSlug(m.name), modelSlugs);
-      models.push({ id: uuidv5(`model:${slug}/${mslug}`), brandId: brand.id, name: m.name, slug: mslug, bodyTypeId: bodyTypeId(m.bodyType), startYear: m.startYear ?? null, endYear: m.endYear ?? null, source: 'curated', vpicId: null });
+      models.push({
+        id: uuidv5(`model:${slug}/${mslug}`),
+        brandId: brand.id,
+        name: m.name,
+        slug: mslug,
+        bodyTypeId: bodyTypeId(m.bodyType),
+        startYear: m.startYear ?? null,
+        endYear: m.endYear ?? null,
+        source: 'curated',
+        vpicId: null,
+      });
     }
   }
   brands.sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id));
@@ -349,7 +383,15 @@ export async function importCatalog(vpicFile: string): Promise<CatalogData> {
     const genSlugs = new Set<string>();
     for (const g of s.generations) {
       const gslug = uniqueSlug(catalogSlug(g.name), genSlugs);
-      const generation: CatalogGeneration = { id: uuidv5(`generation:${brand.slug}/${model.slug}/${gslug}`), modelId: model.id, name: g.name, slug: gslug, startYear: g.startYear, endYear: g.endYear, source: s.source };
+      const generation: CatalogGeneration = {
+        id: uuidv5(`generation:${brand.slug}/${model.slug}/${gslug}`),
+        modelId: model.id,
+        name: g.name,
+        slug: gslug,
+        startYear: g.startYear,
+        endYear: g.endYear,
+        source: s.source,
+      };
       generations.push(generation);
       const trimSlugs = new Set<string>();
       for (const t of g.trims) {

@@ -276,7 +276,15 @@ export function planExamples(opts: { base: string; key: string; ids: Ids; specsD
     const original = interpretCurl(ex.argv);
     const e = expected(request);
     const shown = decodeURIComponent(new URL(original.url).pathname);
-    plans.push({ doc, line: ex.line, label: `${doc}:${ex.line} ${original.method} ${prefix ? request.url.slice(opts.base.length).split('?')[0] : shown}`, argv, request, expected: e.status, contradiction: e.contradiction });
+    plans.push({
+      doc,
+      line: ex.line,
+      label: `${doc}:${ex.line} ${original.method} ${prefix ? request.url.slice(opts.base.length).split('?')[0] : shown}`,
+      argv,
+      request,
+      expected: e.status,
+      contradiction: e.contradiction,
+    });
   };
 
   // Records API: its document has no curl example today; any it gains is run here, a GET
@@ -285,7 +293,12 @@ export function planExamples(opts: { base: string; key: string; ids: Ids; specsD
   for (const ex of parseCurlExamples(records)) plan('records', ex, (r) => ({ status: r.method === 'POST' ? 201 : 200 }));
   // What it does show, as requests: the list endpoint of every supported collection with its
   // documented query parameters, under either key header.
-  const collections = records.match(/Supported collections\s+([a-zA-Z, ]+)/)?.[1].split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+  const collections =
+    records
+      .match(/Supported collections\s+([a-zA-Z, ]+)/)?.[1]
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean) ?? [];
   const query = [...(records.match(/Query params \(list endpoint\)\s+((?:[a-zA-Z]+=\S+.*\n)+)/)?.[1] ?? '').matchAll(/^([a-zA-Z]+=\S+)/gm)].map((m) => m[1]).join('&');
   if (/GET\s+\/api\/public\/v1\/:collection\n/.test(records)) {
     for (const c of collections) {
@@ -329,7 +342,10 @@ export function planExamples(opts: { base: string; key: string; ids: Ids; specsD
         // data: curl sends a GET with none of the inputs the section says are required.
         const why = `The section documents ${enclosing.method} ${enclosing.path}${enclosing.required.length ? ` with required ${enclosing.required.join(', ')}` : ''}; its example has no -X and no data, so curl sends a GET`;
         if (reference) return { status: reference.status ?? 200, contradiction: `${why}, which is ${reference.method} ${reference.path}.` };
-        return { status: 405, contradiction: `${why} with no inputs: 405, the Allow header naming ${enclosing.method}. The same request sent as ${enclosing.method} with the required inputs as query parameters is checked too.` };
+        return {
+          status: 405,
+          contradiction: `${why} with no inputs: 405, the Allow header naming ${enclosing.method}. The same request sent as ${enclosing.method} with the required inputs as query parameters is checked too.`,
+        };
       }
       if (!reference?.status) throw new Error(`storefront:${ex.line}: ${req.method} ${p} is not in the document's endpoint reference, so its status is unknown`);
       return { status: reference.status };
@@ -353,7 +369,14 @@ export function planExamples(opts: { base: string; key: string; ids: Ids; specsD
     // Sign-up would find the document's own sign-up example's account: a fresh address instead.
     for (const name of section.required) u.searchParams.set(name, values(name, section));
     const argv = ['curl', '-X', section.method, u.toString(), ...p.argv.slice(1).filter((a) => !/^https?:/.test(a))];
-    plans.push({ doc: 'storefront', line: p.line, label: `storefront:${p.line} ${section.method} ${section.path} (required inputs as query parameters)`, argv, request: interpretCurl(argv), expected: section.status ?? 200 });
+    plans.push({
+      doc: 'storefront',
+      line: p.line,
+      label: `storefront:${p.line} ${section.method} ${section.path} (required inputs as query parameters)`,
+      argv,
+      request: interpretCurl(argv),
+      expected: section.status ?? 200,
+    });
   }
   return plans;
 }
@@ -361,8 +384,7 @@ export function planExamples(opts: { base: string; key: string; ids: Ids; specsD
 export type Outcome = Planned & { status: number; body: string };
 
 let curlAvailable: boolean | undefined;
-const hasCurl = () =>
-  new Promise<boolean>((resolve) => execFile('curl', ['--version'], (err) => resolve(!err)));
+const hasCurl = () => new Promise<boolean>((resolve) => execFile('curl', ['--version'], (err) => resolve(!err)));
 
 /** Sends the example with the real curl when it is installed, else as curl would over fetch. */
 export async function runExample(p: Planned): Promise<Outcome> {
@@ -401,7 +423,9 @@ async function api(base: string, key: string, method: string, p: string, body?: 
  * and the first CRM client (one is created when there is none).
  */
 export async function discoverIds(base: string, key: string): Promise<Ids> {
-  const vehicles: { id: string; status: string; model: { id: string; brand: { id: string }; bodyType: { id: string } }; engine?: { id: string } }[] = (await api(base, key, 'GET', '/external/vehicles?limit=100')).data;
+  const vehicles: { id: string; status: string; model: { id: string; brand: { id: string }; bodyType: { id: string } }; engine?: { id: string } }[] = (
+    await api(base, key, 'GET', '/external/vehicles?limit=100')
+  ).data;
   const vehicle = vehicles.find((v) => v.status === 'available' && v.model?.id && v.model?.brand?.id && v.model?.bodyType?.id);
   if (!vehicle) throw new Error('The tenant has no available vehicle linked to the catalog: seed it first (npx motors seed demo --tenant <id>)');
   const first = async (p: string) => {

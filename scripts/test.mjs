@@ -34,11 +34,7 @@ const targets = files.length
       .map((f) => path.join('test', f));
 
 const env = { ...process.env, NODE_ENV: 'test' };
-const prepared = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--input-type=module', '-e', "await (await import('./src/storage/pglite.ts')).ensurePgliteMemoryImage();"],
-  { stdio: 'inherit', env },
-);
+const prepared = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "await (await import('./src/storage/pglite.ts')).ensurePgliteMemoryImage();"], { stdio: 'inherit', env });
 if (prepared.status !== 0) console.error('Could not make the embedded database template: test servers run initdb.');
 
 // Two groups per process the runner keeps going, so a group that ends early leaves little idle.
@@ -76,10 +72,9 @@ const entries = groups
 
 // A file in a process of its own has 5 minutes, a group 10 (a group took under 2 on a busy 2-core machine).
 const timeout = groups ? 600_000 : 300_000;
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, '--test-reporter=spec', ...flags, ...entries],
-  { stdio: 'inherit', env },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, '--test-reporter=spec', ...flags, ...entries], {
+  stdio: 'inherit',
+  env,
+});
 if (groupDir) fs.rmSync(groupDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

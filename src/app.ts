@@ -67,7 +67,10 @@ export async function createApp(config: Config, logger: Logger, options: CreateA
   });
   const webhooks = createWebhookWorker({ database, logger, settings: webhookSettings });
   // smtp-server and mailparser (≈ 15 MB) are loaded only where the SMTP listener runs.
-  const smtp = config.SMTP_PORT === undefined ? undefined : await (await import('./worker/smtp-intake.ts')).startSmtpIntake({ database, logger, host: config.SMTP_HOST, port: config.SMTP_PORT, domain: config.SMTP_DOMAIN });
+  const smtp =
+    config.SMTP_PORT === undefined
+      ? undefined
+      : await (await import('./worker/smtp-intake.ts')).startSmtpIntake({ database, logger, host: config.SMTP_HOST, port: config.SMTP_PORT, domain: config.SMTP_DOMAIN });
   let closed = false;
   app = {
     config,

@@ -74,10 +74,23 @@ export async function importFile(
     reportPath = opts.report ?? path.join(parsed.dir, `${parsed.name}.rejected.csv`);
     fs.writeFileSync(reportPath, rejectedReport(result.headers, result.rejected));
   }
-  const summary = { total: result.total, valid: result.valid, rejected: result.rejected.length, created: result.created, updated: result.updated, unchanged: result.unchanged, dryRun: opts.dryRun, report: reportPath };
-  const ignored = Object.entries(result.mapping).filter(([, f]) => !f).map(([h]) => h);
+  const summary = {
+    total: result.total,
+    valid: result.valid,
+    rejected: result.rejected.length,
+    created: result.created,
+    updated: result.updated,
+    unchanged: result.unchanged,
+    dryRun: opts.dryRun,
+    report: reportPath,
+  };
+  const ignored = Object.entries(result.mapping)
+    .filter(([, f]) => !f)
+    .map(([h]) => h);
   const text = [
-    opts.dryRun ? `Dry run: ${result.valid} of ${result.total} rows valid, nothing written.` : `Imported ${opts.collection}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged.`,
+    opts.dryRun
+      ? `Dry run: ${result.valid} of ${result.total} rows valid, nothing written.`
+      : `Imported ${opts.collection}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged.`,
     `${result.rejected.length} rejected${reportPath ? ` (report: ${reportPath})` : ''}.`,
     ...result.rejected.slice(0, 10).flatMap((r) => r.errors.map((e) => `  row ${r.row}: ${e.label}: ${e.message}`)),
     ignored.length ? `Columns ignored: ${ignored.join(', ')} (map one with --map "Header=field").` : '',

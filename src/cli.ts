@@ -131,7 +131,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'keys create': {
       const environment = requireEnv(v.env);
-      const scopes = v.scopes ? v.scopes.split(',').map((s) => s.trim()).filter(Boolean) : ['*'];
+      const scopes = v.scopes
+        ? v.scopes
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : ['*'];
       const rateLimit = v['rate-limit'] === undefined ? undefined : Number(v['rate-limit']);
       if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) usage('--rate-limit must be a positive whole number');
       const key = await withDb(async (d) => {
@@ -147,11 +152,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'keys list': {
       const keys = await withDb(async (d) => listApiKeys(d.db, (await requireTenant(d, v.tenant)).id));
-      print(
-        v.json,
-        keys,
-        keys.map((k) => `${k.id}  ${k.prefix}…${k.last4}  ${k.environment}  ${k.revokedAt ? 'revoked' : 'active'}  ${k.name}  [${k.scopes.join(',')}]`).join('\n') || 'No keys.',
-      );
+      print(v.json, keys, keys.map((k) => `${k.id}  ${k.prefix}…${k.last4}  ${k.environment}  ${k.revokedAt ? 'revoked' : 'active'}  ${k.name}  [${k.scopes.join(',')}]`).join('\n') || 'No keys.');
       return 0;
     }
     case 'keys revoke': {
@@ -225,7 +226,13 @@ export async function run(argv: string[]): Promise<number> {
           seedDemo({ tenantId: tenant.id, environment, scopes: ['*'], actor: { type: 'system', id: 'cli' }, requestId: 'cli', db: tx }, { publicUrl: publicBaseUrl(loadConfig()) }),
         );
       });
-      print(v.json, result, `Seeded ${environment} data: ${Object.entries(result).map(([k, n]) => `${n} ${k}`).join(', ')}.`);
+      print(
+        v.json,
+        result,
+        `Seeded ${environment} data: ${Object.entries(result)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}.`,
+      );
       return 0;
     }
     case 'import': {

@@ -15,17 +15,13 @@ import { banner, createDemoIfEmpty, dashboardSignIn, demoBanner, type SignInHint
 export async function runPrimary(config: Config, processes: number): Promise<void> {
   if (!config.DATABASE_URL) {
     console.error(
-      `--processes ${processes} needs DATABASE_URL (PostgreSQL): the embedded database can be opened by one process only. ` +
-        'Set DATABASE_URL=postgres://… to run several processes, or start one.',
+      `--processes ${processes} needs DATABASE_URL (PostgreSQL): the embedded database can be opened by one process only. ` + 'Set DATABASE_URL=postgres://… to run several processes, or start one.',
     );
     process.exit(2);
   }
   const logger = createLogger(config.LOG_LEVEL);
   if (!config.REDIS_URL) {
-    logger.warn(
-      `REDIS_URL is not set: each of the ${processes} processes counts rate limits on its own, so a key can make up to ${processes}× its limit. ` +
-        'Set REDIS_URL to share one budget.',
-    );
+    logger.warn(`REDIS_URL is not set: each of the ${processes} processes counts rate limits on its own, so a key can make up to ${processes}× its limit. ` + 'Set REDIS_URL to share one budget.');
   }
 
   const database = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });

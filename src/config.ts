@@ -32,7 +32,10 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEBHOOK_RETRY_DELAYS: z
@@ -55,9 +58,16 @@ const configSchema = z.object({
   SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** Intake addresses are <token>@SMTP_DOMAIN; mail for any other domain is refused. */
-  SMTP_DOMAIN: z.string().min(1).default('localhost').transform((d) => d.toLowerCase()),
+  SMTP_DOMAIN: z
+    .string()
+    .min(1)
+    .default('localhost')
+    .transform((d) => d.toLowerCase()),
   /** Outgoing mail (ADF forwarding by e-mail): smtp://[user:pass@]host:port, or smtps:// for TLS from the start. Off when unset. */
-  SMTP_RELAY_URL: z.string().regex(/^smtps?:\/\/[^/]+/, 'must be smtp://host:port or smtps://host:port').optional(),
+  SMTP_RELAY_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'must be smtp://host:port or smtps://host:port')
+    .optional(),
   /** The From address of forwarded mail; default leads@SMTP_DOMAIN. */
   SMTP_RELAY_FROM: z.email().optional(),
 });
@@ -70,8 +80,7 @@ export class ConfigError extends Error {}
  * The server's public address, without a trailing slash: PUBLIC_URL, else http://localhost:<port>.
  * Links that leave the server (reset and intake links, the banner) and the demo's photo URLs use it.
  */
-export const publicBaseUrl = (config: Pick<Config, 'PUBLIC_URL' | 'PORT'>, port: number = config.PORT): string =>
-  (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+export const publicBaseUrl = (config: Pick<Config, 'PUBLIC_URL' | 'PORT'>, port: number = config.PORT): string => (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, so `DATABASE_URL= npm start` means "embedded".

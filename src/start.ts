@@ -147,10 +147,5 @@ export function banner(config: Config, s: { port: number; driver: 'pglite' | 'po
 
 export function demoBanner(config: Config, port: number, demo: { key: string }): string {
   const base = baseUrl(config, port);
-  return [
-    `  Test API key (shown once, keep it): ${demo.key}`,
-    `  Try it:`,
-    `    curl -H 'X-API-Key: ${demo.key}' '${base}/api/public/v1/customers?limit=2'`,
-    '',
-  ].join('\n');
+  return [`  Test API key (shown once, keep it): ${demo.key}`, `  Try it:`, `    curl -H 'X-API-Key: ${demo.key}' '${base}/api/public/v1/customers?limit=2'`, ''].join('\n');
 }

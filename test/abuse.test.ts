@@ -54,11 +54,15 @@ describe('abuse', () => {
     try {
       for (let i = 0; i < IDLE_CONNECTIONS; i += 200) {
         await Promise.all(
-          Array.from({ length: 200 }, () => new Promise<void>((resolve, reject) => {
-            const s = net.connect(port, '127.0.0.1', () => resolve());
-            s.on('error', reject);
-            idle.push(s);
-          })),
+          Array.from(
+            { length: 200 },
+            () =>
+              new Promise<void>((resolve, reject) => {
+                const s = net.connect(port, '127.0.0.1', () => resolve());
+                s.on('error', reject);
+                idle.push(s);
+              }),
+          ),
         );
       }
       assert.equal(idle.length, IDLE_CONNECTIONS);

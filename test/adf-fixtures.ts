@@ -76,7 +76,11 @@ export function assertLeads(f: Fixture, leads: JsonBody[], seeded: { existing: S
     if (want.vehicles !== undefined) assert.equal((got.intakeDetails?.vehicles ?? []).length, want.vehicles, at + 'vehicles');
     if (want.messageIncludes) assert.ok(String(got.message ?? '').includes(want.messageIncludes), `${at}message has "${want.messageIncludes}": ${got.message}`);
     assert.ok(got.rawDocument && got.rawDocument.length > 10, at + 'raw document kept');
-    if (!f.expected.isAdf) assert.ok(got.parseWarnings.some((w: string) => /not an ADF document/.test(w)), at + 'not-ADF warning');
+    if (!f.expected.isAdf)
+      assert.ok(
+        got.parseWarnings.some((w: string) => /not an ADF document/.test(w)),
+        at + 'not-ADF warning',
+      );
   }
   const all = (warnings ?? leads.flatMap((l) => l.parseWarnings)).join(' | ').toLowerCase();
   for (const w of f.expected.warnings) assert.ok(all.includes(w.toLowerCase()), `${label}warning "${w}" in: ${all}`);

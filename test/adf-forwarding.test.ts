@@ -32,7 +32,6 @@ async function startReceiver(statuses: number[] = []) {
   return { url: `http://127.0.0.1:${port}/adf/inbound`, received, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
 
-
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 400; i++) {
     const v = await probe();
@@ -108,7 +107,10 @@ describe('ADF forwarding to a DMS (HTTP and e-mail)', () => {
       assert.equal(log.total, 1);
       assert.equal(log.data[0].kind, 'http');
       assert.equal(log.data[0].target, receiver.url);
-      assert.deepEqual(log.data[0].attempts.map((a: { statusCode: number }) => a.statusCode), [200]);
+      assert.deepEqual(
+        log.data[0].attempts.map((a: { statusCode: number }) => a.statusCode),
+        [200],
+      );
       assert.equal(log.data[0].attempts[0].responseBody, 'lead received');
 
       // Webhooks stay webhooks: the forwarding target is not one of them.
@@ -129,9 +131,15 @@ describe('ADF forwarding to a DMS (HTTP and e-mail)', () => {
         const r = await s.manage('GET', '/manage/v1/adf-forwarding/deliveries');
         return r.body.data[0]?.status === 'succeeded' ? r.body : undefined;
       });
-      assert.deepEqual(log.data[0].attempts.map((a: { statusCode: number }) => a.statusCode), [500, 503, 200]);
+      assert.deepEqual(
+        log.data[0].attempts.map((a: { statusCode: number }) => a.statusCode),
+        [500, 503, 200],
+      );
       assert.equal(receiver.received.length, 3);
-      assert.ok(receiver.received.every((r) => parseAdf(r.body).prospects[0].id?.value === created.body.data.id), 'the same lead every time');
+      assert.ok(
+        receiver.received.every((r) => parseAdf(r.body).prospects[0].id?.value === created.body.data.id),
+        'the same lead every time',
+      );
       assert.equal(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size, 1, 'one event id across retries');
     } finally {
       await receiver.close();
@@ -184,11 +192,20 @@ describe('ADF forwarding to a DMS (HTTP and e-mail)', () => {
       assert.equal((await s.manage('PUT', '/manage/v1/adf-forwarding', { url: receiver.url, email: to })).status, 200);
       const test = await s.manage('POST', '/manage/v1/adf-forwarding/test');
       assert.equal(test.status, 200, test.text);
-      assert.deepEqual(test.body.data.map((r: { kind: string; success: boolean; statusCode: number }) => [r.kind, r.success, r.statusCode]), [['http', true, 200], ['email', true, 250]]);
+      assert.deepEqual(
+        test.body.data.map((r: { kind: string; success: boolean; statusCode: number }) => [r.kind, r.success, r.statusCode]),
+        [
+          ['http', true, 200],
+          ['email', true, 250],
+        ],
+      );
       assert.equal(parseAdf(receiver.received[0].body).prospects[0].contacts[0].fullName, 'Test Lead');
       assert.ok(relay.mails.some((m) => m.to.includes(to)));
       const log = await s.manage('GET', '/manage/v1/adf-forwarding/deliveries');
-      assert.deepEqual(log.body.data.map((d: { eventType: string }) => d.eventType), ['webhook.test', 'webhook.test']);
+      assert.deepEqual(
+        log.body.data.map((d: { eventType: string }) => d.eventType),
+        ['webhook.test', 'webhook.test'],
+      );
     } finally {
       await receiver.close();
     }

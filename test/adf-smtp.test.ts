@@ -59,7 +59,10 @@ describe('ADF/XML lead intake by e-mail (SMTP)', () => {
       fresh.sort((a: { externalId: string }, b: { externalId: string }) => (a.externalId < b.externalId ? -1 : 1));
       assertLeads(f, fresh, seeded);
       assert.ok(fresh.every((l: { channel: string }) => l.channel === 'email'));
-      byName.set(f.name, fresh.map((l: { id: string }) => l.id));
+      byName.set(
+        f.name,
+        fresh.map((l: { id: string }) => l.id),
+      );
     }
     const total = [...byName.values()].flat().length;
     for (const f of fixtures) await send(`${token.token}@${DOMAIN}`, f);
@@ -84,7 +87,11 @@ describe('ADF/XML lead intake by e-mail (SMTP)', () => {
     const signIn = async (role: 'owner' | 'member') => {
       const email = `${role}.${crypto.randomBytes(4).toString('hex')}@dealer.example`;
       await createUser(server.app.database.db, { tenantId: tenant.id, email, name: 'Staff', role, password: 'correct-horse-battery' });
-      const res = await fetch(`${server.url}/manage/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct-horse-battery' }) });
+      const res = await fetch(`${server.url}/manage/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'correct-horse-battery' }),
+      });
       return client(server.url, { cookie: res.headers.get('set-cookie')!.split(';')[0], 'x-motors-environment': 'live' });
     };
     const owner = await signIn('owner');
@@ -94,7 +101,10 @@ describe('ADF/XML lead intake by e-mail (SMTP)', () => {
     assert.equal(created.body.data.email, `${created.body.data.token}@${DOMAIN}`);
     assert.equal(created.body.data.environment, 'live');
     const list = await owner('GET', '/manage/v1/intake-tokens');
-    assert.deepEqual(list.body.data.map((t: { id: string }) => t.id), [created.body.data.id]);
+    assert.deepEqual(
+      list.body.data.map((t: { id: string }) => t.id),
+      [created.body.data.id],
+    );
     assert.equal(JSON.stringify(list.body).includes(created.body.data.token), false, 'the token is shown once');
     const member = await signIn('member');
     assert.equal((await member('POST', '/manage/v1/intake-tokens', {})).status, 403);

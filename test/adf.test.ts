@@ -36,7 +36,11 @@ describe('ADF/XML lead intake over HTTP', () => {
       const again = await postBytes(`${server.url}/api/public/v1/leads/adf`, f.bytes, f.expected.contentType, { 'x-api-key': t.key });
       assert.equal(again.status, 200, `${f.name} re-sent: ${again.text.slice(0, 300)}`);
       assert.equal(again.body.created, 0);
-      assert.deepEqual(again.body.data.map((l: { id: string }) => l.id), ids, `${f.name} re-sent: the same leads`);
+      assert.deepEqual(
+        again.body.data.map((l: { id: string }) => l.id),
+        ids,
+        `${f.name} re-sent: the same leads`,
+      );
     }
     const expectedTotal = fixtures.filter((f) => !f.expected.duplicateOf).reduce((n, f) => n + f.expected.leads.length, 0);
     const list = await api('GET', '/api/public/v1/leads?limit=100');
@@ -47,9 +51,13 @@ describe('ADF/XML lead intake over HTTP', () => {
     const t = await server.tenant();
     const { tenants } = await import('../src/storage/schema/index.ts');
     const { eq } = await import('drizzle-orm');
-    await server.app.database.db.update(tenants).set({ settings: { country: 'GB' } }).where(eq(tenants.id, t.tenantId));
+    await server.app.database.db
+      .update(tenants)
+      .set({ settings: { country: 'GB' } })
+      .where(eq(tenants.id, t.tenantId));
     const api = client(server.url, { 'x-api-key': t.key });
-    const doc = '<adf><prospect><id source="UK">1</id><vehicle><year>2020</year><make>Ford</make><model>Fiesta</model></vehicle><customer><contact><name part="full">Ann Brit</name><phone>020 7946 0958</phone></contact></customer></prospect></adf>';
+    const doc =
+      '<adf><prospect><id source="UK">1</id><vehicle><year>2020</year><make>Ford</make><model>Fiesta</model></vehicle><customer><contact><name part="full">Ann Brit</name><phone>020 7946 0958</phone></contact></customer></prospect></adf>';
     const res = await api('POST', '/api/public/v1/leads/adf', doc, { 'content-type': 'application/xml' });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.data[0].contactPhone, '+442079460958');
@@ -63,7 +71,10 @@ describe('ADF/XML lead intake over HTTP', () => {
     assert.equal(res.status, 201, res.text);
     const { events } = await import('../src/storage/schema/index.ts');
     const { and, eq } = await import('drizzle-orm');
-    const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.leads.created')));
+    const rows = await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.leads.created')));
     assert.equal(rows.length, 1);
     assert.equal((rows[0].data as { id: string }).id, res.body.data[0].id);
   });
@@ -107,7 +118,8 @@ describe('ADF/XML lead intake over HTTP', () => {
   it('makes one lead of concurrent duplicates of one id@source', { skip: usingPostgres ? false : 'PGlite serialises requests' }, async () => {
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
-    const doc = '<adf><prospect><id source="RaceFeed">R-1</id><vehicle><year>2024</year><make>Kia</make><model>EV6</model></vehicle><customer><contact><name part="full">Ray Cee</name><email>ray.cee@example.com</email></contact></customer></prospect></adf>';
+    const doc =
+      '<adf><prospect><id source="RaceFeed">R-1</id><vehicle><year>2024</year><make>Kia</make><model>EV6</model></vehicle><customer><contact><name part="full">Ray Cee</name><email>ray.cee@example.com</email></contact></customer></prospect></adf>';
     const results = await Promise.all(Array.from({ length: 8 }, () => api('POST', '/api/public/v1/leads/adf', doc, { 'content-type': 'application/xml' })));
     const statuses = results.map((r) => r.status).sort();
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 201], results.map((r) => r.text.slice(0, 200)).join('\n'));

@@ -9,14 +9,21 @@ import { customers } from '../src/storage/schema/index.ts';
 // Concurrent requests against the authentication counters and tokens. On PGlite requests
 // serialise, so there only one request's outcome is checked; the races run on PostgreSQL.
 const burst = (n: number) => (usingPostgres ? n : 1);
-const statuses = (all: Res[]) => all.map((r) => r.status).sort().join(',');
+const statuses = (all: Res[]) =>
+  all
+    .map((r) => r.status)
+    .sort()
+    .join(',');
 const uniqueEmail = (what: string) => `${what}.${crypto.randomBytes(4).toString('hex')}@example.com`;
 
 /** Wrong passwords sent at once to a sign-in route: 10 are verified (401), the rest refused unread (429). */
 async function assertTenVerified(api: ReturnType<typeof client>, path: string, email: string) {
   const n = usingPostgres ? 60 : 11;
   const all = await Promise.all(Array.from({ length: n }, (_, i) => api('POST', path, { email, password: `wrong-${i}` })));
-  assert.ok(all.every((r) => r.status === 401 || r.status === 429), statuses(all));
+  assert.ok(
+    all.every((r) => r.status === 401 || r.status === 429),
+    statuses(all),
+  );
   assert.equal(all.filter((r) => r.status === 401).length, 10, `verified: ${statuses(all)}`);
 }
 
@@ -30,7 +37,7 @@ describe('Authentication under concurrent requests', () => {
   const password = 'securepassword123';
   const shopper = { password, firstName: 'Race', lastName: 'Shopper' };
 
-  it('rotates a refresh token once for 8 concurrent refreshes, and the reuse ends the whole family, the winner\'s tokens included', async () => {
+  it("rotates a refresh token once for 8 concurrent refreshes, and the reuse ends the whole family, the winner's tokens included", async () => {
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
     const reg = await api('POST', '/external/auth/register', { ...shopper, email: uniqueEmail('refresh') });
@@ -80,10 +87,16 @@ describe('Authentication under concurrent requests', () => {
       const b = await server.tenant();
       const apiB = client(server.url, { 'x-api-key': b.key });
       const all = await Promise.all(Array.from({ length: burst(4) }, () => apiB('POST', '/external/auth/login', { email, password })));
-      assert.ok(all.every((r) => r.status === 200), all.map((r) => `${r.status} ${r.text.slice(0, 100)}`).join('\n'));
+      assert.ok(
+        all.every((r) => r.status === 200),
+        all.map((r) => `${r.status} ${r.text.slice(0, 100)}`).join('\n'),
+      );
       assert.equal(all.filter((r) => r.body.data.isNewCustomer).length, 1);
       assert.ok(all.every((r) => r.body.data.user.id === all[0].body.data.user.id));
-      const linked = await server.app.database.db.select({ id: customers.id }).from(customers).where(and(eq(customers.tenantId, b.tenantId), eq(customers.accountId, all[0].body.data.user.id)));
+      const linked = await server.app.database.db
+        .select({ id: customers.id })
+        .from(customers)
+        .where(and(eq(customers.tenantId, b.tenantId), eq(customers.accountId, all[0].body.data.user.id)));
       assert.equal(linked.length, 1);
     }
   });

@@ -63,7 +63,10 @@ describe('motors CLI', () => {
     assert.equal(u.role, 'admin');
     assert.match(u.password, /^[A-Za-z0-9_-]{20}$/);
     const list = JSON.parse((await runCli(['users', 'list', '--tenant', t.id, '--json'], env)).stdout);
-    assert.deepEqual(list.map((x: { email: string }) => x.email), ['pat.lee@dealer.example']);
+    assert.deepEqual(
+      list.map((x: { email: string }) => x.email),
+      ['pat.lee@dealer.example'],
+    );
     assert.ok(!JSON.stringify(list).includes(u.password), 'no password is listed');
     const again = await runCli(['users', 'create', '--tenant', t.id, '--email', 'pat.lee@dealer.example'], env);
     assert.equal(again.code, 1, 'a second account with one email is refused');

@@ -38,7 +38,10 @@ describe('concurrent requests', () => {
   }
 
   async function eventsOf(tenantId: string, type: string, id: string) {
-    const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.type, type)));
+    const rows = await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, tenantId), eq(events.type, type)));
     return rows.filter((e) => (e.data as { id?: string }).id === id);
   }
 
@@ -68,7 +71,10 @@ describe('concurrent requests', () => {
     assert.deepEqual(statuses(answers), Array(6).fill(200), answers.map((a) => a.text).join('\n'));
     const secrets = answers.map((a) => a.body.data.secret as string);
     assert.equal(new Set(secrets).size, 6);
-    const [row] = await server.app.database.db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, created.body.data.id)));
+    const [row] = await server.app.database.db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, created.body.data.id)));
     // Read without a lock, two rotations would both replace the first secret, and the secret one
     // of them handed out would sign nothing: the previous secret is always one that was handed out.
     assert.ok(secrets.includes(row.secret));
@@ -125,7 +131,10 @@ describe('concurrent requests', () => {
     assert.deepEqual(statuses(answers), [201, 409, 409, 409, 409, 409], answers.map((a) => a.text).join('\n'));
     const invoice = answers.find((a) => a.status === 201)!.body.data;
     for (const refused of answers.filter((a) => a.status === 409)) assert.match(refused.body.error.message, new RegExp(`${invoice.number}.*${invoice.id}`));
-    const stored = await server.app.database.db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), eq(invoices.quoteId, quote.id)));
+    const stored = await server.app.database.db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.tenantId, tenantId), eq(invoices.quoteId, quote.id)));
     assert.equal(stored.length, 1);
   });
 
@@ -139,7 +148,10 @@ describe('concurrent requests', () => {
         api('POST', `${crm}/payments`, { invoice_id: inv.id, amount: 40, method: 'cash' }),
         api('PATCH', `${crm}/invoices/${inv.id}/status`, { status: 'void' }),
       ]);
-      const [row] = await server.app.database.db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), eq(invoices.id, inv.id)));
+      const [row] = await server.app.database.db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.tenantId, tenantId), eq(invoices.id, inv.id)));
       assert.ok(!(row.status === 'void' && row.amountPaid > 0), `trial ${trial}: void invoice with ${row.amountPaid} paid (payment ${paid.status}, void ${voided.status})`);
       // Voiding a sent invoice with a partial payment is allowed by the lifecycle only when nothing was paid.
       assert.equal([paid.status, voided.status].filter((s) => s >= 400).length <= 1, true, `${paid.text}\n${voided.text}`);
@@ -155,8 +167,14 @@ describe('concurrent requests', () => {
         api('DELETE', `${crm}/clients/${clientId}`),
         api('POST', `${crm}/invoices`, { client_id: clientId, line_items: [{ description: 'Service', quantity: 1, rate: 100 }] }),
       ]);
-      const [client_] = await server.app.database.db.select().from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, clientId)));
-      const open = await server.app.database.db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), eq(invoices.customerId, clientId)));
+      const [client_] = await server.app.database.db
+        .select()
+        .from(customers)
+        .where(and(eq(customers.tenantId, tenantId), eq(customers.id, clientId)));
+      const open = await server.app.database.db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.tenantId, tenantId), eq(invoices.customerId, clientId)));
       assert.ok(!(client_.deletedAt && open.length), `trial ${trial}: client deleted with ${open.length} invoice(s) (delete ${deleted.status}, invoice ${invoiced.status})`);
       assert.equal([deleted.status, invoiced.status].filter((s) => s < 300).length, 1, `${deleted.text}\n${invoiced.text}`);
       if (deleted.status === 409) assert.match(deleted.body.error.message, /open invoice/);

@@ -34,12 +34,31 @@ describe('CRM API contract', () => {
   it('serves every endpoint the document lists, plus quotes, payments and marketing', async () => {
     const have = new Set(ops.map((o) => `${o.method} ${o.path}`));
     const expected = [
-      'GET /clients', 'GET /clients/{id}', 'POST /clients', 'PUT /clients/{id}', 'DELETE /clients/{id}',
-      'GET /invoices', 'GET /invoices/{id}', 'POST /invoices', 'PUT /invoices/{id}', 'PATCH /invoices/{id}/status',
-      'GET /products', 'GET /products/{id}', 'POST /products', 'PUT /products/{id}',
-      'GET /quotes', 'GET /quotes/{id}', 'POST /quotes', 'PUT /quotes/{id}', 'DELETE /quotes/{id}', 'POST /quotes/{id}/convert',
-      'GET /payments', 'GET /payments/{id}', 'POST /payments',
-      'POST /marketing/subscribers', 'DELETE /marketing/subscribers/{email}',
+      'GET /clients',
+      'GET /clients/{id}',
+      'POST /clients',
+      'PUT /clients/{id}',
+      'DELETE /clients/{id}',
+      'GET /invoices',
+      'GET /invoices/{id}',
+      'POST /invoices',
+      'PUT /invoices/{id}',
+      'PATCH /invoices/{id}/status',
+      'GET /products',
+      'GET /products/{id}',
+      'POST /products',
+      'PUT /products/{id}',
+      'GET /quotes',
+      'GET /quotes/{id}',
+      'POST /quotes',
+      'PUT /quotes/{id}',
+      'DELETE /quotes/{id}',
+      'POST /quotes/{id}/convert',
+      'GET /payments',
+      'GET /payments/{id}',
+      'POST /payments',
+      'POST /marketing/subscribers',
+      'DELETE /marketing/subscribers/{email}',
     ];
     for (const e of expected) {
       const [method, path] = e.split(' ');
@@ -126,7 +145,10 @@ describe('CRM API contract', () => {
     for (const [method, path, body, field] of cases) {
       const res = await api(method, crm + path, body);
       assert.equal(res.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${res.text}`);
-      assert.ok(res.body.error.details?.some((d: JsonBody) => d.field === field), `${method} ${path}: ${res.text}`);
+      assert.ok(
+        res.body.error.details?.some((d: JsonBody) => d.field === field),
+        `${method} ${path}: ${res.text}`,
+      );
     }
     assert.equal((await api('GET', `${crm}/invoices?page=1000000`)).status, 200);
   });

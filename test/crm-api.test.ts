@@ -25,7 +25,12 @@ async function newInvoice(api: Api, clientId: string, body: Record<string, unkno
 }
 
 async function eventTypes(server: TestServer, tenantId: string) {
-  return (await server.app.database.db.select().from(events).where(and(eq(events.tenantId, tenantId)))).map((e) => e.type);
+  return (
+    await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, tenantId)))
+  ).map((e) => e.type);
 }
 
 // Decimal text of an integer count of 10^-places units, as a JSON number: what the API renders.
@@ -64,7 +69,10 @@ describe('CRM API', () => {
       assert.equal((await api('POST', `${crm}/products`, { name: 'Floor mats', type: 'product', price: 39.5 })).status, 201);
       const res = await api('GET', `${crm}/products?type=service`);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.body.data.map((p: JsonBody) => [p.name, p.type, p.price]), [['Full service', 'service', 249.99]]);
+      assert.deepEqual(
+        res.body.data.map((p: JsonBody) => [p.name, p.type, p.price]),
+        [['Full service', 'service', 249.99]],
+      );
       assert.equal(res.body.pagination.total, 1);
     });
 
@@ -121,7 +129,10 @@ describe('CRM API', () => {
       const since = put.body.data.updated_at;
       await newClient(api, 'Grace Otieno');
       const list = await api('GET', `${crm}/clients?updated_since=${encodeURIComponent(since)}`);
-      assert.deepEqual(list.body.data.map((c: JsonBody) => c.name), ['Grace Otieno']);
+      assert.deepEqual(
+        list.body.data.map((c: JsonBody) => c.name),
+        ['Grace Otieno'],
+      );
       const del = await api('DELETE', `${crm}/clients/${id}`);
       assert.equal(del.status, 200, del.text);
       assert.equal(del.body.data.deleted, true);
@@ -160,7 +171,10 @@ describe('CRM API', () => {
         assert.equal(res.status, 400, res.text);
         assert.equal(res.body.error.code, 'validation_failed');
         assert.match(res.body.error.message, /^client_id: /);
-        assert.deepEqual(res.body.error.details.map((d: JsonBody) => d.field), ['client_id']);
+        assert.deepEqual(
+          res.body.error.details.map((d: JsonBody) => d.field),
+          ['client_id'],
+        );
       }
     });
   });
@@ -267,20 +281,39 @@ describe('CRM API', () => {
 
       assert.equal((await api('PATCH', `${crm}/invoices/${a2.id}/status`, { status: 'sent' })).body.data.status, 'overdue');
       const byClient = await api('GET', `${crm}/invoices?client_id=${amelia}`);
-      assert.deepEqual(byClient.body.data.map((i: JsonBody) => i.id), [a2.id, a1.id], 'newest number first');
+      assert.deepEqual(
+        byClient.body.data.map((i: JsonBody) => i.id),
+        [a2.id, a1.id],
+        'newest number first',
+      );
       assert.equal(byClient.body.pagination.total, 2);
       const overdue = await api('GET', `${crm}/invoices?status=overdue`);
-      assert.deepEqual(overdue.body.data.map((i: JsonBody) => [i.id, i.status, i.overdue]), [[a2.id, 'overdue', true]]);
-      assert.deepEqual((await api('GET', `${crm}/invoices?status=draft`)).body.data.map((i: JsonBody) => i.id), [j1.id, a1.id]);
+      assert.deepEqual(
+        overdue.body.data.map((i: JsonBody) => [i.id, i.status, i.overdue]),
+        [[a2.id, 'overdue', true]],
+      );
+      assert.deepEqual(
+        (await api('GET', `${crm}/invoices?status=draft`)).body.data.map((i: JsonBody) => i.id),
+        [j1.id, a1.id],
+      );
       assert.equal((await api('GET', `${crm}/invoices?status=sent`)).body.pagination.total, 0, 'the overdue invoice is not listed as sent');
       await api('PATCH', `${crm}/invoices/${j1.id}/status`, { status: 'sent' });
-      assert.deepEqual((await api('GET', `${crm}/invoices?status=sent`)).body.data.map((i: JsonBody) => [i.id, i.status]), [[j1.id, 'sent']]);
+      assert.deepEqual(
+        (await api('GET', `${crm}/invoices?status=sent`)).body.data.map((i: JsonBody) => [i.id, i.status]),
+        [[j1.id, 'sent']],
+      );
       const since = (await api('GET', `${crm}/invoices/${j1.id}`)).body.data.updated_at;
       await api('PUT', `${crm}/invoices/${a1.id}`, { notes: 'later' });
-      assert.deepEqual((await api('GET', `${crm}/invoices?updated_since=${encodeURIComponent(since)}`)).body.data.map((i: JsonBody) => i.id), [a1.id]);
+      assert.deepEqual(
+        (await api('GET', `${crm}/invoices?updated_since=${encodeURIComponent(since)}`)).body.data.map((i: JsonBody) => i.id),
+        [a1.id],
+      );
       const paged = await api('GET', `${crm}/invoices?page=2&limit=2`);
       assert.deepEqual(paged.body.pagination, { page: 2, limit: 2, total: 3, total_pages: 2 });
-      assert.deepEqual(paged.body.data.map((i: JsonBody) => i.id), [a1.id]);
+      assert.deepEqual(
+        paged.body.data.map((i: JsonBody) => i.id),
+        [a1.id],
+      );
       const bad = await api('GET', `${crm}/invoices?status=lost`);
       assert.equal(bad.status, 400);
     });
@@ -365,7 +398,10 @@ describe('CRM API', () => {
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api('POST', `${crm}/invoices`, { client_id: id, line_items: [{ description: `Job ${i}`, quantity: 1, rate: i }] })));
       for (const r of results) assert.equal(r.status, 201, r.text);
       const numbers = results.map((r) => r.body.data.number).sort();
-      assert.deepEqual(numbers, Array.from({ length: 20 }, (_, i) => `INV-${String(i + 1).padStart(6, '0')}`));
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: 20 }, (_, i) => `INV-${String(i + 1).padStart(6, '0')}`),
+      );
     });
 
     it('replays a POST with the same Idempotency-Key instead of creating a second invoice', async () => {
@@ -410,9 +446,21 @@ describe('CRM API', () => {
       const part = await api('POST', '/api/public/v1/inventoryItems', { kind: 'part', name: 'Oil filter', unitAmount: 1299, currency: 'GBP' });
       const service = await api('POST', `${crm}/products`, { name: 'Diagnostics', type: 'service', price: 60, currency: 'GBP' });
       const products = await api('GET', `${crm}/products?type=product`);
-      assert.deepEqual(products.body.data.map((x: JsonBody) => [x.name, x.type, x.kind]), [['Brake pads', 'product', 'product'], ['Oil filter', 'product', 'part']]);
-      assert.deepEqual((await api('GET', `${crm}/products?type=service`)).body.data.map((x: JsonBody) => x.id), [service.body.data.id]);
-      assert.deepEqual((await api('GET', `${crm}/products?kind=part`)).body.data.map((x: JsonBody) => x.id), [part.body.data.id]);
+      assert.deepEqual(
+        products.body.data.map((x: JsonBody) => [x.name, x.type, x.kind]),
+        [
+          ['Brake pads', 'product', 'product'],
+          ['Oil filter', 'product', 'part'],
+        ],
+      );
+      assert.deepEqual(
+        (await api('GET', `${crm}/products?type=service`)).body.data.map((x: JsonBody) => x.id),
+        [service.body.data.id],
+      );
+      assert.deepEqual(
+        (await api('GET', `${crm}/products?kind=part`)).body.data.map((x: JsonBody) => x.id),
+        [part.body.data.id],
+      );
       assert.equal((await api('GET', `${crm}/products`)).body.pagination.total, 3);
       const stillPart = await api('PUT', `${crm}/products/${part.body.data.id}`, { type: 'product', price: 13.99 });
       assert.equal(stillPart.body.data.kind, 'part');
@@ -425,7 +473,14 @@ describe('CRM API', () => {
       const t = await server.tenant();
       const api = client(server.url, { 'x-api-key': t.key });
       const id = await newClient(api);
-      const created = await api('POST', `${crm}/quotes`, { client_id: id, valid_until: '2030-01-31', line_items: [{ description: 'Brake pads', quantity: 1, rate: 89.99, tax_rate: 20 }, { description: 'Labour', type: 'labour', quantity: 1.5, rate: 80 }] });
+      const created = await api('POST', `${crm}/quotes`, {
+        client_id: id,
+        valid_until: '2030-01-31',
+        line_items: [
+          { description: 'Brake pads', quantity: 1, rate: 89.99, tax_rate: 20 },
+          { description: 'Labour', type: 'labour', quantity: 1.5, rate: 80 },
+        ],
+      });
       assert.equal(created.status, 201, created.text);
       const q = created.body.data;
       assert.deepEqual([q.number, q.status, q.subtotal, q.tax, q.total], ['QUO-000001', 'draft', 209.99, 18, 227.99]);
@@ -435,12 +490,18 @@ describe('CRM API', () => {
       assert.equal(early.status, 409, early.text);
       const sent = await api('PUT', `${crm}/quotes/${q.id}`, { status: 'sent' });
       assert.equal(sent.body.data.status, 'sent');
-      assert.deepEqual((await api('GET', `${crm}/quotes?status=sent&client_id=${id}`)).body.data.map((x: JsonBody) => x.id), [q.id]);
+      assert.deepEqual(
+        (await api('GET', `${crm}/quotes?status=sent&client_id=${id}`)).body.data.map((x: JsonBody) => x.id),
+        [q.id],
+      );
       const converted = await api('POST', `${crm}/quotes/${q.id}/convert`, { due_date: '2030-02-28' });
       assert.equal(converted.status, 201, converted.text);
       const inv = converted.body.data;
       assert.deepEqual([inv.number, inv.quote_id, inv.client_id, inv.status, inv.total, inv.due_date], ['INV-000001', q.id, id, 'draft', 227.99, '2030-02-28']);
-      assert.deepEqual(inv.line_items.map((l: JsonBody) => l.description), ['Brake pads', 'Labour']);
+      assert.deepEqual(
+        inv.line_items.map((l: JsonBody) => l.description),
+        ['Brake pads', 'Labour'],
+      );
       assert.equal((await api('GET', `${crm}/quotes/${q.id}`)).body.data.status, 'accepted');
       const twice = await api('POST', `${crm}/quotes/${q.id}/convert`);
       assert.equal(twice.status, 409);
@@ -486,7 +547,10 @@ describe('CRM API', () => {
       assert.ok(paid.paid_at);
       assert.deepEqual((await api('GET', `${crm}/payments/${p.id}`)).body.data, p);
       const list = await api('GET', `${crm}/payments?invoice_id=${inv.id}`);
-      assert.deepEqual(list.body.data.map((x: JsonBody) => x.id), [second.body.data.id, p.id]);
+      assert.deepEqual(
+        list.body.data.map((x: JsonBody) => x.id),
+        [second.body.data.id, p.id],
+      );
       assert.equal((await api('GET', `${crm}/payments?client_id=${id}`)).body.pagination.total, 2);
       assert.equal((await api('GET', `${crm}/payments?client_id=nobody`)).body.pagination.total, 0);
       const types = await eventTypes(server, t.tenantId);
@@ -505,7 +569,10 @@ describe('CRM API', () => {
       const over = await api('POST', `${crm}/payments`, { invoice_id: inv.id, amount: 100.01, method: 'cash' });
       assert.equal(over.status, 409, over.text);
       assert.match(over.body.error.message, /^amount: 100\.01 USD exceeds the 100\.00 USD due/);
-      assert.deepEqual(over.body.error.details.map((d: JsonBody) => d.field), ['amount']);
+      assert.deepEqual(
+        over.body.error.details.map((d: JsonBody) => d.field),
+        ['amount'],
+      );
       assert.equal((await api('GET', `${crm}/payments`)).body.pagination.total, 0);
       const zero = await api('POST', `${crm}/payments`, { invoice_id: inv.id, amount: 0, method: 'cash' });
       assert.equal(zero.status, 400);

@@ -158,7 +158,11 @@ describe('CSV import: management API', () => {
     assert.equal(r.created, 1);
     assert.deepEqual(
       r.rejected.map((x: JsonBody) => [x.row, x.errors[0].label]),
-      [[3, 'VIN'], [4, 'Mileage'], [5, 'VIN']],
+      [
+        [3, 'VIN'],
+        [4, 'Mileage'],
+        [5, 'VIN'],
+      ],
     );
     assert.match(r.rejected[2].errors[0].message, /also on row 2/);
     const edit = await d.manage('POST', '/manage/v1/imports/motors', { csv: 'VIN,Mileage\n1HGCM82633A004352,125000\n' });

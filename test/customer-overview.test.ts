@@ -9,7 +9,6 @@ import { client, staffDealer, startServer, type Res, type TestServer } from './h
 
 type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Res>;
 
-
 const ok = (r: Res, status = 201) => {
   assert.equal(r.status, status, r.text);
   return r.body.data;
@@ -25,15 +24,28 @@ const listedCar = (vin?: string) => ({
 });
 
 async function customerWithHistory(api: Call, email: string) {
-  const customer = ok(await api('POST', '/api/public/v1/customers', { firstName: 'Rosa', lastName: 'Marquez', email, phone: '+15550100', address: { line1: '1 Main St', city: 'Fremont', country: 'US' } }));
+  const customer = ok(
+    await api('POST', '/api/public/v1/customers', { firstName: 'Rosa', lastName: 'Marquez', email, phone: '+15550100', address: { line1: '1 Main St', city: 'Fremont', country: 'US' } }),
+  );
   const car = ok(await api('POST', '/api/public/v1/motors', { make: 'Honda', model: 'Civic', year: 2018, ownerCustomerId: customer.id }));
   const invoice = ok(
-    await api('POST', '/api/public/v1/invoices', { customerId: customer.id, currency: 'USD', dueDate: '2020-01-31', lines: [{ kind: 'labour', description: 'Service', quantity: 1, unitAmount: 10000, taxRate: 0 }] }),
+    await api('POST', '/api/public/v1/invoices', {
+      customerId: customer.id,
+      currency: 'USD',
+      dueDate: '2020-01-31',
+      lines: [{ kind: 'labour', description: 'Service', quantity: 1, unitAmount: 10000, taxRate: 0 }],
+    }),
   );
   ok(await api('PUT', `/api/public/v1/invoices/${invoice.id}`, { status: 'sent' }), 200);
-  const quote = ok(await api('POST', '/api/public/v1/quotes', { customerId: customer.id, currency: 'USD', lines: [{ kind: 'part', description: 'Tyres', quantity: 4, unitAmount: 9000, taxRate: 0 }] }));
+  const quote = ok(
+    await api('POST', '/api/public/v1/quotes', { customerId: customer.id, currency: 'USD', lines: [{ kind: 'part', description: 'Tyres', quantity: 4, unitAmount: 9000, taxRate: 0 }] }),
+  );
   const workOrder = ok(
-    await api('POST', '/api/public/v1/workOrders', { customerId: customer.id, motorId: car.id, jobs: [{ title: 'Brakes', authorized: true, lines: [{ kind: 'labour', description: 'Pads', quantity: 1, unitAmount: 9500, taxRate: 0 }] }] }),
+    await api('POST', '/api/public/v1/workOrders', {
+      customerId: customer.id,
+      motorId: car.id,
+      jobs: [{ title: 'Brakes', authorized: true, lines: [{ kind: 'labour', description: 'Pads', quantity: 1, unitAmount: 9500, taxRate: 0 }] }],
+    }),
   );
   const lead = ok(await api('POST', '/api/public/v1/leads', { customerId: customer.id, source: 'phone', interest: 'buy', message: 'Wants an SUV' }));
   return { customer, car, invoice, quote, workOrder, lead };
@@ -62,24 +74,44 @@ describe('Customer 360 (GET /manage/v1/customers/:id/overview)', () => {
     assert.equal(o.customer.id, mine.customer.id);
     assert.equal(o.customer.email, email);
     assert.deepEqual(o.customer.address, { line1: '1 Main St', city: 'Fremont', country: 'US' });
-    assert.deepEqual(o.vehicles.map((v: { id: string }) => v.id), [mine.car.id]);
-    assert.deepEqual(o.invoices.map((i: { id: string }) => i.id), [mine.invoice.id]);
+    assert.deepEqual(
+      o.vehicles.map((v: { id: string }) => v.id),
+      [mine.car.id],
+    );
+    assert.deepEqual(
+      o.invoices.map((i: { id: string }) => i.id),
+      [mine.invoice.id],
+    );
     assert.equal(o.invoices[0].amountPaid, 2500);
     assert.equal(o.invoices[0].amountDue, 7500);
     assert.equal(o.invoices[0].displayStatus, 'overdue');
     assert.deepEqual(o.openBalance, [{ currency: 'USD', amount: 7500 }]);
-    assert.deepEqual(o.quotes.map((q: { id: string }) => q.id), [mine.quote.id]);
-    assert.deepEqual(o.workOrders.map((w: { id: string }) => w.id), [mine.workOrder.id]);
+    assert.deepEqual(
+      o.quotes.map((q: { id: string }) => q.id),
+      [mine.quote.id],
+    );
+    assert.deepEqual(
+      o.workOrders.map((w: { id: string }) => w.id),
+      [mine.workOrder.id],
+    );
     assert.ok(o.leads.some((l: { id: string }) => l.id === mine.lead.id));
     assert.ok(!o.leads.some((l: { id: string }) => l.id === theirs.lead.id));
-    assert.deepEqual(o.testDrives.map((t: { id: string }) => t.id), [drive.body.data.id], 'matched by email, whatever its case');
+    assert.deepEqual(
+      o.testDrives.map((t: { id: string }) => t.id),
+      [drive.body.data.id],
+      'matched by email, whatever its case',
+    );
 
     // The timeline: newest first, the customer's own events and those of the records naming them.
     // The test drive's lead is theirs too: the storefront matched it to the customer by email.
     const ids = new Set([mine.customer.id, mine.car.id, mine.invoice.id, mine.quote.id, mine.workOrder.id, paid.body.data.id, ...o.leads.map((l: { id: string }) => l.id)]);
     assert.ok(o.timeline.length >= 7, JSON.stringify(o.timeline));
     for (const t of o.timeline) assert.ok(ids.has(t.recordId), `${t.event} of ${t.recordId} is not this customer's`);
-    assert.deepEqual([...o.timeline].sort((a: { id: string }, b: { id: string }) => (a.id < b.id ? 1 : -1)), o.timeline, 'newest first');
+    assert.deepEqual(
+      [...o.timeline].sort((a: { id: string }, b: { id: string }) => (a.id < b.id ? 1 : -1)),
+      o.timeline,
+      'newest first',
+    );
     const last = o.timeline.at(-1);
     assert.deepEqual([last.event, last.recordId, last.label], ['crm.customers.created', mine.customer.id, 'Rosa Marquez']);
     assert.ok(o.timeline.some((t: { event: string; status: string; label: string }) => t.event === 'crm.invoices.status_changed' && t.status === 'sent' && t.label === mine.invoice.number));
@@ -93,8 +125,14 @@ describe('Customer 360 (GET /manage/v1/customers/:id/overview)', () => {
     const o = ok(await d.manage('GET', `/manage/v1/motors/${mine.car.id}/overview`), 200);
     assert.equal(o.vehicle.id, mine.car.id);
     assert.equal(o.owner.id, mine.customer.id);
-    assert.deepEqual(o.workOrders.map((w: { id: string }) => w.id), [mine.workOrder.id]);
-    assert.deepEqual(o.leads.map((l: { id: string }) => l.id), [interest.id]);
+    assert.deepEqual(
+      o.workOrders.map((w: { id: string }) => w.id),
+      [mine.workOrder.id],
+    );
+    assert.deepEqual(
+      o.leads.map((l: { id: string }) => l.id),
+      [interest.id],
+    );
     assert.deepEqual(o.testDrives, []);
     const ids = new Set([mine.car.id, mine.workOrder.id, interest.id]);
     for (const t of o.timeline) assert.ok(ids.has(t.recordId), `${t.event} of ${t.recordId} is not this vehicle's`);
@@ -106,7 +144,10 @@ describe('Customer 360 (GET /manage/v1/customers/:id/overview)', () => {
     const listed = ok(await d.manage('GET', `/manage/v1/motors/${showroom.id}/overview`), 200);
     assert.equal(listed.owner, null);
     assert.equal(listed.vehicle.listingStatus, 'active');
-    assert.deepEqual(listed.testDrives.map((t: { id: string }) => t.id), [drive.body.data.id]);
+    assert.deepEqual(
+      listed.testDrives.map((t: { id: string }) => t.id),
+      [drive.body.data.id],
+    );
     assert.equal(listed.leads.length, 1, 'the test drive opened a lead on it');
 
     const b = await staffDealer(server);
@@ -137,6 +178,9 @@ describe('Customer 360 (GET /manage/v1/customers/:id/overview)', () => {
     const o = ok(await d.manage('GET', `/manage/v1/customers/${customer.id}/overview`), 200);
     assert.deepEqual(o.testDrives, []);
     assert.deepEqual(o.leads, []);
-    assert.deepEqual(o.timeline.map((t: { event: string }) => t.event), ['crm.customers.created']);
+    assert.deepEqual(
+      o.timeline.map((t: { event: string }) => t.event),
+      ['crm.customers.created'],
+    );
   });
 });

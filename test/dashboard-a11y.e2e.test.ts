@@ -17,7 +17,11 @@ type Violation = { id: string; impact: string | null; help: string; nodes: { tar
 
 async function settle(page: Page) {
   await page.waitForLoadState('networkidle');
-  await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
 }
 
 async function audit(page: Page): Promise<Violation[]> {
@@ -33,7 +37,15 @@ async function audit(page: Page): Promise<Violation[]> {
 }
 
 const describeViolations = (where: string, list: Violation[]) =>
-  list.map((v) => `${where}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`).join('\n');
+  list
+    .map(
+      (v) =>
+        `${where}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n.target))
+          .join(', ')}`,
+    )
+    .join('\n');
 
 for (const size of [
   { name: 'desktop', viewport: { width: 1440, height: 900 } },
@@ -79,7 +91,10 @@ for (const size of [
         const first = page.locator('main table tbody a[href^="/dashboard/records/"]').first();
         if (await first.count()) pages.push((await first.getAttribute('href'))!);
       }
-      assert.ok(pages.some((p) => /\/records\/customers\/.+/.test(p)), `a customer's page is audited: ${pages.join(' ')}`);
+      assert.ok(
+        pages.some((p) => /\/records\/customers\/.+/.test(p)),
+        `a customer's page is audited: ${pages.join(' ')}`,
+      );
 
       for (const p of pages) {
         await page.goto(server.url + p);

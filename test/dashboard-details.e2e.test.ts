@@ -75,7 +75,10 @@ describe('dashboard details in a real browser', { skip: skipWithoutChromium }, (
         return { label: td.getAttribute('data-label'), height, lineHeight };
       }),
     );
-    assert.deepEqual(labels.map((l) => l.label), ['Kind', 'Description', 'Qty', 'Unit price', 'Tax %']);
+    assert.deepEqual(
+      labels.map((l) => l.label),
+      ['Kind', 'Description', 'Qty', 'Unit price', 'Tax %'],
+    );
     for (const l of labels) assert.ok(l.height > 0 && l.height <= 1.5 * l.lineHeight, `"${l.label}" is ${l.height}px high at a ${l.lineHeight}px line height`);
     const widths = await form.locator('.lines-edit tbody td[data-label="Description"]').evaluate((td) => [td.getBoundingClientRect().width, td.querySelector('input')!.getBoundingClientRect().width]);
     assert.ok(widths[1] >= widths[0] - 8, `the description input fills its line (${widths[1]} of ${widths[0]} px)`);

@@ -45,7 +45,10 @@ describe('dashboard inventory feeds in a real browser', { skip: skipWithoutChrom
     await google.getByText(`${sale.length - 2} of`).waitFor();
     const row = google.locator(`tr[data-motor-id="${sale[1].id}"]`);
     await row.getByText(/duplicate: VIN .* is listed on more than one vehicle/).waitFor();
-    await google.locator(`tr[data-motor-id="${sale[0].id}"]`).getByText(/duplicate/).waitFor();
+    await google
+      .locator(`tr[data-motor-id="${sale[0].id}"]`)
+      .getByText(/duplicate/)
+      .waitFor();
     await browser.shot('feeds-report');
 
     await page.getByRole('button', { name: '+ Create feed address' }).click();

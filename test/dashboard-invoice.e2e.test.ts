@@ -58,13 +58,19 @@ describe('an invoice page in a real browser: PDF and payments', { skip: skipWith
     await dialog.getByRole('button', { name: 'Record payment' }).click();
     await page.getByText(/Payment recorded: .* still due\./).waitFor();
     const money = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: inv.currency }).format(n / 100);
-    await page.getByTestId('totals').getByText(money(inv.amountDue - 100)).waitFor();
+    await page
+      .getByTestId('totals')
+      .getByText(money(inv.amountDue - 100))
+      .waitFor();
 
     await page.getByRole('button', { name: 'Record payment' }).click();
     await page.getByRole('dialog', { name: 'Record payment' }).getByRole('button', { name: 'Record payment' }).click();
     await page.getByText('Payment recorded: the invoice is paid.').waitFor();
     // The message comes with the payment's answer; the page then reloads the invoice.
-    await page.getByTestId('record-status').filter({ hasText: /^paid$/i }).waitFor();
+    await page
+      .getByTestId('record-status')
+      .filter({ hasText: /^paid$/i })
+      .waitFor();
     assert.equal(await page.getByRole('button', { name: 'Record payment' }).count(), 0, 'nothing more to pay');
     assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0, 'a paid invoice offers no delete');
     const after = (await invoices()).find((i) => i.id === inv.id)!;

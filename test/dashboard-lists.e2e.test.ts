@@ -74,7 +74,10 @@ describe('records lists in a real browser: sort, pages, Back, CSV', { skip }, ()
     await page.getByLabel('Go to page').press('Enter');
     await page.waitForURL((u) => u.search === '?sort=email&page=3');
     await settledOn(email(50), 25);
-    assert.deepEqual(await emails(), Array.from({ length: 25 }, (_, i) => email(50 + i)));
+    assert.deepEqual(
+      await emails(),
+      Array.from({ length: 25 }, (_, i) => email(50 + i)),
+    );
     await page.getByText('Page 3 of 4').waitFor();
     await browser.shot('lists-sorted-page-3');
 
@@ -103,7 +106,10 @@ describe('records lists in a real browser: sort, pages, Back, CSV', { skip }, ()
     await page.goBack();
     await page.waitForURL((u) => u.search === '?sort=email&limit=10&page=3');
     await settledOn(email(20), 10);
-    assert.deepEqual(await emails(), Array.from({ length: 10 }, (_, i) => email(20 + i)));
+    assert.deepEqual(
+      await emails(),
+      Array.from({ length: 10 }, (_, i) => email(20 + i)),
+    );
     assert.equal(await emailHeader().getAttribute('aria-sort'), 'ascending');
     assert.equal(await page.getByLabel('Per page').inputValue(), '10');
     assert.equal(await page.getByLabel('Go to page').inputValue(), '3');
@@ -177,7 +183,10 @@ describe('records lists in a real browser: sort, pages, Back, CSV', { skip }, ()
       await select.selectOption({ label: 'Email, descending' });
       await page.waitForURL((u) => u.search === '?sort=-email');
       await settledOn(email(CUSTOMERS - 1), 25);
-      assert.deepEqual(await emails(), Array.from({ length: 25 }, (_, i) => email(CUSTOMERS - 1 - i)));
+      assert.deepEqual(
+        await emails(),
+        Array.from({ length: 25 }, (_, i) => email(CUSTOMERS - 1 - i)),
+      );
       await browser.shot('lists-phone-sorted');
       await page.setViewportSize({ width: 1280, height: 860 });
       assert.equal(await select.isVisible(), false, 'the headers sort at wider sizes');

@@ -136,7 +136,10 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.getByRole('dialog', { name: 'Edit webhook endpoint' }).getByLabel('Enabled').check();
     await page.getByRole('dialog', { name: 'Edit webhook endpoint' }).getByRole('button', { name: 'Save endpoint' }).click();
     await page.locator('tr', { hasText: '/hooks/motors' }).getByText('Enabled', { exact: true }).waitFor();
-    await page.locator('tr', { hasText: '/hooks/motors' }).getByRole('link', { name: /Deliveries of/ }).click();
+    await page
+      .locator('tr', { hasText: '/hooks/motors' })
+      .getByRole('link', { name: /Deliveries of/ })
+      .click();
 
     // Rotating shows the new secret once.
     await page.getByRole('button', { name: 'Rotate secret' }).click();
@@ -231,15 +234,24 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await row.getByRole('link', { name: invoice.body.data.number, exact: true }).click();
     await page.getByTestId('totals').getByText('£187.47').waitFor();
     await page.getByRole('table', { name: 'Lines' }).getByText('Oil change').waitFor();
-    await page.getByTestId('record-status').filter({ hasText: /^draft$/ }).waitFor();
+    await page
+      .getByTestId('record-status')
+      .filter({ hasText: /^draft$/ })
+      .waitFor();
     assert.deepEqual(await page.locator('.status-actions button').allTextContents(), ['Mark as sent', 'Void']);
     await page.getByRole('button', { name: 'Mark as sent' }).click();
-    await page.getByTestId('record-status').filter({ hasText: /^sent$/ }).waitFor();
+    await page
+      .getByTestId('record-status')
+      .filter({ hasText: /^sent$/ })
+      .waitFor();
     assert.deepEqual(await page.locator('.status-actions button').allTextContents(), ['Mark as paid', 'Void']);
     await shot('invoice-detail');
     await page.getByRole('button', { name: 'Mark as paid' }).click();
     await page.getByRole('dialog', { name: 'Mark as paid?' }).getByRole('button', { name: 'Mark as paid' }).click();
-    await page.getByTestId('record-status').filter({ hasText: /^paid$/ }).waitFor();
+    await page
+      .getByTestId('record-status')
+      .filter({ hasText: /^paid$/ })
+      .waitFor();
     await page.getByText('paid is final').waitFor();
 
     // A vehicle: listing price from minor units, the photo shown from its URL.
@@ -249,10 +261,14 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await car.getByRole('link', { name: '2019 Toyota Camry', exact: true }).click();
     const photo = page.locator('.photo-grid img').first();
     await photo.waitFor();
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('.photo-grid img');
-      return Boolean(img && img.complete && img.naturalWidth > 0);
-    }, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => {
+        const img = document.querySelector<HTMLImageElement>('.photo-grid img');
+        return Boolean(img && img.complete && img.naturalWidth > 0);
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = page.getByRole('dialog', { name: 'Edit vehicle' });
     await edit.getByLabel('Asking price').fill('20,999.50');
@@ -303,7 +319,10 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.getByTestId('totals').getByText('$114.00').waitFor();
     await page.getByRole('link', { name: 'Bruno Diaz' }).waitFor();
     await page.getByRole('button', { name: 'Approve' }).click();
-    await page.getByTestId('record-status').filter({ hasText: /^approved$/ }).waitFor();
+    await page
+      .getByTestId('record-status')
+      .filter({ hasText: /^approved$/ })
+      .waitFor();
     assert.deepEqual(await page.locator('.status-actions button').allTextContents(), ['Start work', 'Cancel']);
     await shot('work-order-detail');
 
@@ -319,7 +338,10 @@ describe('dashboard webhooks and records in a real browser', { skip }, () => {
     await page.getByRole('heading', { name: 'Dana Whitfield' }).waitFor();
     assert.deepEqual(await page.locator('.status-actions button').allTextContents(), ['Mark as contacted', 'Mark as qualified', 'Mark as lost']);
     await page.getByRole('button', { name: 'Mark as contacted' }).click();
-    await page.getByTestId('record-status').filter({ hasText: /^contacted$/ }).waitFor();
+    await page
+      .getByTestId('record-status')
+      .filter({ hasText: /^contacted$/ })
+      .waitFor();
     await shot('lead-detail');
 
     // Any other collection: a generic list and a JSON form.

@@ -90,7 +90,10 @@ describe('dashboard search and record pickers in a real browser', { skip: skipWi
     assert.equal(await picker.inputValue(), 'Zebulon Quartermaine');
     await form.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: /^INV-/ }).waitFor();
-    const rows = await server.app.database.db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), eq(invoices.environment, 'test')));
+    const rows = await server.app.database.db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.tenantId, tenantId), eq(invoices.environment, 'test')));
     assert.deepEqual(
       rows.map((r) => r.customerId),
       [oldest.id],

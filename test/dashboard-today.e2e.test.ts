@@ -37,7 +37,14 @@ describe('Today and Customer 360 in a real browser', { skip }, () => {
     );
     customerId = customer.id;
     ok(await api('POST', '/api/public/v1/motors', { make: 'Honda', model: 'Civic', year: 2018, plate: '8ABC123', ownerCustomerId: customer.id }));
-    invoice = ok(await api('POST', '/api/public/v1/invoices', { customerId: customer.id, currency: 'USD', dueDate: '2020-01-31', lines: [{ kind: 'labour', description: 'Brake service', quantity: 1, unitAmount: 10000, taxRate: 0 }] }));
+    invoice = ok(
+      await api('POST', '/api/public/v1/invoices', {
+        customerId: customer.id,
+        currency: 'USD',
+        dueDate: '2020-01-31',
+        lines: [{ kind: 'labour', description: 'Brake service', quantity: 1, unitAmount: 10000, taxRate: 0 }],
+      }),
+    );
     ok(await api('PUT', `/api/public/v1/invoices/${invoice.id}`, { status: 'sent' }), 200);
     ok(await api('POST', '/crm-api/v1/payments', { invoice_id: invoice.id, amount: 25, method: 'card' }));
     ok(await api('POST', '/api/public/v1/leads', { contactName: 'Priya Walkin', contactPhone: '+15105550199', source: 'walk-in', interest: 'buy' }));
@@ -86,10 +93,7 @@ describe('Today and Customer 360 in a real browser', { skip }, () => {
     assert.match(String(await page.getByTestId('address').textContent()), /48 Mission Blvd.*94539 Fremont.*CA.*US/);
     await page.getByRole('link', { name: '2018 Honda Civic' }).waitFor();
     const row = page.getByRole('table', { name: 'Invoices' }).locator(`tr[data-record-id="${invoice.id}"]`);
-    assert.deepEqual(
-      await row.locator('td').allTextContents(),
-      [invoice.number, 'overdue', '2020-01-31', '$100.00', '$25.00', '$75.00'],
-    );
+    assert.deepEqual(await row.locator('td').allTextContents(), [invoice.number, 'overdue', '2020-01-31', '$100.00', '$25.00', '$75.00']);
     const timeline = page.getByRole('list', { name: 'Timeline' });
     await timeline.getByText('Rosa Marquez', { exact: true }).waitFor();
     await timeline.locator('li', { hasText: invoice.number }).first().waitFor();

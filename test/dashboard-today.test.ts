@@ -28,7 +28,9 @@ async function busyDay(api: Call, date: string) {
   const paid = ok(await api('POST', '/api/public/v1/invoices', { customerId: customer.id, currency: 'USD', lines: line(12000) }));
   ok(await api('PUT', `/api/public/v1/invoices/${paid.id}`, { status: 'sent' }), 200);
   ok(await api('PUT', `/api/public/v1/invoices/${paid.id}`, { status: 'paid' }), 200);
-  const car = ok(await api('POST', '/api/public/v1/motors', { make: 'Kia', model: 'Niro', year: 2021, listingType: 'sale', listingStatus: 'active', saleOptions: { priceAmount: 1900000, currency: 'USD' } }));
+  const car = ok(
+    await api('POST', '/api/public/v1/motors', { make: 'Kia', model: 'Niro', year: 2021, listingType: 'sale', listingStatus: 'active', saleOptions: { priceAmount: 1900000, currency: 'USD' } }),
+  );
   const wo = ok(await api('POST', '/api/public/v1/workOrders', { customerId: customer.id, motorId: car.id, jobs: [{ title: 'Tyres', authorized: true, lines: line(8000) }] }));
   for (const status of ['approved', 'in_progress']) ok(await api('PUT', `/api/public/v1/workOrders/${wo.id}`, { status }), 200);
   const drive = await api('POST', '/external/test-drives', { vehicleId: car.id, name: 'Ada Quist', email: customer.email, preferredDate: date });
@@ -107,7 +109,10 @@ describe('Today (GET /manage/v1/today)', () => {
     assert.equal(ok(await d.manage('PUT', '/manage/v1/dealership', { phone: '+1 555 0100' }), 200).timeZone, 'Asia/Tokyo');
     const bad = await d.manage('PUT', '/manage/v1/dealership', { timeZone: 'Mars/Olympus' });
     assert.equal(bad.status, 400, bad.text);
-    assert.deepEqual(bad.body.error.details.map((x: { field: string }) => x.field), ['timeZone']);
+    assert.deepEqual(
+      bad.body.error.details.map((x: { field: string }) => x.field),
+      ['timeZone'],
+    );
     assert.equal(ok(await d.manage('GET', '/manage/v1/today'), 200).timeZone, 'Asia/Tokyo');
     // null goes back to UTC.
     assert.equal(ok(await d.manage('PUT', '/manage/v1/dealership', { timeZone: null }), 200).timeZone, null);

@@ -75,7 +75,14 @@ describe('dashboard: formatting and chart data', () => {
   const now = Date.parse('2026-11-22T14:30:00Z');
 
   it('fills every hour of the last days, oldest first, keeping the counts it got', () => {
-    const series = fillHours([{ hour: '2026-11-22T13:00:00Z', requests: 4, errors: 1 }, { hour: '2026-11-15T15:00:00Z', requests: 2, errors: 0 }], 7, now);
+    const series = fillHours(
+      [
+        { hour: '2026-11-22T13:00:00Z', requests: 4, errors: 1 },
+        { hour: '2026-11-15T15:00:00Z', requests: 2, errors: 0 },
+      ],
+      7,
+      now,
+    );
     assert.equal(series.length, 168);
     assert.equal(series[167].hour, '2026-11-22T14:00:00.000Z');
     assert.deepEqual(series[166], { hour: '2026-11-22T13:00:00.000Z', requests: 4, errors: 1 });
@@ -175,10 +182,19 @@ describe('dashboard: record status buttons', () => {
         ['Void', true, true],
       ],
     );
-    assert.deepEqual(statusActions('invoices', 'sent').map((a) => a.label), ['Mark as paid', 'Void']);
+    assert.deepEqual(
+      statusActions('invoices', 'sent').map((a) => a.label),
+      ['Mark as paid', 'Void'],
+    );
     assert.deepEqual(statusActions('invoices', 'paid'), []);
-    assert.deepEqual(statusActions('workOrders', 'completed').map((a) => a.label), ['Create invoice', 'Reopen']);
-    assert.deepEqual(statusActions('leads', 'new').map((a) => a.to), ['contacted', 'qualified', 'lost']);
+    assert.deepEqual(
+      statusActions('workOrders', 'completed').map((a) => a.label),
+      ['Create invoice', 'Reopen'],
+    );
+    assert.deepEqual(
+      statusActions('leads', 'new').map((a) => a.to),
+      ['contacted', 'qualified', 'lost'],
+    );
     assert.deepEqual(statusActions('customers', 'x'), []);
     assert.deepEqual(statusActions('invoices', undefined), []);
   });
@@ -202,9 +218,17 @@ describe('dashboard: record helpers', () => {
 
   it('turns a record into an update body and sends only what changed', () => {
     const invoice = {
-      id: 'i', number: 'INV-1', status: 'draft', currency: 'GBP', subtotalAmount: 100, taxAmount: 20, totalAmount: 120, notes: null,
+      id: 'i',
+      number: 'INV-1',
+      status: 'draft',
+      currency: 'GBP',
+      subtotalAmount: 100,
+      taxAmount: 20,
+      totalAmount: 120,
+      notes: null,
       lines: [{ id: 'l1', kind: 'part', description: 'Filter', quantity: 1, unitAmount: 100, taxRate: 20, inventoryItemId: null, subtotalAmount: 100, taxAmount: 20, totalAmount: 120 }],
-      createdAt: 'x', updatedAt: 'y',
+      createdAt: 'x',
+      updatedAt: 'y',
     };
     const input = toInput(invoice);
     assert.deepEqual(input, { status: 'draft', currency: 'GBP', notes: null, lines: [{ kind: 'part', description: 'Filter', quantity: 1, unitAmount: 100, taxRate: 20, inventoryItemId: null }] });
@@ -252,7 +276,11 @@ describe('dashboard: webhook events and states', () => {
   });
 
   it('says why an endpoint is disabled', () => {
-    const auto = endpointState({ enabled: false, disabled_reason: 'Disabled automatically on 2026-01-20T10:00:00.000Z: no successful delivery since 2026-01-15T10:00:00.000Z (5 days).', failing_since: '2026-01-15T10:00:00.000Z' });
+    const auto = endpointState({
+      enabled: false,
+      disabled_reason: 'Disabled automatically on 2026-01-20T10:00:00.000Z: no successful delivery since 2026-01-15T10:00:00.000Z (5 days).',
+      failing_since: '2026-01-15T10:00:00.000Z',
+    });
     assert.equal(auto.label, 'Disabled after 5 days of failures');
     assert.match(auto.detail, /no successful delivery/);
     assert.ok(!auto.detail.includes('T10:00:00.000Z'), 'instants are localised');
@@ -278,7 +306,10 @@ describe('dashboard: a scope shared by several APIs says what else it opens', ()
         { surface: 'crm', method: 'POST', path: '/crm-api/v1/clients', summary: '' },
       ],
     };
-    assert.deepEqual(elsewhere(ops, 'customers:write', 'storefront').map((o) => o.surface), ['records', 'crm']);
+    assert.deepEqual(
+      elsewhere(ops, 'customers:write', 'storefront').map((o) => o.surface),
+      ['records', 'crm'],
+    );
     assert.equal(describeElsewhere(elsewhere(ops, 'customers:write', 'storefront')), 'Records API: POST /api/public/v1/customers; CRM API: POST /crm-api/v1/clients');
     assert.deepEqual(elsewhere(ops, 'blogs:read', 'storefront'), []);
     assert.deepEqual(elsewhere(undefined, 'customers:write', 'records'), []);

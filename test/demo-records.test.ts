@@ -62,7 +62,14 @@ describe('demo data for motors and the other records-simple collections', () => 
     assert.equal((await fetch(`${server.url}/demo-photos/nothing-here.svg`)).status, 404);
     assert.equal((await fetch(`${server.url}/demo-photos/..%2Fpackage.json`)).status, 404);
 
-    for (const [name, min] of [['employees', 5], ['leads', 8], ['supportTickets', 3], ['policies', 3], ['logisticsEntries', 3], ['directoryListings', 3]] as const) {
+    for (const [name, min] of [
+      ['employees', 5],
+      ['leads', 8],
+      ['supportTickets', 3],
+      ['policies', 3],
+      ['logisticsEntries', 3],
+      ['directoryListings', 3],
+    ] as const) {
       const res = await api('GET', `/api/public/v1/${name}?includeTotal=true`);
       assert.equal(res.status, 200, res.text);
       assert.ok(res.body.total >= min, `${name}: ${res.body.total}`);
@@ -71,7 +78,24 @@ describe('demo data for motors and the other records-simple collections', () => 
 
   it('names no outside photo host anywhere in the demo records', async () => {
     const { api } = await demoDealer();
-    const collections = ['customers', 'motors', 'quotes', 'workOrders', 'invoices', 'inventoryItems', 'vendors', 'purchaseOrders', 'employees', 'logisticsEntries', 'leads', 'supportTickets', 'marketplaceItems', 'marketplaceOrders', 'policies', 'directoryListings'];
+    const collections = [
+      'customers',
+      'motors',
+      'quotes',
+      'workOrders',
+      'invoices',
+      'inventoryItems',
+      'vendors',
+      'purchaseOrders',
+      'employees',
+      'logisticsEntries',
+      'leads',
+      'supportTickets',
+      'marketplaceItems',
+      'marketplaceOrders',
+      'policies',
+      'directoryListings',
+    ];
     for (const name of collections) {
       const res = await api('GET', `/api/public/v1/${name}?limit=200`);
       assert.equal(res.status, 200, `${name}: ${res.text}`);

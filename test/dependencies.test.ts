@@ -56,7 +56,8 @@ describe('dependencies failing', { skip: binDir ? false : 'no PostgreSQL server 
           for (let i = 0; running; i++) {
             const p = i % 4 === 3 ? '/api/public/v1/customers' : paths[(i + w) % paths.length];
             const started = performance.now();
-            const res = p === '/api/public/v1/customers' ? await anon('POST', p, { type: 'person', firstName: `Load ${i}` }, { 'x-api-key': t.key }) : await anon('GET', p, undefined, { 'x-api-key': t.key });
+            const res =
+              p === '/api/public/v1/customers' ? await anon('POST', p, { type: 'person', firstName: `Load ${i}` }, { 'x-api-key': t.key }) : await anon('GET', p, undefined, { 'x-api-key': t.key });
             samples.push({ at: Date.now(), path: p, status: res.status, ms: performance.now() - started, body: res.body });
             await sleep(20);
           }
@@ -92,16 +93,24 @@ describe('dependencies failing', { skip: binDir ? false : 'no PostgreSQL server 
       assert.ok(recoveredAt, 'recovers by itself once PostgreSQL is back');
       const during = samples.filter((s) => s.at > stoppedAt + 500 && s.at < restartedAt);
       const failures = samples.filter((s) => s.status >= 500);
-      console.log(`dependencies: ${samples.length} requests, ${during.length} while down (${during.filter((s) => s.status === 503).length} × 503), max ${Math.max(...samples.map((s) => s.ms)).toFixed(0)} ms, recovered ${recoveredAt - restartedAt} ms after restart`);
+      console.log(
+        `dependencies: ${samples.length} requests, ${during.length} while down (${during.filter((s) => s.status === 503).length} × 503), max ${Math.max(...samples.map((s) => s.ms)).toFixed(0)} ms, recovered ${recoveredAt - restartedAt} ms after restart`,
+      );
       assert.ok(during.length > 5, 'requests kept coming while PostgreSQL was down');
       for (const s of failures) {
         assert.equal(s.status, 503, `${s.path}: a database outage is a 503, not ${s.status} ${JSON.stringify(s.body)}`);
         assert.equal(errorShapeProblem(surfaceOfPath(s.path), 503, s.body), undefined, `${s.path}: ${JSON.stringify(s.body)}`);
       }
-      assert.ok(during.every((s) => s.status === 503), `every request while down is a 503: ${[...new Set(during.map((s) => s.status))]}`);
+      assert.ok(
+        during.every((s) => s.status === 503),
+        `every request while down is a 503: ${[...new Set(during.map((s) => s.status))]}`,
+      );
       for (const s of samples) assert.ok(s.ms < 4_000, `${s.path} answered in ${s.ms.toFixed(0)} ms (no hang)`);
       const after = samples.filter((s) => s.at > recoveredAt);
-      assert.ok(after.every((s) => s.status < 500), 'healthy again after recovery');
+      assert.ok(
+        after.every((s) => s.status < 500),
+        'healthy again after recovery',
+      );
 
       // Regression: PostgreSQL dying while a transaction holds a connection between two queries
       // made pg emit an unheard 'error' on the checked-out client — an uncaught exception that

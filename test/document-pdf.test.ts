@@ -29,7 +29,13 @@ describe('invoice and quote PDFs', () => {
       paymentTerms: 'Net 30 by bank transfer.',
     });
     const api = client(server.url, { 'x-api-key': t.key });
-    const customer = await api('POST', `${base}/customers`, { type: 'person', firstName: 'Amelia', lastName: 'Hart', email: 'amelia@example.com', address: { line1: '1 Elm St', city: 'Oakland', country: 'US' } });
+    const customer = await api('POST', `${base}/customers`, {
+      type: 'person',
+      firstName: 'Amelia',
+      lastName: 'Hart',
+      email: 'amelia@example.com',
+      address: { line1: '1 Elm St', city: 'Oakland', country: 'US' },
+    });
     assert.equal(customer.status, 201, customer.text);
     return { ...t, api, customerId: customer.body.data.id as string };
   }
@@ -60,7 +66,25 @@ describe('invoice and quote PDFs', () => {
     assert.equal(pages, 1);
     const total = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(invoice.totalAmount / 100);
     const due = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format((invoice.totalAmount - 10000) / 100);
-    for (const expected of ['INVOICE', invoice.number, 'Hart Motors of Fremont', '2200 Auto Mall Dr', 'Tax ID: EIN 94-1234567', 'Amelia Hart', '1 Elm St', 'Brake service, front axle', 'Brake pads (set)', '8.25%', total, '$100.00', due, 'Balance due', 'Net 30 by bank transfer.', 'Thank you for your business.', 'January 31, 2099']) {
+    for (const expected of [
+      'INVOICE',
+      invoice.number,
+      'Hart Motors of Fremont',
+      '2200 Auto Mall Dr',
+      'Tax ID: EIN 94-1234567',
+      'Amelia Hart',
+      '1 Elm St',
+      'Brake service, front axle',
+      'Brake pads (set)',
+      '8.25%',
+      total,
+      '$100.00',
+      due,
+      'Balance due',
+      'Net 30 by bank transfer.',
+      'Thank you for your business.',
+      'January 31, 2099',
+    ]) {
       assert.ok(text.includes(expected), `"${expected}" in: ${text}`);
     }
     // The JSON route beside it is untouched.
@@ -76,7 +100,8 @@ describe('invoice and quote PDFs', () => {
     assert.equal(res.status, 200);
     const { text, pages } = await pdfText(res);
     assert.ok(pages >= 2, `${pages} pages`);
-    for (const expected of ['QUOTE', q.body.data.number, 'Part number 1 ', 'Part number 60', 'valid until June 30, 2099', '€']) assert.ok(text.includes(expected), `"${expected}" in: ${text.slice(0, 400)}`);
+    for (const expected of ['QUOTE', q.body.data.number, 'Part number 1 ', 'Part number 60', 'valid until June 30, 2099', '€'])
+      assert.ok(text.includes(expected), `"${expected}" in: ${text.slice(0, 400)}`);
   });
 
   it("answers in JSON for another dealer's invoice (404), a key without invoices:read (403) and no key (401)", async () => {
@@ -97,7 +122,12 @@ describe('invoice and quote PDFs', () => {
     const doc = await (await fetch(`${server.url}/openapi.json`)).json();
     for (const path of ['/api/public/v1/invoices/{id}.pdf', '/api/public/v1/quotes/{id}.pdf', '/manage/v1/invoices/{id}.pdf']) {
       const op = doc.paths[path]?.get;
-      assert.ok(op, `${path} in ${Object.keys(doc.paths).filter((p: string) => p.includes('pdf')).join(', ')}`);
+      assert.ok(
+        op,
+        `${path} in ${Object.keys(doc.paths)
+          .filter((p: string) => p.includes('pdf'))
+          .join(', ')}`,
+      );
       assert.equal(op.responses['200'].content['application/pdf'].schema.format, 'binary');
     }
   });

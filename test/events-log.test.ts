@@ -20,7 +20,7 @@ describe('the event log (GET /events) and the event registry', () => {
   });
   after(async () => server?.close());
 
-  it('lists only the key\'s tenant and environment, newest first, in each surface\'s style', async () => {
+  it("lists only the key's tenant and environment, newest first, in each surface's style", async () => {
     const a = await server.tenant();
     const aLive = await server.key(a.tenantId, { env: 'live' });
     const b = await server.tenant();
@@ -32,23 +32,35 @@ describe('the event log (GET /events) and the event registry', () => {
 
     const res = await api(a.key)('GET', `${records}/events`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.data.map((e: JsonBody) => e.event), ['crm.customers.updated', 'crm.customers.created']);
+    assert.deepEqual(
+      res.body.data.map((e: JsonBody) => e.event),
+      ['crm.customers.updated', 'crm.customers.created'],
+    );
     assert.ok(res.body.data.every((e: JsonBody) => e.environment === 'test' && e.data.id === ann.id));
     assert.equal(res.body.data[0].data.lastName, 'Lee');
     assert.deepEqual([res.body.hasMore, res.body.nextCursor, res.body.total, res.body.limit], [false, null, null, 50]);
     assert.ok(res.body.data[0].createdAt >= res.body.data[1].createdAt);
 
     const live = await api(aLive.key)('GET', `${records}/events`);
-    assert.deepEqual(live.body.data.map((e: JsonBody) => [e.event, e.data.firstName, e.environment]), [['crm.customers.created', 'Live', 'live']]);
+    assert.deepEqual(
+      live.body.data.map((e: JsonBody) => [e.event, e.data.firstName, e.environment]),
+      [['crm.customers.created', 'Live', 'live']],
+    );
     const other = await client(server.url, { authorization: `Bearer ${b.key}` })('GET', `${crm}/events`);
     assert.equal(other.status, 200, other.text);
-    assert.deepEqual(other.body.data.map((e: JsonBody) => [e.event, e.data.firstName, e.environment]), [['crm.customers.created', 'Other', 'test']]);
+    assert.deepEqual(
+      other.body.data.map((e: JsonBody) => [e.event, e.data.firstName, e.environment]),
+      [['crm.customers.created', 'Other', 'test']],
+    );
     assert.deepEqual(other.body.pagination, { page: 1, limit: 25, total: 1, total_pages: 1 });
     assert.equal(typeof other.body.data[0].created_at, 'string');
     assert.equal(other.body.data[0].createdAt, undefined);
     // Another tenant's cursor or event id never leads into this tenant's log either.
     const viaCursor = await api(b.key)('GET', `${records}/events?cursor=${encodeURIComponent(Buffer.from(`2100-01-01T00:00:00.000Z|ffffffff-ffff-7fff-bfff-ffffffffffff`).toString('base64url'))}`);
-    assert.deepEqual(viaCursor.body.data.map((e: JsonBody) => e.data.firstName), ['Other']);
+    assert.deepEqual(
+      viaCursor.body.data.map((e: JsonBody) => e.data.firstName),
+      ['Other'],
+    );
   });
 
   it('pages by cursor (Records) and by page (CRM), filters by type with wildcards and by time range', async () => {
@@ -90,10 +102,16 @@ describe('the event log (GET /events) and the event registry', () => {
     const before_ = (await api('GET', `${crm}/events?until=${between}`)).body.data.map((e: JsonBody) => e.event);
     assert.deepEqual(before_, ['crm.customers.created']);
     const paged = await api('GET', `${crm}/events?page=2&limit=2`);
-    assert.deepEqual(paged.body.data.map((e: JsonBody) => e.id), all.slice(2, 4));
+    assert.deepEqual(
+      paged.body.data.map((e: JsonBody) => e.id),
+      all.slice(2, 4),
+    );
     assert.equal(paged.body.pagination.total, all.length);
 
-    for (const [surface, path] of [['records', `${records}/events?type=crm.foo.bar`], ['crm', `${crm}/events?type=crm.invoices.*,crm.nothing.*`]]) {
+    for (const [surface, path] of [
+      ['records', `${records}/events?type=crm.foo.bar`],
+      ['crm', `${crm}/events?type=crm.invoices.*,crm.nothing.*`],
+    ]) {
       const bad = await api('GET', path);
       assert.equal(bad.status, 400, `${surface}: ${bad.text}`);
       assert.equal(bad.body.error.details[0].field, 'type');
@@ -134,7 +152,15 @@ describe('the event log (GET /events) and the event registry', () => {
 
   it('declares every emitted type once, in the catalogue and docs/webhooks.md; an undeclared type is refused', async () => {
     assert.equal(new Set(eventTypes).size, eventTypes.length);
-    for (const type of ['crm.blogPosts.created', 'crm.blogPosts.updated', 'crm.blogPosts.deleted', 'crm.newsletter.subscribed', 'crm.invoices.status_changed', 'crm.payments.created', 'webhook.test']) {
+    for (const type of [
+      'crm.blogPosts.created',
+      'crm.blogPosts.updated',
+      'crm.blogPosts.deleted',
+      'crm.newsletter.subscribed',
+      'crm.invoices.status_changed',
+      'crm.payments.created',
+      'webhook.test',
+    ]) {
       assert.ok(eventTypes.includes(type), type);
     }
     assert.ok(!eventTypes.includes('crm.appointments.created'));
@@ -155,7 +181,7 @@ describe('the event log (GET /events) and the event registry', () => {
   // The CRM list's pagination.total counts the tenant's events of one environment (by type): with
   // only the primary key (tenant_id, id) it reads every event of the tenant, both environments,
   // from the table. Sequential scans are turned off to ask the planner what an index can serve.
-  it('counts the CRM event list\'s total from an index covering tenant, environment and type', async () => {
+  it("counts the CRM event list's total from an index covering tenant, environment and type", async () => {
     const t = await server.tenant();
     const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db: server.app.database.db };
     for (const types of [undefined, ['crm.invoices.*']]) {
@@ -175,7 +201,7 @@ describe('the event log (GET /events) and the event registry', () => {
     }
   });
 
-  it('prunes events and request log lines older than EVENT_RETENTION_DAYS on the worker\'s schedule, keeping events a delivery needs', async () => {
+  it("prunes events and request log lines older than EVENT_RETENTION_DAYS on the worker's schedule, keeping events a delivery needs", async () => {
     const t = await server.tenant();
     const old = new Date(Date.now() - 31 * 86400_000);
     const db = server.app.database.db;
@@ -186,8 +212,21 @@ describe('the event log (GET /events) and the event registry', () => {
       { tenantId: t.tenantId, environment: 'test', id: delivered, type: 'crm.customers.created', data: {}, createdAt: old, dispatchedAt: old },
     ]);
     // A delivery made recently of an old event (a resend sends the stored event again).
-    await db.insert(webhookDeliveries).values({ tenantId: t.tenantId, environment: 'test', id: newId(), endpointId: newId(), eventId: delivered, eventType: 'crm.customers.created', status: 'succeeded', attempts: 1, createdAt: new Date(), updatedAt: new Date() });
-    await db.insert(requestLogs).values({ tenantId: t.tenantId, environment: 'test', id: newId(), keyId: t.keyId, method: 'GET', path: '/old', status: 200, durationMs: 1, requestId: 'old', createdAt: old });
+    await db.insert(webhookDeliveries).values({
+      tenantId: t.tenantId,
+      environment: 'test',
+      id: newId(),
+      endpointId: newId(),
+      eventId: delivered,
+      eventType: 'crm.customers.created',
+      status: 'succeeded',
+      attempts: 1,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    await db
+      .insert(requestLogs)
+      .values({ tenantId: t.tenantId, environment: 'test', id: newId(), keyId: t.keyId, method: 'GET', path: '/old', status: 200, durationMs: 1, requestId: 'old', createdAt: old });
     await client(server.url, { 'x-api-key': t.key })('POST', `${records}/customers`, { firstName: 'Fresh' });
     // The worker prunes when it starts and then every 10 minutes; a start is the schedule's first run.
     await server.app.webhooks.start();
@@ -196,7 +235,12 @@ describe('the event log (GET /events) and the event registry', () => {
     let logs = 1;
     while (Date.now() < deadline) {
       left = (await db.select().from(events).where(eq(events.tenantId, t.tenantId))).map((e) => e.id);
-      logs = (await db.select().from(requestLogs).where(and(eq(requestLogs.tenantId, t.tenantId), eq(requestLogs.path, '/old')))).length;
+      logs = (
+        await db
+          .select()
+          .from(requestLogs)
+          .where(and(eq(requestLogs.tenantId, t.tenantId), eq(requestLogs.path, '/old')))
+      ).length;
       if (!left.includes(oldId) && logs === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -23,8 +23,26 @@ type Row = Record<string, string>;
 const googleRequired = ['vin', 'store_code', 'dealership_name', 'dealership_address', 'price', 'condition', 'make', 'model', 'year', 'image_link', 'link'];
 // Meta automotive inventory catalog: the fields marked Required.
 const metaRequired = [
-  'vehicle_id', 'vin', 'title', 'description', 'url', 'make', 'model', 'year', 'mileage.value', 'mileage.unit', 'image[0].url', 'body_style',
-  'exterior_color', 'price', 'state_of_vehicle', 'address.addr1', 'address.city', 'address.region', 'address.postal_code', 'address.country',
+  'vehicle_id',
+  'vin',
+  'title',
+  'description',
+  'url',
+  'make',
+  'model',
+  'year',
+  'mileage.value',
+  'mileage.unit',
+  'image[0].url',
+  'body_style',
+  'exterior_color',
+  'price',
+  'state_of_vehicle',
+  'address.addr1',
+  'address.city',
+  'address.region',
+  'address.postal_code',
+  'address.country',
 ];
 
 /** Every way a row breaks its specification: empty required columns and malformed values. */
@@ -44,7 +62,8 @@ function metaProblems(row: Row): string[] {
   if (row.vin && row.vin.length !== 17) out.push(`vin ${row.vin} is not 17 characters`);
   if (row.price && !/^\d+(\.\d{2})? [A-Z]{3}$/.test(row.price)) out.push(`price ${row.price}`);
   if (row.state_of_vehicle && !['NEW', 'USED', 'CPO'].includes(row.state_of_vehicle)) out.push(`state_of_vehicle ${row.state_of_vehicle}`);
-  if (row.body_style && !['CONVERTIBLE', 'COUPE', 'HATCHBACK', 'MINIVAN', 'TRUCK', 'SUV', 'SEDAN', 'VAN', 'WAGON', 'CROSSOVER', 'OTHER'].includes(row.body_style)) out.push(`body_style ${row.body_style}`);
+  if (row.body_style && !['CONVERTIBLE', 'COUPE', 'HATCHBACK', 'MINIVAN', 'TRUCK', 'SUV', 'SEDAN', 'VAN', 'WAGON', 'CROSSOVER', 'OTHER'].includes(row.body_style))
+    out.push(`body_style ${row.body_style}`);
   if (row['mileage.unit'] && !['MI', 'KM'].includes(row['mileage.unit'])) out.push(`mileage.unit ${row['mileage.unit']}`);
   if (row['mileage.value'] && !/^\d+$/.test(row['mileage.value'])) out.push(`mileage.value ${row['mileage.value']}`);
   if ((row.description ?? '').length > 5000) out.push('description over 5000 characters');
@@ -106,7 +125,10 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
 
     for (const row of googleRows) assert.deepEqual(googleProblems(row), [], `Google row ${row.vin}`);
     for (const row of metaRows) assert.deepEqual(metaProblems(row), [], `Meta row ${row.vin}`);
-    assert.ok(googleRows.some((r) => r.condition === 'used' && r.mileage), 'used vehicles carry their mileage');
+    assert.ok(
+      googleRows.some((r) => r.condition === 'used' && r.mileage),
+      'used vehicles carry their mileage',
+    );
     const camry = metaRows.find((r) => r.make === 'Toyota' && r.model === 'Camry');
     if (camry) assert.equal(camry.body_style, 'SEDAN');
     assert.equal(googleRows[0].dealership_address, '2200 Auto Mall Dr, Fremont, CA 94538, US');
@@ -119,9 +141,15 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
   });
 
   it('catches a row that breaks the specifications (the check itself can fail)', () => {
-    const good = parseTsv('vin\tstore_code\tdealership_name\tdealership_address\tprice\tcondition\tmake\tmodel\tyear\tmileage\timage_link\tlink\n1HGCM82633A004352\tS1\tD\tA\t100.00 USD\tused\tHonda\tAccord\t2003\t5 miles\thttps://x/p.jpg\thttps://x/v\n');
+    const good = parseTsv(
+      'vin\tstore_code\tdealership_name\tdealership_address\tprice\tcondition\tmake\tmodel\tyear\tmileage\timage_link\tlink\n1HGCM82633A004352\tS1\tD\tA\t100.00 USD\tused\tHonda\tAccord\t2003\t5 miles\thttps://x/p.jpg\thttps://x/v\n',
+    );
     assert.deepEqual(googleProblems(good[0]), []);
-    assert.deepEqual(googleProblems({ ...good[0], store_code: '', mileage: '', vin: '1HGCM82633A004353' }), ['store_code is empty', 'mileage is empty on a used vehicle', 'vin 1HGCM82633A004353 fails its check digit']);
+    assert.deepEqual(googleProblems({ ...good[0], store_code: '', mileage: '', vin: '1HGCM82633A004353' }), [
+      'store_code is empty',
+      'mileage is empty on a used vehicle',
+      'vin 1HGCM82633A004353 fails its check digit',
+    ]);
     assert.ok(metaProblems({ vehicle_id: 'x' }).includes('exterior_color is empty'));
   });
 
@@ -129,7 +157,20 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     const c = await newCaller(server);
     await seed(c);
     const records = client(server.url, c.headers('records'));
-    const base = { make: 'Honda', model: 'Accord', year: 2003, bodyType: 'Sedan', exteriorColor: 'Silver', mileage: 120000, mileageUnit: 'mi', condition: 'used', listingType: 'sale', listingStatus: 'active', saleOptions: { priceAmount: 450000, currency: 'USD' }, media: [{ url: 'https://example.com/a.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }] };
+    const base = {
+      make: 'Honda',
+      model: 'Accord',
+      year: 2003,
+      bodyType: 'Sedan',
+      exteriorColor: 'Silver',
+      mileage: 120000,
+      mileageUnit: 'mi',
+      condition: 'used',
+      listingType: 'sale',
+      listingStatus: 'active',
+      saleOptions: { priceAmount: 450000, currency: 'USD' },
+      media: [{ url: 'https://example.com/a.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }],
+    };
     const bad = await records('POST', '/api/public/v1/motors', { ...base, vin: '1HGCM82633A004353', vinCheckOverride: { reason: 'as printed on the title' } });
     assert.equal(bad.status, 201, bad.text);
     const first = await records('POST', '/api/public/v1/motors', { ...base, vin: '1HGCM82633A004352' });
@@ -152,8 +193,15 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     const report = (await client(server.url, c.headers('manage'))('GET', '/manage/v1/feeds/report')).body.data;
     const google = report.feeds.find((f: JsonBody) => f.feed === 'google-vehicle-listings');
     const out = (id: string) => google.leftOut.find((v: JsonBody) => v.motorId === id)?.problems ?? [];
-    assert.ok(out(bad.body.data.id).some((p: JsonBody) => p.field === 'vin' && /check digit/.test(p.message)), JSON.stringify(out(bad.body.data.id)));
-    for (const id of [first.body.data.id, second.body.data.id]) assert.ok(out(id).some((p: JsonBody) => p.field === 'vin' && /duplicate/.test(p.message)), JSON.stringify(out(id)));
+    assert.ok(
+      out(bad.body.data.id).some((p: JsonBody) => p.field === 'vin' && /check digit/.test(p.message)),
+      JSON.stringify(out(bad.body.data.id)),
+    );
+    for (const id of [first.body.data.id, second.body.data.id])
+      assert.ok(
+        out(id).some((p: JsonBody) => p.field === 'vin' && /duplicate/.test(p.message)),
+        JSON.stringify(out(id)),
+      );
     const meta = report.feeds.find((f: JsonBody) => f.feed === 'meta-automotive');
     assert.ok(meta.leftOut.some((v: JsonBody) => v.motorId === first.body.data.id && v.problems.some((p: JsonBody) => /duplicate/.test(p.message))));
 
@@ -192,13 +240,30 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     const records = client(server.url, other.headers('records'));
     const vin = withCheckDigit('1FTEW1EP0NKD00001');
     const res = await records('POST', '/api/public/v1/motors', {
-      vin, make: 'Ford', model: 'F-150', year: 2022, bodyType: 'Pickup', exteriorColor: 'Blue', mileage: 100, condition: 'used', listingType: 'sale', listingStatus: 'active',
-      saleOptions: { priceAmount: 4000000, currency: 'USD' }, media: [{ url: 'https://example.com/f.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }],
+      vin,
+      make: 'Ford',
+      model: 'F-150',
+      year: 2022,
+      bodyType: 'Pickup',
+      exteriorColor: 'Blue',
+      mileage: 100,
+      condition: 'used',
+      listingType: 'sale',
+      listingStatus: 'active',
+      saleOptions: { priceAmount: 4000000, currency: 'USD' },
+      media: [{ url: 'https://example.com/f.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }],
     });
     assert.equal(res.status, 201, res.text);
-    await manageOf(other)('PUT', '/manage/v1/dealership', { address: { street: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }, vehicleUrlTemplate: 'https://other.example/cars/{id}' });
+    await manageOf(other)('PUT', '/manage/v1/dealership', {
+      address: { street: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' },
+      vehicleUrlTemplate: 'https://other.example/cars/{id}',
+    });
     const otherFeed = await newFeed(other);
-    assert.deepEqual(parseCsv((await fetchFeed(otherFeed.meta)).text).map((r) => r.vin), [vin], "the other tenant's feed holds its one vehicle");
+    assert.deepEqual(
+      parseCsv((await fetchFeed(otherFeed.meta)).text).map((r) => r.vin),
+      [vin],
+      "the other tenant's feed holds its one vehicle",
+    );
     for (const path of [feeds.google, feeds.meta]) {
       const text = (await fetchFeed(path)).text;
       assert.ok(!text.includes(vin), `${path} has no vehicle of another tenant`);
@@ -258,19 +323,42 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
     assert.match(reset.body.data.storeCode, /^MOTORS-[0-9A-F]{10}$/);
     const fresh = await newCaller(server);
     const profile = (await manageOf(fresh)('GET', '/manage/v1/dealership')).body.data;
-    assert.deepEqual(profile.problems.map((p: JsonBody) => p.field), ['address', 'vehicleUrlTemplate'], 'a new dealership is told what the feeds still need');
+    assert.deepEqual(
+      profile.problems.map((p: JsonBody) => p.field),
+      ['address', 'vehicleUrlTemplate'],
+      'a new dealership is told what the feeds still need',
+    );
   });
 
   it('streams a feed larger than one page in full, each vehicle once', async () => {
     const c = await newCaller(server);
-    await manageOf(c)('PUT', '/manage/v1/dealership', { address: { street: '9 Lot Rd', city: 'Reno', region: 'NV', postalCode: '89501', country: 'US' }, vehicleUrlTemplate: 'https://big.example/v/{stockNumber}' });
+    await manageOf(c)('PUT', '/manage/v1/dealership', {
+      address: { street: '9 Lot Rd', city: 'Reno', region: 'NV', postalCode: '89501', country: 'US' },
+      vehicleUrlTemplate: 'https://big.example/v/{stockNumber}',
+    });
     const count = 1234;
     const at = new Date();
     const rows = Array.from({ length: count }, (_, i) => ({
-      tenantId: c.tenantId, environment: 'test' as const, id: newId(), vin: withCheckDigit(`1HGCM826X3A${String(100000 + i)}`), stockNumber: `BIG-${i}`,
-      make: 'Honda', model: 'Accord', year: 2003, bodyType: 'Sedan', exteriorColor: 'Grey', mileage: 1000 + i, mileageUnit: 'mi' as const, condition: 'used' as const,
-      listingType: 'sale' as const, listingStatus: 'active' as const, saleOptions: { priceAmount: 500000 + i, currency: 'USD' }, slug: `honda-accord-${i}`,
-      media: [{ url: `https://big.example/p/${i}.jpg`, type: 'photo' as const, category: 'exterior' as const, isFeatured: true, sortOrder: 1 }], createdAt: at, updatedAt: at,
+      tenantId: c.tenantId,
+      environment: 'test' as const,
+      id: newId(),
+      vin: withCheckDigit(`1HGCM826X3A${String(100000 + i)}`),
+      stockNumber: `BIG-${i}`,
+      make: 'Honda',
+      model: 'Accord',
+      year: 2003,
+      bodyType: 'Sedan',
+      exteriorColor: 'Grey',
+      mileage: 1000 + i,
+      mileageUnit: 'mi' as const,
+      condition: 'used' as const,
+      listingType: 'sale' as const,
+      listingStatus: 'active' as const,
+      saleOptions: { priceAmount: 500000 + i, currency: 'USD' },
+      slug: `honda-accord-${i}`,
+      media: [{ url: `https://big.example/p/${i}.jpg`, type: 'photo' as const, category: 'exterior' as const, isFeatured: true, sortOrder: 1 }],
+      createdAt: at,
+      updatedAt: at,
     }));
     for (let i = 0; i < rows.length; i += 400) await server.app.database.db.insert(motors).values(rows.slice(i, i + 400));
     const feed = await newFeed(c);

@@ -57,7 +57,11 @@ describe('field errors in words', () => {
       assert.deepEqual(customer.body.error.details, [{ field: 'body.email', label: 'Email', message: 'must be an email address' }]);
       const created = await api('POST', '/manage/v1/records/customers', { firstName: 'Ada' });
       assert.equal(created.status, 201, created.text);
-      const invoice = await api('POST', '/manage/v1/records/invoices', { customerId: created.body.data.id, currency: 'USD', lines: [{ kind: 'part', description: '', quantity: 1, unitAmount: 100, taxRate: 0 }] });
+      const invoice = await api('POST', '/manage/v1/records/invoices', {
+        customerId: created.body.data.id,
+        currency: 'USD',
+        lines: [{ kind: 'part', description: '', quantity: 1, unitAmount: 100, taxRate: 0 }],
+      });
       assert.equal(invoice.status, 400, invoice.text);
       assert.deepEqual(invoice.body.error.details, [{ field: 'body.lines.0.description', label: 'Line 1 description', message: 'must be at least 1 character' }]);
     });

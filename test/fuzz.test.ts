@@ -45,14 +45,7 @@ const boundaryNumbers = [0, -0, -1, 1, 0.5, -0.5, 2 ** 31 - 1, 2 ** 31, -(2 ** 3
 
 const hugeString = fc.constantFrom('a'.repeat(100_000), 'é'.repeat(300_000), '\u0000'.repeat(10_000));
 const hostileString = fc.oneof(fc.constantFrom(...injections, ...protoKeys), fc.string({ unit: 'binary', maxLength: 64 }), fc.string({ maxLength: 300 }), hugeString);
-const hostileScalar = fc.oneof(
-  hostileString,
-  fc.constantFrom(...boundaryNumbers),
-  fc.integer(),
-  fc.double({ noNaN: true }),
-  fc.boolean(),
-  fc.constant(null),
-);
+const hostileScalar = fc.oneof(hostileString, fc.constantFrom(...boundaryNumbers), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null));
 const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -66,7 +59,10 @@ type Case = { pathValue: string; query: [string, string][]; headers: Record<stri
 
 // Headers the platform reads besides the key: each may come hostile (printable ASCII only, as
 // HTTP clients send them).
-const headerValue = fc.oneof(fc.constantFrom('', ' ', 'x'.repeat(256), 'x'.repeat(3000), "' OR '1'='1", '../../etc', '%00', '*', 'W/"x"', '"', '-1', 'null'), fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 64 }));
+const headerValue = fc.oneof(
+  fc.constantFrom('', ' ', 'x'.repeat(256), 'x'.repeat(3000), "' OR '1'='1", '../../etc', '%00', '*', 'W/"x"', '"', '-1', 'null'),
+  fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 64 }),
+);
 // Origin is what the dashboard's cross-site check parses: values a browser really sends
 // (`null` from sandboxed frames and file: pages) and ones it never would.
 const originValue = fc.constantFrom('null', 'file://', 'http://evil.example', 'https://', 'not a url', 'javascript:alert(1)', 'http://[::1', 'http://127.0.0.1:1', '*');
@@ -111,26 +107,28 @@ function bodyCase(op: Operation): fc.Arbitrary<{ body?: Buffer | string; content
   const options: fc.Arbitrary<{ body?: Buffer | string; contentType?: string; note: string }>[] = [
     hostileValue.map((v) => ({ body: json(v), note: 'random JSON' })),
     fc.constantFrom(...rawBodies).map(([note, body]) => ({ body, note })),
-    fc.constantFrom(
-      'text/plain',
-      'application/x-www-form-urlencoded',
-      'application/json; charset=latin1',
-      'application/json; charset=utf-16',
-      'APPLICATION/JSON',
-      'application/json;',
-      'application/json; charset=',
-      'application/jsonx',
-      'application/vnd.api+json',
-      'application/json, text/plain',
-      '*/*',
-      'json',
-      'multipart/form-data; boundary=x',
-      'application/xml',
-    ).map((contentType) => ({
-      body: '{"a":1}',
-      contentType,
-      note: `content-type ${contentType}`,
-    })),
+    fc
+      .constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+        'application/json; charset=utf-16',
+        'APPLICATION/JSON',
+        'application/json;',
+        'application/json; charset=',
+        'application/jsonx',
+        'application/vnd.api+json',
+        'application/json, text/plain',
+        '*/*',
+        'json',
+        'multipart/form-data; boundary=x',
+        'application/xml',
+      )
+      .map((contentType) => ({
+        body: '{"a":1}',
+        contentType,
+        note: `content-type ${contentType}`,
+      })),
     fc.tuple(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...protoKeys)), hostileValue).map(([k, v]) => ({ body: json({ ...valid(), [k]: v }), note: `extra field ${k}` })),
   ];
   // Free-form objects (metadata) take any JSON: 5,000 nested arrays inside one, as text (the
@@ -193,7 +191,13 @@ function caseFor(op: Operation): fc.Arbitrary<Case> {
   );
   // Long, but under the 16 KiB header limit once percent-encoded: that limit is test/abuse.test.ts's.
   const queryValue = fc.oneof(fc.constantFrom(...injections, ...boundaryNumbers.map(String), 'true', 'yes', '2026-13-45T99:99:99Z', 'x'.repeat(1500)), fc.string({ maxLength: 30 }));
-  const query = fc.array(fc.tuple(queryNames.length ? fc.oneof(fc.constantFrom(...queryNames), fc.constantFrom(...protoKeys), fc.string({ maxLength: 10 })) : fc.oneof(fc.constantFrom(...protoKeys), fc.string({ maxLength: 10 })), queryValue), { maxLength: 4 });
+  const query = fc.array(
+    fc.tuple(
+      queryNames.length ? fc.oneof(fc.constantFrom(...queryNames), fc.constantFrom(...protoKeys), fc.string({ maxLength: 10 })) : fc.oneof(fc.constantFrom(...protoKeys), fc.string({ maxLength: 10 })),
+      queryValue,
+    ),
+    { maxLength: 4 },
+  );
   const body = op.method === 'GET' || op.method === 'DELETE' ? fc.constant({ note: 'no body' }) : bodyCase(op);
   return fc.record({ pathValue, query, headers: hostileHeaders, body }).map(({ pathValue, query, headers, body }) => ({ pathValue, query, headers, ...body }));
 }

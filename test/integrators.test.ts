@@ -9,21 +9,33 @@ import { startServer, client, freshDatabaseUrl, type TestServer, type JsonBody }
 import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { seedDemo } from '../src/core/demo.ts';
-import { catalogBodyTypes, catalogBrands, catalogEngines, catalogGenerations, catalogModels, catalogTrims, idempotencyKeys, motors, newsletterSubscribers, requestLogs, settings } from '../src/storage/schema/index.ts';
+import {
+  catalogBodyTypes,
+  catalogBrands,
+  catalogEngines,
+  catalogGenerations,
+  catalogModels,
+  catalogTrims,
+  idempotencyKeys,
+  motors,
+  newsletterSubscribers,
+  requestLogs,
+  settings,
+} from '../src/storage/schema/index.ts';
 import { loadCatalog } from '../src/core/catalog-load.ts';
 import { openDb, migrate } from '../src/storage/db.ts';
 import { runCli } from './processes.ts';
 import type { Ctx } from '../src/core/context.ts';
 
 // The documents' own examples, sent as the documents write them.
-describe('integrators: the documents\' examples work unchanged', () => {
+describe("integrators: the documents' examples work unchanged", () => {
   let server: TestServer;
   before(async () => {
     server = await startServer();
   });
   after(async () => server?.close());
 
-  it('serves the CRM API under the document\'s base path /functions/v1/crm-api/v1 too, with the same data, scopes and errors', async () => {
+  it("serves the CRM API under the document's base path /functions/v1/crm-api/v1 too, with the same data, scopes and errors", async () => {
     const t = await server.tenant();
     const api = client(server.url, { authorization: `Bearer ${t.key}` });
     const alias = '/functions/v1/crm-api/v1';
@@ -80,7 +92,10 @@ describe('integrators: the documents\' examples work unchanged', () => {
     assert.equal(wrong.status, 401, wrong.text);
 
     assert.equal((await sf('POST', `/external/newsletter/subscribe${q({ email: 'reader@example.com' })}`)).status, 200);
-    const [sub] = await server.app.database.db.select().from(newsletterSubscribers).where(and(eq(newsletterSubscribers.tenantId, t.tenantId), eq(newsletterSubscribers.email, 'reader@example.com')));
+    const [sub] = await server.app.database.db
+      .select()
+      .from(newsletterSubscribers)
+      .where(and(eq(newsletterSubscribers.tenantId, t.tenantId), eq(newsletterSubscribers.email, 'reader@example.com')));
     assert.ok(sub);
     const unsub = await sf('POST', `/external/newsletter/unsubscribe${q({ email: 'reader@example.com' })}`);
     assert.equal(unsub.status, 200, unsub.text);
@@ -124,7 +139,10 @@ describe('integrators: the documents\' examples work unchanged', () => {
       assert.equal((await sf('POST', `/external/auth/register?${params}`)).status, 201);
       const login = await sf('POST', `/external/auth/login?${new URLSearchParams({ email, password })}`, undefined, { 'idempotency-key': 'query-login-1' });
       assert.equal(login.status, 200, login.text);
-      const [stored] = await app.database.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenant.id), eq(idempotencyKeys.key, 'query-login-1')));
+      const [stored] = await app.database.db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.tenantId, tenant.id), eq(idempotencyKeys.key, 'query-login-1')));
       assert.equal(stored.path, '/external/auth/login', 'the stored Idempotency-Key record has no query string');
       const replay = await sf('POST', `/external/auth/login?${new URLSearchParams({ email, password })}`, undefined, { 'idempotency-key': 'query-login-1' });
       assert.equal(replay.headers.get('idempotent-replayed'), 'true');
@@ -161,7 +179,10 @@ describe('integrators: the documents\' examples work unchanged', () => {
       const t = await own.tenant();
       const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db };
       await db.transaction((tx) => seedDemo({ ...ctx, db: tx }));
-      const [unlinked] = await db.select({ n: sql<number>`count(*)::int` }).from(motors).where(and(eq(motors.tenantId, t.tenantId), isNull(motors.makeId)));
+      const [unlinked] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(motors)
+        .where(and(eq(motors.tenantId, t.tenantId), isNull(motors.makeId)));
       assert.ok(unlinked.n > 0, 'written without the catalog, the demo motors have no catalog ids');
 
       assert.equal((await loadCatalog(db)).loaded, true);

@@ -8,7 +8,18 @@ import { createApiKey } from '../src/core/api-keys.ts';
 // GET /manage/v1/lead-inbox on the demo dealership: every lead titled by a person, newest received
 // first, the status / origin / assignee filters and the per-status counts the tabs show.
 
-type InboxLead = { id: string; title: string; origin: string; status: string; createdAt: string; assignedEmployeeId: string | null; assigneeName: string | null; customerId: string | null; customerName: string | null; replyEmail: string | null };
+type InboxLead = {
+  id: string;
+  title: string;
+  origin: string;
+  status: string;
+  createdAt: string;
+  assignedEmployeeId: string | null;
+  assigneeName: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  replyEmail: string | null;
+};
 
 describe('the Leads inbox (management API)', () => {
   let server: TestServer;
@@ -54,13 +65,21 @@ describe('the Leads inbox (management API)', () => {
     assert.equal(data[0].id, imported.body.data[0].id, 'the newest lead first');
     assert.equal(data[0].origin, 'adf');
     const sorted = [...data].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    assert.deepEqual(data.map((l) => l.createdAt), sorted.map((l) => l.createdAt));
+    assert.deepEqual(
+      data.map((l) => l.createdAt),
+      sorted.map((l) => l.createdAt),
+    );
 
     const fresh = await inbox('&status=new');
     assert.ok(fresh.data.length > 0 && fresh.data.every((l) => l.status === 'new'));
     assert.equal(fresh.total, counts.new);
     assert.equal(counts.all, data.length);
-    assert.equal(Object.entries(counts).filter(([k]) => k !== 'all').reduce((n, [, v]) => n + v, 0), counts.all);
+    assert.equal(
+      Object.entries(counts)
+        .filter(([k]) => k !== 'all')
+        .reduce((n, [, v]) => n + v, 0),
+      counts.all,
+    );
 
     const adfOnly = await inbox('&origin=adf');
     assert.ok(adfOnly.data.every((l) => l.origin === 'adf') && adfOnly.data.some((l) => l.id === imported.body.data[0].id));

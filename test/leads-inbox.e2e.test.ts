@@ -66,7 +66,15 @@ describe('the Leads inbox in a real browser', { skip }, () => {
     );
     await page.getByRole('link', { name: withCustomer.customerName, exact: true }).first().waitFor();
     assert.equal(await rows().first().getAttribute('data-lead-id'), adfLeadId, 'newest received first');
-    assert.match(String(await page.getByRole('link', { name: /^Reply to / }).first().getAttribute('href')), /^mailto:[^?]+@[^?]+\?subject=/);
+    assert.match(
+      String(
+        await page
+          .getByRole('link', { name: /^Reply to / })
+          .first()
+          .getAttribute('href'),
+      ),
+      /^mailto:[^?]+@[^?]+\?subject=/,
+    );
     await browser.shot('leads-inbox');
   });
 
@@ -84,7 +92,10 @@ describe('the Leads inbox in a real browser', { skip }, () => {
     await settledOn('Source', 'ADF');
     await page.locator(`tr[data-lead-id="${adfLeadId}"]`).waitFor();
     const sources = await rows().locator('td[data-label="Source"]').allTextContents();
-    assert.ok(sources.every((s) => s.startsWith('ADF')), `only ADF leads: ${sources}`);
+    assert.ok(
+      sources.every((s) => s.startsWith('ADF')),
+      `only ADF leads: ${sources}`,
+    );
     assert.equal(search(), '?status=new&origin=adf');
     await browser.shot('leads-inbox-filtered');
 
@@ -109,7 +120,10 @@ describe('the Leads inbox in a real browser', { skip }, () => {
     const raw = await page.locator('pre.raw-document').textContent();
     assert.match(String(raw), /<adf>[\s\S]*<id source="OddFeed">ODD-3<\/id>/);
     const warnings = await page.getByTestId('parse-warnings').locator('li').allTextContents();
-    assert.ok(warnings.some((w) => /is not a year/.test(w)), `warnings: ${warnings}`);
+    assert.ok(
+      warnings.some((w) => /is not a year/.test(w)),
+      `warnings: ${warnings}`,
+    );
     await page.getByText('ADF · OddFeed').first().waitFor();
     await browser.shot('lead-page-adf');
 

@@ -61,8 +61,14 @@ describe('Management API (dashboard)', () => {
     const errors = await s.api('GET', '/manage/v1/request-logs?status=error');
     assert.equal(errors.body.total, 1);
     const stats = await s.api('GET', `/manage/v1/request-stats?keyId=${created.body.data.id}`);
-    assert.equal(stats.body.data.reduce((n: number, h: JsonBody) => n + h.requests, 0), 2);
-    assert.equal(stats.body.data.reduce((n: number, h: JsonBody) => n + h.errors, 0), 1);
+    assert.equal(
+      stats.body.data.reduce((n: number, h: JsonBody) => n + h.requests, 0),
+      2,
+    );
+    assert.equal(
+      stats.body.data.reduce((n: number, h: JsonBody) => n + h.errors, 0),
+      1,
+    );
 
     const revoked = await s.api('POST', `/manage/v1/keys/${created.body.data.id}/revoke`);
     assert.equal(revoked.status, 200);
@@ -149,7 +155,10 @@ describe('Management API: behind a trusted proxy, and at an https PUBLIC_URL', (
     // 90 more failures from nine other addresses reach the per-email ceiling of 100.
     for (let a = 1; a <= 9; a++) {
       const all = await Promise.all(Array.from({ length: 10 }, (_, i) => signIn(`wrong-${i}`, `198.51.100.${a}`)));
-      assert.ok(all.every((r) => r.status === 401), all.map((r) => r.status).join(','));
+      assert.ok(
+        all.every((r) => r.status === 401),
+        all.map((r) => r.status).join(','),
+      );
     }
     assert.equal((await signIn('correct-horse-battery', '192.0.2.77')).status, 429, 'the per-email ceiling');
   });
@@ -238,7 +247,8 @@ describe('Management API: webhooks for the dashboard', () => {
     const catalogue = await owner.api('GET', '/manage/v1/webhook-events');
     assert.ok(catalogue.body.data.includes('crm.invoices.status_changed'));
     // Every emitted type is in it, the blog's and the newsletter's too (from the event registry).
-    for (const type of ['crm.blogPosts.created', 'crm.blogPosts.updated', 'crm.blogPosts.deleted', 'crm.newsletter.subscribed', 'crm.payments.created']) assert.ok(catalogue.body.data.includes(type), type);
+    for (const type of ['crm.blogPosts.created', 'crm.blogPosts.updated', 'crm.blogPosts.deleted', 'crm.newsletter.subscribed', 'crm.payments.created'])
+      assert.ok(catalogue.body.data.includes(type), type);
     assert.ok(!catalogue.body.data.includes('crm.appointments.created'), 'no API reads appointments: their event is not emitted');
     const member = await staff(server, 'member');
     assert.equal((await member.api('GET', '/manage/v1/webhooks')).status, 403);

@@ -60,7 +60,10 @@ describe('management API lists: sort, pages and CSV export', () => {
     assert.ok(asc.body.sortable.includes('name') && asc.body.sortable.includes('updatedAt'), asc.body.sortable);
 
     const desc = await dealer.manage('GET', '/manage/v1/records/customers?sort=-name&limit=50');
-    assert.deepEqual(names(desc).filter((n: string) => n !== 'Same'), ['evans', 'Davis', 'Carter', 'Baker', 'adams']);
+    assert.deepEqual(
+      names(desc).filter((n: string) => n !== 'Same'),
+      ['evans', 'Davis', 'Carter', 'Baker', 'adams'],
+    );
     assert.deepEqual(names(desc).slice(0, 23), Array(23).fill('Same'));
 
     const byEmail = await dealer.manage('GET', '/manage/v1/records/customers?sort=email&lifecycleStage=CUSTOMER');
@@ -146,7 +149,15 @@ describe('management API lists: sort, pages and CSV export', () => {
 
   it('exports the filtered, sorted selection as CSV: BOM, header row, formula cells escaped, only this dealer', async () => {
     await seed(dealer.tenantId, [
-      { firstName: '=HYPERLINK("http://evil.example","click")', lastName: 'Zz-formula', mobile: '+44 7700 900123', notes: '@SUM(A1:A2)', tags: ['-minus', 'plain'], address: { city: 'Leeds', postalCode: 'LS1 4AP', country: 'GB' }, lifecycleStage: 'CUSTOMER' },
+      {
+        firstName: '=HYPERLINK("http://evil.example","click")',
+        lastName: 'Zz-formula',
+        mobile: '+44 7700 900123',
+        notes: '@SUM(A1:A2)',
+        tags: ['-minus', 'plain'],
+        address: { city: 'Leeds', postalCode: 'LS1 4AP', country: 'GB' },
+        lifecycleStage: 'CUSTOMER',
+      },
     ]);
     const res = await fetch(`${server.url}/manage/v1/records/customers.csv?lifecycleStage=CUSTOMER&sort=-name`, { headers: headersOf(dealer) });
     assert.equal(res.status, 200, await res.clone().text());

@@ -59,7 +59,10 @@ describe('money: exact line arithmetic', () => {
   it('matches an exact rational reference for any quantity, price and tax rate', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ q: fc.integer({ min: 1, max: 10_000_000 }), unit: fc.integer({ min: 0, max: 100_000_000 }), rate: fc.integer({ min: 0, max: 100_000 }) }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.record({ q: fc.integer({ min: 1, max: 10_000_000 }), unit: fc.integer({ min: 0, max: 100_000_000 }), rate: fc.integer({ min: 0, max: 100_000 }) }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
         (lines) => {
           let total = 0n;
           let expected = 0n;

@@ -42,7 +42,10 @@ describe('NOTIFY after the commit', () => {
   }
 
   const eventRows = (tenantId: string, type: string) =>
-    server.app.database.db.select({ id: events.id, data: events.data }).from(events).where(and(eq(events.tenantId, tenantId), eq(events.type, type)));
+    server.app.database.db
+      .select({ id: events.id, data: events.data })
+      .from(events)
+      .where(and(eq(events.tenantId, tenantId), eq(events.type, type)));
 
   it('an API write wakes the listeners, and its event is already visible when they wake', async () => {
     const t = await server.tenant();

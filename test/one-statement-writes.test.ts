@@ -34,13 +34,21 @@ async function statementsDuring(database: Database, run: () => Promise<unknown>)
     restore.push(() => (target[name] = original));
   };
   if (database.driver === 'pglite') {
-    patch(session, 'query', (query) => (...args: unknown[]) => (note(args[0]), query(...args)));
-    patch(session, 'transaction', (transaction) => (fn: (tx: JsonBody) => unknown) =>
-      transaction((tx: JsonBody) => {
-        note('BEGIN');
-        const wrapped = Object.assign(Object.create(tx), { query: (...args: unknown[]) => (note(args[0]), tx.query(...args)) });
-        return Promise.resolve(fn(wrapped)).then((r) => (note('COMMIT'), r));
-      }),
+    patch(
+      session,
+      'query',
+      (query) =>
+        (...args: unknown[]) => (note(args[0]), query(...args)),
+    );
+    patch(
+      session,
+      'transaction',
+      (transaction) => (fn: (tx: JsonBody) => unknown) =>
+        transaction((tx: JsonBody) => {
+          note('BEGIN');
+          const wrapped = Object.assign(Object.create(tx), { query: (...args: unknown[]) => (note(args[0]), tx.query(...args)) });
+          return Promise.resolve(fn(wrapped)).then((r) => (note('COMMIT'), r));
+        }),
     );
   } else {
     // Every checkout (pool.query and transactions alike) goes through 'acquire'.
@@ -73,8 +81,7 @@ describe('one-statement writes of a pure collection', () => {
   after(async () => server?.close());
 
   const db = () => server.app.database.db;
-  const eventsOf = async (tenantId: string, id: string) =>
-    (await db().select().from(events).where(eq(events.tenantId, tenantId))).filter((e) => (e.data as { id?: string }).id === id);
+  const eventsOf = async (tenantId: string, id: string) => (await db().select().from(events).where(eq(events.tenantId, tenantId))).filter((e) => (e.data as { id?: string }).id === id);
 
   it('a create stores the row, its event and the replayed response with one instant, and no stand-in leaks', async () => {
     const t = await server.tenant();
@@ -87,7 +94,10 @@ describe('one-statement writes of a pure collection', () => {
     assert.ok(Math.abs(Date.parse(record.createdAt) - Date.now()) < 60_000, `createdAt ${record.createdAt} is the database's now`);
     assert.equal(created.headers.get('etag'), `"${Date.parse(record.updatedAt).toString(36)}"`);
 
-    const [row] = await db().select().from(customers).where(and(eq(customers.tenantId, t.tenantId), eq(customers.id, record.id)));
+    const [row] = await db()
+      .select()
+      .from(customers)
+      .where(and(eq(customers.tenantId, t.tenantId), eq(customers.id, record.id)));
     assert.equal(row.createdAt.toISOString(), record.createdAt);
     assert.deepEqual(row.tags, []);
     assert.equal(row.lifecycleStage, 'PROSPECT', 'column defaults are in the row and in the view alike');
@@ -117,9 +127,15 @@ describe('one-statement writes of a pure collection', () => {
     assert.equal(await idempotency.runDeferred(db(), second, { request, statusCode: 201, response: { ok: 2 } }), 'taken');
 
     const rows = await db().select().from(customers).where(eq(customers.tenantId, t.tenantId));
-    assert.deepEqual(rows.map((r) => r.firstName), ['First']);
+    assert.deepEqual(
+      rows.map((r) => r.firstName),
+      ['First'],
+    );
     assert.deepEqual(await eventsOf(t.tenantId, view.id), [], 'the refused write left no event');
-    const [stored] = await db().select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, t.tenantId), eq(idempotencyKeys.key, 'taken-1')));
+    const [stored] = await db()
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.tenantId, t.tenantId), eq(idempotencyKeys.key, 'taken-1')));
     assert.deepEqual(stored.response, { ok: 1 });
   });
 
@@ -204,12 +220,13 @@ describe('one-statement writes of a pure collection', () => {
     it('gives concurrent creates distinct consecutive numbers', async () => {
       const { api, clientId } = await dealer();
       await api('POST', `${crm}/invoices`, { client_id: clientId, line_items: lines });
-      const answers = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => api('POST', `${crm}/invoices`, { client_id: clientId, line_items: lines }, { 'idempotency-key': `concurrent-${i}` })),
-      );
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => api('POST', `${crm}/invoices`, { client_id: clientId, line_items: lines }, { 'idempotency-key': `concurrent-${i}` })));
       for (const a of answers) assert.equal(a.status, 201, a.text);
       const numbers = answers.map((a) => a.body.data.number).sort();
-      assert.deepEqual(numbers, Array.from({ length: 12 }, (_, i) => `INV-${String(i + 2).padStart(6, '0')}`));
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: 12 }, (_, i) => `INV-${String(i + 2).padStart(6, '0')}`),
+      );
     });
 
     it('refuses a missing, deleted or foreign client with 400 naming client_id, and consumes no number', async () => {
@@ -223,7 +240,10 @@ describe('one-statement writes of a pure collection', () => {
         assert.equal(res.status, 400, res.text);
         assert.equal(res.body.error.code, 'validation_failed');
         assert.match(res.body.error.message, /^client_id: no record with id /);
-        assert.deepEqual(res.body.error.details.map((d: JsonBody) => d.field), ['client_id']);
+        assert.deepEqual(
+          res.body.error.details.map((d: JsonBody) => d.field),
+          ['client_id'],
+        );
         const again = await api('POST', `${crm}/invoices`, { client_id: id, line_items: lines }, { 'idempotency-key': `refused-${i}` });
         assert.deepEqual([again.status, again.body], [400, res.body], 'a retry gets the same answer');
       }
@@ -235,7 +255,10 @@ describe('one-statement writes of a pure collection', () => {
     it('notices a currency changed since it was read: the create is decided again in the new currency', async () => {
       const { t, api, clientId } = await dealer();
       assert.equal((await api('POST', `${crm}/invoices`, { client_id: clientId, line_items: lines })).body.data.currency, 'USD');
-      await db().update(tenants).set({ settings: { currency: 'JPY' } }).where(eq(tenants.id, t.tenantId));
+      await db()
+        .update(tenants)
+        .set({ settings: { currency: 'JPY' } })
+        .where(eq(tenants.id, t.tenantId));
       const yen = await api('POST', `${crm}/invoices`, { client_id: clientId, line_items: [{ description: 'Wash', quantity: 1, rate: 1500 }] });
       assert.equal(yen.status, 201, yen.text);
       assert.equal(yen.body.data.currency, 'JPY');
@@ -246,7 +269,7 @@ describe('one-statement writes of a pure collection', () => {
       assert.equal(sent.length, 1, 'the new currency is assumed from then on');
     });
 
-    it('runs a create that sends at once, or takes a product\'s price, in a transaction, with the same events', async () => {
+    it("runs a create that sends at once, or takes a product's price, in a transaction, with the same events", async () => {
       const { t, api, clientId } = await dealer();
       const sentInvoice = await api('POST', `${crm}/invoices`, { client_id: clientId, status: 'sent', line_items: lines });
       assert.equal(sentInvoice.status, 201, sentInvoice.text);

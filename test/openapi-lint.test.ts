@@ -58,7 +58,10 @@ describe('the OpenAPI document under redocly and spectral', () => {
     assert.ok(fs.existsSync(output), `spectral wrote no report (exit ${out.code}): ${out.stderr.slice(0, 2000)}${out.stdout.slice(0, 2000)}`);
     const results = JSON.parse(fs.readFileSync(output, 'utf8')) as { code: string; message: string; path: (string | number)[]; severity: number }[];
     const severities = ['error', 'warning', 'info', 'hint'];
-    assert.deepEqual(results.map((r) => `${severities[r.severity]} ${r.code} ${r.path.join('.')}: ${r.message}`), []);
+    assert.deepEqual(
+      results.map((r) => `${severities[r.severity]} ${r.code} ${r.path.join('.')}: ${r.message}`),
+      [],
+    );
     assert.equal(out.code, 0, out.stderr);
   });
 });

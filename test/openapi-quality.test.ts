@@ -122,7 +122,7 @@ describe('the OpenAPI document an SDK generator is happy with', () => {
     assert.ok(doc.info.contact?.name);
   });
 
-  it('lists one webhook per registered event type, its data the record type\'s schema', () => {
+  it("lists one webhook per registered event type, its data the record type's schema", () => {
     const webhooks = doc.webhooks ?? {};
     assert.deepEqual(Object.keys(webhooks).sort(), eventRegistry.map((e) => e.type).sort());
     for (const spec of eventRegistry) {

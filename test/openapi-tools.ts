@@ -46,7 +46,10 @@ export type Operation = {
 
 export type Surface = 'records' | 'crm' | 'storefront' | 'manage';
 
-export type Document = { paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; 'x-required-scope'?: string }>>; components?: { schemas?: Record<string, Schema> } };
+export type Document = {
+  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; 'x-required-scope'?: string }>>;
+  components?: { schemas?: Record<string, Schema> };
+};
 
 export function surfaceOfPath(path: string): Surface {
   if (path.startsWith('/external')) return 'storefront';
@@ -140,7 +143,7 @@ export function sampleValue(schema: Schema, name = ''): unknown {
       if (schema.format === 'uri' || schema.format === 'url') return `https://example.com/${unique}`;
       if (schema.format === 'uuid') return crypto.randomUUID();
       if (/password/i.test(name)) return `pw-${unique}-long-enough`;
-      return (`x${unique}`.repeat(Math.ceil((schema.minLength ?? 1) / 9) + 1)).slice(0, Math.max(schema.minLength ?? 1, Math.min(schema.maxLength ?? 9, 9)));
+      return `x${unique}`.repeat(Math.ceil((schema.minLength ?? 1) / 9) + 1).slice(0, Math.max(schema.minLength ?? 1, Math.min(schema.maxLength ?? 9, 9)));
     case 'integer':
     case 'number':
       return schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);

@@ -5,7 +5,13 @@ import { revokeApiKey } from '../src/core/api-keys.ts';
 
 // The rules every surface shares, checked on one route of each.
 const surfaces = {
-  records: { list: '/api/public/v1/customers', create: '/api/public/v1/customers', scope: 'customers:read', writeScope: 'customers:write', body: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' } },
+  records: {
+    list: '/api/public/v1/customers',
+    create: '/api/public/v1/customers',
+    scope: 'customers:read',
+    writeScope: 'customers:write',
+    body: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  },
   crm: { list: '/crm-api/v1/clients', create: '/crm-api/v1/clients', scope: 'clients:read', writeScope: 'clients:write', body: { name: 'Ada Lovelace', email: 'ada@example.com' } },
   storefront: { list: '/external/customers', create: '/external/newsletter/subscribe', scope: 'customers:read', writeScope: 'newsletter:write', body: { email: 'ada@example.com' } },
 } as const;
@@ -106,9 +112,7 @@ describe('platform rules on every surface', () => {
         assert.equal(other.status, 422);
         assertErrorShape(name, other.body, 422, 'idempotency_key_reused');
 
-        const burst = await Promise.all(
-          Array.from({ length: 20 }, () => request('POST', s.create, { ...s.body, email: 'burst@example.com' }, { 'idempotency-key': 'burst-1' })),
-        );
+        const burst = await Promise.all(Array.from({ length: 20 }, () => request('POST', s.create, { ...s.body, email: 'burst@example.com' }, { 'idempotency-key': 'burst-1' })));
         for (const r of burst) assert.ok(r.status < 300 || r.status === 409, `${r.status} ${r.text}`);
         for (const r of burst.filter((r) => r.status === 409)) assertErrorShape(name, r.body, 409, 'idempotency_key_in_use');
         const ok = burst.filter((r) => r.status < 300);

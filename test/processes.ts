@@ -32,10 +32,7 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
  * a source is newer) and waits until it is listening and /readyz answers 200 (a first start's demo
  * data is in, and printed).
  */
-export async function startProcess(
-  env: Record<string, string | undefined>,
-  args: string[] = [],
-): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number> }> {
+export async function startProcess(env: Record<string, string | undefined>, args: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number> }> {
   const child = spawn(process.execPath, [path.join(root, 'bin/motors.mjs'), 'start', ...args], {
     env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }),
     cwd: root,

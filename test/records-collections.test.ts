@@ -40,12 +40,29 @@ describe('Records API: employees, leads, supportTickets, policies, logisticsEntr
 
   const collections = (d: Awaited<ReturnType<typeof dealer>>) => ({
     employees: {
-      create: { firstName: 'Priya', lastName: 'Nair', email: 'Priya.Nair@Dealer.example', role: 'technician', hourlyCostAmount: 4250, currency: 'USD', hiredOn: '2022-05-01', metadata: { payroll: 'P-7' } },
+      create: {
+        firstName: 'Priya',
+        lastName: 'Nair',
+        email: 'Priya.Nair@Dealer.example',
+        role: 'technician',
+        hourlyCostAmount: 4250,
+        currency: 'USD',
+        hiredOn: '2022-05-01',
+        metadata: { payroll: 'P-7' },
+      },
       expect: { email: 'priya.nair@dealer.example', active: true, hiredOn: '2022-05-01' },
       update: { active: false },
     },
     leads: {
-      create: { source: 'website', contactName: 'Dana', contactEmail: 'dana@example.com', interest: 'test-drive', motorId: d.motor.id, assignedEmployeeId: d.employee.id, vehicleOfInterest: { year: 2021, make: 'Toyota', model: 'RAV4' } },
+      create: {
+        source: 'website',
+        contactName: 'Dana',
+        contactEmail: 'dana@example.com',
+        interest: 'test-drive',
+        motorId: d.motor.id,
+        assignedEmployeeId: d.employee.id,
+        vehicleOfInterest: { year: 2021, make: 'Toyota', model: 'RAV4' },
+      },
       expect: { status: 'new', customerId: null },
       update: { status: 'contacted' },
     },
@@ -60,7 +77,16 @@ describe('Records API: employees, leads, supportTickets, policies, logisticsEntr
       update: { status: 'cancelled' },
     },
     logisticsEntries: {
-      create: { motorId: d.motor.id, kind: 'delivery', fromLocation: 'Depot', toLocation: '48 Oak St', scheduledAt: '2026-03-05T09:00:00+01:00', costAmount: 18500, currency: 'USD', driverEmployeeId: d.employee.id },
+      create: {
+        motorId: d.motor.id,
+        kind: 'delivery',
+        fromLocation: 'Depot',
+        toLocation: '48 Oak St',
+        scheduledAt: '2026-03-05T09:00:00+01:00',
+        costAmount: 18500,
+        currency: 'USD',
+        driverEmployeeId: d.employee.id,
+      },
       expect: { status: 'scheduled', scheduledAt: '2026-03-05T08:00:00.000Z', completedAt: null },
       update: { status: 'delivered', completedAt: '2026-03-05T10:30:00.000Z' },
     },

@@ -37,7 +37,10 @@ describe('Records API: customers', () => {
     assert.equal(put.body.data.firstName, 'Amelia', 'omitted fields keep their values');
     assert.ok(put.body.data.updatedAt > c.updatedAt, 'updatedAt moves');
 
-    const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId)));
+    const rows = await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, t.tenantId)));
     assert.deepEqual(rows.map((e) => e.type).sort(), ['crm.customers.created', 'crm.customers.updated']);
     assert.equal((rows.find((e) => e.type === 'crm.customers.updated')!.data as JsonBody).notes, 'Prefers SMS');
   });
@@ -118,7 +121,13 @@ describe('Records API: customers', () => {
       const id = `0190${String(i).padStart(4, '0')}-0000-7000-8000-000000000000`;
       ids.push(id);
       await server.app.database.db.insert(customers).values({
-        tenantId: t.tenantId, environment: 'test', id, type: 'person', firstName: `P${i}`, createdAt: stamps[i % 3], updatedAt: stamps[i % 3],
+        tenantId: t.tenantId,
+        environment: 'test',
+        id,
+        type: 'person',
+        firstName: `P${i}`,
+        createdAt: stamps[i % 3],
+        updatedAt: stamps[i % 3],
       });
     }
     for (const pageSize of [1, 7, 13, 50]) {
@@ -139,7 +148,10 @@ describe('Records API: customers', () => {
     // An update after the checkpoint is seen again by the next run.
     await api('PUT', `/api/public/v1/customers/${ids[5]}`, { notes: 'changed' });
     const next = await api('GET', `/api/public/v1/customers?updatedAfter=${stamps[2].toISOString()}`);
-    assert.deepEqual(next.body.data.map((c: JsonBody) => c.id), [ids[5]]);
+    assert.deepEqual(
+      next.body.data.map((c: JsonBody) => c.id),
+      [ids[5]],
+    );
   });
 });
 

@@ -54,7 +54,17 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(v.body.data.email, 'orders@bmf.example');
     assert.equal(v.body.data.address.country, 'GB');
     const item = await api('POST', `${base}/inventoryItems`, {
-      kind: 'part', name: 'Brake pads', sku: 'BP-1', unitAmount: 4999, currency: 'gbp', costAmount: 2750, taxRate: 20, trackStock: true, stockOnHand: 3, reorderLevel: 4, vendorId: v.body.data.id,
+      kind: 'part',
+      name: 'Brake pads',
+      sku: 'BP-1',
+      unitAmount: 4999,
+      currency: 'gbp',
+      costAmount: 2750,
+      taxRate: 20,
+      trackStock: true,
+      stockOnHand: 3,
+      reorderLevel: 4,
+      vendorId: v.body.data.id,
     });
     assert.equal(item.status, 201, item.text);
     const i = item.body.data;
@@ -118,7 +128,13 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
     const created = await api('POST', `${base}/marketplaceItems`, {
-      title: 'OEM alloy wheel', condition: 'used', priceAmount: 8500, currency: 'GBP', status: 'active', channel: 'ebay', mediaUrls: ['https://cdn.example.com/w.jpg'],
+      title: 'OEM alloy wheel',
+      condition: 'used',
+      priceAmount: 8500,
+      currency: 'GBP',
+      status: 'active',
+      channel: 'ebay',
+      mediaUrls: ['https://cdn.example.com/w.jpg'],
     });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.data.quantity, 1);
@@ -151,7 +167,10 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     assert.equal(inv.subtotalAmount, 5999);
     assert.equal(inv.taxAmount, 0);
     assert.equal(inv.totalAmount, 5999);
-    assert.deepEqual(inv.lines.map((l: JsonBody) => l.totalAmount), [5997, 2]);
+    assert.deepEqual(
+      inv.lines.map((l: JsonBody) => l.totalAmount),
+      [5997, 2],
+    );
     assert.equal(inv.amountPaid, 0);
     assert.equal(inv.amountDue, 5999);
     assert.equal(inv.overdue, false);
@@ -171,7 +190,10 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const notes = await api('PUT', `${base}/invoices/${inv.id}`, { notes: 'Thanks' });
     assert.equal(notes.body.data.totalAmount, 4820, 'omitted lines keep their values');
 
-    const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.invoices.updated')));
+    const rows = await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.invoices.updated')));
     assert.equal(rows.length, 2);
   });
 
@@ -181,10 +203,10 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const customerId = await customer(api);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(
-          fc.record({ q: fc.integer({ min: 1, max: 1_000_000 }), unit: fc.integer({ min: 0, max: 10_000_000 }), rate: fc.integer({ min: 0, max: 100_000 }), discount: fc.boolean() }),
-          { minLength: 1, maxLength: 30 },
-        ),
+        fc.array(fc.record({ q: fc.integer({ min: 1, max: 1_000_000 }), unit: fc.integer({ min: 0, max: 10_000_000 }), rate: fc.integer({ min: 0, max: 100_000 }), discount: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
         async (lines) => {
           const want = referenceTotals(lines);
           const res = await api('POST', `${base}/invoices`, {
@@ -285,12 +307,13 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
     const customerId = await customer(api);
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => api('POST', `${base}/invoices`, { customerId, lines: [{ description: 'x', quantity: 1, unitAmount: 100 }] })),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => api('POST', `${base}/invoices`, { customerId, lines: [{ description: 'x', quantity: 1, unitAmount: 100 }] })));
     for (const r of results) assert.equal(r.status, 201, r.text);
     const numbers = results.map((r) => r.body.data.number).sort();
-    assert.deepEqual(numbers, Array.from({ length: 20 }, (_, i) => `INV-${String(i + 1).padStart(6, '0')}`));
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: 20 }, (_, i) => `INV-${String(i + 1).padStart(6, '0')}`),
+    );
     // A refused create gives its number back: the next one is still consecutive.
     const refused = await api('POST', `${base}/invoices`, { customerId, lines: [{ description: 'x', quantity: 1, unitAmount: 100, inventoryItemId: 'missing' }] });
     assert.equal(refused.status, 400);
@@ -308,7 +331,11 @@ describe('Records API: inventory items, vendors, marketplace items and documents
   });
 
   const lifecycles: Record<string, { statuses: string[]; next: Record<string, string[]>; body: (api: Api) => Promise<Record<string, unknown>> }> = {
-    invoices: { statuses: ['draft', 'sent', 'paid', 'void'], next: { draft: ['sent', 'void'], sent: ['paid', 'void'], paid: [], void: [] }, body: async (api) => ({ customerId: await customer(api) }) },
+    invoices: {
+      statuses: ['draft', 'sent', 'paid', 'void'],
+      next: { draft: ['sent', 'void'], sent: ['paid', 'void'], paid: [], void: [] },
+      body: async (api) => ({ customerId: await customer(api) }),
+    },
     quotes: {
       statuses: ['draft', 'sent', 'accepted', 'declined', 'expired'],
       next: { draft: ['sent'], sent: ['accepted', 'declined', 'expired'], accepted: [], declined: [], expired: [] },
@@ -399,14 +426,20 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const quote = (await api('POST', `${base}/quotes`, { customerId, currency: 'GBP', lines: [{ kind: 'labour', description: 'Service', quantity: 2.5, unitAmount: 7000, taxRate: 20 }] })).body.data;
     const ctx = (db: Ctx['db']): Ctx => ({ ...systemCtx(server, t.tenantId), db });
     const db = server.app.database.db;
-    await assert.rejects(db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id)), /draft quote cannot be converted/);
+    await assert.rejects(
+      db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id)),
+      /draft quote cannot be converted/,
+    );
     await api('PUT', `${base}/quotes/${quote.id}`, { status: 'sent' });
     const invoice = await db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id, { dueDate: '2099-12-31' }));
     assert.equal(invoice.quoteId, quote.id);
     assert.equal(invoice.totalAmount, quote.totalAmount);
     assert.equal(invoice.status, 'draft');
     assert.equal((await api('GET', `${base}/quotes/${quote.id}`)).body.data.status, 'accepted');
-    await assert.rejects(db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id)), /already converted/);
+    await assert.rejects(
+      db.transaction((tx) => convertQuoteToInvoice(ctx(tx), quote.id)),
+      /already converted/,
+    );
   });
 
   it("defaults a document's currency to the tenant's settings, and counts a customer's open invoices", async () => {
@@ -415,7 +448,10 @@ describe('Records API: inventory items, vendors, marketplace items and documents
     const customerId = await customer(api);
     const plain = await api('POST', `${base}/invoices`, { customerId, lines: [] });
     assert.equal(plain.body.data.currency, 'USD');
-    await server.app.database.db.update(tenants).set({ settings: { currency: 'eur' } }).where(eq(tenants.id, t.tenantId));
+    await server.app.database.db
+      .update(tenants)
+      .set({ settings: { currency: 'eur' } })
+      .where(eq(tenants.id, t.tenantId));
     const euro = await api('POST', `${base}/invoices`, { customerId, lines: [] });
     assert.equal(euro.body.data.currency, 'EUR');
     await api('PUT', `${base}/invoices/${euro.body.data.id}`, { status: 'void' });

@@ -65,7 +65,10 @@ describe('Records API: motors', () => {
 
     const list = await api('GET', `${base}?includeTotal=true`);
     assert.equal(list.body.total, 1);
-    const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId)));
+    const rows = await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, t.tenantId)));
     assert.deepEqual(rows.map((e) => e.type).sort(), ['crm.motors.created', 'crm.motors.updated']);
   });
 
@@ -117,7 +120,10 @@ describe('Records API: motors', () => {
       [{ make: 'Kia', model: 'Sportage', listingStatus: 'active', listingType: 'rental' }, /^rentalOptions: /],
       [{ make: 'Kia', model: 'Sportage', saleOptions: { priceAmount: 1999.99, currency: 'USD' } }, /body\.saleOptions\.priceAmount/],
       [{ make: 'Kia', model: 'Sportage', saleOptions: { priceAmount: 199999, currency: 'US' } }, /body\.saleOptions\.currency/],
-      [{ make: 'Kia', model: 'Sportage', listingType: 'auction', auctionOptions: { startingBidAmount: 100, currency: 'EUR', startsAt: '2026-04-08T00:00:00Z', endsAt: '2026-04-01T00:00:00Z' } }, /auctionOptions\.endsAt/],
+      [
+        { make: 'Kia', model: 'Sportage', listingType: 'auction', auctionOptions: { startingBidAmount: 100, currency: 'EUR', startsAt: '2026-04-08T00:00:00Z', endsAt: '2026-04-01T00:00:00Z' } },
+        /auctionOptions\.endsAt/,
+      ],
       [{ make: 'Kia', model: 'Sportage', transmission: 'automatic' }, /body\.transmission/],
       [{ make: 'Kia', model: 'Sportage', viewsCount: 10 }, /viewsCount/],
       // Not a schema error since make can come from a decoded VIN: core names the field.
@@ -174,16 +180,23 @@ describe('Records API: motors', () => {
               ? { auctionOptions: { startingBidAmount: s.price, currency: 'USD' } }
               : {};
       const res = await api('POST', base, {
-        make: s.make, model: s.model, year: s.year, mileage: s.mileage, engine: { fuelType: s.fuel }, transmission: s.tr,
-        listingType: s.type, listingStatus: s.type ? (s.status ?? 'active') : 'draft', description: `${s.make} ${s.model} in great shape`, ...options,
+        make: s.make,
+        model: s.model,
+        year: s.year,
+        mileage: s.mileage,
+        engine: { fuelType: s.fuel },
+        transmission: s.tr,
+        listingType: s.type,
+        listingStatus: s.type ? (s.status ?? 'active') : 'draft',
+        description: `${s.make} ${s.model} in great shape`,
+        ...options,
       });
       assert.equal(res.status, 201, res.text);
       ids[s.model] = res.body.data.id;
     }
     const ctx = ctxOf(t.tenantId);
-    const names = async (q: Partial<Parameters<typeof searchVehicles>[1]>) =>
-      (await searchVehicles(ctx, { page: 1, limit: 50, ...q })).rows.map((r) => r.motor.model);
-    assert.deepEqual((await names({ sortBy: 'year', sortOrder: 'asc' })), ['Civic', 'RAV4', 'Camry', 'Model 3']);
+    const names = async (q: Partial<Parameters<typeof searchVehicles>[1]>) => (await searchVehicles(ctx, { page: 1, limit: 50, ...q })).rows.map((r) => r.motor.model);
+    assert.deepEqual(await names({ sortBy: 'year', sortOrder: 'asc' }), ['Civic', 'RAV4', 'Camry', 'Model 3']);
     assert.deepEqual(await names({ listingType: 'sale', sortBy: 'price', sortOrder: 'desc' }), ['Camry', 'RAV4']);
     assert.deepEqual(await names({ minYear: 2019, maxYear: 2021, sortBy: 'year' }), ['Camry', 'RAV4']);
     assert.deepEqual(await names({ maxMileage: 40000, sortBy: 'mileage', sortOrder: 'asc' }), ['Model 3', 'Camry']);
@@ -194,7 +207,10 @@ describe('Records API: motors', () => {
     assert.deepEqual(await names({ make: 'toyota', sortBy: 'name', sortOrder: 'asc' }), ['Camry', 'RAV4']);
     const page = await searchVehicles(ctx, { page: 2, limit: 3, sortBy: 'createdAt', sortOrder: 'asc' });
     assert.equal(page.total, 4);
-    assert.deepEqual(page.rows.map((r) => r.motor.model), ['Model 3']);
+    assert.deepEqual(
+      page.rows.map((r) => r.motor.model),
+      ['Model 3'],
+    );
 
     await incrementMotorViews(ctx, ids['Civic']);
     await incrementMotorViews(ctx, ids['Civic']);

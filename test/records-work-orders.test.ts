@@ -36,7 +36,16 @@ describe('Records API: work orders', () => {
       mileageIn: 48210,
       assignedEmployeeIds: [tech.id],
       jobs: [
-        { title: 'Front brakes', concern: 'Grinding', authorized: true, technicianEmployeeId: tech.id, lines: [{ kind: 'labour', description: 'Fit pads', quantity: 1.5, unitAmount: 9500, taxRate: 20 }, { inventoryItemId: pads.id, quantity: 1 }] },
+        {
+          title: 'Front brakes',
+          concern: 'Grinding',
+          authorized: true,
+          technicianEmployeeId: tech.id,
+          lines: [
+            { kind: 'labour', description: 'Fit pads', quantity: 1.5, unitAmount: 9500, taxRate: 20 },
+            { inventoryItemId: pads.id, quantity: 1 },
+          ],
+        },
         { title: 'Wiper blades', authorized: false, lines: [{ kind: 'part', description: 'Wipers', quantity: 2, unitAmount: 1250, taxRate: 20 }] },
       ],
     });
@@ -110,7 +119,10 @@ describe('invoice status events', () => {
       const invoice = (await api('POST', '/api/public/v1/invoices', { customerId: customer.id, currency: 'USD', lines: [{ description: 'Fee', quantity: 1, unitAmount: 1000 }] })).body.data;
       await api('PUT', `/api/public/v1/invoices/${invoice.id}`, { notes: 'no status change' });
       await api('PUT', `/api/public/v1/invoices/${invoice.id}`, { status: 'sent' });
-      const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.invoices.status_changed')));
+      const rows = await server.app.database.db
+        .select()
+        .from(events)
+        .where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.invoices.status_changed')));
       assert.equal(rows.length, 1);
       assert.equal((rows[0].data as JsonBody).status, 'sent');
     } finally {

@@ -36,7 +36,10 @@ describe('scopes open exactly the operations listed for them', () => {
     const shown = (await dashboard('GET', '/manage/v1/scopes/operations')).body.data as Record<string, { method: string; path: string }[]>;
     for (const [scope, list] of Object.entries(listed)) {
       assert.deepEqual(
-        shown[scope].filter((o) => !o.path.startsWith('/manage/')).map((o) => `${o.method} ${o.path}`).sort(),
+        shown[scope]
+          .filter((o) => !o.path.startsWith('/manage/'))
+          .map((o) => `${o.method} ${o.path}`)
+          .sort(),
         [...list].sort(),
         `the dashboard shows what /openapi.json lists for ${scope}`,
       );

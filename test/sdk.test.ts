@@ -47,9 +47,12 @@ describe('sdk', { concurrency: true }, () => {
 
       // A failed page surfaces as an error, never as a silently short iteration.
       const denied = createRecordsClient({ baseUrl: server.url, apiKey: 'motors_sk_test_wrong' });
-      await assert.rejects(async () => {
-        for await (const _ of denied.iterate('/customers')) void _;
-      }, (err: unknown) => err instanceof MotorsApiError && err.status === 401);
+      await assert.rejects(
+        async () => {
+          for await (const _ of denied.iterate('/customers')) void _;
+        },
+        (err: unknown) => err instanceof MotorsApiError && err.status === 401,
+      );
     });
 
     it('CRM: client → invoice → payment, then iterates invoices page by page', async () => {
@@ -79,9 +82,7 @@ describe('sdk', { concurrency: true }, () => {
 
     it('Storefront: lists vehicles over pages, registers and signs in a shopper', async () => {
       const t = await server.tenant();
-      await server.app.database.db.transaction((tx) =>
-        seedDemo({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db: tx }),
-      );
+      await server.app.database.db.transaction((tx) => seedDemo({ tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db: tx }));
       const shop = createStorefrontClient({ baseUrl: server.url, apiKey: t.key });
       const firstPage = await shop.GET('/vehicles', { params: { query: { limit: 2 } } });
       assert.equal(firstPage.response.status, 200, JSON.stringify(firstPage.error));
@@ -162,7 +163,10 @@ describe('sdk', { concurrency: true }, () => {
         const fails = (fn: () => unknown, message: RegExp) => assert.throws(fn, (err: unknown) => err instanceof WebhookVerificationError && message.test(err.message));
         fails(() => verifyWebhook(raw.replace('Hooked', 'Hacked'), headers, secret), /X-Motors-Signature does not match/);
         fails(() => verifyWebhook(raw, headers, `whsec_${crypto.randomBytes(24).toString('base64')}`), /does not match/);
-        fails(() => verifyWebhook(raw, { ...headers, 'x-motors-signature': undefined, 'x-motors-timestamp': undefined, 'webhook-signature': headers['webhook-signature'] }, 'whsec_AAAA'), /webhook-signature does not match/);
+        fails(
+          () => verifyWebhook(raw, { ...headers, 'x-motors-signature': undefined, 'x-motors-timestamp': undefined, 'webhook-signature': headers['webhook-signature'] }, 'whsec_AAAA'),
+          /webhook-signature does not match/,
+        );
         fails(() => verifyWebhook(raw, headers, secret, { now: Date.now() + 6 * 60_000 }), /outside the tolerance/);
         fails(() => verifyWebhook(raw, { 'content-type': 'application/json' }, secret), /no signature header/);
         // Only the standard headers (a proxy that strips X-Motors-*): still verified, by that scheme.

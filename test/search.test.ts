@@ -107,7 +107,10 @@ describe('Search: q= and typed filters on the Records and management APIs', () =
     assert.equal(seen.length, 7);
     assert.equal(new Set(seen).size, 7);
     const withSkip = await d.api('GET', `${v1}/customers?q=walker&limit=3&skip=3`);
-    assert.deepEqual(withSkip.body.data.map((r: { id: string }) => r.id), seen.slice(3, 6));
+    assert.deepEqual(
+      withSkip.body.data.map((r: { id: string }) => r.id),
+      seen.slice(3, 6),
+    );
 
     const searchCursor = (await d.api('GET', `${v1}/customers?q=walker&limit=3`)).body.nextCursor;
     const syncCursor = (await d.api('GET', `${v1}/customers?limit=3`)).body.nextCursor;
@@ -181,7 +184,10 @@ describe('Search: q= and typed filters on the Records and management APIs', () =
     for (const q of ['isolde', '2025550199']) {
       assert.deepEqual(await mine.ids(`${v1}/customers?q=${q}&includeTotal=true`), [ours.id], q);
       const liveFound = await liveApi('GET', `${v1}/customers?q=${q}`);
-      assert.deepEqual(liveFound.body.data.map((r: { id: string }) => r.id), [inLive.body.data.id]);
+      assert.deepEqual(
+        liveFound.body.data.map((r: { id: string }) => r.id),
+        [inLive.body.data.id],
+      );
     }
   });
 
@@ -227,7 +233,10 @@ describe('Search: q= and typed filters on the Records and management APIs', () =
     await api('POST', '/manage/v1/records/customers', { firstName: 'Someone', lastName: 'Else' });
     const found = await api('GET', '/manage/v1/records/customers?q=findme&limit=5');
     assert.equal(found.status, 200, found.text);
-    assert.deepEqual(found.body.data.map((r: { id: string }) => r.id), [made.body.data.id]);
+    assert.deepEqual(
+      found.body.data.map((r: { id: string }) => r.id),
+      [made.body.data.id],
+    );
     assert.equal(found.body.total, 1);
     assert.equal((await api('GET', '/manage/v1/records/customers?q=findme&type=robot')).status, 400);
     assert.equal((await api('GET', '/manage/v1/records/customers?lifecycleStage=PROSPECT')).body.total, 2, 'filters without q keep the newest-first order');

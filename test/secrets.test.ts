@@ -38,7 +38,9 @@ describe('secrets never reach the logs', () => {
       assert.equal((await api('GET', `/crm-api/v1/clients?apiKey=${queryKey}&page=1`)).status, 401);
       assert.equal((await api('GET', `/api/public/v1/customers?q=${queryKey}`)).status, 401);
       assert.equal((await api('GET', `/api/public/v1/customers/${queryKey}`)).status, 401);
-      const qs = Object.entries(queryValues).map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&');
+      const qs = Object.entries(queryValues)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${v}`)
+        .join('&');
       assert.equal((await api('GET', `/external/vehicles?${qs}`, undefined, { 'x-api-key': key })).status < 500, true);
 
       const password = `pw-${crypto.randomBytes(8).toString('hex')}`;
@@ -66,7 +68,11 @@ describe('secrets never reach the logs', () => {
       secrets['staff password'] = staffPassword;
       const staffEmail = `owner.${crypto.randomBytes(4).toString('hex')}@example.com`;
       await createUser(app.database.db, { tenantId: tenant.id, email: staffEmail, name: 'Owner', role: 'owner', password: staffPassword });
-      const session = await fetch(`${url}/manage/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: staffEmail, password: staffPassword }) });
+      const session = await fetch(`${url}/manage/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: staffEmail, password: staffPassword }),
+      });
       assert.equal(session.status, 200);
       const cookie = session.headers.get('set-cookie')!.split(';')[0];
       secrets['session cookie'] = cookie.split('=')[1];

@@ -83,7 +83,16 @@ function bodyWith(schema: Schema, path: Step[], value: unknown): unknown {
   return { ...base, [step]: bodyWith(s.properties?.[step] ?? {}, rest, value) };
 }
 
-const hostileUrls = ['javascript:alert(document.cookie)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==', 'data:image/svg+xml,<svg onload=alert(1)>', 'vbscript:msgbox(1)', 'file:///etc/passwd', '//evil.example/x.jpg'];
+const hostileUrls = [
+  'javascript:alert(document.cookie)',
+  'JaVaScRiPt:alert(1)',
+  ' javascript:alert(1)',
+  'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+  'data:image/svg+xml,<svg onload=alert(1)>',
+  'vbscript:msgbox(1)',
+  'file:///etc/passwd',
+  '//evil.example/x.jpg',
+];
 
 describe('URL fields take web URLs only', () => {
   let server: TestServer;
@@ -108,23 +117,44 @@ describe('URL fields take web URLs only', () => {
           assert.equal(res.status, 400, `${where}: ${res.text.slice(0, 300)}`);
           assert.equal(errorShapeProblem(op.surface, 400, res.body), undefined, `${where}: ${res.text.slice(0, 300)}`);
           const details: { field: string }[] = (op.surface === 'storefront' ? res.body.details : res.body.error.details) ?? [];
-          assert.ok(details.some((d) => d.field.split('.').includes(field)), `${where}: the error names ${field}: ${res.text.slice(0, 300)}`);
+          assert.ok(
+            details.some((d) => d.field.split('.').includes(field)),
+            `${where}: the error names ${field}: ${res.text.slice(0, 300)}`,
+          );
         }
         covered.push(`${op.method} ${op.path} ${path.join('.')}`);
       }
     }
     // The fields the review found, so a change in the document cannot silently skip them.
-    for (const expected of ['POST /api/public/v1/motors media.[].url', 'POST /manage/v1/records/blogPosts coverImageUrl', 'POST /api/public/v1/marketplaceItems mediaUrls.[]', 'POST /api/public/v1/directoryListings url']) {
+    for (const expected of [
+      'POST /api/public/v1/motors media.[].url',
+      'POST /manage/v1/records/blogPosts coverImageUrl',
+      'POST /api/public/v1/marketplaceItems mediaUrls.[]',
+      'POST /api/public/v1/directoryListings url',
+    ]) {
       assert.ok(covered.includes(expected), `${expected} is covered (covered: ${covered.join(', ')})`);
     }
   });
 
   it('keeps http and https URLs as sent', async () => {
     const api = client(server.url);
-    const motor = await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Corolla', year: 2019, media: [{ url: 'https://images.example.com/a.jpg' }, { url: 'http://cdn.example.com/b.jpg?x=1' }] }, caller.headers('records'));
+    const motor = await api(
+      'POST',
+      '/api/public/v1/motors',
+      { make: 'Toyota', model: 'Corolla', year: 2019, media: [{ url: 'https://images.example.com/a.jpg' }, { url: 'http://cdn.example.com/b.jpg?x=1' }] },
+      caller.headers('records'),
+    );
     assert.equal(motor.status, 201, motor.text);
-    assert.deepEqual(motor.body.data.media.map((m: { url: string }) => m.url), ['https://images.example.com/a.jpg', 'http://cdn.example.com/b.jpg?x=1']);
-    const post = await api('POST', '/manage/v1/records/blogPosts', { title: 'Covers', body: 'Text', coverImageUrl: 'https://images.example.com/cover.jpg', status: 'published' }, caller.headers('manage'));
+    assert.deepEqual(
+      motor.body.data.media.map((m: { url: string }) => m.url),
+      ['https://images.example.com/a.jpg', 'http://cdn.example.com/b.jpg?x=1'],
+    );
+    const post = await api(
+      'POST',
+      '/manage/v1/records/blogPosts',
+      { title: 'Covers', body: 'Text', coverImageUrl: 'https://images.example.com/cover.jpg', status: 'published' },
+      caller.headers('manage'),
+    );
     assert.equal(post.status, 201, post.text);
     assert.equal(post.body.data?.coverImageUrl ?? post.body.coverImageUrl, 'https://images.example.com/cover.jpg');
   });
@@ -158,9 +188,28 @@ describe('numbers are stored as sent', () => {
       assert.ok(fieldsOf(res).includes(field), `${path}: names ${field}: ${res.text}`);
     }
     // The largest accepted values come back exactly as sent.
-    const inv = await api('POST', '/crm-api/v1/invoices', { client_id: clientId, line_items: [{ description: 'x', quantity: '999999999.999', rate: 1 }, { description: 'y', quantity: 1, rate: '999999999999.99' }, { description: 'z', quantity: 1, rate: 999999999999.99 }] }, h);
+    const inv = await api(
+      'POST',
+      '/crm-api/v1/invoices',
+      {
+        client_id: clientId,
+        line_items: [
+          { description: 'x', quantity: '999999999.999', rate: 1 },
+          { description: 'y', quantity: 1, rate: '999999999999.99' },
+          { description: 'z', quantity: 1, rate: 999999999999.99 },
+        ],
+      },
+      h,
+    );
     assert.equal(inv.status, 201, inv.text);
-    assert.deepEqual(inv.body.data.line_items.map((l: { quantity: number; rate: number }) => [l.quantity, l.rate]), [[999999999.999, 1], [1, 999999999999.99], [1, 999999999999.99]]);
+    assert.deepEqual(
+      inv.body.data.line_items.map((l: { quantity: number; rate: number }) => [l.quantity, l.rate]),
+      [
+        [999999999.999, 1],
+        [1, 999999999999.99],
+        [1, 999999999999.99],
+      ],
+    );
     const records = await api('POST', '/api/public/v1/inventoryItems', { name: 'Bolt', stockOnHand: '-900719925474099.3' }, caller.headers('records'));
     assert.equal(records.status, 400, records.text);
     assert.ok(fieldsOf(records).includes('body.stockOnHand'), records.text);
@@ -224,7 +273,10 @@ describe('docs headers and key rotation', () => {
     assert.equal(created.status, 201, created.text);
     // Made 30 days ago with a 29-day lifetime: expired yesterday.
     const day = 24 * 3600_000;
-    await server.app.database.db.update(apiKeys).set({ createdAt: new Date(Date.now() - 30 * day), expiresAt: new Date(Date.now() - day) }).where(eq(apiKeys.id, created.body.data.id));
+    await server.app.database.db
+      .update(apiKeys)
+      .set({ createdAt: new Date(Date.now() - 30 * day), expiresAt: new Date(Date.now() - day) })
+      .where(eq(apiKeys.id, created.body.data.id));
     await new Promise((r) => setTimeout(r, 600)); // past the key cache
     assert.equal((await api('GET', '/api/public/v1/customers', undefined, { 'x-api-key': created.body.data.key })).status, 401);
     const rotated = await api('POST', `/manage/v1/keys/${created.body.data.id}/rotate`, { overlapHours: 1 }, h);
@@ -284,7 +336,10 @@ describe('no secret at rest in the idempotency store', () => {
     assert.equal(rotated.status, 201, rotated.text);
     assert.ok(!(await storedText(rotateIdem)).includes(rotated.body.data.key));
 
-    for (const [surface, path] of [['crm', '/crm-api/v1/webhooks'], ['manage', '/manage/v1/webhooks']] as const) {
+    for (const [surface, path] of [
+      ['crm', '/crm-api/v1/webhooks'],
+      ['manage', '/manage/v1/webhooks'],
+    ] as const) {
       const hookIdem = idem('hook');
       const hook = await api('POST', path, { url: 'https://hooks.example.com/motors' }, { ...caller.headers(surface), 'idempotency-key': hookIdem });
       assert.equal(hook.status, 201, hook.text);
@@ -373,7 +428,9 @@ describe('every operation of /openapi.json resists the same attacks', () => {
               ['a key with a wrong checksum', { 'x-api-key': key.slice(0, -6) + 'AAAAAA' }, ''],
               ['Basic auth', { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` }, ''],
               ['an empty Bearer', { authorization: 'Bearer ' }, ''],
-              ...(op.surface === 'storefront' ? ([['the key as Bearer (the Storefront takes x-api-key only)', { authorization: `Bearer ${key}` }, '']] as [string, Record<string, string>, string][]) : []),
+              ...(op.surface === 'storefront'
+                ? ([['the key as Bearer (the Storefront takes x-api-key only)', { authorization: `Bearer ${key}` }, '']] as [string, Record<string, string>, string][])
+                : []),
             ];
       for (const [form, headers, query] of forms) {
         const res = await api(op.method, concrete(op) + query, withBody(op) ? {} : undefined, headers);

@@ -10,7 +10,6 @@ import { loadConfig } from '../src/config.ts';
 // Staff accounts: invitations and password resets through the management API, with a real SMTP
 // server playing the operator's relay for the reset mail.
 
-
 const unique = () => crypto.randomBytes(4).toString('hex');
 const cookieOf = (headers: Headers) => headers.get('set-cookie')?.split(';')[0];
 
@@ -111,9 +110,7 @@ describe('staff accounts: invitations and password resets', () => {
     const owner = await staffUser('owner');
     const invited = await owner.as('POST', '/manage/v1/invitations', { email: `race.${unique()}@dealer.example` });
     const token = tokenOf(invited.body.data.url);
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => anon('POST', `/manage/v1/invitation-links/${token}`, { name: `Racer ${i}`, password: 'a-good-long-password' })),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => anon('POST', `/manage/v1/invitation-links/${token}`, { name: `Racer ${i}`, password: 'a-good-long-password' })));
     assert.deepEqual(results.map((r) => r.status).sort(), [201, 404, 404, 404, 404, 404], results.map((r) => r.text).join('\n'));
   });
 
@@ -143,7 +140,10 @@ describe('staff accounts: invitations and password resets', () => {
     assert.equal((await anon('POST', '/manage/v1/session', { email: user.email, password: 'brand-new-password' })).status, 200);
     assert.equal((await anon('POST', `/manage/v1/password-resets/${token}`, { password: 'third-password-here' })).status, 404, 'a link works once');
     assert.ok(!logLines.some((l) => l.includes(token.slice(4))), 'the link never reaches the logs in clear');
-    assert.ok(logLines.some((l) => l.includes('/manage/v1/password-resets/')), 'the requests were logged (redacted)');
+    assert.ok(
+      logLines.some((l) => l.includes('/manage/v1/password-resets/')),
+      'the requests were logged (redacted)',
+    );
   });
 
   it('a reset ends the older links of that user too', async () => {
@@ -152,7 +152,12 @@ describe('staff accounts: invitations and password resets', () => {
       const before = relay.mails.length;
       assert.equal((await anon('POST', '/manage/v1/password-resets', { email: user.email })).status, 202);
       for (let i = 0; i < 100 && relay.mails.length === before; i++) await new Promise((r) => setTimeout(r, 20));
-      return /\/reset\/(msl_[A-Za-z0-9_-]{43})/.exec(relay.mails.at(-1)!.raw.toString('utf8').replace(/=\r?\n/g, ''))![1];
+      return /\/reset\/(msl_[A-Za-z0-9_-]{43})/.exec(
+        relay.mails
+          .at(-1)!
+          .raw.toString('utf8')
+          .replace(/=\r?\n/g, ''),
+      )![1];
     };
     const older = await mailed();
     const newer = await mailed();

@@ -38,7 +38,10 @@ describe('Storefront API: customer accounts', () => {
     const record = await api('GET', `/api/public/v1/customers/${customerId}`);
     assert.equal(record.body.data.email, 'john.doe@example.com');
     assert.equal(record.body.data.source, 'storefront');
-    const evts = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, dealer.tenantId), eq(events.type, 'crm.customers.created')));
+    const evts = await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, dealer.tenantId), eq(events.type, 'crm.customers.created')));
     assert.equal(evts.length, 1);
 
     const again = await api('POST', '/external/auth/register', shopper);
@@ -71,7 +74,7 @@ describe('Storefront API: customer accounts', () => {
     assert.notEqual(listA.body.data[0].id, listB.body.data[0].id, 'independent customer records');
   });
 
-  it("does not hand an existing customer record to whoever registers its email", async () => {
+  it('does not hand an existing customer record to whoever registers its email', async () => {
     const dealer = await server.tenant();
     const api = client(server.url, { 'x-api-key': dealer.key });
     const existing = await api('POST', '/api/public/v1/customers', { firstName: 'Real', lastName: 'Owner', email: 'taken@example.com', notes: 'VIP, private' });
@@ -83,7 +86,7 @@ describe('Storefront API: customer accounts', () => {
     assert.notEqual(me.body.data.customer.customerId, existing.body.data.id);
   });
 
-  it("refuses a token from another dealer or the other environment", async () => {
+  it('refuses a token from another dealer or the other environment', async () => {
     const a = await server.tenant();
     const b = await server.tenant();
     const aLive = await server.key(a.tenantId, { env: 'live' });
@@ -195,7 +198,10 @@ describe('Storefront API: sign-in throttling', () => {
     const attempt = (i: number) => api('POST', '/external/auth/login', { email: uniqueEmail(`spray${i}`), password: 'wrong-password' }, { 'x-forwarded-for': `198.51.100.${i % 250}` });
     for (let i = 0; i < SIGN_IN_POLICY.perAddress; i += 20) {
       const all = await Promise.all(Array.from({ length: 20 }, (_, j) => attempt(i + j)));
-      assert.ok(all.every((r) => r.status === 401), all.map((r) => r.status).join(','));
+      assert.ok(
+        all.every((r) => r.status === 401),
+        all.map((r) => r.status).join(','),
+      );
     }
     const blocked = await attempt(1000);
     assert.equal(blocked.status, 429, 'the 101st failure from one address, whatever it claims to forward');

@@ -32,13 +32,17 @@ describe('Storefront vehicle catalog', () => {
       assert.ok(vpicModels.length >= 1800 && vpicModels.length <= 2200, `${vpicModels.length} vPIC models`);
       assert.ok(vpicModels.filter((m) => m.bodyTypeId).length / vpicModels.length > 0.95, 'body type coverage');
       assert.deepEqual(data.figures.vpicBrands, vpicBrands.length);
-      for (const name of ['Škoda', 'SEAT', 'Dacia', 'MG', 'Cupra', 'Lada']) assert.ok(data.brands.some((b) => b.name === name && b.source === 'curated'), name);
+      for (const name of ['Škoda', 'SEAT', 'Dacia', 'MG', 'Cupra', 'Lada'])
+        assert.ok(
+          data.brands.some((b) => b.name === name && b.source === 'curated'),
+          name,
+        );
       assert.equal(new Set(data.brands.map((b) => b.id)).size, data.brands.length, 'brand ids are unique');
       assert.equal(new Set(data.models.map((m) => m.id)).size, data.models.length, 'model ids are unique');
       assert.equal(new Set(data.brands.map((b) => b.slug)).size, data.brands.length, 'brand slugs are unique');
     });
 
-    it('loads once per version: a second start does nothing, a new version replaces the global rows and keeps dealers\' own', async () => {
+    it("loads once per version: a second start does nothing, a new version replaces the global rows and keeps dealers' own", async () => {
       const db = server.app.database.db;
       const again = await loadCatalog(db);
       assert.equal(again.loaded, false);
@@ -73,7 +77,10 @@ describe('Storefront vehicle catalog', () => {
         for (const m of b.models) assert.deepEqual(Object.keys(m).sort(), ['id', 'name', 'slug']);
         assert.deepEqual(
           b.models.map((m: { id: string }) => m.id),
-          data.models.filter((m) => m.brandId === b.id).sort((x, y) => cmp(x.slug, y.slug) || cmp(x.id, y.id)).map((m) => m.id),
+          data.models
+            .filter((m) => m.brandId === b.id)
+            .sort((x, y) => cmp(x.slug, y.slug) || cmp(x.id, y.id))
+            .map((m) => m.id),
         );
       }
     });
@@ -94,7 +101,10 @@ describe('Storefront vehicle catalog', () => {
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.statusCode, 200);
       const expected = data.models.filter((m) => m.brandId === toyota.id).sort((a, b) => cmp(a.slug, b.slug) || cmp(a.id, b.id));
-      assert.deepEqual(res.body.data.map((m: { id: string }) => m.id), expected.map((m) => m.id));
+      assert.deepEqual(
+        res.body.data.map((m: { id: string }) => m.id),
+        expected.map((m) => m.id),
+      );
       const c = res.body.data.find((m: { name: string }) => m.name === 'Camry');
       assert.equal(c.slug, 'camry');
       assert.equal(c.bodyType.name, 'Sedan');
@@ -143,7 +153,10 @@ describe('Storefront vehicle catalog', () => {
       assert.equal(res.body.data.length, data.engines.length);
       for (const e of res.body.data) for (const f of ['id', 'name', 'type', 'displacement', 'horsepower', 'transmission']) assert.ok(f in e, f);
       const a25 = res.body.data.find((e: { code: string }) => e.code === 'A25A-FKS');
-      assert.deepEqual({ type: a25.type, displacement: a25.displacement, horsepower: a25.horsepower, transmission: a25.transmission }, { type: 'petrol', displacement: '2.5', horsepower: 203, transmission: 'automatic' });
+      assert.deepEqual(
+        { type: a25.type, displacement: a25.displacement, horsepower: a25.horsepower, transmission: a25.transmission },
+        { type: 'petrol', displacement: '2.5', horsepower: 203, transmission: 'automatic' },
+      );
       const one = await request('GET', `/external/engines/${a25.id}`);
       assert.equal(one.status, 200);
       assert.deepEqual(one.body.data, a25);
@@ -181,7 +194,10 @@ describe('Storefront vehicle catalog', () => {
       assert.equal(one.status, 200);
       assert.deepEqual(one.body.data, xv70);
       const ofCamry = await request('GET', `/external/generations?modelId=${camry.id}`);
-      assert.deepEqual(ofCamry.body.data.map((g: { name: string }) => g.name), ['XV50', 'XV70', 'XV80']);
+      assert.deepEqual(
+        ofCamry.body.data.map((g: { name: string }) => g.name),
+        ['XV50', 'XV70', 'XV80'],
+      );
     });
 
     it('GET /external/trims and /trims/:id: the Camry XLE', async () => {
@@ -210,7 +226,10 @@ describe('Storefront vehicle catalog', () => {
         if (!res.body.data.length) break;
         seen.push(...res.body.data.map((b: { id: string }) => b.id));
       }
-      assert.deepEqual(seen, sortedBrands.map((b) => b.id));
+      assert.deepEqual(
+        seen,
+        sortedBrands.map((b) => b.id),
+      );
     });
 
     it('pages through every model by brand and model slug, and brandId filters exactly', async () => {
@@ -221,12 +240,18 @@ describe('Storefront vehicle catalog', () => {
         if (!res.body.data.length) break;
         seen.push(...res.body.data.map((m: { id: string }) => m.id));
       }
-      assert.deepEqual(seen, sortedModels.map((m) => m.id));
+      assert.deepEqual(
+        seen,
+        sortedModels.map((m) => m.id),
+      );
       for (const b of [toyota, ...data.brands.filter((x) => x.name === 'Ford' || x.name === 'Škoda')]) {
         const res = await request('GET', `/external/models?brandId=${b.id}&limit=500`);
         const expected = sortedModels.filter((m) => m.brandId === b.id);
         assert.equal(res.body.total, expected.length);
-        assert.deepEqual(res.body.data.map((m: { id: string }) => m.id), expected.map((m) => m.id));
+        assert.deepEqual(
+          res.body.data.map((m: { id: string }) => m.id),
+          expected.map((m) => m.id),
+        );
         assert.ok(res.body.data.every((m: { brand: { id: string; name: string } }) => m.brand.id === b.id && m.brand.name === b.name));
       }
     });

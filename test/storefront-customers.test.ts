@@ -69,14 +69,22 @@ describe('Storefront customers', () => {
         email: e.c.email,
         firstName: e.c.firstName,
         lastName: e.c.lastName,
-        phone: e.c.mobile ?? e.c.phone ? { mobile: e.c.mobile ?? e.c.phone } : {},
+        phone: (e.c.mobile ?? e.c.phone) ? { mobile: e.c.mobile ?? e.c.phone } : {},
       });
-      assert.deepEqual(got.stats, { totalPurchases: e.purchases, totalSpent: e.spent, currency: 'USD', lastPurchaseDate: e.last, totalVehiclesPurchased: e.bought, totalVehiclesRented: e.rented }, e.c.displayName);
+      assert.deepEqual(
+        got.stats,
+        { totalPurchases: e.purchases, totalSpent: e.spent, currency: 'USD', lastPurchaseDate: e.last, totalVehiclesPurchased: e.bought, totalVehiclesRented: e.rented },
+        e.c.displayName,
+      );
       assert.deepEqual(got.classification, { leadScore: e.leadScore, lifecycleStage: e.purchases ? 'CUSTOMER' : e.c.lifecycleStage, customerSegment: e.segment, isVip: e.c.isVip });
       assert.deepEqual(got.tags, e.c.tags);
       assert.equal(got.createdDate, e.c.createdAt);
     }
-    for (const segment of ['new', 'regular', 'vip', 'at_risk']) assert.ok(expected.some((e) => e.segment === segment), `the demo has a ${segment} customer`);
+    for (const segment of ['new', 'regular', 'vip', 'at_risk'])
+      assert.ok(
+        expected.some((e) => e.segment === segment),
+        `the demo has a ${segment} customer`,
+      );
     assert.ok(expected.some((e) => e.bought > 0) && expected.some((e) => e.rented > 0));
   });
 
@@ -94,7 +102,14 @@ describe('Storefront customers', () => {
     ];
     for (const [query, predicate] of cases) {
       const got = await allPages(dealer.api, `/external/customers?${query}`, 4);
-      assert.deepEqual(got.map((c) => c.id).sort(), expected.filter(predicate).map((e) => e.c.id).sort(), query);
+      assert.deepEqual(
+        got.map((c) => c.id).sort(),
+        expected
+          .filter(predicate)
+          .map((e) => e.c.id)
+          .sort(),
+        query,
+      );
     }
   });
 
@@ -113,14 +128,21 @@ describe('Storefront customers', () => {
           return cmpKeys([...key(a), a.c.id], [...key(b), b.c.id], sign);
         });
         const got = await allPages(dealer.api, `/external/customers?sortBy=${sortBy}&sortOrder=${order}`, 4);
-        assert.deepEqual(got.map((c) => c.id), sorted.map((e) => e.c.id), `${sortBy} ${order}`);
+        assert.deepEqual(
+          got.map((c) => c.id),
+          sorted.map((e) => e.c.id),
+          `${sortBy} ${order}`,
+        );
       }
     }
     const byDefault = await allPages(dealer.api, '/external/customers', 4);
-    assert.deepEqual(byDefault.map((c) => c.id), [...expected].sort((a, b) => -cmp(a.c.createdAt, b.c.createdAt) || -cmp(a.c.id, b.c.id)).map((e) => e.c.id));
+    assert.deepEqual(
+      byDefault.map((c) => c.id),
+      [...expected].sort((a, b) => -cmp(a.c.createdAt, b.c.createdAt) || -cmp(a.c.id, b.c.id)).map((e) => e.c.id),
+    );
   });
 
-  it('GET /external/customers/:id (documented example) includes notes; another dealer\'s customer is a 404', async () => {
+  it("GET /external/customers/:id (documented example) includes notes; another dealer's customer is a 404", async () => {
     const e = expected.find((x) => x.purchases > 0)!;
     const res = await dealer.api('GET', `/external/customers/${e.c.id}`);
     assert.equal(res.status, 200, res.text);
@@ -150,7 +172,10 @@ describe('Storefront customers', () => {
     assert.equal(got.body.data.notes, 'Updated notes...');
     const vips = await allPages(t.api, '/external/customers?segment=vip', 4);
     assert.ok(vips.some((c) => c.id === before.c.id));
-    const rows = await server.app.database.db.select().from(events).where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.customers.updated')));
+    const rows = await server.app.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.customers.updated')));
     assert.ok(rows.some((r) => (r.data as JsonBody).id === before.c.id && (r.data as JsonBody).notes === 'Updated notes...'));
 
     const clear = await t.api('PATCH', `/external/customers/${before.c.id}`, { notes: null, isVip: false });
@@ -189,7 +214,12 @@ describe('Storefront customers', () => {
   });
 
   it('bad queries and keys are refused in the storefront shape', async () => {
-    for (const [query, field] of [['segment=gold', 'segment'], ['sortBy=name', 'sortBy'], ['sortOrder=UP', 'sortOrder'], ['limit=101', 'limit']]) {
+    for (const [query, field] of [
+      ['segment=gold', 'segment'],
+      ['sortBy=name', 'sortBy'],
+      ['sortOrder=UP', 'sortOrder'],
+      ['limit=101', 'limit'],
+    ]) {
       const bad = await dealer.api('GET', `/external/customers?${query}`);
       assertStorefrontError(bad, 400);
       assert.match(bad.body.error, new RegExp(field));

@@ -13,7 +13,12 @@ describe('Storefront engagement and forms', () => {
   after(async () => server?.close());
 
   const eventsOf = async (tenantId: string, type: string) =>
-    (await server.app.database.db.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.type, type)))).map((e) => e.data as JsonBody);
+    (
+      await server.app.database.db
+        .select()
+        .from(events)
+        .where(and(eq(events.tenantId, tenantId), eq(events.type, type)))
+    ).map((e) => e.data as JsonBody);
 
   it('POST /external/contact/submit (documented example) stores the message and creates a contact_form lead with its event', async () => {
     const t = await server.tenant();
@@ -24,7 +29,10 @@ describe('Storefront engagement and forms', () => {
     assert.equal(res.body.data.success, true);
     assert.equal(res.body.data.message, 'Message sent');
     assert.match(res.body.data.referenceId, /^[0-9a-f-]{36}$/);
-    const [stored] = await server.app.database.db.select().from(contactMessages).where(and(eq(contactMessages.tenantId, t.tenantId), eq(contactMessages.id, res.body.data.referenceId)));
+    const [stored] = await server.app.database.db
+      .select()
+      .from(contactMessages)
+      .where(and(eq(contactMessages.tenantId, t.tenantId), eq(contactMessages.id, res.body.data.referenceId)));
     assert.deepEqual([stored.name, stored.email, stored.subject, stored.message], ['John Doe', 'john@example.com', 'Financing', 'Do you offer financing?']);
     const leads = (await api('GET', '/api/public/v1/leads')).body.data as JsonBody[];
     assert.equal(leads.length, 1);
@@ -41,7 +49,10 @@ describe('Storefront engagement and forms', () => {
     const ann = (await api('POST', '/api/public/v1/customers', { firstName: 'Ann', email: 'ann@example.com' })).body.data;
     const noSubject = await api('POST', '/external/contact/submit', { name: 'Ann', email: 'ANN@example.com', message: 'Hi' });
     assert.equal(noSubject.status, 201, noSubject.text);
-    const [annMessage] = await server.app.database.db.select().from(contactMessages).where(and(eq(contactMessages.tenantId, t.tenantId), eq(contactMessages.id, noSubject.body.data.referenceId)));
+    const [annMessage] = await server.app.database.db
+      .select()
+      .from(contactMessages)
+      .where(and(eq(contactMessages.tenantId, t.tenantId), eq(contactMessages.id, noSubject.body.data.referenceId)));
     assert.equal((await api('GET', `/api/public/v1/leads/${annMessage.leadId}`)).body.data.customerId, ann.id);
   });
 
@@ -52,7 +63,10 @@ describe('Storefront engagement and forms', () => {
     assertStorefrontError(res, 400);
     for (const field of ['name', 'email', 'message']) {
       assert.match(res.body.error, new RegExp(`${field}: required`), field);
-      assert.ok(res.body.details.some((d: JsonBody) => d.field.endsWith(field)), field);
+      assert.ok(
+        res.body.details.some((d: JsonBody) => d.field.endsWith(field)),
+        field,
+      );
     }
     for (const [body, field] of [
       [{ name: 'A', email: 'not-an-email', message: 'x' }, 'email'],
@@ -81,7 +95,10 @@ describe('Storefront engagement and forms', () => {
     assert.equal(res.body.data.vehicleId, vehicle.id);
     assert.equal(res.body.data.status, 'pending');
     assert.match(res.body.data.id, /^[0-9a-f-]{36}$/);
-    const [appointment] = await server.app.database.db.select().from(appointments).where(and(eq(appointments.tenantId, t.tenantId), eq(appointments.id, res.body.data.id)));
+    const [appointment] = await server.app.database.db
+      .select()
+      .from(appointments)
+      .where(and(eq(appointments.tenantId, t.tenantId), eq(appointments.id, res.body.data.id)));
     assert.equal(appointment.motorId, vehicle.id);
     assert.equal(appointment.status, 'pending');
     assert.equal(appointment.preferredDate?.toISOString(), '2026-12-05T00:00:00.000Z');
@@ -92,7 +109,7 @@ describe('Storefront engagement and forms', () => {
     assert.equal((await eventsOf(t.tenantId, 'crm.appointments.created')).length, 0);
   });
 
-  it('test drives: 400 naming vehicleId for a vehicle that is not the dealer\'s available listing, and for each missing field', async () => {
+  it("test drives: 400 naming vehicleId for a vehicle that is not the dealer's available listing, and for each missing field", async () => {
     const t = await seededDealer(server);
     const other = await seededDealer(server);
     const motors = (await t.api('GET', '/api/public/v1/motors?limit=200')).body.data as JsonBody[];
@@ -124,7 +141,10 @@ describe('Storefront engagement and forms', () => {
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body, { statusCode: 200, data: { email: 'user@example.com', subscribed: true } });
     const fired = await eventsOf(t.tenantId, 'crm.newsletter.subscribed');
-    assert.deepEqual(fired.map((e) => e.email), ['user@example.com']);
+    assert.deepEqual(
+      fired.map((e) => e.email),
+      ['user@example.com'],
+    );
     const un = await api('POST', '/external/newsletter/unsubscribe', { email: 'user@example.com' });
     assert.deepEqual(un.body, { statusCode: 200, message: 'Successfully unsubscribed' });
     const missing = await api('POST', '/external/newsletter/subscribe', {});
@@ -161,7 +181,8 @@ describe('Storefront engagement and forms', () => {
     const stats = (await t.api('GET', '/external/vehicles/stats/summary')).body.data;
     for (const k of ['totalVehicles', 'availableVehicles', 'byListingType', 'byBodyType', 'byBrand']) assert.ok(k in stats, k);
     const summary = (await t.api('GET', '/external/customers/stats/summary')).body.data;
-    for (const k of ['totalCustomers', 'vipCustomers', 'totalRevenue', 'averageSpent', 'totalTransactions', 'averageLeadScore', 'newCustomersLast30Days', 'segmentBreakdown']) assert.ok(k in summary, k);
+    for (const k of ['totalCustomers', 'vipCustomers', 'totalRevenue', 'averageSpent', 'totalTransactions', 'averageLeadScore', 'newCustomersLast30Days', 'segmentBreakdown'])
+      assert.ok(k in summary, k);
     assert.deepEqual(Object.keys(summary.segmentBreakdown).sort(), ['atRisk', 'new', 'regular', 'vip']);
     const patched = (await t.api('PATCH', `/external/customers/${customer.id}`, { isVip: true })).body.data;
     for (const k of ['id', 'notes', 'tags', 'isVip', 'customerSegment']) assert.ok(k in patched, k);

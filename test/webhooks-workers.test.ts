@@ -79,7 +79,10 @@ describe('webhook workers as separate processes', { skip: usingPostgres ? false 
       }
       const rows = await server.app.database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, ctx.tenantId));
       assert.equal(rows.length, 1000);
-      assert.ok(rows.every((r) => r.status === 'succeeded'), 'all succeeded');
+      assert.ok(
+        rows.every((r) => r.status === 'succeeded'),
+        'all succeeded',
+      );
     } finally {
       await receiver.close();
       for (const c of children) c.kill('SIGTERM');

@@ -73,7 +73,12 @@ describe('webhooks', () => {
     assert.equal(put.body.data.enabled, false);
     const list = await api('GET', '/crm-api/v1/webhooks?limit=10');
     assert.equal(list.body.pagination.total, 1);
-    for (const [body, field] of [[{ url: 'ftp://x.example' }, /url/], [{ url: 'not a url' }, /url/], [{ url: 'https://x.example', events: ['bad name!'] }, /events/], [{ url: 'https://x.example', events: [] }, /events/]] as const) {
+    for (const [body, field] of [
+      [{ url: 'ftp://x.example' }, /url/],
+      [{ url: 'not a url' }, /url/],
+      [{ url: 'https://x.example', events: ['bad name!'] }, /events/],
+      [{ url: 'https://x.example', events: [] }, /events/],
+    ] as const) {
       const res = await api('POST', '/crm-api/v1/webhooks', body);
       assert.equal(res.status, 400, res.text);
       assert.match(res.body.error.message, field);
@@ -113,7 +118,10 @@ describe('webhooks', () => {
       assert.equal(r.body.environment, 'test');
       const record = await api('GET', `/api/public/v1/customers/${created.body.data.id}`);
       assert.deepEqual(r.body.data, record.body.data);
-      const log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body?.data?.[0]?.status === 'succeeded');
+      const log = await settled(
+        () => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`),
+        (l) => l.body?.data?.[0]?.status === 'succeeded',
+      );
       assert.equal(log.status, 200, log.text);
       assert.equal(log.body.data[0].status, 'succeeded');
       assert.equal(log.body.data[0].attempts[0].status_code, 200);
@@ -134,11 +142,17 @@ describe('webhooks', () => {
       assert.equal(new Set(ids).size, 1, 'same event id on every attempt');
       assert.equal(new Set(receiver.received.map((r) => r.headers['x-motors-request-id'])).size, 3, 'new request id per attempt');
       for (const r of receiver.received) assert.ok(verifyMotors(hook.secret, r));
-      const log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data[0]?.status === 'succeeded');
+      const log = await settled(
+        () => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`),
+        (l) => l.body.data[0]?.status === 'succeeded',
+      );
       const d = log.body.data[0];
       assert.equal(d.status, 'succeeded');
       assert.equal(d.attempt_count, 3);
-      assert.deepEqual(d.attempts.map((a: JsonBody) => a.status_code), [500, 500, 204]);
+      assert.deepEqual(
+        d.attempts.map((a: JsonBody) => a.status_code),
+        [500, 500, 204],
+      );
       assert.equal(d.attempts[0].response_body.length, 4096, 'response body capped at 4 KiB');
       const gap = Date.parse(d.attempts[1].started_at) - Date.parse(d.attempts[0].started_at);
       assert.ok(gap >= 150, `back-off between attempts: ${gap} ms`);
@@ -153,7 +167,10 @@ describe('webhooks', () => {
       const { api, hook } = await setup(receiver.url);
       await api('POST', '/api/public/v1/customers', { firstName: 'Nul' });
       await receiver.until(() => receiver.received.length >= 1, 5000);
-      const log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data[0]?.status === 'succeeded');
+      const log = await settled(
+        () => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`),
+        (l) => l.body.data[0]?.status === 'succeeded',
+      );
       assert.equal(log.body.data[0].status, 'succeeded');
       assert.equal(log.body.data[0].attempts[0].response_body, 'a\uFFFDb');
     } finally {
@@ -170,7 +187,10 @@ describe('webhooks', () => {
       await api('POST', '/api/public/v1/customers', { firstName: 'Dead' });
       await api('POST', '/api/public/v1/customers', { firstName: 'Dead2' });
       await receiver.until(() => receiver.received.length >= 6, 8000);
-      let log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries?status=dead`), (l) => l.body.pagination.total === 2);
+      let log = await settled(
+        () => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries?status=dead`),
+        (l) => l.body.pagination.total === 2,
+      );
       assert.equal(log.body.pagination.total, 2, JSON.stringify(log.body));
       assert.equal(log.body.data[0].attempt_count, 3);
       assert.equal((await api('GET', `/crm-api/v1/webhooks/${hook.id}`)).body.data.failing_since !== null, true);
@@ -183,8 +203,14 @@ describe('webhooks', () => {
       assert.equal(recovered.status, 202, recovered.text);
       assert.equal(recovered.body.data.recovered, 1);
       await receiver.until(() => receiver.received.length >= 8);
-      log = await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data.every((d: JsonBody) => d.status === 'succeeded'));
-      assert.deepEqual(log.body.data.map((d: JsonBody) => d.status), ['succeeded', 'succeeded']);
+      log = await settled(
+        () => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`),
+        (l) => l.body.data.every((d: JsonBody) => d.status === 'succeeded'),
+      );
+      assert.deepEqual(
+        log.body.data.map((d: JsonBody) => d.status),
+        ['succeeded', 'succeeded'],
+      );
       const ep = (await api('GET', `/crm-api/v1/webhooks/${hook.id}`)).body.data;
       assert.equal(ep.failing_since, null);
       assert.ok(ep.last_success_at);
@@ -221,8 +247,14 @@ describe('webhooks', () => {
       await liveReceiver.until(() => liveReceiver.received.length >= 1);
       await testReceiver.until(() => testReceiver.received.length >= 1);
       await wait(300);
-      assert.deepEqual(liveReceiver.received.map((r) => [r.body.environment, r.body.data.firstName]), [['live', 'Live']]);
-      assert.deepEqual(testReceiver.received.map((r) => [r.body.environment, r.body.data.firstName]), [['test', 'Test']]);
+      assert.deepEqual(
+        liveReceiver.received.map((r) => [r.body.environment, r.body.data.firstName]),
+        [['live', 'Live']],
+      );
+      assert.deepEqual(
+        testReceiver.received.map((r) => [r.body.environment, r.body.data.firstName]),
+        [['test', 'Test']],
+      );
     } finally {
       await liveReceiver.close();
       await testReceiver.close();
@@ -237,7 +269,10 @@ describe('webhooks', () => {
       await api('PUT', `/api/public/v1/customers/${c.body.data.id}`, { notes: 'changed' });
       await receiver.until(() => receiver.received.length >= 1);
       await wait(300);
-      assert.deepEqual(receiver.received.map((r) => r.body.event), ['crm.customers.updated']);
+      assert.deepEqual(
+        receiver.received.map((r) => r.body.event),
+        ['crm.customers.updated'],
+      );
     } finally {
       await receiver.close();
     }
@@ -325,7 +360,12 @@ describe('webhooks', () => {
       assert.match(ep.disabled_reason, /5 days/);
       await wait(700);
       assert.equal(receiver.received.length, 1, 'no retry to a disabled endpoint');
-      const d = (await settled(() => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`), (l) => l.body.data[0]?.status === 'dead')).body.data[0];
+      const d = (
+        await settled(
+          () => api('GET', `/crm-api/v1/webhooks/${hook.id}/deliveries`),
+          (l) => l.body.data[0]?.status === 'dead',
+        )
+      ).body.data[0];
       assert.equal(d.status, 'dead');
       assert.match(d.last_error, /disabled/);
       const enabled = await api('PUT', `/crm-api/v1/webhooks/${hook.id}`, { enabled: true });
@@ -341,20 +381,60 @@ describe('webhooks', () => {
     const db = server.app.database.db;
     const old = new Date(Date.now() - 31 * 24 * 3600_000);
     const recent = new Date();
-    for (const [id, at] of [['old', old], ['recent', recent]] as const) {
-      await db.insert(webhookDeliveries).values({ tenantId: t.tenantId, environment: 'test', id: `${id}-${t.tenantId}`, endpointId: 'e', eventId: `ev-${id}`, eventType: 'crm.customers.created', status: 'succeeded', attempts: 1, createdAt: at, updatedAt: at });
-      await db.insert(webhookAttempts).values({ tenantId: t.tenantId, environment: 'test', id: `a-${id}-${t.tenantId}`, deliveryId: `${id}-${t.tenantId}`, endpointId: 'e', eventId: `ev-${id}`, requestId: 'r', worker: 'w', startedAt: at, durationMs: 1, statusCode: 200 });
+    for (const [id, at] of [
+      ['old', old],
+      ['recent', recent],
+    ] as const) {
+      await db.insert(webhookDeliveries).values({
+        tenantId: t.tenantId,
+        environment: 'test',
+        id: `${id}-${t.tenantId}`,
+        endpointId: 'e',
+        eventId: `ev-${id}`,
+        eventType: 'crm.customers.created',
+        status: 'succeeded',
+        attempts: 1,
+        createdAt: at,
+        updatedAt: at,
+      });
+      await db.insert(webhookAttempts).values({
+        tenantId: t.tenantId,
+        environment: 'test',
+        id: `a-${id}-${t.tenantId}`,
+        deliveryId: `${id}-${t.tenantId}`,
+        endpointId: 'e',
+        eventId: `ev-${id}`,
+        requestId: 'r',
+        worker: 'w',
+        startedAt: at,
+        durationMs: 1,
+        statusCode: 200,
+      });
     }
     await pruneWebhookLog(db, 30);
     const left = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, t.tenantId));
-    assert.deepEqual(left.map((r) => r.id), [`recent-${t.tenantId}`]);
+    assert.deepEqual(
+      left.map((r) => r.id),
+      [`recent-${t.tenantId}`],
+    );
     const attempts = await db.select({ id: webhookAttempts.id }).from(webhookAttempts).where(eq(webhookAttempts.tenantId, t.tenantId));
-    assert.deepEqual(attempts.map((r) => r.id), [`a-recent-${t.tenantId}`]);
+    assert.deepEqual(
+      attempts.map((r) => r.id),
+      [`a-recent-${t.tenantId}`],
+    );
   });
 
   it('describes the webhook routes and the receiver guide in the OpenAPI document', async () => {
     const doc = (await client(server.url)('GET', '/openapi.json')).body;
-    for (const path of ['/crm-api/v1/webhooks', '/crm-api/v1/webhooks/{id}', '/crm-api/v1/webhooks/{id}/test', '/crm-api/v1/webhooks/{id}/rotate-secret', '/crm-api/v1/webhooks/{id}/deliveries', '/crm-api/v1/webhooks/{id}/deliveries/{deliveryId}/resend', '/crm-api/v1/webhooks/{id}/recover']) {
+    for (const path of [
+      '/crm-api/v1/webhooks',
+      '/crm-api/v1/webhooks/{id}',
+      '/crm-api/v1/webhooks/{id}/test',
+      '/crm-api/v1/webhooks/{id}/rotate-secret',
+      '/crm-api/v1/webhooks/{id}/deliveries',
+      '/crm-api/v1/webhooks/{id}/deliveries/{deliveryId}/resend',
+      '/crm-api/v1/webhooks/{id}/recover',
+    ]) {
       assert.ok(doc.paths[path], path);
     }
     assert.match(doc.paths['/crm-api/v1/webhooks'].post.description, /timingSafeEqual/);

@@ -63,7 +63,10 @@ function targetView(r: EndpointRow): AdfTargetView {
 }
 
 async function liveTargets(ctx: Ctx): Promise<EndpointRow[]> {
-  const rows = await ctx.db.select().from(webhookEndpoints).where(scopedLive(ctx, webhookEndpoints, inArray(webhookEndpoints.kind, ADF_KINDS)));
+  const rows = await ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(scopedLive(ctx, webhookEndpoints, inArray(webhookEndpoints.kind, ADF_KINDS)));
   return rows.sort((a, b) => ADF_KINDS.indexOf(a.kind as AdfKind) - ADF_KINDS.indexOf(b.kind as AdfKind));
 }
 
@@ -105,18 +108,29 @@ export async function setAdfForwarding(ctx: Ctx, input: AdfForwardingInput, sett
   const current = await liveTargets(ctx);
   const enabled = input.enabled ?? (current.length ? current.some((r) => r.enabled) : true);
   const at = now();
-  const wanted: [AdfKind, string | null | undefined][] = [['adf_http', input.url], ['adf_email', input.email]];
+  const wanted: [AdfKind, string | null | undefined][] = [
+    ['adf_http', input.url],
+    ['adf_email', input.email],
+  ];
   for (const [kind, value] of wanted) {
     const row = current.find((r) => r.kind === kind);
     if (value === undefined) continue;
     if (value === null || value.trim() === '') {
-      if (row) await ctx.db.update(webhookEndpoints).set({ deletedAt: at, updatedAt: at, enabled: false }).where(scopedId(ctx, webhookEndpoints, row.id));
+      if (row)
+        await ctx.db
+          .update(webhookEndpoints)
+          .set({ deletedAt: at, updatedAt: at, enabled: false })
+          .where(scopedId(ctx, webhookEndpoints, row.id));
       continue;
     }
     const url = await checkTarget(kind, value, settings);
     if (row) {
       // A new address is a new receiver: its failure clock starts again.
-      if (url !== row.url) await ctx.db.update(webhookEndpoints).set({ url, failingSince: null, disabledReason: null, updatedAt: at }).where(scopedId(ctx, webhookEndpoints, row.id));
+      if (url !== row.url)
+        await ctx.db
+          .update(webhookEndpoints)
+          .set({ url, failingSince: null, disabledReason: null, updatedAt: at })
+          .where(scopedId(ctx, webhookEndpoints, row.id));
       continue;
     }
     await ctx.db.insert(webhookEndpoints).values({
@@ -157,8 +171,15 @@ export async function testAdfForwarding(ctx: Ctx, send: SendAttempt): Promise<Ad
   for (const row of rows) {
     const r = await sendTestEvent(ctx, row, { message: 'A test lead from Motors CRM', webhookId: row.id, lead }, send);
     results.push({
-      kind: kindOf(row), target: targetOf(row), deliveryId: r.deliveryId, success: r.success,
-      requestId: r.requestId, durationMs: r.durationMs, statusCode: r.statusCode, responseBody: r.responseBody, error: r.error,
+      kind: kindOf(row),
+      target: targetOf(row),
+      deliveryId: r.deliveryId,
+      success: r.success,
+      requestId: r.requestId,
+      durationMs: r.durationMs,
+      statusCode: r.statusCode,
+      responseBody: r.responseBody,
+      error: r.error,
     });
   }
   return results;
@@ -168,7 +189,10 @@ export type AdfDeliveryView = DeliveryView & { kind: AdfTargetView['kind']; targ
 
 // Every target the tenant and environment ever had, removed ones included, so the log stays whole.
 async function allTargets(ctx: Ctx): Promise<Map<string, EndpointRow>> {
-  const rows = await ctx.db.select().from(webhookEndpoints).where(scoped(ctx, webhookEndpoints, inArray(webhookEndpoints.kind, ADF_KINDS)));
+  const rows = await ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(scoped(ctx, webhookEndpoints, inArray(webhookEndpoints.kind, ADF_KINDS)));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

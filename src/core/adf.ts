@@ -130,7 +130,13 @@ function locate(raw: string, warnings: string[]): string | null {
   }
   const lower = text.toLowerCase();
   const close = lower.lastIndexOf('</adf>');
-  if (text.slice(0, start).replace(/<\?[^>]*\?>/g, '').trim()) warnings.push('text before the ADF document was ignored');
+  if (
+    text
+      .slice(0, start)
+      .replace(/<\?[^>]*\?>/g, '')
+      .trim()
+  )
+    warnings.push('text before the ADF document was ignored');
   if (close < 0) {
     warnings.push('the document has no </adf> end tag (truncated?)');
     return text.slice(start, text.lastIndexOf('>') + 1);
@@ -157,16 +163,22 @@ export function parseAdf(raw: string): AdfParseResult {
     }
   }
   const adf = (tree.adf ?? tree) as Node;
-  const prospects = asArray(adf.prospect).filter(isNode).map((p, i) => readProspect(p, i, warnings));
+  const prospects = asArray(adf.prospect)
+    .filter(isNode)
+    .map((p, i) => readProspect(p, i, warnings));
   if (!prospects.length) return { isAdf: false, prospects: [], warnings: [...warnings, 'the ADF document has no <prospect>; kept as raw text'] };
   return { isAdf: true, prospects, warnings };
 }
 
 function readProspect(p: Node, index: number, warnings: string[]): AdfProspect {
   const where = (s: string) => (index ? `prospect ${index + 1}: ${s}` : s);
-  const ids = asArray(p.id).map((n) => ({ value: text(n), source: attr(n, 'source') })).filter((i) => i.value);
+  const ids = asArray(p.id)
+    .map((n) => ({ value: text(n), source: attr(n, 'source') }))
+    .filter((i) => i.value);
   const id = ids.find((i) => i.source) ?? ids[0];
-  const vehicles = asArray(p.vehicle).filter(isNode).map((v) => readVehicle(v, (s) => warnings.push(where(s))));
+  const vehicles = asArray(p.vehicle)
+    .filter(isNode)
+    .map((v) => readVehicle(v, (s) => warnings.push(where(s))));
   if (!vehicles.length) warnings.push(where('no <vehicle>'));
   const customer = (isNode(p.customer) ? p.customer : {}) as Node;
   const contacts = asArray(customer.contact).filter(isNode).map(readContact);
@@ -180,10 +192,10 @@ function readProspect(p: Node, index: number, warnings: string[]): AdfProspect {
     vehicles,
     contacts,
     customerComments: comments(customer.comments),
-    timeframe: isNode(customer.timeframe) ? [textOf(customer.timeframe.description), textOf(customer.timeframe.earliestdate), textOf(customer.timeframe.latestdate)].filter(Boolean).join(' ') || null : textOf(customer.timeframe),
-    vendor: vendorNode
-      ? { name: textOf(vendorNode.vendorname) ?? textOf(vendorNode.name), contact: asArray(vendorNode.contact).filter(isNode).map(readContact)[0] ?? null }
-      : null,
+    timeframe: isNode(customer.timeframe)
+      ? [textOf(customer.timeframe.description), textOf(customer.timeframe.earliestdate), textOf(customer.timeframe.latestdate)].filter(Boolean).join(' ') || null
+      : textOf(customer.timeframe),
+    vendor: vendorNode ? { name: textOf(vendorNode.vendorname) ?? textOf(vendorNode.name), contact: asArray(vendorNode.contact).filter(isNode).map(readContact)[0] ?? null } : null,
     provider: providerNode
       ? {
           name: firstName(providerNode.name),
@@ -241,7 +253,9 @@ function readVehicle(v: Node, warn: (s: string) => void): AdfVehicle {
 }
 
 function readContact(c: Node): AdfContact {
-  const names = asArray(c.name).map((n) => ({ part: attr(n, 'part')?.toLowerCase() ?? 'full', value: text(n) })).filter((n) => n.value);
+  const names = asArray(c.name)
+    .map((n) => ({ part: attr(n, 'part')?.toLowerCase() ?? 'full', value: text(n) }))
+    .filter((n) => n.value);
   const part = (p: string) => names.find((n) => n.part === p)?.value ?? null;
   const fullGiven = part('full') ?? names.find((n) => !['first', 'middle', 'last', 'suffix'].includes(n.part))?.value ?? null;
   let firstName = part('first');

@@ -154,7 +154,11 @@ export async function touchKey(db: Queryable, tenantId: string, id: string): Pro
  * refused (409, or 404 once it is revoked).
  */
 export async function rotateApiKey(db: Queryable, tenantId: string, id: string, overlapHours: number) {
-  const [old] = await db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))).for('update');
+  const [old] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
+    .for('update');
   if (!old || old.revokedAt) throw new AppError('not_found', `API key ${id} was not found or is revoked`);
   if (old.replacedBy) throw new AppError('conflict', `API key ${id} was already rotated; rotate its replacement ${old.replacedBy} instead`);
   const lifetimeMs = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : undefined;

@@ -68,7 +68,13 @@ export const blogPostCollection = defineCollection({
 export async function listPublished(ctx: Ctx, page: number, limit: number) {
   const where = scoped(ctx, blogPosts, eq(blogPosts.status, 'published'), isNull(blogPosts.deletedAt));
   const [rows, [{ total }]] = await Promise.all([
-    ctx.db.select().from(blogPosts).where(where).orderBy(desc(blogPosts.publishedAt), desc(blogPosts.id)).limit(limit).offset((page - 1) * limit),
+    ctx.db
+      .select()
+      .from(blogPosts)
+      .where(where)
+      .orderBy(desc(blogPosts.publishedAt), desc(blogPosts.id))
+      .limit(limit)
+      .offset((page - 1) * limit),
     ctx.db.select({ total: count() }).from(blogPosts).where(and(where)),
   ]);
   return { rows: rows.map(blogPostView), total: Number(total) };

@@ -85,7 +85,10 @@ export type TrimInput = { modelId: string; generationId?: string | null; name: s
 
 export async function addTrim(ctx: Ctx, input: TrimInput): Promise<TrimView> {
   const name = requiredName(input.name);
-  const [model] = await ctx.db.select({ id: catalogModels.id }).from(catalogModels).where(globalOrOwn(ctx, catalogModels, eq(catalogModels.id, input.modelId ?? '')));
+  const [model] = await ctx.db
+    .select({ id: catalogModels.id })
+    .from(catalogModels)
+    .where(globalOrOwn(ctx, catalogModels, eq(catalogModels.id, input.modelId ?? '')));
   if (!model) throw invalidField('modelId', `no model with id ${input.modelId}`);
   if (input.generationId) {
     const [g] = await ctx.db
@@ -102,7 +105,10 @@ export async function addTrim(ctx: Ctx, input: TrimInput): Promise<TrimView> {
   }
   const bad = (input.drivetrains ?? []).find((d) => !(drivetrainTypes as readonly string[]).includes(d));
   if (bad) throw invalidField('drivetrains', `${bad} is not one of ${drivetrainTypes.join(', ')}`);
-  const siblings = await ctx.db.select({ slug: catalogTrims.slug }).from(catalogTrims).where(globalOrOwn(ctx, catalogTrims, eq(catalogTrims.modelId, model.id)));
+  const siblings = await ctx.db
+    .select({ slug: catalogTrims.slug })
+    .from(catalogTrims)
+    .where(globalOrOwn(ctx, catalogTrims, eq(catalogTrims.modelId, model.id)));
   const at = now();
   const id = newId();
   await ctx.db.insert(catalogTrims).values({

@@ -15,7 +15,13 @@ export type CatalogLink = { makeId?: string | null; modelId?: string | null; bod
 type MotorCatalogFields = { make: string; model: string; year: number | null; trim: string | null; bodyType: string | null } & { [K in keyof CatalogLink]-?: string | null };
 
 const brandExists = async (ctx: Ctx, id: string) =>
-  (await ctx.db.select({ id: catalogBrands.id }).from(catalogBrands).where(globalOrOwn(ctx, catalogBrands, eq(catalogBrands.id, id))).limit(1)).length > 0;
+  (
+    await ctx.db
+      .select({ id: catalogBrands.id })
+      .from(catalogBrands)
+      .where(globalOrOwn(ctx, catalogBrands, eq(catalogBrands.id, id)))
+      .limit(1)
+  ).length > 0;
 
 const bodyTypeCode = (text: string) => catalogSlug(text).replace(/-/g, '_').toUpperCase();
 
@@ -26,11 +32,7 @@ const bodyTypeCode = (text: string) => catalogSlug(text).replace(/-/g, '_').toUp
  * "mercedes benz" finds Mercedes-Benz and "Skoda" finds Škoda; body type by its name or code,
  * else the model's; trim by name among the model's trims, preferring the generation of the year.
  */
-export async function linkMotorToCatalog(
-  ctx: Ctx,
-  input: Partial<Omit<MotorCatalogFields, keyof CatalogLink>> & CatalogLink,
-  current: MotorCatalogFields | undefined,
-): Promise<CatalogLink> {
+export async function linkMotorToCatalog(ctx: Ctx, input: Partial<Omit<MotorCatalogFields, keyof CatalogLink>> & CatalogLink, current: MotorCatalogFields | undefined): Promise<CatalogLink> {
   const out: CatalogLink = {};
   const textChanged = !current || input.make !== undefined || input.model !== undefined;
   const make = input.make ?? current?.make;
@@ -64,7 +66,12 @@ export async function linkMotorToCatalog(
   }
   if (brandId === undefined && textChanged) {
     const [b] = make
-      ? await ctx.db.select({ id: catalogBrands.id }).from(catalogBrands).where(globalOrOwn(ctx, catalogBrands, eq(catalogBrands.slug, catalogSlug(make)))).orderBy(asc(catalogBrands.id)).limit(1)
+      ? await ctx.db
+          .select({ id: catalogBrands.id })
+          .from(catalogBrands)
+          .where(globalOrOwn(ctx, catalogBrands, eq(catalogBrands.slug, catalogSlug(make))))
+          .orderBy(asc(catalogBrands.id))
+          .limit(1)
       : [];
     brandId = out.makeId = b?.id ?? null;
   }
@@ -95,7 +102,11 @@ export async function linkMotorToCatalog(
   const modelId = out.modelId !== undefined ? out.modelId : current?.modelId;
   if (input.trimId !== undefined) {
     if (input.trimId !== null) {
-      const [t] = await ctx.db.select({ id: catalogTrims.id, modelId: catalogTrims.modelId }).from(catalogTrims).where(globalOrOwn(ctx, catalogTrims, eq(catalogTrims.id, input.trimId))).limit(1);
+      const [t] = await ctx.db
+        .select({ id: catalogTrims.id, modelId: catalogTrims.modelId })
+        .from(catalogTrims)
+        .where(globalOrOwn(ctx, catalogTrims, eq(catalogTrims.id, input.trimId)))
+        .limit(1);
       if (!t) throw invalidField('trimId', `no trim with id ${input.trimId} in the catalog`);
       if (modelId && t.modelId !== modelId) throw invalidField('trimId', `trim ${input.trimId} is not a trim of model ${modelId}`);
     }

@@ -44,12 +44,24 @@ export async function loadCatalog(db: Queryable, data: CatalogData = readCatalog
     await tx.delete(catalogTrims).where(isNull(catalogTrims.tenantId));
     // One statement per table with the rows as one JSON parameter: a few thousand rows load in
     // milliseconds on PGlite, where per-row parameters would cost a round of parsing each.
-    const put = (table: PgTable, rows: Record<string, unknown>[]) =>
-      tx.execute(sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json)`);
-    await put(catalogBodyTypes, data.bodyTypes.map((b) => ({ id: b.id, code: b.code, name: b.name, description: b.description, icon_url: null })));
+    const put = (table: PgTable, rows: Record<string, unknown>[]) => tx.execute(sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json)`);
+    await put(
+      catalogBodyTypes,
+      data.bodyTypes.map((b) => ({ id: b.id, code: b.code, name: b.name, description: b.description, icon_url: null })),
+    );
     await put(
       catalogBrands,
-      data.brands.map((b) => ({ id: b.id, name: b.name, slug: b.slug, country_of_origin: b.countryOfOrigin, logo_url: b.logoUrl, source: b.source, vpic_id: b.vpicId, created_at: at, updated_at: at })),
+      data.brands.map((b) => ({
+        id: b.id,
+        name: b.name,
+        slug: b.slug,
+        country_of_origin: b.countryOfOrigin,
+        logo_url: b.logoUrl,
+        source: b.source,
+        vpic_id: b.vpicId,
+        created_at: at,
+        updated_at: at,
+      })),
     );
     await put(
       catalogModels,
@@ -69,12 +81,37 @@ export async function loadCatalog(db: Queryable, data: CatalogData = readCatalog
     );
     await put(
       catalogEngines,
-      data.engines.map((e) => ({ id: e.id, code: e.code, name: e.name, type: e.type, displacement: e.displacement, cylinders: e.cylinders, horsepower: e.horsepower, torque_nm: e.torqueNm, transmission: e.transmission, source: e.source })),
+      data.engines.map((e) => ({
+        id: e.id,
+        code: e.code,
+        name: e.name,
+        type: e.type,
+        displacement: e.displacement,
+        cylinders: e.cylinders,
+        horsepower: e.horsepower,
+        torque_nm: e.torqueNm,
+        transmission: e.transmission,
+        source: e.source,
+      })),
     );
-    await put(catalogGenerations, data.generations.map((g) => ({ id: g.id, model_id: g.modelId, name: g.name, slug: g.slug, start_year: g.startYear, end_year: g.endYear, source: g.source })));
+    await put(
+      catalogGenerations,
+      data.generations.map((g) => ({ id: g.id, model_id: g.modelId, name: g.name, slug: g.slug, start_year: g.startYear, end_year: g.endYear, source: g.source })),
+    );
     await put(
       catalogTrims,
-      data.trims.map((t) => ({ id: t.id, model_id: t.modelId, generation_id: t.generationId, name: t.name, slug: t.slug, engine_ids: t.engineIds, drivetrains: t.drivetrains, source: t.source, created_at: at, updated_at: at })),
+      data.trims.map((t) => ({
+        id: t.id,
+        model_id: t.modelId,
+        generation_id: t.generationId,
+        name: t.name,
+        slug: t.slug,
+        engine_ids: t.engineIds,
+        drivetrains: t.drivetrains,
+        source: t.source,
+        created_at: at,
+        updated_at: at,
+      })),
     );
     await tx
       .insert(settings)

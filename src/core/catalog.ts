@@ -76,7 +76,16 @@ export async function brandViews(ctx: Ctx, rows: (typeof catalogBrands.$inferSel
     ctx.db
       .select({ id: catalogModels.id, name: catalogModels.name, slug: catalogModels.slug, brandId: catalogModels.brandId })
       .from(catalogModels)
-      .where(globalOrOwn(ctx, catalogModels, inArray(catalogModels.brandId, rows.map((r) => r.id))))
+      .where(
+        globalOrOwn(
+          ctx,
+          catalogModels,
+          inArray(
+            catalogModels.brandId,
+            rows.map((r) => r.id),
+          ),
+        ),
+      )
       .orderBy(byC(catalogModels.slug), asc(catalogModels.id)),
     countListingsByBrand(ctx),
   ]);
@@ -102,7 +111,11 @@ export async function listBrands(ctx: Ctx, p: Page): Promise<{ rows: BrandView[]
 }
 
 export async function findBrand(ctx: Ctx, id: string) {
-  const [row] = await ctx.db.select().from(catalogBrands).where(globalOrOwn(ctx, catalogBrands, eq(catalogBrands.id, id))).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(catalogBrands)
+    .where(globalOrOwn(ctx, catalogBrands, eq(catalogBrands.id, id)))
+    .limit(1);
   return row;
 }
 
@@ -152,12 +165,7 @@ export type ModelSearch = Partial<Page> & { brandId?: string; bodyTypeId?: strin
 
 /** Models ordered by brand then model slug; without a page, all of them. */
 export async function listModels(ctx: Ctx, q: ModelSearch): Promise<{ rows: ModelView[]; total: number }> {
-  const where = globalOrOwn(
-    ctx,
-    catalogModels,
-    q.brandId ? eq(catalogModels.brandId, q.brandId) : undefined,
-    q.bodyTypeId ? eq(catalogModels.bodyTypeId, q.bodyTypeId) : undefined,
-  );
+  const where = globalOrOwn(ctx, catalogModels, q.brandId ? eq(catalogModels.brandId, q.brandId) : undefined, q.bodyTypeId ? eq(catalogModels.bodyTypeId, q.bodyTypeId) : undefined);
   const ordered = modelsQuery(ctx, where).orderBy(byC(catalogBrands.slug), byC(catalogModels.slug), asc(catalogModels.id));
   const [rows, [{ total }]] = await Promise.all([
     q.page && q.limit ? ordered.limit(q.limit).offset(offset({ page: q.page, limit: q.limit })) : ordered,
@@ -249,9 +257,7 @@ const trimColumns = {
 
 async function trimViews(ctx: Ctx, rows: { trim: typeof catalogTrims.$inferSelect; modelName: string; generationName: string | null }[]): Promise<TrimView[]> {
   const engineIds = [...new Set(rows.flatMap((r) => r.trim.engineIds))];
-  const engines = engineIds.length
-    ? await ctx.db.select({ id: catalogEngines.id, name: catalogEngines.name }).from(catalogEngines).where(inArray(catalogEngines.id, engineIds))
-    : [];
+  const engines = engineIds.length ? await ctx.db.select({ id: catalogEngines.id, name: catalogEngines.name }).from(catalogEngines).where(inArray(catalogEngines.id, engineIds)) : [];
   const engineName = new Map(engines.map((e) => [e.id, e.name]));
   return rows.map(({ trim: t, modelName, generationName }) => ({
     id: t.id,
@@ -266,32 +272,21 @@ async function trimViews(ctx: Ctx, rows: { trim: typeof catalogTrims.$inferSelec
 }
 
 const trimsFrom = (ctx: Ctx) =>
-  ctx.db
-    .select(trimColumns)
-    .from(catalogTrims)
-    .innerJoin(catalogModels, eq(catalogModels.id, catalogTrims.modelId))
-    .leftJoin(catalogGenerations, eq(catalogGenerations.id, catalogTrims.generationId));
+  ctx.db.select(trimColumns).from(catalogTrims).innerJoin(catalogModels, eq(catalogModels.id, catalogTrims.modelId)).leftJoin(catalogGenerations, eq(catalogGenerations.id, catalogTrims.generationId));
 
 export async function listTrims(ctx: Ctx, q: Page & { modelId?: string; generationId?: string }): Promise<{ rows: TrimView[]; total: number }> {
-  const where = globalOrOwn(
-    ctx,
-    catalogTrims,
-    q.modelId ? eq(catalogTrims.modelId, q.modelId) : undefined,
-    q.generationId ? eq(catalogTrims.generationId, q.generationId) : undefined,
-  );
+  const where = globalOrOwn(ctx, catalogTrims, q.modelId ? eq(catalogTrims.modelId, q.modelId) : undefined, q.generationId ? eq(catalogTrims.generationId, q.generationId) : undefined);
   const [rows, [{ total }]] = await Promise.all([
-    trimsFrom(ctx)
-      .where(where)
-      .orderBy(byC(catalogModels.slug), asc(catalogGenerations.startYear), byC(catalogTrims.slug), asc(catalogTrims.id))
-      .limit(q.limit)
-      .offset(offset(q)),
+    trimsFrom(ctx).where(where).orderBy(byC(catalogModels.slug), asc(catalogGenerations.startYear), byC(catalogTrims.slug), asc(catalogTrims.id)).limit(q.limit).offset(offset(q)),
     ctx.db.select({ total: count() }).from(catalogTrims).where(where),
   ]);
   return { rows: await trimViews(ctx, rows), total: Number(total) };
 }
 
 export async function getTrim(ctx: Ctx, id: string): Promise<TrimView> {
-  const [row] = await trimsFrom(ctx).where(globalOrOwn(ctx, catalogTrims, eq(catalogTrims.id, id))).limit(1);
+  const [row] = await trimsFrom(ctx)
+    .where(globalOrOwn(ctx, catalogTrims, eq(catalogTrims.id, id)))
+    .limit(1);
   if (!row) throw notFound('Trim', id);
   return (await trimViews(ctx, [row]))[0];
 }

@@ -91,11 +91,14 @@ export type DeferredWrite = {
 };
 
 /** The database a pure collection's prepare gets: none. */
-const noDatabase = new Proxy({}, {
-  get(_target, key) {
-    throw new Error(`A collection declared pure read the database in prepare (db.${String(key)}): remove \`pure\` from its spec`);
+const noDatabase = new Proxy(
+  {},
+  {
+    get(_target, key) {
+      throw new Error(`A collection declared pure read the database in prepare (db.${String(key)}): remove \`pure\` from its spec`);
+    },
   },
-}) as Ctx['db'];
+) as Ctx['db'];
 
 /** The write and read operations every Records API collection shares, with events in the same transaction. */
 /** Rows whose conditional write lost to a concurrent one (by collection, tenant and id), and when. */
@@ -113,7 +116,12 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     const [row] = await runPrepared(
       ctx.db,
       findName,
-      (db) => db.select(viewColumns(table)).from(table as PgTable).where(scopedPlaceholders(t, isNull(t.deletedAt), eq(t.id, sql.placeholder('id')))).limit(1),
+      (db) =>
+        db
+          .select(viewColumns(table))
+          .from(table as PgTable)
+          .where(scopedPlaceholders(t, isNull(t.deletedAt), eq(t.id, sql.placeholder('id'))))
+          .limit(1),
       { ...owner(ctx), id },
     );
     if (!row) throw notFound(spec.label, id);
@@ -157,25 +165,19 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
    * `seen` (nobody wrote it since it was read), takes the next instant after it, and answers
    * undefined (no row, no event) when somebody did.
    */
-  async function writeChange(
-    ctx: Ctx,
-    id: string,
-    current: Row<T>,
-    set: Record<string, unknown>,
-    eventTypes: (view: V) => string[],
-    seen?: Date,
-  ): Promise<V | undefined> {
+  async function writeChange(ctx: Ctx, id: string, current: Row<T>, set: Record<string, unknown>, eventTypes: (view: V) => string[], seen?: Date): Promise<V | undefined> {
     const row = { ...current, ...set, ...(seen ? { updatedAt: PENDING_INSTANT } : {}) } as Row<T>;
     const view = spec.view(row);
     const pending = eventTypes(view).map((type) => newEvent(ctx, type, view as Record<string, unknown>));
     const where = seen ? and(scopedId(ctx, t, id), isNull(t.deletedAt), eq(t.updatedAt, seen)) : scopedId(ctx, t, id);
     const values = seen ? { ...set, updatedAt: writeInstantAfter(t.updatedAt) } : set;
-    const change = ctx.db.update(table as PgTable).set(values as never).where(where).returning();
+    const change = ctx.db
+      .update(table as PgTable)
+      .set(values as never)
+      .where(where)
+      .returning();
     const appended = seen ? appendEvents(pending, sql`(select ${isoText(sql`updated_at`)} from changed)`) : appendEvents(pending);
-    const [raw] = await queryRows<Record<string, unknown>>(
-      ctx.db,
-      sql`with changed as (${change.getSQL()}), appended as (${appended}) select changed.* from changed`,
-    );
+    const [raw] = await queryRows<Record<string, unknown>>(ctx.db, sql`with changed as (${change.getSQL()}), appended as (${appended}) select changed.* from changed`);
     if (!raw) return undefined;
     if (pending.length) eventsWritten(ctx.db);
     const stored = spec.view(fromDriver(raw));
@@ -184,7 +186,15 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
       await ctx.db
         .update(events)
         .set({ data: stored as Record<string, unknown> })
-        .where(and(eq(events.tenantId, ctx.tenantId), inArray(events.id, pending.map((e) => e.id))));
+        .where(
+          and(
+            eq(events.tenantId, ctx.tenantId),
+            inArray(
+              events.id,
+              pending.map((e) => e.id),
+            ),
+          ),
+        );
     }
     return stored;
   }
@@ -217,15 +227,17 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     const values = await spec.prepare(facts ? { ...ctx, db: transactionNeeded, statement: facts } : { ...ctx, db: noDatabase }, input, undefined);
     const at = writeInstant();
     const insert = { ...values, ...owner(ctx), id: newId() } as Record<string, unknown>;
-    const predicted = Object.fromEntries(
-      Object.entries(columns).map(([key, column]) => [key, key in insert && insert[key] !== undefined ? insert[key] : columnDefault(column)]),
-    );
+    const predicted = Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, key in insert && insert[key] !== undefined ? insert[key] : columnDefault(column)]));
     const view = spec.view({ ...predicted, createdAt: PENDING_INSTANT, updatedAt: PENDING_INSTANT, deletedAt: null } as Row<T>);
     // A value only the statement knows (a number) goes in as its SQL.
     const standIns = new Map(facts?.standIns.map((s) => [s.text, s.value]));
     const row = Object.fromEntries(Object.entries(insert).map(([key, value]) => [key, (typeof value === 'string' && standIns.get(value)) || value]));
     ctx.deferWrite!({
-      statement: ctx.db.insert(table).values({ ...row, createdAt: at, updatedAt: at } as Insert<T>).returning().getSQL(),
+      statement: ctx.db
+        .insert(table)
+        .values({ ...row, createdAt: at, updatedAt: at } as Insert<T>)
+        .returning()
+        .getSQL(),
       events: [newEvent(ctx, `crm.${spec.name}.created`, view as Record<string, unknown>)],
       viewOf: (raw) => spec.view(fromDriver(raw)),
       predicted: view,
@@ -304,7 +316,12 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
 
   /** Undoes a soft delete within 30 days (the dashboard's "restore"). */
   async function restore(ctx: Ctx, id: string): Promise<V> {
-    const [current] = (await ctx.db.select().from(table as PgTable).where(scopedId(ctx, t, id)).limit(1).for('update')) as Row<T>[];
+    const [current] = (await ctx.db
+      .select()
+      .from(table as PgTable)
+      .where(scopedId(ctx, t, id))
+      .limit(1)
+      .for('update')) as Row<T>[];
     const deletedAt = (current as { deletedAt: Date | null } | undefined)?.deletedAt;
     if (!current || !deletedAt) throw notFound(`Deleted ${spec.label.toLowerCase()}`, id);
     if (Date.now() - deletedAt.getTime() > RESTORE_DAYS * 86400_000) {
@@ -412,8 +429,17 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     }
     const where = scoped(ctx, t, opts.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt), ...filters);
     const [rows, [{ total }]] = await Promise.all([
-      ctx.db.select(viewColumns(table)).from(table as PgTable).where(where).orderBy(...sortOrder(spec.name, columns, opts.sort)).limit(opts.limit).offset(skip),
-      ctx.db.select({ total: count() }).from(table as PgTable).where(where),
+      ctx.db
+        .select(viewColumns(table))
+        .from(table as PgTable)
+        .where(where)
+        .orderBy(...sortOrder(spec.name, columns, opts.sort))
+        .limit(opts.limit)
+        .offset(skip),
+      ctx.db
+        .select({ total: count() })
+        .from(table as PgTable)
+        .where(where),
     ]);
     return { rows: rows.map((r) => spec.view(r as Row<T>)), total: Number(total) };
   }
@@ -468,8 +494,7 @@ export const etagOf = (row: { updatedAt: Date }) => `"${row.updatedAt.getTime().
 export const writeInstant = (): SQL => sql`date_trunc('milliseconds', statement_timestamp())`;
 
 /** The write's instant for a row that already has one: always later, even within one millisecond. */
-export const writeInstantAfter = (updatedAt: PgColumn): SQL =>
-  sql`greatest(date_trunc('milliseconds', statement_timestamp()), ${updatedAt} + interval '1 millisecond')`;
+export const writeInstantAfter = (updatedAt: PgColumn): SQL => sql`greatest(date_trunc('milliseconds', statement_timestamp()), ${updatedAt} + interval '1 millisecond')`;
 
 // Whether a prepared update would change the stored row. Values are compared as they would be
 // stored (dates by instant, JSON without undefined members).

@@ -28,4 +28,3 @@ export type Ctx = {
    */
   statement?: StatementFacts;
 };
-

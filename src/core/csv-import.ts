@@ -117,7 +117,11 @@ function cellValue(kind: ImportFieldKind, cell: string): unknown {
   const text = cell.trim();
   if (kind === 'number') return NUMBER.test(text) ? Number(text) : text;
   if (kind === 'boolean') return YES.has(text.toLowerCase()) ? true : NO.has(text.toLowerCase()) ? false : text;
-  if (kind === 'list') return text.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+  if (kind === 'list')
+    return text
+      .split(/[;|]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (kind === 'json') {
     try {
       return JSON.parse(text);
@@ -287,7 +291,11 @@ export async function importCsv(ctx: Ctx, collection: ImportCollection, schema: 
       reject(p.row, p.cells, [{ field: key.field, message: `${p.key} is also on row ${first} of this file` }]);
       return false;
     });
-    const existing = await records.rowsByKey(ctx, key.column, unique.flatMap((p) => (p.key ? [p.key] : [])));
+    const existing = await records.rowsByKey(
+      ctx,
+      key.column,
+      unique.flatMap((p) => (p.key ? [p.key] : [])),
+    );
     for (const p of unique) {
       try {
         await records.check(ctx, p.input as never, p.key ? (existing.get(p.key)?.row as never) : undefined);
@@ -382,9 +390,6 @@ async function writeBatch(ctx: Ctx, collection: ImportCollection, entries: { inp
 
 /** The rejected rows as CSV: the file's own columns, then `error` (row, field in words, message). */
 export function rejectedReport(headers: string[], rejected: RejectedRow[]): string {
-  const lines = rejected.map((r) => [
-    ...headers.map((_, i) => r.cells[i] ?? ''),
-    `Row ${r.row}: ${r.errors.map((e) => `${e.label}: ${e.message}`).join('; ')}`,
-  ]);
+  const lines = rejected.map((r) => [...headers.map((_, i) => r.cells[i] ?? ''), `Row ${r.row}: ${r.errors.map((e) => `${e.label}: ${e.message}`).join('; ')}`]);
   return stringify([[...headers, 'error'], ...lines].map((line) => line.map(spreadsheetSafe)));
 }

@@ -44,12 +44,20 @@ const normalise = (email: string) => email.trim().toLowerCase();
 const hashToken = (t: string) => crypto.createHash('sha256').update(t).digest('hex');
 
 async function findAccount(ctx: Ctx, email: string): Promise<AccountRow | undefined> {
-  const [row] = await ctx.db.select().from(shopperAccounts).where(eq(shopperAccounts.email, normalise(email))).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(shopperAccounts)
+    .where(eq(shopperAccounts.email, normalise(email)))
+    .limit(1);
   return row;
 }
 
 async function linkedCustomer(ctx: Ctx, accountId: string): Promise<CustomerRow | undefined> {
-  const [row] = await ctx.db.select().from(customers).where(scopedLive(ctx, customers, eq(customers.accountId, accountId))).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(customers)
+    .where(scopedLive(ctx, customers, eq(customers.accountId, accountId)))
+    .limit(1);
   return row;
 }
 
@@ -79,8 +87,14 @@ async function linkAtDealer(ctx: Ctx, account: AccountRow): Promise<{ customer: 
     source: 'storefront',
     lifecycleStage: 'PROSPECT',
   });
-  await ctx.db.update(customers).set({ accountId: account.id }).where(scoped(ctx, customers, eq(customers.id, created.id)));
-  const [row] = await ctx.db.select().from(customers).where(scoped(ctx, customers, eq(customers.id, created.id)));
+  await ctx.db
+    .update(customers)
+    .set({ accountId: account.id })
+    .where(scoped(ctx, customers, eq(customers.id, created.id)));
+  const [row] = await ctx.db
+    .select()
+    .from(customers)
+    .where(scoped(ctx, customers, eq(customers.id, created.id)));
   return { customer: row, isNewCustomer: true };
 }
 
@@ -237,7 +251,7 @@ export async function logout(ctx: Ctx, token: string): Promise<void> {
 
 /** Verifies a shopper's access token for this dealer and environment; anything else is a 401. */
 export async function verifyAccessToken(ctx: Ctx, secret: Uint8Array, token: string): Promise<{ accountId: string; customerId: string }> {
-  const refused = new AppError('unauthorized', 'Invalid or expired customer token: send the access_token from login or register as Authorization: Bearer, with this dealer\'s API key');
+  const refused = new AppError('unauthorized', "Invalid or expired customer token: send the access_token from login or register as Authorization: Bearer, with this dealer's API key");
   let claims: { accountId: string; customerId: string; familyId: string };
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: `${ctx.tenantId}:${ctx.environment}`, algorithms: ['HS256'] });

@@ -74,11 +74,36 @@ export async function recordTimeline(ctx: Ctx, where: SQL, limit = TIMELINE_LIMI
 export async function customerOverview(ctx: Ctx, id: string): Promise<CustomerOverview> {
   const customer = await customerCollection.get(ctx, id);
   const [vehicleRows, invoiceRows, quoteRows, workOrderRows, leadRows] = await Promise.all([
-    ctx.db.select().from(motors).where(scopedLive(ctx, motors, eq(motors.ownerCustomerId, id))).orderBy(desc(motors.createdAt), desc(motors.id)).limit(OVERVIEW_LIMIT),
-    ctx.db.select().from(invoices).where(scopedLive(ctx, invoices, eq(invoices.customerId, id))).orderBy(desc(invoices.createdAt), desc(invoices.id)).limit(OVERVIEW_LIMIT),
-    ctx.db.select().from(quotes).where(scopedLive(ctx, quotes, eq(quotes.customerId, id))).orderBy(desc(quotes.createdAt), desc(quotes.id)).limit(OVERVIEW_LIMIT),
-    ctx.db.select().from(workOrders).where(scopedLive(ctx, workOrders, eq(workOrders.customerId, id))).orderBy(desc(workOrders.createdAt), desc(workOrders.id)).limit(OVERVIEW_LIMIT),
-    ctx.db.select().from(leads).where(scopedLive(ctx, leads, eq(leads.customerId, id))).orderBy(desc(leads.createdAt), desc(leads.id)).limit(OVERVIEW_LIMIT),
+    ctx.db
+      .select()
+      .from(motors)
+      .where(scopedLive(ctx, motors, eq(motors.ownerCustomerId, id)))
+      .orderBy(desc(motors.createdAt), desc(motors.id))
+      .limit(OVERVIEW_LIMIT),
+    ctx.db
+      .select()
+      .from(invoices)
+      .where(scopedLive(ctx, invoices, eq(invoices.customerId, id)))
+      .orderBy(desc(invoices.createdAt), desc(invoices.id))
+      .limit(OVERVIEW_LIMIT),
+    ctx.db
+      .select()
+      .from(quotes)
+      .where(scopedLive(ctx, quotes, eq(quotes.customerId, id)))
+      .orderBy(desc(quotes.createdAt), desc(quotes.id))
+      .limit(OVERVIEW_LIMIT),
+    ctx.db
+      .select()
+      .from(workOrders)
+      .where(scopedLive(ctx, workOrders, eq(workOrders.customerId, id)))
+      .orderBy(desc(workOrders.createdAt), desc(workOrders.id))
+      .limit(OVERVIEW_LIMIT),
+    ctx.db
+      .select()
+      .from(leads)
+      .where(scopedLive(ctx, leads, eq(leads.customerId, id)))
+      .orderBy(desc(leads.createdAt), desc(leads.id))
+      .limit(OVERVIEW_LIMIT),
   ]);
   // Test drives hang off leads: the customer's leads, or a request made with the customer's email.
   const leadIds = leadRows.map((l) => l.id);
@@ -93,10 +118,7 @@ export async function customerOverview(ctx: Ctx, id: string): Promise<CustomerOv
           .orderBy(desc(appointments.createdAt), desc(appointments.id))
           .limit(OVERVIEW_LIMIT)
       : [];
-  const timeline = await recordTimeline(
-    ctx,
-    sql`(${events.data}->>'id' = ${id} or ${events.data}->>'customerId' = ${id} or ${events.data}->>'ownerCustomerId' = ${id})`,
-  );
+  const timeline = await recordTimeline(ctx, sql`(${events.data}->>'id' = ${id} or ${events.data}->>'customerId' = ${id} or ${events.data}->>'ownerCustomerId' = ${id})`);
   const balances = await ctx.db
     .select({ currency: invoices.currency, amount: sql<string>`sum(${invoices.totalAmount} - ${invoices.amountPaid})` })
     .from(invoices)

@@ -132,7 +132,11 @@ export async function searchCustomersWithStats(ctx: Ctx, q: CustomerStatsSearch)
         : q.sortBy === 'leadScore'
           ? [dir(fields.leadScore)]
           : [dir(customers.createdAt)];
-  const base = () => ctx.db.select({ row: customers, ...fields }).from(customers).leftJoin(p, eq(p.customerId, customers.id));
+  const base = () =>
+    ctx.db
+      .select({ row: customers, ...fields })
+      .from(customers)
+      .leftJoin(p, eq(p.customerId, customers.id));
   const [rows, [{ total }]] = await Promise.all([
     base()
       .where(where)
@@ -213,4 +217,3 @@ export async function customerSummary(ctx: Ctx): Promise<CustomerSummary> {
     segmentBreakdown: { new: Number(r.segNew), regular: Number(r.segRegular), vip: Number(r.segVip), at_risk: Number(r.segAtRisk) },
   };
 }
-

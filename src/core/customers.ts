@@ -89,7 +89,8 @@ export const customerCollection = defineCollection({
   view: customerView,
   pure: true,
   search: {
-    fields: customerSearchFields(customers), text: customers.searchText,
+    fields: customerSearchFields(customers),
+    text: customers.searchText,
     filters: {
       type: filter.equals(customers.type, 'person or company', ['person', 'company']),
       lifecycleStage: filter.equals(customers.lifecycleStage, 'lifecycle stage', ['PROSPECT', 'LEAD', 'CUSTOMER', 'CHURNED']),
@@ -116,8 +117,7 @@ export const customerCollection = defineCollection({
 export const createCustomer = (ctx: Ctx, input: CustomerInput) => customerCollection.create(ctx, input);
 export const getCustomer = (ctx: Ctx, id: string) => customerCollection.get(ctx, id);
 /** Partial update: omitted fields keep their values; `null` clears a nullable field. */
-export const updateCustomer = (ctx: Ctx, id: string, patch: CustomerInput, opts: { ifMatch?: string } = {}) =>
-  customerCollection.update(ctx, id, patch, opts);
+export const updateCustomer = (ctx: Ctx, id: string, patch: CustomerInput, opts: { ifMatch?: string } = {}) => customerCollection.update(ctx, id, patch, opts);
 export const deleteCustomer = (ctx: Ctx, id: string) => customerCollection.remove(ctx, id);
 
 export type CustomerSearch = {
@@ -150,8 +150,7 @@ export async function searchCustomers(ctx: Ctx, q: CustomerSearch) {
   if (q.updatedSince) conditions.push(sql`${customers.updatedAt} > ${q.updatedSince.toISOString()}`);
   const where = scopedLive(ctx, customers, ...conditions);
   const dir = q.sortOrder === 'asc' ? asc : desc;
-  const sortColumn =
-    q.sortBy === 'leadScore' ? customers.leadScore : q.sortBy === 'updatedAt' ? customers.updatedAt : q.sortBy === 'name' ? customers.lastName : customers.createdAt;
+  const sortColumn = q.sortBy === 'leadScore' ? customers.leadScore : q.sortBy === 'updatedAt' ? customers.updatedAt : q.sortBy === 'name' ? customers.lastName : customers.createdAt;
   const [rows, [{ total }]] = await Promise.all([
     ctx.db
       .select()
@@ -164,4 +163,3 @@ export async function searchCustomers(ctx: Ctx, q: CustomerSearch) {
   ]);
   return { rows, total: Number(total) };
 }
-

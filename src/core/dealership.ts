@@ -133,14 +133,9 @@ export async function updateDealership(db: Queryable, tenantId: string, input: D
   const patch = { ...profile, updatedAt: new Date().toISOString() };
   // The time zone lives at settings.timeZone, where "Today" (core/today.ts) reads it.
   const settings = sql`jsonb_set(${tenants.settings}, '{dealership}', coalesce(${tenants.settings} -> 'dealership', '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb)`;
-  const withTimeZone =
-    timeZone === undefined ? settings : timeZone === null ? sql`(${settings}) - 'timeZone'` : sql`jsonb_set(${settings}, '{timeZone}', to_jsonb(${timeZone}::text))`;
+  const withTimeZone = timeZone === undefined ? settings : timeZone === null ? sql`(${settings}) - 'timeZone'` : sql`jsonb_set(${settings}, '{timeZone}', to_jsonb(${timeZone}::text))`;
   // One statement merging into the stored JSON, so a concurrent write of settings.currency is kept.
-  const [row] = await db
-    .update(tenants)
-    .set({ settings: withTimeZone })
-    .where(eq(tenants.id, tenantId))
-    .returning({ id: tenants.id, name: tenants.name, settings: tenants.settings });
+  const [row] = await db.update(tenants).set({ settings: withTimeZone }).where(eq(tenants.id, tenantId)).returning({ id: tenants.id, name: tenants.name, settings: tenants.settings });
   if (!row) throw notFound('Tenant', tenantId);
   return view(row);
 }

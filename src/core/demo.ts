@@ -49,7 +49,11 @@ export async function seedDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<Record
       type: 'person',
       firstName: first,
       lastName: last,
-      email: `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + '@example.com',
+      email:
+        `${first}.${last}`
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[^a-z.]/g, '') + '@example.com',
       mobile: `+1 555 01${String(i).padStart(2, '0')}`,
       address: { line1: `${10 + i} Station Road`, city, country },
       tags: [tagPool[i % tagPool.length], ...(i % 3 === 0 ? [tagPool[(i + 2) % tagPool.length]] : [])],
@@ -67,7 +71,14 @@ export async function seedDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<Record
   }
   let subscribers = 0;
   for (const [first, last] of people.slice(0, 5)) {
-    await subscribe(ctx, `${first}.${last}@example.com`.toLowerCase().normalize('NFD').replace(/[^a-z.@]/g, ''), 'demo');
+    await subscribe(
+      ctx,
+      `${first}.${last}@example.com`
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z.@]/g, ''),
+      'demo',
+    );
     subscribers++;
   }
   const records = await seedRecordsDemo(ctx, opts.publicUrl);
@@ -87,7 +98,11 @@ async function seedBlogPosts(ctx: Ctx): Promise<number> {
   let created = 0;
   for (const [title, body] of posts) {
     // Seeding twice must not fail: a post whose slug exists is left as it is.
-    const [existing] = await ctx.db.select({ id: blogPosts.id }).from(blogPosts).where(scoped(ctx, blogPosts, eq(blogPosts.slug, postSlug(title)))).limit(1);
+    const [existing] = await ctx.db
+      .select({ id: blogPosts.id })
+      .from(blogPosts)
+      .where(scoped(ctx, blogPosts, eq(blogPosts.slug, postSlug(title))))
+      .limit(1);
     if (existing) continue;
     await blogPostCollection.create(ctx, { title, body, excerpt: body.slice(0, 120), author: 'Service team', status: 'published', tags: ['advice'] });
     created++;

@@ -22,7 +22,8 @@ export function formatMoney(minor: number, currency: string, locale = 'en-US'): 
   return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
 }
 
-const formatDate = (iso: string | null | undefined) => (iso ? new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }) : '—');
+const formatDate = (iso: string | null | undefined) =>
+  iso ? new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }) : '—';
 
 // WinAnsi holds Latin-1 and a few more; anything else is reduced to its base letters or '?'.
 const printable = (s: string) =>
@@ -59,11 +60,17 @@ async function renderPdf(doc: Doc, dealer: DealershipView, customer: CustomerVie
 
   // Header: the dealership on the left, the document on the right.
   const top = pdf.y;
-  pdf.font('Helvetica-Bold').fontSize(16).text(text(dealer.name), left, top, { width: width * 0.6 });
+  pdf
+    .font('Helvetica-Bold')
+    .fontSize(16)
+    .text(text(dealer.name), left, top, { width: width * 0.6 });
   pdf.font('Helvetica').fontSize(9);
   for (const line of [...addressLines(dealer.address), dealer.phone, dealer.taxId ? `Tax ID: ${dealer.taxId}` : null]) if (line) pdf.text(text(line), { width: width * 0.6 });
   const afterDealer = pdf.y;
-  pdf.font('Helvetica-Bold').fontSize(20).text(title.toUpperCase(), left + width * 0.6, top, { width: width * 0.4, align: 'right' });
+  pdf
+    .font('Helvetica-Bold')
+    .fontSize(20)
+    .text(title.toUpperCase(), left + width * 0.6, top, { width: width * 0.4, align: 'right' });
   pdf.font('Helvetica').fontSize(9);
   const facts: [string, string][] = [
     ['Number', doc.number],
@@ -75,7 +82,10 @@ async function renderPdf(doc: Doc, dealer: DealershipView, customer: CustomerVie
   pdf.y = Math.max(afterDealer, pdf.y) + 20;
 
   // Bill to.
-  pdf.font('Helvetica-Bold').fontSize(10).text(doc.kind === 'invoice' ? 'Bill to' : 'Prepared for', left);
+  pdf
+    .font('Helvetica-Bold')
+    .fontSize(10)
+    .text(doc.kind === 'invoice' ? 'Bill to' : 'Prepared for', left);
   pdf.font('Helvetica').fontSize(9);
   if (customer) {
     for (const line of [customer.displayName, ...addressLines(customer.address), customer.email, customer.phone]) if (line) pdf.text(text(line));
@@ -103,14 +113,25 @@ async function renderPdf(doc: Doc, dealer: DealershipView, customer: CustomerVie
     pdf.y = bottom + 4;
     pdf.x = left;
   };
-  row(cols.map((c) => c.label), true);
-  pdf.moveTo(left, pdf.y - 2).lineTo(left + width, pdf.y - 2).strokeColor('#999999').stroke();
+  row(
+    cols.map((c) => c.label),
+    true,
+  );
+  pdf
+    .moveTo(left, pdf.y - 2)
+    .lineTo(left + width, pdf.y - 2)
+    .strokeColor('#999999')
+    .stroke();
   for (const l of doc.lines) {
     if (pdf.y > pdf.page.height - pdf.page.margins.bottom - 120) pdf.addPage();
     row([l.description, String(l.quantity), money(l.unitAmount), `${l.taxRate}%`, money(l.subtotalAmount)]);
   }
   if (!doc.lines.length) row(['No lines', '', '', '', '']);
-  pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).strokeColor('#999999').stroke();
+  pdf
+    .moveTo(left, pdf.y)
+    .lineTo(left + width, pdf.y)
+    .strokeColor('#999999')
+    .stroke();
   pdf.moveDown(0.8);
 
   // Totals.
@@ -129,7 +150,12 @@ async function renderPdf(doc: Doc, dealer: DealershipView, customer: CustomerVie
   }
   pdf.moveDown(2);
 
-  const terms = doc.kind === 'invoice' ? (dealer.paymentTerms ?? (doc.dueDate ? `Please pay by ${formatDate(doc.dueDate)}.` : null)) : doc.validUntil ? `This quote is valid until ${formatDate(doc.validUntil)}.` : null;
+  const terms =
+    doc.kind === 'invoice'
+      ? (dealer.paymentTerms ?? (doc.dueDate ? `Please pay by ${formatDate(doc.dueDate)}.` : null))
+      : doc.validUntil
+        ? `This quote is valid until ${formatDate(doc.validUntil)}.`
+        : null;
   for (const [heading, body] of [
     [doc.kind === 'invoice' ? 'Payment terms' : 'Terms', terms],
     ['Notes', doc.notes],
@@ -140,7 +166,11 @@ async function renderPdf(doc: Doc, dealer: DealershipView, customer: CustomerVie
     pdf.moveDown(0.8);
   }
   if (doc.status === 'void' || doc.status === 'draft') {
-    pdf.font('Helvetica-Bold').fontSize(9).fillColor('#b91c1c').text(doc.status === 'void' ? 'VOID: this invoice is cancelled and is not payable.' : 'DRAFT: not yet sent.', left, pdf.y, { width });
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(9)
+      .fillColor('#b91c1c')
+      .text(doc.status === 'void' ? 'VOID: this invoice is cancelled and is not payable.' : 'DRAFT: not yet sent.', left, pdf.y, { width });
   }
   pdf.end();
   return done;

@@ -25,9 +25,33 @@ const catalogue: InventoryItemInput[] = [
 ];
 
 const vendorList = [
-  { name: 'Bradford Motor Factors Ltd', contactName: 'Dev Patel', email: 'orders@bradfordmotorfactors.example', phone: '+44 1274 555 010', address: { line1: 'Unit 4, Canal Road', city: 'Bradford', postalCode: 'BD1 4SJ', country: 'GB' }, taxId: 'GB123456789', paymentTermsDays: 30 },
-  { name: 'Northern Lubricants', contactName: 'Sarah Lowe', email: 'sales@northernlubes.example', phone: '+44 113 555 0199', address: { city: 'Leeds', country: 'GB' }, taxId: 'GB987654321', paymentTermsDays: 14 },
-  { name: 'AutoTech Accessories GmbH', contactName: 'Lukas Brandt', email: 'b2b@autotech.example', address: { city: 'Cologne', country: 'DE' }, taxId: 'DE811223344', paymentTermsDays: 45, notes: 'Ships Tuesdays and Fridays.' },
+  {
+    name: 'Bradford Motor Factors Ltd',
+    contactName: 'Dev Patel',
+    email: 'orders@bradfordmotorfactors.example',
+    phone: '+44 1274 555 010',
+    address: { line1: 'Unit 4, Canal Road', city: 'Bradford', postalCode: 'BD1 4SJ', country: 'GB' },
+    taxId: 'GB123456789',
+    paymentTermsDays: 30,
+  },
+  {
+    name: 'Northern Lubricants',
+    contactName: 'Sarah Lowe',
+    email: 'sales@northernlubes.example',
+    phone: '+44 113 555 0199',
+    address: { city: 'Leeds', country: 'GB' },
+    taxId: 'GB987654321',
+    paymentTermsDays: 14,
+  },
+  {
+    name: 'AutoTech Accessories GmbH',
+    contactName: 'Lukas Brandt',
+    email: 'b2b@autotech.example',
+    address: { city: 'Cologne', country: 'DE' },
+    taxId: 'DE811223344',
+    paymentTermsDays: 45,
+    notes: 'Ships Tuesdays and Fridays.',
+  },
 ];
 
 const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -36,7 +60,10 @@ const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000)
 export async function seedDocumentsDemo(ctx: Ctx): Promise<{ inventoryItems: number; vendors: number; documents: number }> {
   const vendorsMade: VendorView[] = [];
   for (const v of vendorList) vendorsMade.push(await createVendor(ctx, v));
-  const existing = await ctx.db.select().from(inventoryItems).where(scopedLive(ctx, inventoryItems, isNotNull(inventoryItems.sku)));
+  const existing = await ctx.db
+    .select()
+    .from(inventoryItems)
+    .where(scopedLive(ctx, inventoryItems, isNotNull(inventoryItems.sku)));
   const bySku = new Map(existing.map((r) => [r.sku!, inventoryItemView(r)]));
   const items: InventoryItemView[] = [];
   for (const [i, item] of catalogue.entries()) {
@@ -45,7 +72,12 @@ export async function seedDocumentsDemo(ctx: Ctx): Promise<{ inventoryItems: num
   }
   const sku = (s: string) => items.find((i) => i.sku === s)!.id;
 
-  const people = await ctx.db.select({ id: customers.id }).from(customers).where(scopedLive(ctx, customers, and(eq(customers.type, 'person')))).orderBy(asc(customers.createdAt), asc(customers.id)).limit(6);
+  const people = await ctx.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(scopedLive(ctx, customers, and(eq(customers.type, 'person'))))
+    .orderBy(asc(customers.createdAt), asc(customers.id))
+    .limit(6);
   let documents = 0;
   if (people.length >= 4) {
     const [a, b, c, d] = people.map((p) => p.id);
@@ -57,9 +89,22 @@ export async function seedDocumentsDemo(ctx: Ctx): Promise<{ inventoryItems: num
     const q1 = await createQuote(ctx, { customerId: a, lines: brakeJob, validUntil: daysFromToday(30), notes: 'Includes disposal of old parts.' });
     await setQuoteStatus(ctx, q1.id, 'sent');
     await convertQuoteToInvoice(ctx, q1.id, { dueDate: daysFromToday(14), issueDate: daysFromToday(0) });
-    const q2 = await createQuote(ctx, { customerId: b, lines: [{ inventoryItemId: sku('SRV-FULL'), quantity: 1 }, { inventoryItemId: sku('WB-24-16'), quantity: 1 }], validUntil: daysFromToday(14) });
+    const q2 = await createQuote(ctx, {
+      customerId: b,
+      lines: [
+        { inventoryItemId: sku('SRV-FULL'), quantity: 1 },
+        { inventoryItemId: sku('WB-24-16'), quantity: 1 },
+      ],
+      validUntil: daysFromToday(14),
+    });
     await setQuoteStatus(ctx, q2.id, 'sent');
-    await createQuote(ctx, { customerId: c, lines: [{ inventoryItemId: sku('ACC-DC-2'), quantity: 1 }, { kind: 'labour', description: 'Hard-wire installation', quantity: 0.75, unitAmount: 8500, taxRate: 20 }] });
+    await createQuote(ctx, {
+      customerId: c,
+      lines: [
+        { inventoryItemId: sku('ACC-DC-2'), quantity: 1 },
+        { kind: 'labour', description: 'Hard-wire installation', quantity: 0.75, unitAmount: 8500, taxRate: 20 },
+      ],
+    });
 
     const mot = await createInvoice(ctx, { customerId: b, issueDate: daysFromToday(-40), dueDate: daysFromToday(-10), lines: [{ inventoryItemId: sku('SRV-MOT'), quantity: 1 }] });
     await setInvoiceStatus(ctx, mot.id, 'sent'); // overdue
@@ -76,21 +121,64 @@ export async function seedDocumentsDemo(ctx: Ctx): Promise<{ inventoryItems: num
     });
     await setInvoiceStatus(ctx, service.id, 'sent');
     await setInvoiceStatus(ctx, service.id, 'paid');
-    await createInvoice(ctx, { customerId: d, dueDate: daysFromToday(30), lines: [{ inventoryItemId: sku('ACC-MAT-4'), quantity: 1 }, { kind: 'fee', description: 'Courier delivery', quantity: 1, unitAmount: 695, taxRate: 20 }] });
+    await createInvoice(ctx, {
+      customerId: d,
+      dueDate: daysFromToday(30),
+      lines: [
+        { inventoryItemId: sku('ACC-MAT-4'), quantity: 1 },
+        { kind: 'fee', description: 'Courier delivery', quantity: 1, unitAmount: 695, taxRate: 20 },
+      ],
+    });
     documents += 7;
   }
 
-  const po1 = await createPurchaseOrder(ctx, { vendorId: vendorsMade[0].id, currency: 'GBP', expectedDate: daysFromToday(2), reference: 'BMF-88123', lines: [{ inventoryItemId: sku('WB-24-16'), quantity: 10, unitAmount: 1100 }, { inventoryItemId: sku('BD-F-1180'), quantity: 6, unitAmount: 3820 }] });
+  const po1 = await createPurchaseOrder(ctx, {
+    vendorId: vendorsMade[0].id,
+    currency: 'GBP',
+    expectedDate: daysFromToday(2),
+    reference: 'BMF-88123',
+    lines: [
+      { inventoryItemId: sku('WB-24-16'), quantity: 10, unitAmount: 1100 },
+      { inventoryItemId: sku('BD-F-1180'), quantity: 6, unitAmount: 3820 },
+    ],
+  });
   await updatePurchaseOrder(ctx, po1.id, { status: 'ordered' });
   await createPurchaseOrder(ctx, { vendorId: vendorsMade[1].id, currency: 'GBP', lines: [{ inventoryItemId: sku('EO-5W30'), quantity: 200, unitAmount: 620 }] });
 
-  const wheel = await createMarketplaceItem(ctx, { title: 'OEM alloy wheel 17" — VW Golf Mk7', description: 'Single wheel, light kerb marks, no buckles.', condition: 'used', priceAmount: 8500, currency: 'GBP', quantity: 2, status: 'active', channel: 'ebay', externalId: '334455667788', mediaUrls: ['https://cdn.example.com/listings/wheel-1.jpg'] });
-  await createMarketplaceItem(ctx, { title: 'Dash camera, front and rear (boxed)', condition: 'new', priceAmount: 11999, currency: 'GBP', quantity: 5, status: 'active', channel: 'website', inventoryItemId: sku('ACC-DC-2') });
+  const wheel = await createMarketplaceItem(ctx, {
+    title: 'OEM alloy wheel 17" — VW Golf Mk7',
+    description: 'Single wheel, light kerb marks, no buckles.',
+    condition: 'used',
+    priceAmount: 8500,
+    currency: 'GBP',
+    quantity: 2,
+    status: 'active',
+    channel: 'ebay',
+    externalId: '334455667788',
+    mediaUrls: ['https://cdn.example.com/listings/wheel-1.jpg'],
+  });
+  await createMarketplaceItem(ctx, {
+    title: 'Dash camera, front and rear (boxed)',
+    condition: 'new',
+    priceAmount: 11999,
+    currency: 'GBP',
+    quantity: 5,
+    status: 'active',
+    channel: 'website',
+    inventoryItemId: sku('ACC-DC-2'),
+  });
   await createMarketplaceItem(ctx, { title: 'Set of 4 winter tyres 205/55 R16', condition: 'used', priceAmount: 16000, currency: 'GBP', status: 'draft', channel: 'ebay' });
   const mo = await createMarketplaceOrder(ctx, {
-    channel: 'ebay', externalOrderId: '12-34567-89012', buyerName: 'Sam Carter', buyerEmail: 'sam.carter@example.com', currency: 'GBP',
+    channel: 'ebay',
+    externalOrderId: '12-34567-89012',
+    buyerName: 'Sam Carter',
+    buyerEmail: 'sam.carter@example.com',
+    currency: 'GBP',
     shippingAddress: { line1: '3 Mill Lane', city: 'York', postalCode: 'YO1 7HH', country: 'GB' },
-    lines: [{ marketplaceItemId: wheel.id, quantity: 1, taxRate: 20 }, { kind: 'fee', description: 'Postage', quantity: 1, unitAmount: 1295, taxRate: 20 }],
+    lines: [
+      { marketplaceItemId: wheel.id, quantity: 1, taxRate: 20 },
+      { kind: 'fee', description: 'Postage', quantity: 1, unitAmount: 1295, taxRate: 20 },
+    ],
   });
   await updateMarketplaceOrder(ctx, mo.id, { status: 'paid' });
   await updateMarketplaceOrder(ctx, mo.id, { status: 'shipped', carrier: 'Royal Mail', trackingNumber: 'RM123456789GB' });

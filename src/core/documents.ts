@@ -59,27 +59,28 @@ export async function tenantCurrency(ctx: Ctx): Promise<string> {
   return currencyOf(configured);
 }
 
-const currencyOf = (configured: unknown): string =>
-  typeof configured === 'string' && /^[A-Za-z]{3}$/.test(configured) ? configured.toUpperCase() : DEFAULT_CURRENCY;
+const currencyOf = (configured: unknown): string => (typeof configured === 'string' && /^[A-Za-z]{3}$/.test(configured) ? configured.toUpperCase() : DEFAULT_CURRENCY);
 
 /**
  * Fills line defaults from referenced items, checks that every reference is the caller's and that
  * every line is in the document's currency, and computes each line's and the document's amounts.
  * Discount lines count negatively (their unitAmount is the positive size of the discount).
  */
-export async function computeLines(
-  ctx: Ctx,
-  input: DocumentLineInput[],
-  opts: { currency: string | undefined; allowMarketplaceItems?: boolean },
-): Promise<DocumentTotals & { currency: string }> {
+export async function computeLines(ctx: Ctx, input: DocumentLineInput[], opts: { currency: string | undefined; allowMarketplaceItems?: boolean }): Promise<DocumentTotals & { currency: string }> {
   const itemIds = [...new Set(input.map((l) => l.inventoryItemId).filter((id): id is string => Boolean(id)))];
   const items = itemIds.length
-    ? await ctx.db.select().from(inventoryItems).where(scopedLive(ctx, inventoryItems, inArray(inventoryItems.id, itemIds)))
+    ? await ctx.db
+        .select()
+        .from(inventoryItems)
+        .where(scopedLive(ctx, inventoryItems, inArray(inventoryItems.id, itemIds)))
     : [];
   const itemById = new Map(items.map((i) => [i.id, i]));
   const listingIds = [...new Set(input.map((l) => l.marketplaceItemId).filter((id): id is string => Boolean(id)))];
   const listings = listingIds.length
-    ? await ctx.db.select().from(marketplaceItems).where(scopedLive(ctx, marketplaceItems, inArray(marketplaceItems.id, listingIds)))
+    ? await ctx.db
+        .select()
+        .from(marketplaceItems)
+        .where(scopedLive(ctx, marketplaceItems, inArray(marketplaceItems.id, listingIds)))
     : [];
   const listingById = new Map(listings.map((i) => [i.id, i]));
 
@@ -93,7 +94,10 @@ export async function computeLines(
     if (line.marketplaceItemId && !opts.allowMarketplaceItems) throw invalidField(`${at}.marketplaceItemId`, 'only marketplace order lines can reference a marketplace item');
     const listing = line.marketplaceItemId ? listingById.get(line.marketplaceItemId) : undefined;
     if (line.marketplaceItemId && !listing) throw invalidField(`${at}.marketplaceItemId`, `no record with id ${line.marketplaceItemId}`);
-    for (const [field, source] of [['inventoryItemId', item], ['marketplaceItemId', listing]] as const) {
+    for (const [field, source] of [
+      ['inventoryItemId', item],
+      ['marketplaceItemId', listing],
+    ] as const) {
       if (source && source.currency !== currency) {
         throw invalidField(`${at}.${field}`, `the item is priced in ${source.currency}, the document in ${currency}; all lines share one currency`);
       }
@@ -294,8 +298,17 @@ type PagedTable = RecordTable & { number: PgColumn; status: PgColumn };
 export async function pageDocuments<T extends PagedTable>(ctx: Ctx, table: T, q: { page: number; limit: number; updatedSince?: Date }, ...where: (SQL | undefined)[]) {
   const condition = scopedLive(ctx, table, q.updatedSince ? gt(table.updatedAt, q.updatedSince) : undefined, ...where);
   const [rows, [{ total }]] = await Promise.all([
-    ctx.db.select().from(table as PgTable).where(condition).orderBy(desc(table.number), desc(table.id)).limit(q.limit).offset((q.page - 1) * q.limit),
-    ctx.db.select({ total: count() }).from(table as PgTable).where(condition),
+    ctx.db
+      .select()
+      .from(table as PgTable)
+      .where(condition)
+      .orderBy(desc(table.number), desc(table.id))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit),
+    ctx.db
+      .select({ total: count() })
+      .from(table as PgTable)
+      .where(condition),
   ]);
   return { rows: rows as T['$inferSelect'][], total: Number(total) };
 }

@@ -14,7 +14,12 @@ import { subscribe } from './newsletter.ts';
 
 // A shopper who is already the dealer's customer gets the lead on their record.
 async function customerIdByEmail(ctx: Ctx, email: string): Promise<string | null> {
-  const [row] = await ctx.db.select({ id: customers.id }).from(customers).where(scopedLive(ctx, customers, eq(customers.email, email))).orderBy(asc(customers.createdAt)).limit(1);
+  const [row] = await ctx.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(scopedLive(ctx, customers, eq(customers.email, email)))
+    .orderBy(asc(customers.createdAt))
+    .limit(1);
   return row?.id ?? null;
 }
 

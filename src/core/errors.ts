@@ -39,11 +39,9 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id?: string) =>
-  new AppError('not_found', id ? `${what} ${id} was not found` : `${what} was not found`);
+export const notFound = (what: string, id?: string) => new AppError('not_found', id ? `${what} ${id} was not found` : `${what} was not found`);
 
-export const invalidField = (field: string, message: string) =>
-  new AppError('validation_failed', `${field}: ${message}`, { fields: [{ field, message }] });
+export const invalidField = (field: string, message: string) => new AppError('validation_failed', `${field}: ${message}`, { fields: [{ field, message }] });
 
 /** `invoice` → `an invoice`, `work order` → `a work order`: for messages and summaries built from a noun. */
 export const withArticle = (noun: string): string => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;

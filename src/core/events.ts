@@ -54,7 +54,6 @@ export const eventRegistry: readonly EventSpec[] = [
 export const eventTypes: readonly string[] = eventRegistry.map((e) => e.type);
 const declared = new Set(eventTypes);
 
-
 /** `*`, an exact type, or a `prefix.*` wildcard (`crm.invoices.*`) matches `type`. */
 export function matchesEventPattern(pattern: string, type: string): boolean {
   return pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1)));
@@ -132,4 +131,3 @@ export function withStatementValues(json: string, instant: SQL | undefined, stan
   for (const s of standIns) text = sql`replace(${text}, ${s.text}, ${s.value})`;
   return text;
 }
-

@@ -89,8 +89,7 @@ type Cell = string | number | null | undefined;
 type Column = { name: string; value: (v: FeedVehicle, d: DealershipView) => Cell };
 
 const text = (s: string | null | undefined) => s?.replace(/\s+/g, ' ').trim() || null;
-const photos = (v: FeedVehicle): MotorMedia[] =>
-  v.media.filter((m) => m.type === 'photo').sort((a, b) => Number(b.isFeatured) - Number(a.isFeatured) || a.sortOrder - b.sortOrder);
+const photos = (v: FeedVehicle): MotorMedia[] => v.media.filter((m) => m.type === 'photo').sort((a, b) => Number(b.isFeatured) - Number(a.isFeatured) || a.sortOrder - b.sortOrder);
 const price = (v: FeedVehicle) => (v.saleOptions ? formatMoney(v.saleOptions.priceAmount, v.saleOptions.currency) : null);
 const vehicleUrl = (v: FeedVehicle, d: DealershipView) =>
   d.vehicleUrlTemplate
@@ -99,8 +98,7 @@ const vehicleUrl = (v: FeedVehicle, d: DealershipView) =>
     .replaceAll('{vin}', encodeURIComponent(v.vin ?? ''))
     .replaceAll('{stockNumber}', encodeURIComponent(v.stockNumber ?? '')) ?? null;
 /** "1800 Amphibious Blvd., Mountain View, CA 94045, US", as Google's example writes it. */
-const oneLineAddress = (d: DealershipView) =>
-  d.address ? [d.address.street, d.address.city, [d.address.region, d.address.postalCode].filter(Boolean).join(' '), d.address.country].join(', ') : null;
+const oneLineAddress = (d: DealershipView) => (d.address ? [d.address.street, d.address.city, [d.address.region, d.address.postalCode].filter(Boolean).join(' '), d.address.country].join(', ') : null);
 // A new vehicle with no odometer reading has done (next to) no miles; Meta requires the field.
 const mileage = (v: FeedVehicle) => v.mileage ?? (v.condition === 'new' ? 0 : null);
 
@@ -144,7 +142,14 @@ const googleColumns: Column[] = [
   { name: 'interior_color', value: (v) => text(v.interiorColor) },
   { name: 'body_style', value: (v) => text(v.bodyType) },
   { name: 'image_link', value: (v) => photos(v)[0]?.url },
-  { name: 'additional_image_link', value: (v) => photos(v).slice(1, 1 + GOOGLE_EXTRA_IMAGES).map((m) => m.url).join(',') || null },
+  {
+    name: 'additional_image_link',
+    value: (v) =>
+      photos(v)
+        .slice(1, 1 + GOOGLE_EXTRA_IMAGES)
+        .map((m) => m.url)
+        .join(',') || null,
+  },
   { name: 'link', value: vehicleUrl },
 ];
 
@@ -168,7 +173,13 @@ const metaColumns: Column[] = [
   { name: 'mileage.unit', value: (v) => (mileage(v) === null ? null : v.mileageUnit === 'mi' ? 'MI' : 'KM') },
   ...Array.from({ length: META_IMAGES }, (_, i): Column[] => [
     { name: `image[${i}].url`, value: (v) => photos(v)[i]?.url },
-    { name: `image[${i}].tag[0]`, value: (v) => { const m = photos(v)[i]; return m && m.category.charAt(0).toUpperCase() + m.category.slice(1); } },
+    {
+      name: `image[${i}].tag[0]`,
+      value: (v) => {
+        const m = photos(v)[i];
+        return m && m.category.charAt(0).toUpperCase() + m.category.slice(1);
+      },
+    },
   ]).flat(),
   { name: 'body_style', value: (v) => metaBodyStyle(v.bodyType) },
   { name: 'exterior_color', value: (v) => text(v.exteriorColor) },
@@ -221,7 +232,12 @@ function problemsOf(feed: FeedName, v: FeedVehicle, d: DealershipView, duplicate
   if (!vin) out.push(missing('vin', 'the VIN'));
   else {
     if (duplicates.has(vin)) out.push({ field: 'vin', message: `duplicate: VIN ${vin} is listed on more than one vehicle (marketplaces disapprove every offer of it)` });
-    const invalid = feed === 'google-vehicle-listings' ? googleVinProblem(v, vin) : !hasVinShape(vin) ? { field: 'vin', message: `invalid: ${vin} is not 17 characters of 0-9 and A-Z without I, O or Q` } : undefined;
+    const invalid =
+      feed === 'google-vehicle-listings'
+        ? googleVinProblem(v, vin)
+        : !hasVinShape(vin)
+          ? { field: 'vin', message: `invalid: ${vin} is not 17 characters of 0-9 and A-Z without I, O or Q` }
+          : undefined;
     if (invalid) out.push(invalid);
   }
   if (!text(v.make)) out.push(missing('make', 'the make'));

@@ -48,8 +48,7 @@ export function withoutSecrets(body: unknown, secretFields: readonly string[] = 
   return visit(body, '');
 }
 
-const match = (s: IdempotencyScope) =>
-  and(eq(idempotencyKeys.tenantId, s.tenantId), eq(idempotencyKeys.environment, s.environment), eq(idempotencyKeys.key, s.key));
+const match = (s: IdempotencyScope) => and(eq(idempotencyKeys.tenantId, s.tenantId), eq(idempotencyKeys.environment, s.environment), eq(idempotencyKeys.key, s.key));
 
 export async function findStored(db: Queryable, s: IdempotencyScope): Promise<StoredResponse | undefined> {
   const [row] = await db
@@ -67,13 +66,7 @@ export async function findStored(db: Queryable, s: IdempotencyScope): Promise<St
  * events included, and replays that one). An expired record is replaced, so a key can be reused
  * after 24 hours.
  */
-export async function record(
-  tx: Tx,
-  s: StoreRequest,
-  statusCode: number,
-  response: unknown,
-  pending: PendingEvent[],
-): Promise<boolean> {
+export async function record(tx: Tx, s: StoreRequest, statusCode: number, response: unknown, pending: PendingEvent[]): Promise<boolean> {
   const store = storeStatement(s, statusCode, sql`${JSON.stringify(response)}::json`);
   const [row] = await queryRows<{ stored: number }>(
     tx,
@@ -146,12 +139,7 @@ export async function runDeferred(
 }
 
 /** Stores a 4xx that rolled its transaction back, so a retry gets the same answer. */
-export async function storeFailure(
-  db: Queryable,
-  s: IdempotencyScope & { requestHash: string; method: string; path: string },
-  statusCode: number,
-  response: unknown,
-): Promise<void> {
+export async function storeFailure(db: Queryable, s: IdempotencyScope & { requestHash: string; method: string; path: string }, statusCode: number, response: unknown): Promise<void> {
   await db
     .insert(idempotencyKeys)
     .values({ ...s, statusCode, response, createdAt: new Date() })
@@ -162,8 +150,6 @@ export async function pruneIdempotencyKeys(db: Queryable): Promise<void> {
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - IDEMPOTENCY_TTL_MS)));
 }
 
-export const inUse = (key: string) =>
-  new AppError('idempotency_key_in_use', `A request with Idempotency-Key "${key}" is still being processed; retry when it has finished`);
+export const inUse = (key: string) => new AppError('idempotency_key_in_use', `A request with Idempotency-Key "${key}" is still being processed; retry when it has finished`);
 
-export const reused = (key: string) =>
-  new AppError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request; use a new key for a new request`);
+export const reused = (key: string) => new AppError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request; use a new key for a new request`);

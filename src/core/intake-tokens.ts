@@ -60,10 +60,7 @@ export const intakeTokenView = (row: IntakeTokenRow): IntakeTokenView => ({
 });
 
 /** Creates a token; the returned `token` is the only time it exists outside the provider's settings. */
-export async function createIntakeToken(
-  db: Queryable,
-  input: { tenantId: string; environment: Environment; name?: string; purpose?: TokenPurpose },
-): Promise<IntakeTokenView & { token: string }> {
+export async function createIntakeToken(db: Queryable, input: { tenantId: string; environment: Environment; name?: string; purpose?: TokenPurpose }): Promise<IntakeTokenView & { token: string }> {
   const purpose = input.purpose ?? 'adf';
   const token = generateToken(purpose);
   const [row] = await db
@@ -96,21 +93,18 @@ export async function listIntakeTokens(db: Queryable, tenantId: string, environm
  * dashboard, where another environment's token, or an intake token on the feeds page, is simply not
  * found), without one any token (the operator's CLI).
  */
-export async function revokeIntakeToken(
-  db: Queryable,
-  id: string,
-  owner?: { tenantId: string; environment: Environment; purpose?: TokenPurpose },
-): Promise<IntakeTokenView> {
-  const mine = owner
-    ? and(eq(intakeTokens.tenantId, owner.tenantId), eq(intakeTokens.environment, owner.environment), eq(intakeTokens.purpose, owner.purpose ?? 'adf'))
-    : undefined;
+export async function revokeIntakeToken(db: Queryable, id: string, owner?: { tenantId: string; environment: Environment; purpose?: TokenPurpose }): Promise<IntakeTokenView> {
+  const mine = owner ? and(eq(intakeTokens.tenantId, owner.tenantId), eq(intakeTokens.environment, owner.environment), eq(intakeTokens.purpose, owner.purpose ?? 'adf')) : undefined;
   const [row] = await db
     .update(intakeTokens)
     .set({ revokedAt: now() })
     .where(and(eq(intakeTokens.id, id), mine, isNull(intakeTokens.revokedAt)))
     .returning();
   if (!row) {
-    const [existing] = await db.select().from(intakeTokens).where(and(eq(intakeTokens.id, id), mine));
+    const [existing] = await db
+      .select()
+      .from(intakeTokens)
+      .where(and(eq(intakeTokens.id, id), mine));
     if (existing) return intakeTokenView(existing);
     throw notFound(owner?.purpose === 'feed' ? 'Feed token' : 'Intake token', id);
   }
@@ -123,7 +117,11 @@ export async function resolveIntakeToken(db: Queryable, presented: string, purpo
   // The same answer for a malformed, unknown, revoked or other-purpose token: a prober learns nothing.
   const refused = new AppError('not_found', `This ${NOUN[purpose]} does not exist or has been revoked`);
   if (!PATTERN[purpose].test(token)) throw refused;
-  const [row] = await db.select().from(intakeTokens).where(eq(intakeTokens.tokenHash, hashToken(token))).limit(1);
+  const [row] = await db
+    .select()
+    .from(intakeTokens)
+    .where(eq(intakeTokens.tokenHash, hashToken(token)))
+    .limit(1);
   if (!row || row.revokedAt || row.purpose !== purpose) throw refused;
   return row;
 }
@@ -134,4 +132,3 @@ export async function touchIntakeToken(db: Queryable, row: IntakeTokenRow): Prom
     .set({ lastUsedAt: now() })
     .where(and(eq(intakeTokens.tenantId, row.tenantId), eq(intakeTokens.id, row.id)));
 }
-

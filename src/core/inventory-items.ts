@@ -63,16 +63,16 @@ export function inventoryItemView(row: InventoryItemRow) {
 }
 export type InventoryItemView = ReturnType<typeof inventoryItemView>;
 
-const decimalColumn = (v: number | string | null | undefined, field: string) =>
-  v === undefined ? undefined : v === null ? null : formatScaled(parseScaled(v, 3, field), 3);
+const decimalColumn = (v: number | string | null | undefined, field: string) => (v === undefined ? undefined : v === null ? null : formatScaled(parseScaled(v, 3, field), 3));
 
 export const inventoryItemCollection = defineCollection({
   name: 'inventoryItems',
   search: {
-    fields: inventoryItemSearchFields(inventoryItems), text: inventoryItems.searchText,
+    fields: inventoryItemSearchFields(inventoryItems),
+    text: inventoryItems.searchText,
     filters: {
       kind: filter.equals(inventoryItems.kind, 'product, service or part', ['product', 'service', 'part']),
-      vendorId: filter.equals(inventoryItems.vendorId, 'the vendor\'s id'),
+      vendorId: filter.equals(inventoryItems.vendorId, "the vendor's id"),
       unitAmount: filter.amount(inventoryItems.unitAmount, 'price per unit (minor units)'),
       created: createdFilter(inventoryItems.createdAt),
     },
@@ -115,8 +115,7 @@ export const inventoryItemCollection = defineCollection({
 
 export const createInventoryItem = (ctx: Ctx, input: InventoryItemInput) => inventoryItemCollection.create(ctx, input);
 export const getInventoryItem = (ctx: Ctx, id: string) => inventoryItemCollection.get(ctx, id);
-export const updateInventoryItem = (ctx: Ctx, id: string, patch: InventoryItemInput, opts: { ifMatch?: string } = {}) =>
-  inventoryItemCollection.update(ctx, id, patch, opts);
+export const updateInventoryItem = (ctx: Ctx, id: string, patch: InventoryItemInput, opts: { ifMatch?: string } = {}) => inventoryItemCollection.update(ctx, id, patch, opts);
 
 export type InventoryItemSearch = { page: number; limit: number; kind?: InventoryItemKind | InventoryItemKind[]; active?: boolean; search?: string; updatedSince?: Date };
 
@@ -133,7 +132,13 @@ export async function listInventoryItems(ctx: Ctx, q: InventoryItemSearch) {
   }
   const where = scopedLive(ctx, inventoryItems, and(...conditions.filter(Boolean)));
   const [rows, [{ total }]] = await Promise.all([
-    ctx.db.select().from(inventoryItems).where(where).orderBy(asc(inventoryItems.name), asc(inventoryItems.id)).limit(q.limit).offset((q.page - 1) * q.limit),
+    ctx.db
+      .select()
+      .from(inventoryItems)
+      .where(where)
+      .orderBy(asc(inventoryItems.name), asc(inventoryItems.id))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit),
     ctx.db.select({ total: count() }).from(inventoryItems).where(where),
   ]);
   return { rows: rows.map(inventoryItemView), total: Number(total) };

@@ -25,8 +25,7 @@ export const invoiceLifecycle: Lifecycle<InvoiceStatus> = {
 
 export type InvoiceInput = DocumentInputBase<InvoiceStatus> & { customerId?: string; quoteId?: string | null; dueDate?: string | null };
 
-export const isOverdue = (row: Pick<InvoiceRow, 'status' | 'dueDate'>, today = todayIso()) =>
-  row.status === 'sent' && row.dueDate !== null && row.dueDate < today;
+export const isOverdue = (row: Pick<InvoiceRow, 'status' | 'dueDate'>, today = todayIso()) => row.status === 'sent' && row.dueDate !== null && row.dueDate < today;
 
 export function invoiceView(row: InvoiceRow) {
   const overdue = isOverdue(row);
@@ -60,7 +59,11 @@ const stampFor: Partial<Record<InvoiceStatus, 'sentAt' | 'paidAt' | 'voidedAt'>>
  * recorded at this moment is waited for (and counted) rather than missed.
  */
 async function assertPaymentsCovered(ctx: Ctx, current: InvoiceRow, totalAmount: number, currency: string) {
-  const [row] = await ctx.db.select({ amountPaid: invoices.amountPaid }).from(invoices).where(scopedId(ctx, invoices, current.id)).for('update');
+  const [row] = await ctx.db
+    .select({ amountPaid: invoices.amountPaid })
+    .from(invoices)
+    .where(scopedId(ctx, invoices, current.id))
+    .for('update');
   const paid = row?.amountPaid ?? current.amountPaid;
   if (paid === 0) return;
   if (currency !== current.currency) {
@@ -82,10 +85,11 @@ export const invoiceCollection = defineCollection({
   view: invoiceView,
   createInOneStatement: true,
   search: {
-    fields: invoiceSearchFields(invoices), text: invoices.searchText,
+    fields: invoiceSearchFields(invoices),
+    text: invoices.searchText,
     filters: {
       status: filter.equals(invoices.status, 'status', invoiceStatuses),
-      customerId: filter.equals(invoices.customerId, 'the customer\'s id'),
+      customerId: filter.equals(invoices.customerId, "the customer's id"),
       issueDate: filter.date(invoices.issueDate, 'issue date'),
       dueDate: filter.date(invoices.dueDate, 'due date'),
       totalAmount: filter.amount(invoices.totalAmount, 'total (minor units)'),
@@ -106,9 +110,13 @@ export const invoiceCollection = defineCollection({
     // `current` is the locked row (collection.update), and a payment locks it too: the two
     // cannot pass each other, so an invoice never ends void with money received.
     if (current && doc.status === 'void' && current.status !== 'void' && current.amountPaid > 0) {
-      throw new AppError('conflict', `status: invoice ${current.number} has ${formatMoney(current.amountPaid, current.currency)} paid and cannot be voided; record a refund or correcting payment first`, {
-        fields: [{ field: 'status', message: `payments received (${formatMoney(current.amountPaid, current.currency)})` }],
-      });
+      throw new AppError(
+        'conflict',
+        `status: invoice ${current.number} has ${formatMoney(current.amountPaid, current.currency)} paid and cannot be voided; record a refund or correcting payment first`,
+        {
+          fields: [{ field: 'status', message: `payments received (${formatMoney(current.amountPaid, current.currency)})` }],
+        },
+      );
     }
     if (current && doc.totalAmount !== undefined) await assertPaymentsCovered(ctx, current, doc.totalAmount, doc.currency ?? current.currency);
     const { lines: _lines, status: _status, currency: _currency, ...rest } = input;

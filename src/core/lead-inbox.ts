@@ -91,17 +91,18 @@ function selectJoined(ctx: Ctx, where: SQL) {
 
 /** One page of the inbox, and the count of each status under the other filters (the tabs). */
 export async function listInbox(ctx: Ctx, f: InboxFilters) {
-  const others = [
-    f.origin ? originWhere[f.origin] : undefined,
-    f.assignee === 'none' ? isNull(leads.assignedEmployeeId) : f.assignee ? eq(leads.assignedEmployeeId, f.assignee) : undefined,
-  ];
+  const others = [f.origin ? originWhere[f.origin] : undefined, f.assignee === 'none' ? isNull(leads.assignedEmployeeId) : f.assignee ? eq(leads.assignedEmployeeId, f.assignee) : undefined];
   const where = scopedLive(ctx, leads, ...others, f.status ? eq(leads.status, f.status) : undefined);
   const [rows, byStatus] = await Promise.all([
     selectJoined(ctx, where)
       .orderBy(desc(leads.createdAt), desc(leads.id))
       .limit(f.limit)
       .offset((f.page - 1) * f.limit),
-    ctx.db.select({ status: leads.status, n: count() }).from(leads).where(scopedLive(ctx, leads, ...others)).groupBy(leads.status),
+    ctx.db
+      .select({ status: leads.status, n: count() })
+      .from(leads)
+      .where(scopedLive(ctx, leads, ...others))
+      .groupBy(leads.status),
   ]);
   const counts = Object.fromEntries(byStatus.map((s) => [s.status, Number(s.n)])) as Partial<Record<LeadStatus, number>>;
   const all = byStatus.reduce((sum, s) => sum + Number(s.n), 0);

@@ -71,7 +71,10 @@ async function importProspect(
   const phone = contact ? bestPhone(parsePhoneNumberFromString, contact, p.country, warnings) : null;
   const wanted = prospect.vehicles.find((v) => v.interest !== 'trade-in' && v.interest !== 'sell') ?? prospect.vehicles[0];
   const customerId = email || phone ? await matchOrCreateCustomer(ctx, { contact: contact!, email, phone }) : null;
-  const motorId = await findMotor(ctx, prospect.vehicles.filter((v) => v.interest !== 'trade-in' && v.interest !== 'sell'));
+  const motorId = await findMotor(
+    ctx,
+    prospect.vehicles.filter((v) => v.interest !== 'trade-in' && v.interest !== 'sell'),
+  );
   const message = [
     prospect.customerComments,
     prospect.timeframe ? `Timeframe: ${prospect.timeframe}` : null,
@@ -158,13 +161,7 @@ async function matchOrCreateCustomer(ctx: Ctx, c: { contact: AdfContact; email: 
   const [found] = await ctx.db
     .select({ id: customers.id, email: customers.email })
     .from(customers)
-    .where(
-      scopedLive(
-        ctx,
-        customers,
-        or(c.email ? eq(customers.email, c.email) : undefined, digits ? phoneMatch(customers.phone) : undefined, digits ? phoneMatch(customers.mobile) : undefined),
-      ),
-    )
+    .where(scopedLive(ctx, customers, or(c.email ? eq(customers.email, c.email) : undefined, digits ? phoneMatch(customers.phone) : undefined, digits ? phoneMatch(customers.mobile) : undefined)))
     // An email match beats a phone match (a household shares a phone).
     .orderBy(sql`case when ${customers.email} = ${c.email ?? ''} then 0 else 1 end`, customers.createdAt)
     .limit(1);
@@ -197,7 +194,7 @@ async function findMotor(ctx: Ctx, vehicles: AdfProspect['vehicles']): Promise<s
 }
 
 /** The phone to call back, in E.164: a voice or cell number first, then any. */
-function bestPhone(parse: (typeof import('libphonenumber-js'))['parsePhoneNumberFromString'], contact: AdfContact, country: CountryCode, warnings: string[]): string | null {
+function bestPhone(parse: typeof import('libphonenumber-js')['parsePhoneNumberFromString'], contact: AdfContact, country: CountryCode, warnings: string[]): string | null {
   const ranked = [...contact.phones].sort((a, b) => rank(a.type) - rank(b.type));
   for (const ph of ranked) {
     const parsed = parse(ph.number, country);
@@ -218,4 +215,3 @@ async function defaultCountry(ctx: Ctx): Promise<CountryCode> {
   const given = row?.settings?.country ?? row?.settings?.defaultCountry;
   return typeof given === 'string' && /^[A-Za-z]{2}$/.test(given) ? (given.toUpperCase() as CountryCode) : 'US';
 }
-

@@ -25,22 +25,21 @@ export const leadTransitions: Record<LeadStatus, LeadStatus[]> = {
 export function assertLeadTransition(from: LeadStatus, to: LeadStatus): void {
   if (from === to || leadTransitions[from].includes(to)) return;
   const allowed = leadTransitions[from];
-  throw new AppError(
-    'invalid_transition',
-    `status: a ${from} lead cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (the lead is closed)'}`,
-    { fields: [{ field: 'status', message: `allowed from ${from}: ${allowed.join(', ') || 'none'}` }] },
-  );
+  throw new AppError('invalid_transition', `status: a ${from} lead cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (the lead is closed)'}`, {
+    fields: [{ field: 'status', message: `allowed from ${from}: ${allowed.join(', ') || 'none'}` }],
+  });
 }
 
 export const leadCollection = defineCollection({
   name: 'leads',
   search: {
-    fields: leadSearchFields(leads), text: leads.searchText,
+    fields: leadSearchFields(leads),
+    text: leads.searchText,
     filters: {
       status: filter.equals(leads.status, 'status', leadStatuses),
       source: filter.equals(leads.source, 'source', leadSources),
-      customerId: filter.equals(leads.customerId, 'the customer\'s id'),
-      assignedEmployeeId: filter.equals(leads.assignedEmployeeId, 'the assigned employee\'s id'),
+      customerId: filter.equals(leads.customerId, "the customer's id"),
+      assignedEmployeeId: filter.equals(leads.assignedEmployeeId, "the assigned employee's id"),
       created: createdFilter(leads.createdAt),
     },
   },

@@ -17,8 +17,7 @@ type SyncTable = PgTable & {
 
 export type SyncCursor = { updatedAt: Date; id: string };
 
-export const encodeCursor = (c: SyncCursor): string =>
-  Buffer.from(`${c.updatedAt.toISOString()}|${c.id}`, 'utf8').toString('base64url');
+export const encodeCursor = (c: SyncCursor): string => Buffer.from(`${c.updatedAt.toISOString()}|${c.id}`, 'utf8').toString('base64url');
 
 export function decodeCursor(cursor: string): SyncCursor {
   const [ts, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -61,7 +60,12 @@ export async function listForSync<T extends SyncTable>(ctx: Ctx, table: T, opts:
   const read = () => (opts.where ? filteredPage(ctx, table, opts) : plainPage(ctx, table, opts)) as Promise<R[]>;
   const [first, counted] = await Promise.all([
     read(),
-    opts.includeTotal ? ctx.db.select({ total: count() }).from(table as PgTable).where(scoped(ctx, table, ...conditions(table, opts))) : undefined,
+    opts.includeTotal
+      ? ctx.db
+          .select({ total: count() })
+          .from(table as PgTable)
+          .where(scoped(ctx, table, ...conditions(table, opts)))
+      : undefined,
   ]);
   const rows = await settledRows(ctx.db, first, read);
   const hasMore = rows.length > opts.limit;
@@ -125,10 +129,7 @@ function plainPage(ctx: Ctx, table: SyncTable, opts: SyncListOptions): Promise<u
             opts.includeDeleted ? undefined : isNull(table.deletedAt),
             gt(table.updatedAt, sql.placeholder('updatedAfter')),
             opts.cursor
-              ? or(
-                  gt(table.updatedAt, sql.placeholder('cursorUpdatedAt')),
-                  and(eq(table.updatedAt, sql.placeholder('cursorUpdatedAt')), gt(table.id, sql.placeholder('cursorId'))),
-                )
+              ? or(gt(table.updatedAt, sql.placeholder('cursorUpdatedAt')), and(eq(table.updatedAt, sql.placeholder('cursorUpdatedAt')), gt(table.id, sql.placeholder('cursorId'))))
               : undefined,
           ),
         )

@@ -52,17 +52,11 @@ export const marketplaceOrderCollection = defineCollection({
   view: marketplaceOrderView,
   prepare: async (ctx, input: MarketplaceOrderInput, current) => {
     await assertReferences(ctx, { customerId: [customers, input.customerId] });
-    const doc = await prepareDocument(
-      ctx,
-      { type: 'marketplaceOrder', label: 'marketplace order', lifecycle: marketplaceOrderLifecycle, allowMarketplaceItems: true },
-      input,
-      current,
-    );
+    const doc = await prepareDocument(ctx, { type: 'marketplaceOrder', label: 'marketplace order', lifecycle: marketplaceOrderLifecycle, allowMarketplaceItems: true }, input, current);
     const { lines: _lines, status: _status, currency: _currency, ...rest } = input;
     return defined({ ...rest, buyerEmail: rest.buyerEmail?.trim().toLowerCase() ?? rest.buyerEmail, ...doc });
   },
 });
 
 export const createMarketplaceOrder = (ctx: Ctx, input: MarketplaceOrderInput) => marketplaceOrderCollection.create(ctx, input);
-export const updateMarketplaceOrder = (ctx: Ctx, id: string, patch: MarketplaceOrderInput, opts: { ifMatch?: string } = {}) =>
-  marketplaceOrderCollection.update(ctx, id, patch, opts);
+export const updateMarketplaceOrder = (ctx: Ctx, id: string, patch: MarketplaceOrderInput, opts: { ifMatch?: string } = {}) => marketplaceOrderCollection.update(ctx, id, patch, opts);

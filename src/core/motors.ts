@@ -128,8 +128,7 @@ export function motorView(row: MotorRow) {
 export type MotorView = ReturnType<typeof motorView>;
 
 /** "2023 Toyota Camry XLE", the name the storefront shows. */
-export const motorName = (row: Pick<MotorRow, 'year' | 'make' | 'model' | 'trim'>) =>
-  [row.year, row.make, row.model, row.trim].filter((p) => p !== null && p !== undefined && p !== '').join(' ');
+export const motorName = (row: Pick<MotorRow, 'year' | 'make' | 'model' | 'trim'>) => [row.year, row.make, row.model, row.trim].filter((p) => p !== null && p !== undefined && p !== '').join(' ');
 
 /** make-model-year-shortid; the random suffix keeps two identical cars apart and survives renames. */
 export function motorSlug(row: { make: string; model: string; year?: number | null }, suffix = crypto.randomBytes(4).toString('hex').slice(0, 6)): string {
@@ -231,11 +230,12 @@ export const motorCollection = defineCollection({
   table: motors,
   view: motorView,
   search: {
-    fields: motorSearchFields(motors), text: motors.searchText,
+    fields: motorSearchFields(motors),
+    text: motors.searchText,
     filters: {
       status: filter.equals(motors.status, 'status', motorStatuses),
       listingStatus: filter.equals(motors.listingStatus, 'listing status', listingStatuses),
-      ownerCustomerId: filter.equals(motors.ownerCustomerId, 'the owning customer\'s id'),
+      ownerCustomerId: filter.equals(motors.ownerCustomerId, "the owning customer's id"),
       year: filter.amount(motors.year, 'model year'),
       created: createdFilter(motors.createdAt),
     },

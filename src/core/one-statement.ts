@@ -38,8 +38,11 @@ export function addCte(facts: StatementFacts, prefix: string, body: SQL): SQL {
 }
 
 /** The database a one-statement create's prepare gets: any read means it needs a transaction. */
-export const transactionNeeded = new Proxy({}, {
-  get(_target, key) {
-    throw new NeedsTransaction(`a one-statement create read the database (db.${String(key)})`);
+export const transactionNeeded = new Proxy(
+  {},
+  {
+    get(_target, key) {
+      throw new NeedsTransaction(`a one-statement create read the database (db.${String(key)})`);
+    },
   },
-}) as Ctx['db'];
+) as Ctx['db'];

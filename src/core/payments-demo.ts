@@ -9,7 +9,10 @@ import { recordPayment } from './payments.ts';
  * paid (and still overdue) invoices. Seeding again leaves invoices already part-paid alone.
  */
 export async function seedPaymentsDemo(ctx: Ctx): Promise<number> {
-  const unpaid = await ctx.db.select().from(invoices).where(scopedLive(ctx, invoices, eq(invoices.status, 'sent'), eq(invoices.amountPaid, 0)));
+  const unpaid = await ctx.db
+    .select()
+    .from(invoices)
+    .where(scopedLive(ctx, invoices, eq(invoices.status, 'sent'), eq(invoices.amountPaid, 0)));
   let recorded = 0;
   for (const invoice of unpaid) {
     const half = Math.floor(invoice.totalAmount / 2);

@@ -51,7 +51,12 @@ export type PaymentView = ReturnType<typeof paymentView>;
 // Row lock until commit: concurrent payments on one invoice queue here, so two of them cannot
 // both fit under the amount due and together overpay it.
 async function lockInvoice(ctx: Ctx, invoiceId: string): Promise<InvoiceRow> {
-  const [row] = await ctx.db.select().from(invoices).where(scopedLive(ctx, invoices, eq(invoices.id, invoiceId))).limit(1).for('update');
+  const [row] = await ctx.db
+    .select()
+    .from(invoices)
+    .where(scopedLive(ctx, invoices, eq(invoices.id, invoiceId)))
+    .limit(1)
+    .for('update');
   if (!row) throw invalidField('invoiceId', `no record with id ${invoiceId}`);
   return row;
 }
@@ -77,9 +82,13 @@ export const paymentCollection = defineCollection({
     }
     const due = invoice.totalAmount - invoice.amountPaid;
     if (input.amount > due) {
-      throw new AppError('conflict', `amount: ${formatMoney(input.amount, invoice.currency)} exceeds the ${formatMoney(due, invoice.currency)} due on invoice ${invoice.number}; overpayment is refused`, {
-        fields: [{ field: 'amount', message: `at most ${formatMoney(due, invoice.currency)}` }],
-      });
+      throw new AppError(
+        'conflict',
+        `amount: ${formatMoney(input.amount, invoice.currency)} exceeds the ${formatMoney(due, invoice.currency)} due on invoice ${invoice.number}; overpayment is refused`,
+        {
+          fields: [{ field: 'amount', message: `at most ${formatMoney(due, invoice.currency)}` }],
+        },
+      );
     }
     return defined({
       invoiceId: invoice.id,
@@ -101,7 +110,11 @@ export const paymentCollection = defineCollection({
  */
 export async function recordPayment(ctx: Ctx, input: PaymentInput): Promise<{ payment: PaymentView; invoice: InvoiceView }> {
   const payment = await paymentCollection.create(ctx, input);
-  const [invoice] = await ctx.db.select().from(invoices).where(scopedId(ctx, invoices, payment.invoiceId)).limit(1);
+  const [invoice] = await ctx.db
+    .select()
+    .from(invoices)
+    .where(scopedId(ctx, invoices, payment.invoiceId))
+    .limit(1);
   const amountPaid = invoice.amountPaid + payment.amount;
   const settled = amountPaid >= invoice.totalAmount;
   if (settled) assertTransition('invoice', invoiceLifecycle, invoice.status as InvoiceStatus, 'paid');
@@ -129,7 +142,13 @@ export async function listPayments(ctx: Ctx, q: PaymentListQuery) {
     q.updatedSince ? gt(payments.updatedAt, q.updatedSince) : undefined,
   );
   const [rows, [{ total }]] = await Promise.all([
-    ctx.db.select().from(payments).where(where).orderBy(desc(payments.createdAt), desc(payments.id)).limit(q.limit).offset((q.page - 1) * q.limit),
+    ctx.db
+      .select()
+      .from(payments)
+      .where(where)
+      .orderBy(desc(payments.createdAt), desc(payments.id))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit),
     ctx.db.select({ total: count() }).from(payments).where(where),
   ]);
   return { rows: rows.map(paymentView), total: Number(total) };
@@ -137,6 +156,9 @@ export async function listPayments(ctx: Ctx, q: PaymentListQuery) {
 
 /** Sum of the payments recorded against an invoice, minor units (what amountPaid should equal). */
 export async function sumPayments(ctx: Ctx, invoiceId: string): Promise<number> {
-  const rows = await ctx.db.select({ amount: payments.amount }).from(payments).where(scoped(ctx, payments, eq(payments.invoiceId, invoiceId)));
+  const rows = await ctx.db
+    .select({ amount: payments.amount })
+    .from(payments)
+    .where(scoped(ctx, payments, eq(payments.invoiceId, invoiceId)));
   return rows.reduce((s, r) => s + r.amount, 0);
 }

@@ -48,5 +48,4 @@ export const purchaseOrderCollection = defineCollection({
 });
 
 export const createPurchaseOrder = (ctx: Ctx, input: PurchaseOrderInput) => purchaseOrderCollection.create(ctx, input);
-export const updatePurchaseOrder = (ctx: Ctx, id: string, patch: PurchaseOrderInput, opts: { ifMatch?: string } = {}) =>
-  purchaseOrderCollection.update(ctx, id, patch, opts);
+export const updatePurchaseOrder = (ctx: Ctx, id: string, patch: PurchaseOrderInput, opts: { ifMatch?: string } = {}) => purchaseOrderCollection.update(ctx, id, patch, opts);

@@ -40,10 +40,11 @@ export const quoteCollection = defineCollection({
   view: quoteView,
   createInOneStatement: true,
   search: {
-    fields: quoteSearchFields(quotes), text: quotes.searchText,
+    fields: quoteSearchFields(quotes),
+    text: quotes.searchText,
     filters: {
       status: filter.equals(quotes.status, 'status', quoteStatuses),
-      customerId: filter.equals(quotes.customerId, 'the customer\'s id'),
+      customerId: filter.equals(quotes.customerId, "the customer's id"),
       issueDate: filter.date(quotes.issueDate, 'issue date'),
       validUntil: filter.date(quotes.validUntil, 'last valid day'),
       totalAmount: filter.amount(quotes.totalAmount, 'total (minor units)'),
@@ -68,12 +69,6 @@ export type QuoteListQuery = { page: number; limit: number; customerId?: string;
 
 /** Page-numbered list with the filters a billing integration needs; newest number first. */
 export async function listQuotes(ctx: Ctx, q: QuoteListQuery) {
-  const { rows, total } = await pageDocuments(
-    ctx,
-    quotes,
-    q,
-    q.customerId ? eq(quotes.customerId, q.customerId) : undefined,
-    q.status ? eq(quotes.status, q.status) : undefined,
-  );
+  const { rows, total } = await pageDocuments(ctx, quotes, q, q.customerId ? eq(quotes.customerId, q.customerId) : undefined, q.status ? eq(quotes.status, q.status) : undefined);
   return { rows: rows.map(quoteView), total };
 }

@@ -65,8 +65,17 @@ export async function listRequestLogs(ctx: Ctx, q: { keyId?: string; status?: 's
   if (q.status === 'error') where.push(gte(requestLogs.status, 400));
   if (q.status === 'success') where.push(sql`${requestLogs.status} < 400`);
   const [rows, [{ total }]] = await Promise.all([
-    db.select().from(requestLogs).where(and(...where)).orderBy(desc(requestLogs.createdAt), desc(requestLogs.id)).limit(q.limit).offset((q.page - 1) * q.limit),
-    db.select({ total: count() }).from(requestLogs).where(and(...where)),
+    db
+      .select()
+      .from(requestLogs)
+      .where(and(...where))
+      .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit),
+    db
+      .select({ total: count() })
+      .from(requestLogs)
+      .where(and(...where)),
   ]);
   return {
     rows: rows.map((r) => ({

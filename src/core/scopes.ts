@@ -26,18 +26,7 @@ export const scopeCatalogue = {
   // record type's changes, so a key holding it sees payloads of collections it may not read.
   records: [...rw(recordsCollections), 'events:read'],
   crm: [...rw(['clients', 'invoices', 'quotes', 'payments', 'products', 'projects', 'webhooks']), 'marketing:write', 'events:read'],
-  storefront: [
-    'catalog:read',
-    'vehicles:read',
-    'customers:read',
-    'customers:write',
-    'accounts:read',
-    'accounts:write',
-    'newsletter:write',
-    'blogs:read',
-    'contact:write',
-    'test_drives:write',
-  ],
+  storefront: ['catalog:read', 'vehicles:read', 'customers:read', 'customers:write', 'accounts:read', 'accounts:write', 'newsletter:write', 'blogs:read', 'contact:write', 'test_drives:write'],
 } as const;
 
 export const allScopes: string[] = [...new Set(Object.values(scopeCatalogue).flat())];

@@ -17,9 +17,7 @@ import { searchGrams, type SearchField } from '../storage/search-text.ts';
  * - `instant`: `<name>After` / `<name>Before`, ISO 8601 instants, both exclusive;
  * - `amount`: `<name>Min` / `<name>Max`, integer minor units, both inclusive.
  */
-export type SearchFilter =
-  | { kind: 'equals'; column: PgColumn; values?: readonly string[]; description: string }
-  | { kind: 'date' | 'instant' | 'amount'; column: PgColumn; description: string };
+export type SearchFilter = { kind: 'equals'; column: PgColumn; values?: readonly string[]; description: string } | { kind: 'date' | 'instant' | 'amount'; column: PgColumn; description: string };
 
 export type SearchSpec = {
   /** The human fields `q` looks in: the list the table's `search_text` is generated from. */
@@ -105,15 +103,11 @@ const hasPiece = (terms: string[]) => terms.some((t) => [...t].length >= 3);
 function matchAndRank(ctx: Ctx, table: SearchTable, spec: SearchSpec, q: string): { where: SQL; rank: SQL } {
   const { terms, phone } = searchTerms(q);
   const doc = spec.text;
-  const grams = hasPiece(terms)
-    ? [sql`${searchGrams(table.tenantId, table.environment, doc)} @> ${searchGrams(ctx.tenantId, ctx.environment, terms.join(' '))}`]
-    : [];
+  const grams = hasPiece(terms) ? [sql`${searchGrams(table.tenantId, table.environment, doc)} @> ${searchGrams(ctx.tenantId, ctx.environment, terms.join(' '))}`] : [];
   const where = and(...grams, ...terms.map((t) => sql`${doc} like ${containing(t)}`))!;
   const whole = phone ? terms[0] : terms.join(' ');
   const fields = spec.fields.filter((f) => f.digits === phone);
-  const exact = phone
-    ? fields.map((f) => sql`${f.expr} like ${`%${escapeLike(whole)}`}`)
-    : fields.map((f) => sql`${f.expr} = ${whole}`);
+  const exact = phone ? fields.map((f) => sql`${f.expr} like ${`%${escapeLike(whole)}`}`) : fields.map((f) => sql`${f.expr} = ${whole}`);
   const prefix = [...fields.map((f) => f.expr), doc].map((e) => sql`${e} like ${`${escapeLike(whole)}%`}`);
   const wordStarts = terms.map((t) => sql`(' ' || ${doc}) like ${`% ${escapeLike(t)}%`}`);
   const any = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` or `) : sql`false`);
@@ -149,7 +143,12 @@ export async function searchPage<T extends SearchTable>(ctx: Ctx, table: T, spec
       .orderBy(...(opts.order ?? [rank, desc(table.updatedAt), desc(table.id)]))
       .limit(opts.limit + 1)
       .offset(opts.skip),
-    opts.includeTotal ? ctx.db.select({ total: count() }).from(table as PgTable).where(where) : undefined,
+    opts.includeTotal
+      ? ctx.db
+          .select({ total: count() })
+          .from(table as PgTable)
+          .where(where)
+      : undefined,
   ]);
   return {
     rows: rows.slice(0, opts.limit) as T['$inferSelect'][],

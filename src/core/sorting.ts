@@ -13,9 +13,15 @@ type Columns = Record<string, PgColumn>;
 type SortTerm = (c: Columns) => SQL | PgColumn;
 
 /** A value as stored (numbers, dates, instants, codes). */
-const value = (name: string): SortTerm => (c) => c[name];
+const value =
+  (name: string): SortTerm =>
+  (c) =>
+    c[name];
 /** Text compared as people read it: case-insensitively. */
-const text = (name: string): SortTerm => (c) => sql`lower(${c[name]})`;
+const text =
+  (name: string): SortTerm =>
+  (c) =>
+    sql`lower(${c[name]})`;
 /** The first non-empty of several text columns (a person's last name, else the company's). */
 const firstText =
   (...names: string[]): SortTerm =>

@@ -61,18 +61,27 @@ export async function resolveSession(db: Queryable, token: string): Promise<Staf
 }
 
 export async function signOut(db: Queryable, token: string): Promise<void> {
-  await db.update(staffSessions).set({ revokedAt: now() }).where(eq(staffSessions.tokenHash, hash(token)));
+  await db
+    .update(staffSessions)
+    .set({ revokedAt: now() })
+    .where(eq(staffSessions.tokenHash, hash(token)));
 }
 
 export async function changePassword(db: Queryable, principal: StaffPrincipal, current: string, next: string): Promise<void> {
-  const [user] = await db.select().from(users).where(and(eq(users.tenantId, principal.tenantId), eq(users.id, principal.userId)));
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, principal.tenantId), eq(users.id, principal.userId)));
   if (!user || !(await verifyPassword(user.passwordHash, current))) {
     throw new AppError('validation_failed', 'currentPassword: is not your current password', { fields: [{ field: 'currentPassword', message: 'is not your current password' }] });
   }
   if (next.length < 8) {
     throw new AppError('validation_failed', 'newPassword: must be at least 8 characters', { fields: [{ field: 'newPassword', message: 'must be at least 8 characters' }] });
   }
-  await db.update(users).set({ passwordHash: await hashPassword(next), updatedAt: now() }).where(and(eq(users.tenantId, principal.tenantId), eq(users.id, principal.userId)));
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(next), updatedAt: now() })
+    .where(and(eq(users.tenantId, principal.tenantId), eq(users.id, principal.userId)));
   // Every other session of this user ends with the old password.
   await db
     .update(staffSessions)

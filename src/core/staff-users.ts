@@ -51,8 +51,7 @@ function invitationView(row: typeof staffLinks.$inferSelect, at = now()): Invita
   };
 }
 
-const emailTaken = (email: string) =>
-  new AppError('conflict', `email: ${email} already has a Motors CRM account`, { fields: [{ field: 'email', message: 'already has a Motors CRM account' }] });
+const emailTaken = (email: string) => new AppError('conflict', `email: ${email} already has a Motors CRM account`, { fields: [{ field: 'email', message: 'already has a Motors CRM account' }] });
 
 async function userByEmail(db: Queryable, email: string) {
   const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);

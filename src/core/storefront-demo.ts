@@ -26,7 +26,11 @@ export async function seedStorefrontDemo(ctx: Ctx): Promise<Record<string, numbe
   const nonVip = people.filter((p) => !p.isVip);
   if (nonVip.length < 5 || listed.length < 6) return { vehicleInvoices: 0 };
   // Seeding twice adds nothing: the vehicle invoices are the marker.
-  const [seeded] = await ctx.db.select({ id: invoices.id }).from(invoices).where(scopedLive(ctx, invoices, sql`${invoices.metadata}->>'vehicleTransaction' is not null`)).limit(1);
+  const [seeded] = await ctx.db
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(scopedLive(ctx, invoices, sql`${invoices.metadata}->>'vehicleTransaction' is not null`))
+    .limit(1);
   if (seeded) return { vehicleInvoices: 0 };
 
   const sales = listed.filter((m) => m.listingType === 'sale');
@@ -49,7 +53,15 @@ export async function seedStorefrontDemo(ctx: Ctx): Promise<Record<string, numbe
       currency: 'USD',
       issueDate: dayOffset(-daysAgo),
       dueDate: dayOffset(-daysAgo + 7),
-      lines: [{ kind: kind === 'sale' ? 'product' : 'service', description: `${kind === 'sale' ? 'Vehicle sale' : '5-day rental'}: ${motor.year} ${motor.name} ${motor.model}`, quantity: 1, unitAmount: amount, taxRate: 0 }],
+      lines: [
+        {
+          kind: kind === 'sale' ? 'product' : 'service',
+          description: `${kind === 'sale' ? 'Vehicle sale' : '5-day rental'}: ${motor.year} ${motor.name} ${motor.model}`,
+          quantity: 1,
+          unitAmount: amount,
+          taxRate: 0,
+        },
+      ],
       metadata: { vehicleTransaction: kind, motorId: motor.id },
     });
     await setInvoiceStatus(ctx, invoice.id, 'sent');
@@ -63,7 +75,7 @@ export async function seedStorefrontDemo(ctx: Ctx): Promise<Record<string, numbe
 
   await submitContactForm(ctx, { name: 'Maya Fischer', email: 'maya.fischer@example.com', subject: 'Trade-in valuation', message: 'Could you value my 2017 Golf before I come in on Saturday?' });
   const forTestDrive = sales.find((m) => m.id !== reserved?.id);
-  if (forTestDrive) await requestTestDrive(ctx, { vehicleId: forTestDrive.id, name: 'Owen Park', email: 'owen.park@example.com', phone: '+1 415 555 0142', preferredDate: new Date(`${dayOffset(3)}T17:00:00.000Z`) });
+  if (forTestDrive)
+    await requestTestDrive(ctx, { vehicleId: forTestDrive.id, name: 'Owen Park', email: 'owen.park@example.com', phone: '+1 415 555 0142', preferredDate: new Date(`${dayOffset(3)}T17:00:00.000Z`) });
   return { vehicleInvoices: invoiceCount, contactMessages: 1, appointments: forTestDrive ? 1 : 0 };
 }
-

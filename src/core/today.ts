@@ -66,8 +66,15 @@ export type Today = {
   start: string;
   end: string;
   leads: { new: number; receivedToday: number; items: TodayLead[] };
-  testDrives: { count: number; items: { id: string; motorId: string; motorName: string; name: string; email: string; phone: string | null; preferredDate: string | null; status: string; leadId: string }[] };
-  overdueInvoices: { count: number; amountDue: Money[]; items: { id: string; number: string; customerId: string; customerName: string; dueDate: string | null; currency: string; amountDue: number }[] };
+  testDrives: {
+    count: number;
+    items: { id: string; motorId: string; motorName: string; name: string; email: string; phone: string | null; preferredDate: string | null; status: string; leadId: string }[];
+  };
+  overdueInvoices: {
+    count: number;
+    amountDue: Money[];
+    items: { id: string; number: string; customerId: string; customerName: string; dueDate: string | null; currency: string; amountDue: number }[];
+  };
   workOrdersInProgress: {
     count: number;
     items: { id: string; number: string; customerId: string; customerName: string; motorId: string; motorName: string; promisedAt: string | null; currency: string; totalAmount: number }[];
@@ -101,7 +108,12 @@ export async function today(ctx: Ctx, at = new Date()): Promise<Today> {
       .leftJoin(motors, and(eq(motors.tenantId, appointments.tenantId), eq(motors.environment, appointments.environment), eq(motors.id, appointments.motorId)))
       .where(scoped(ctx, appointments, drivesToday))
       .orderBy(asc(appointments.preferredDate), asc(appointments.id)),
-    ctx.db.select({ n: count(), currency: invoices.currency, amount: due }).from(invoices).where(scopedLive(ctx, invoices, overdue)).groupBy(invoices.currency).orderBy(invoices.currency),
+    ctx.db
+      .select({ n: count(), currency: invoices.currency, amount: due })
+      .from(invoices)
+      .where(scopedLive(ctx, invoices, overdue))
+      .groupBy(invoices.currency)
+      .orderBy(invoices.currency),
     ctx.db
       .select({ i: invoices, c: { type: customers.type, firstName: customers.firstName, lastName: customers.lastName, companyName: customers.companyName, email: customers.email } })
       .from(invoices)
@@ -109,7 +121,10 @@ export async function today(ctx: Ctx, at = new Date()): Promise<Today> {
       .where(scopedLive(ctx, invoices, overdue))
       .orderBy(asc(invoices.dueDate), asc(invoices.id))
       .limit(TODAY_LIST_LIMIT),
-    ctx.db.select({ n: count() }).from(workOrders).where(scopedLive(ctx, workOrders, eq(workOrders.status, 'in_progress'))),
+    ctx.db
+      .select({ n: count() })
+      .from(workOrders)
+      .where(scopedLive(ctx, workOrders, eq(workOrders.status, 'in_progress'))),
     ctx.db
       .select({
         w: workOrders,
@@ -122,7 +137,12 @@ export async function today(ctx: Ctx, at = new Date()): Promise<Today> {
       .where(scopedLive(ctx, workOrders, eq(workOrders.status, 'in_progress')))
       .orderBy(sql`${workOrders.promisedAt} asc nulls last`, asc(workOrders.id))
       .limit(TODAY_LIST_LIMIT),
-    ctx.db.select({ n: count(), currency: invoices.currency, amount: sql<string>`sum(${invoices.totalAmount})` }).from(invoices).where(scopedLive(ctx, invoices, paidToday)).groupBy(invoices.currency).orderBy(invoices.currency),
+    ctx.db
+      .select({ n: count(), currency: invoices.currency, amount: sql<string>`sum(${invoices.totalAmount})` })
+      .from(invoices)
+      .where(scopedLive(ctx, invoices, paidToday))
+      .groupBy(invoices.currency)
+      .orderBy(invoices.currency),
     ctx.db
       .select({ n: count(), currency: payments.currency, amount: sql<string>`sum(${payments.amount})` })
       .from(payments)
@@ -175,7 +195,15 @@ export async function today(ctx: Ctx, at = new Date()): Promise<Today> {
     overdueInvoices: {
       count: sum(overdueTotals),
       amountDue: money(overdueTotals),
-      items: overdueItems.map(({ i, c }) => ({ id: i.id, number: i.number, customerId: i.customerId, customerName: customerName(c), dueDate: i.dueDate, currency: i.currency, amountDue: i.totalAmount - i.amountPaid })),
+      items: overdueItems.map(({ i, c }) => ({
+        id: i.id,
+        number: i.number,
+        customerId: i.customerId,
+        customerName: customerName(c),
+        dueDate: i.dueDate,
+        currency: i.currency,
+        amountDue: i.totalAmount - i.amountPaid,
+      })),
     },
     workOrdersInProgress: {
       count: Number(woCount[0]?.n ?? 0),

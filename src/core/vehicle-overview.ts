@@ -25,10 +25,31 @@ export type VehicleOverview = {
 export async function vehicleOverview(ctx: Ctx, id: string): Promise<VehicleOverview> {
   const vehicle = await motorCollection.get(ctx, id);
   const [owner, workOrderRows, leadRows, testDriveRows, timeline] = await Promise.all([
-    vehicle.ownerCustomerId ? ctx.db.select().from(customers).where(scopedLive(ctx, customers, eq(customers.id, vehicle.ownerCustomerId))).limit(1) : Promise.resolve([]),
-    ctx.db.select().from(workOrders).where(scopedLive(ctx, workOrders, eq(workOrders.motorId, id))).orderBy(desc(workOrders.createdAt), desc(workOrders.id)).limit(OVERVIEW_LIMIT),
-    ctx.db.select().from(leads).where(scopedLive(ctx, leads, eq(leads.motorId, id))).orderBy(desc(leads.createdAt), desc(leads.id)).limit(OVERVIEW_LIMIT),
-    ctx.db.select().from(appointments).where(scoped(ctx, appointments, eq(appointments.motorId, id))).orderBy(desc(appointments.createdAt), desc(appointments.id)).limit(OVERVIEW_LIMIT),
+    vehicle.ownerCustomerId
+      ? ctx.db
+          .select()
+          .from(customers)
+          .where(scopedLive(ctx, customers, eq(customers.id, vehicle.ownerCustomerId)))
+          .limit(1)
+      : Promise.resolve([]),
+    ctx.db
+      .select()
+      .from(workOrders)
+      .where(scopedLive(ctx, workOrders, eq(workOrders.motorId, id)))
+      .orderBy(desc(workOrders.createdAt), desc(workOrders.id))
+      .limit(OVERVIEW_LIMIT),
+    ctx.db
+      .select()
+      .from(leads)
+      .where(scopedLive(ctx, leads, eq(leads.motorId, id)))
+      .orderBy(desc(leads.createdAt), desc(leads.id))
+      .limit(OVERVIEW_LIMIT),
+    ctx.db
+      .select()
+      .from(appointments)
+      .where(scoped(ctx, appointments, eq(appointments.motorId, id)))
+      .orderBy(desc(appointments.createdAt), desc(appointments.id))
+      .limit(OVERVIEW_LIMIT),
     recordTimeline(ctx, sql`(${events.data}->>'id' = ${id} or ${events.data}->>'motorId' = ${id})`),
   ]);
   return {

@@ -109,8 +109,7 @@ export async function pageTotal(ctx: Ctx, rows: { total: number }[], where: SQL,
 }
 
 /** The condition "this active listing, by id or slug". */
-export const activeListingByIdOrSlug = (ctx: Ctx, idOrSlug: string): SQL =>
-  scopedLive(ctx, motors, activeListingWhere(), or(eq(motors.id, idOrSlug), eq(motors.slug, idOrSlug)));
+export const activeListingByIdOrSlug = (ctx: Ctx, idOrSlug: string): SQL => scopedLive(ctx, motors, activeListingWhere(), or(eq(motors.id, idOrSlug), eq(motors.slug, idOrSlug)));
 
 /**
  * Counts a storefront view. It leaves updatedAt alone on purpose: a view is not a change a sync
@@ -130,9 +129,15 @@ export async function incrementMotorViews(ctx: Ctx, id: string): Promise<void> {
  * every match before the LIMIT made a 10,000-listing search four times slower than the floor.
  */
 export function listingsWithCatalog(ctx: Ctx, q: { where: SQL; orderBy: SQL[]; limit: number; offset: number }) {
-  const page = ctx.db
-    .$with('page')
-    .as(ctx.db.select({ id: motors.id, total: sql<number>`count(*) over ()`.as('total') }).from(motors).where(q.where).orderBy(...q.orderBy).limit(q.limit).offset(q.offset));
+  const page = ctx.db.$with('page').as(
+    ctx.db
+      .select({ id: motors.id, total: sql<number>`count(*) over ()`.as('total') })
+      .from(motors)
+      .where(q.where)
+      .orderBy(...q.orderBy)
+      .limit(q.limit)
+      .offset(q.offset),
+  );
   return ctx.db
     .with(page)
     .select({
@@ -245,8 +250,15 @@ export async function vehicleStats(ctx: Ctx): Promise<VehicleStats> {
   const brandName = sql<string>`coalesce(${catalogBrands.name}, ${motors.make})`;
   const since = utcDay(new Date(Date.now() - 29 * 86400_000));
   const [byType, byStatus, byBody, byBrand, [recent]] = await Promise.all([
-    ctx.db.select({ k: motors.listingType, n: count(), views: sql<string>`sum(${motors.viewsCount})` }).from(motors).where(where).groupBy(motors.listingType),
-    ctx.db.select({ n: count() }).from(motors).where(and(where, eq(motors.status, 'in_stock'))),
+    ctx.db
+      .select({ k: motors.listingType, n: count(), views: sql<string>`sum(${motors.viewsCount})` })
+      .from(motors)
+      .where(where)
+      .groupBy(motors.listingType),
+    ctx.db
+      .select({ n: count() })
+      .from(motors)
+      .where(and(where, eq(motors.status, 'in_stock'))),
     ctx.db.select({ k: bodyName, n: count() }).from(motors).leftJoin(catalogBodyTypes, eq(catalogBodyTypes.id, motors.bodyTypeId)).where(where).groupBy(bodyName),
     // Brands are global or the tenant's own; an id match is enough, the id being the motor's.
     ctx.db.select({ k: brandName, n: count() }).from(motors).leftJoin(catalogBrands, eq(catalogBrands.id, motors.makeId)).where(where).groupBy(brandName),

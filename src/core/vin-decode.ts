@@ -102,11 +102,7 @@ function decodePass(vin: string, wmi: VinDataWmi, modelYear: number | null): Pas
     for (const p of schemaPatterns(schemaId)) {
       order++;
       if (!p.match.test(p.formula ? formulaKeys : keys)) continue;
-      const value = p.formula
-        ? keys.slice(p.keys.indexOf('#'), p.keys.lastIndexOf('#') + 1)
-        : p.element === 28
-          ? String(p.value)
-          : d.values[p.value];
+      const value = p.formula ? keys.slice(p.keys.indexOf('#'), p.keys.lastIndexOf('#') + 1) : p.element === 28 ? String(p.value) : d.values[p.value];
       // A schema's patterns rank by the first year of the schema's range; formula patterns by 100,
       // below every pattern (spVinDecode_Core inserts them with Priority 100).
       candidates.push({ element: p.element, value, priority: p.formula ? 100 : yearFrom, changed: p.changed, specificity: p.specificity, plainKeys: p.plainKeys, order, fromPattern: true });
@@ -132,7 +128,13 @@ function decodePass(vin: string, wmi: VinDataWmi, modelYear: number | null): Pas
   // spVinDecode scores a pass by the Element.weight of every element it decoded.
   let weight = 0;
   for (const element of items.keys()) weight += d.weights[element] ?? 0;
-  for (const [element, present] of [[26, make], [27, wmi.manufacturer], [29, modelYear], [39, wmi.vehicleType]] as const) if (present !== null) weight += d.weights[element] ?? 0;
+  for (const [element, present] of [
+    [26, make],
+    [27, wmi.manufacturer],
+    [29, modelYear],
+    [39, wmi.vehicleType],
+  ] as const)
+    if (present !== null) weight += d.weights[element] ?? 0;
   return { modelYear, items, make, patterns, weight };
 }
 
@@ -152,7 +154,16 @@ export type VinDecoding = {
   series: string | null;
   trim: string | null;
   bodyClass: string | null;
-  engine: { displacementL: number | null; displacementCc: number | null; cylinders: number | null; configuration: string | null; fuelType: string | null; fuelTypeSecondary: string | null; electrification: string | null; model: string | null };
+  engine: {
+    displacementL: number | null;
+    displacementCc: number | null;
+    cylinders: number | null;
+    configuration: string | null;
+    fuelType: string | null;
+    fuelTypeSecondary: string | null;
+    electrification: string | null;
+    model: string | null;
+  };
   driveType: string | null;
   gvwr: string | null;
   plant: { country: string | null; state: string | null; city: string | null };
@@ -173,7 +184,11 @@ export function decodeVin(vin: string, today: Date = new Date()): VinDecoding {
   const northAmerican = isNorthAmericanVin(vin);
   const checkDigit = { valid: vin[8] === expected, expected, actual: vin[8], required: northAmerican };
   if (!checkDigit.valid) {
-    warnings.push(northAmerican ? `The check digit (position 9) is ${vin[8]} but should be ${expected}: the VIN is probably mistyped.` : `The check digit (position 9) is ${vin[8]}, not ${expected}; outside North America it is often not used.`);
+    warnings.push(
+      northAmerican
+        ? `The check digit (position 9) is ${vin[8]} but should be ${expected}: the VIN is probably mistyped.`
+        : `The check digit (position 9) is ${vin[8]}, not ${expected}; outside North America it is often not used.`,
+    );
   }
   const code = vinWmi(vin);
   const found = d.wmis[code];
@@ -215,7 +230,7 @@ export function decodeVin(vin: string, today: Date = new Date()): VinDecoding {
       // The federal rule again, where the WMI does not say the truck is light but the decoded GVWR
       // does (the lite data rarely fills TruckType): position 7 then picks the cycle.
       const digit = /\d/.test(vin[6]);
-      const fitting = passes.filter((p) => !isLightGvwr(p.items.get(25)?.value) || (p.modelYear! < 2010) === digit);
+      const fitting = passes.filter((p) => !isLightGvwr(p.items.get(25)?.value) || p.modelYear! < 2010 === digit);
       if (fitting.length && fitting.length < passes.length) {
         passes = fitting;
         if (passes.length === 1) basis = 'position-7';
@@ -233,7 +248,8 @@ export function decodeVin(vin: string, today: Date = new Date()): VinDecoding {
   if (best && !best.patterns) warnings.push('NHTSA has no detailed data for this VIN: only the manufacturer is known.');
   // The position-7 and position-10 rules are 49 CFR 565's; a VIN from elsewhere that fails the
   // check digit was probably not made to it (European makers often use their own codes there).
-  if (modelYear !== null && !northAmerican && !checkDigit.valid) warnings.push(`This VIN does not follow the US check digit, so it may not follow the US model-year code either: ${modelYear} is read by the US rule.`);
+  if (modelYear !== null && !northAmerican && !checkDigit.valid)
+    warnings.push(`This VIN does not follow the US check digit, so it may not follow the US model-year code either: ${modelYear} is read by the US rule.`);
   if (basis === 'vpic-data' && best?.patterns) warnings.push(`Position 10 can mean ${years.join(' or ')} for this kind of vehicle; ${modelYear} is the year NHTSA's data describes it for.`);
 
   const text = (name: DecodedElement): string | null => {

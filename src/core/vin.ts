@@ -4,9 +4,29 @@
 const ALPHABET = /^[0-9A-HJ-NPR-Z]{17}$/;
 
 const TRANSLITERATION: Record<string, number> = {
-  A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8,
-  J: 1, K: 2, L: 3, M: 4, N: 5, P: 7, R: 9,
-  S: 2, T: 3, U: 4, V: 5, W: 6, X: 7, Y: 8, Z: 9,
+  A: 1,
+  B: 2,
+  C: 3,
+  D: 4,
+  E: 5,
+  F: 6,
+  G: 7,
+  H: 8,
+  J: 1,
+  K: 2,
+  L: 3,
+  M: 4,
+  N: 5,
+  P: 7,
+  R: 9,
+  S: 2,
+  T: 3,
+  U: 4,
+  V: 5,
+  W: 6,
+  X: 7,
+  Y: 8,
+  Z: 9,
 };
 
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
@@ -75,9 +95,7 @@ export function withCheckDigit(vin: string): string {
   return draft.slice(0, 8) + vinCheckDigit(draft) + draft.slice(9);
 }
 
-export type VinCheck =
-  | { ok: true; checkDigitValid: boolean; northAmerican: boolean; modelYear: number | null }
-  | { ok: false; reason: 'shape' | 'check_digit'; message: string };
+export type VinCheck = { ok: true; checkDigitValid: boolean; northAmerican: boolean; modelYear: number | null } | { ok: false; reason: 'shape' | 'check_digit'; message: string };
 
 /**
  * What the Records API needs to decide: a malformed VIN is always refused; a wrong check digit is

@@ -31,9 +31,22 @@ export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
 // A delivery as a row of webhook_deliveries, for json_populate_recordset.
 const deliveryRecord = (d: DeliveryRow) => ({
-  tenant_id: d.tenantId, environment: d.environment, id: d.id, endpoint_id: d.endpointId, event_id: d.eventId, event_type: d.eventType,
-  status: d.status, attempts: d.attempts, next_attempt_at: d.nextAttemptAt, lease_owner: d.leaseOwner, lease_expires_at: d.leaseExpiresAt,
-  last_status_code: d.lastStatusCode, last_error: d.lastError, created_at: d.createdAt, updated_at: d.updatedAt, delivered_at: d.deliveredAt,
+  tenant_id: d.tenantId,
+  environment: d.environment,
+  id: d.id,
+  endpoint_id: d.endpointId,
+  event_id: d.eventId,
+  event_type: d.eventType,
+  status: d.status,
+  attempts: d.attempts,
+  next_attempt_at: d.nextAttemptAt,
+  lease_owner: d.leaseOwner,
+  lease_expires_at: d.leaseExpiresAt,
+  last_status_code: d.lastStatusCode,
+  last_error: d.lastError,
+  created_at: d.createdAt,
+  updated_at: d.updatedAt,
+  delivered_at: d.deliveredAt,
 });
 
 // Both drivers answer a raw statement with `{ rows }`.
@@ -54,11 +67,7 @@ export function subscribes(patterns: readonly string[], type: string): boolean {
  * transaction and returned ready to send (saving a claim round trip on the hot path); the rest
  * wait in the queue for any worker.
  */
-export async function dispatchEvents(
-  db: Db,
-  limit = 500,
-  claim?: { owner: string; max: number; leaseMs: number },
-): Promise<{ events: number; deliveries: number; claimed: DeliveryTarget[] }> {
+export async function dispatchEvents(db: Db, limit = 500, claim?: { owner: string; max: number; leaseMs: number }): Promise<{ events: number; deliveries: number; claimed: DeliveryTarget[] }> {
   return db.transaction(async (tx) => {
     const at = now();
     // Taken and marked dispatched in one statement (undone with the transaction if it fails); the
@@ -82,9 +91,22 @@ export async function dispatchEvents(
         const id = newId();
         if (mine) targets.set(id, { endpoint: ep, event: e });
         rows.push({
-          tenantId: e.tenantId, environment: e.environment, id, endpointId: ep.id, eventId: e.id, eventType: e.type,
-          status: 'pending', attempts: 0, nextAttemptAt: mine ? lease : at, leaseOwner: mine ? claim.owner : null, leaseExpiresAt: mine ? lease : null,
-          lastStatusCode: null, lastError: null, createdAt: at, updatedAt: at, deliveredAt: null,
+          tenantId: e.tenantId,
+          environment: e.environment,
+          id,
+          endpointId: ep.id,
+          eventId: e.id,
+          eventType: e.type,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: mine ? lease : at,
+          leaseOwner: mine ? claim.owner : null,
+          leaseExpiresAt: mine ? lease : null,
+          lastStatusCode: null,
+          lastError: null,
+          createdAt: at,
+          updatedAt: at,
+          deliveredAt: null,
         });
       }
     }
@@ -172,8 +194,14 @@ export async function loadTargets(db: Queryable, deliveries: DeliveryRow[]): Pro
   if (!deliveries.length) return [];
   const tenantIds = [...new Set(deliveries.map((d) => d.tenantId))];
   const [endpointRows, eventRows] = await Promise.all([
-    db.select().from(webhookEndpoints).where(and(inArray(webhookEndpoints.tenantId, tenantIds), inArray(webhookEndpoints.id, [...new Set(deliveries.map((d) => d.endpointId))]))),
-    db.select().from(events).where(and(inArray(events.tenantId, tenantIds), inArray(events.id, [...new Set(deliveries.map((d) => d.eventId))]))),
+    db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(inArray(webhookEndpoints.tenantId, tenantIds), inArray(webhookEndpoints.id, [...new Set(deliveries.map((d) => d.endpointId))]))),
+    db
+      .select()
+      .from(events)
+      .where(and(inArray(events.tenantId, tenantIds), inArray(events.id, [...new Set(deliveries.map((d) => d.eventId))]))),
   ]);
   const key = (tenantId: string, id: string) => `${tenantId}/${id}`;
   const endpointsById = new Map(endpointRows.map((e) => [key(e.tenantId, e.id), e]));
@@ -238,11 +266,25 @@ export async function settleDeliveries(db: Db, settings: Pick<WebhookSettings, '
     rows.map((r, i) => {
       const a = outcomes[i].attempt;
       return {
-        tenant_id: r.d.tenantId, environment: r.d.environment, id: r.d.id, owner: r.d.leaseOwner, status: r.status, attempts: r.attempts,
-        next: r.next, code: r.code, error: r.error, delivered_at: r.deliveredAt,
+        tenant_id: r.d.tenantId,
+        environment: r.d.environment,
+        id: r.d.id,
+        owner: r.d.leaseOwner,
+        status: r.status,
+        attempts: r.attempts,
+        next: r.next,
+        code: r.code,
+        error: r.error,
+        delivered_at: r.deliveredAt,
         ...(a && {
-          attempt_id: newId(), endpoint_id: r.d.endpointId, event_id: r.d.eventId, request_id: a.requestId, worker: r.d.leaseOwner ?? 'unknown',
-          started_at: a.startedAt, duration_ms: a.durationMs, response_body: a.responseBody,
+          attempt_id: newId(),
+          endpoint_id: r.d.endpointId,
+          event_id: r.d.eventId,
+          request_id: a.requestId,
+          worker: r.d.leaseOwner ?? 'unknown',
+          started_at: a.startedAt,
+          duration_ms: a.durationMs,
+          response_body: a.responseBody,
         }),
       };
     }),
@@ -274,17 +316,23 @@ export async function settleDeliveries(db: Db, settings: Pick<WebhookSettings, '
     await tx.execute(settle);
     for (const { endpoint, ok } of endpointWrites) {
       const scope = { tenantId: endpoint.tenantId, environment: endpoint.environment };
-      if (ok) await tx.update(webhookEndpoints).set({ failingSince: null, lastSuccessAt: at }).where(scopedId(scope, webhookEndpoints, endpoint.id));
+      if (ok)
+        await tx
+          .update(webhookEndpoints)
+          .set({ failingSince: null, lastSuccessAt: at })
+          .where(scopedId(scope, webhookEndpoints, endpoint.id));
       else await recordEndpointFailure(tx, scope, endpoint, at);
     }
   });
   return nextTimes;
 }
 
-
 // The failure clock starts at the first failure after a success; five days of it disable the endpoint.
 async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; environment: Environment }, endpoint: EndpointRow, at: Date) {
-  const [current] = await tx.select({ failingSince: webhookEndpoints.failingSince }).from(webhookEndpoints).where(scopedId(scope, webhookEndpoints, endpoint.id));
+  const [current] = await tx
+    .select({ failingSince: webhookEndpoints.failingSince })
+    .from(webhookEndpoints)
+    .where(scopedId(scope, webhookEndpoints, endpoint.id));
   const since = current?.failingSince ?? at;
   const disable = at.getTime() - since.getTime() >= DISABLE_AFTER_MS;
   await tx
@@ -292,7 +340,10 @@ async function recordEndpointFailure(tx: Queryable, scope: { tenantId: string; e
     .set({
       failingSince: since,
       ...(disable
-        ? { enabled: false, disabledReason: `Disabled automatically on ${at.toISOString()}: no successful delivery since ${since.toISOString()} (5 days). Fix the receiver, enable the endpoint and recover the failed deliveries.` }
+        ? {
+            enabled: false,
+            disabledReason: `Disabled automatically on ${at.toISOString()}: no successful delivery since ${since.toISOString()} (5 days). Fix the receiver, enable the endpoint and recover the failed deliveries.`,
+          }
         : {}),
     })
     .where(scopedId(scope, webhookEndpoints, endpoint.id));

@@ -7,17 +7,37 @@ import { invalidField } from './errors.ts';
 // multicast and the unspecified address.
 const blockedV4 = new net.BlockList();
 for (const [addr, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blockedV4.addSubnet(addr, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blockedV4.addSubnet(addr, prefix, 'ipv4');
 
 // IPv6 ranges that are never a public web server: unique-local, link-local, site-local
 // (deprecated), multicast, discard-only, documentation, the IETF protocol block (Teredo, ORCHID)
 // and the local-use NAT64 prefix, whose translator sits inside the network.
 const blockedV6 = new net.BlockList();
 for (const [addr, prefix] of [
-  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['3fff::', 20], ['64:ff9b:1::', 48],
-] as const) blockedV6.addSubnet(addr, prefix, 'ipv6');
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['3fff::', 20],
+  ['64:ff9b:1::', 48],
+] as const)
+  blockedV6.addSubnet(addr, prefix, 'ipv6');
 
 /**
  * The IPv4 address an IPv6 address carries, for the forms that route to it: IPv4-mapped

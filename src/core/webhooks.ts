@@ -91,7 +91,11 @@ const isWebhook = eq(webhookEndpoints.kind, 'webhook');
  * other order could deadlock with it.
  */
 async function findEndpoint(ctx: Ctx, id: string, opts: { forUpdate?: true } = {}): Promise<EndpointRow> {
-  const query = ctx.db.select().from(webhookEndpoints).where(scopedLive(ctx, webhookEndpoints, isWebhook, eq(webhookEndpoints.id, id))).limit(1);
+  const query = ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(scopedLive(ctx, webhookEndpoints, isWebhook, eq(webhookEndpoints.id, id)))
+    .limit(1);
   const [row] = await (opts.forUpdate ? query.for('update') : query);
   if (!row) throw notFound('Webhook', id);
   return row;
@@ -151,7 +155,11 @@ export async function updateWebhookEndpoint(ctx: Ctx, id: string, input: Webhook
     if (input.enabled && !current.enabled) Object.assign(values, { disabledReason: null, failingSince: null });
     if (!input.enabled) values.disabledReason = 'Disabled by a user';
   }
-  const [row] = await ctx.db.update(webhookEndpoints).set(values).where(scopedId(ctx, webhookEndpoints, id)).returning();
+  const [row] = await ctx.db
+    .update(webhookEndpoints)
+    .set(values)
+    .where(scopedId(ctx, webhookEndpoints, id))
+    .returning();
   return webhookEndpointView(row);
 }
 
@@ -159,7 +167,11 @@ export async function updateWebhookEndpoint(ctx: Ctx, id: string, input: Webhook
 export async function deleteWebhookEndpoint(ctx: Ctx, id: string): Promise<WebhookEndpointView> {
   await findEndpoint(ctx, id, { forUpdate: true });
   const at = now();
-  const [row] = await ctx.db.update(webhookEndpoints).set({ deletedAt: at, updatedAt: at, enabled: false }).where(scopedId(ctx, webhookEndpoints, id)).returning();
+  const [row] = await ctx.db
+    .update(webhookEndpoints)
+    .set({ deletedAt: at, updatedAt: at, enabled: false })
+    .where(scopedId(ctx, webhookEndpoints, id))
+    .returning();
   return webhookEndpointView(row);
 }
 
@@ -234,17 +246,27 @@ export async function withAttempts(ctx: Ctx, rows: DeliveryRow[]): Promise<Deliv
   const attempts = await ctx.db
     .select()
     .from(webhookAttempts)
-    .where(scoped(ctx, webhookAttempts, inArray(webhookAttempts.deliveryId, rows.map((r) => r.id))))
+    .where(
+      scoped(
+        ctx,
+        webhookAttempts,
+        inArray(
+          webhookAttempts.deliveryId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    )
     .orderBy(webhookAttempts.startedAt, webhookAttempts.id);
-  return rows.map((r) => deliveryView(r, attempts.filter((a) => a.deliveryId === r.id)));
+  return rows.map((r) =>
+    deliveryView(
+      r,
+      attempts.filter((a) => a.deliveryId === r.id),
+    ),
+  );
 }
 
 /** The delivery log of an endpoint, newest first, each delivery with its attempts. */
-export async function listWebhookDeliveries(
-  ctx: Ctx,
-  endpointId: string,
-  opts: { page: number; limit: number; status?: DeliveryRow['status']; eventId?: string },
-) {
+export async function listWebhookDeliveries(ctx: Ctx, endpointId: string, opts: { page: number; limit: number; status?: DeliveryRow['status']; eventId?: string }) {
   await findEndpoint(ctx, endpointId);
   return pageOfDeliveries(ctx, opts, eq(webhookDeliveries.endpointId, endpointId), opts.eventId ? eq(webhookDeliveries.eventId, opts.eventId) : undefined);
 }
@@ -262,7 +284,6 @@ export async function pageOfDeliveries(ctx: Ctx, opts: { page: number; limit: nu
     .offset((opts.page - 1) * opts.limit);
   return { rows: await withAttempts(ctx, rows), total };
 }
-
 
 const requeue = { status: 'pending' as const, attempts: 0, leaseOwner: null, leaseExpiresAt: null };
 
@@ -319,13 +340,32 @@ export async function sendTestEvent(ctx: Ctx, endpoint: EndpointRow, data: Recor
   await ctx.db.transaction(async (tx) => {
     await tx.insert(events).values(event);
     await tx.insert(webhookDeliveries).values({
-      ...owner(ctx), id: deliveryId, endpointId: endpoint.id, eventId: event.id, eventType: event.type,
-      status: attempt.ok ? 'succeeded' : 'dead', attempts: 1, lastStatusCode: attempt.statusCode, lastError: attempt.error,
-      createdAt: at, updatedAt: now(), deliveredAt: attempt.ok ? now() : null,
+      ...owner(ctx),
+      id: deliveryId,
+      endpointId: endpoint.id,
+      eventId: event.id,
+      eventType: event.type,
+      status: attempt.ok ? 'succeeded' : 'dead',
+      attempts: 1,
+      lastStatusCode: attempt.statusCode,
+      lastError: attempt.error,
+      createdAt: at,
+      updatedAt: now(),
+      deliveredAt: attempt.ok ? now() : null,
     });
     await tx.insert(webhookAttempts).values({
-      ...owner(ctx), id: newId(), deliveryId, endpointId: endpoint.id, eventId: event.id, requestId: attempt.requestId, worker: 'test',
-      startedAt: attempt.startedAt, durationMs: attempt.durationMs, statusCode: attempt.statusCode, responseBody: attempt.responseBody, error: attempt.error,
+      ...owner(ctx),
+      id: newId(),
+      deliveryId,
+      endpointId: endpoint.id,
+      eventId: event.id,
+      requestId: attempt.requestId,
+      worker: 'test',
+      startedAt: attempt.startedAt,
+      durationMs: attempt.durationMs,
+      statusCode: attempt.statusCode,
+      responseBody: attempt.responseBody,
+      error: attempt.error,
     });
   });
   return { deliveryId, eventId: event.id, success: attempt.ok, ...attempt };

@@ -103,11 +103,12 @@ export const workOrderCollection = defineCollection({
   view: workOrderView,
   createInOneStatement: true,
   search: {
-    fields: workOrderSearchFields(workOrders), text: workOrders.searchText,
+    fields: workOrderSearchFields(workOrders),
+    text: workOrders.searchText,
     filters: {
       status: filter.equals(workOrders.status, 'status', workOrderStatuses),
-      customerId: filter.equals(workOrders.customerId, 'the customer\'s id'),
-      motorId: filter.equals(workOrders.motorId, 'the motor\'s id'),
+      customerId: filter.equals(workOrders.customerId, "the customer's id"),
+      motorId: filter.equals(workOrders.motorId, "the motor's id"),
       totalAmount: filter.amount(workOrders.totalAmount, 'total (minor units)'),
       created: createdFilter(workOrders.createdAt),
     },
@@ -129,7 +130,12 @@ export const workOrderCollection = defineCollection({
     const { jobs, status, currency, assignedEmployeeIds, promisedAt, ...rest } = input;
     // The document machinery checks the status change and allocates the number; jobs are
     // priced here (a document's `lines` are the jobs' lines, flattened).
-    const doc = await prepareDocument(ctx, { type: 'workOrder', label: 'work order', lifecycle: workOrderLifecycle }, { status, currency: current ? undefined : currency, lines: current ? undefined : [] }, current);
+    const doc = await prepareDocument(
+      ctx,
+      { type: 'workOrder', label: 'work order', lifecycle: workOrderLifecycle },
+      { status, currency: current ? undefined : currency, lines: current ? undefined : [] },
+      current,
+    );
     const out: Partial<WorkOrderRow> = defined({ ...rest, ...doc }) as Partial<WorkOrderRow>;
     if (assignedEmployeeIds) out.assignedEmployeeIds = [...new Set(assignedEmployeeIds)];
     if (promisedAt !== undefined) out.promisedAt = promisedAt ? new Date(promisedAt) : null;
@@ -156,4 +162,3 @@ export const workOrderCollection = defineCollection({
     return out;
   },
 });
-

@@ -26,10 +26,7 @@ export async function registerDashboard(app: FastifyInstance, root: string = DAS
 
   const index = (reply: FastifyReply) => {
     if (!fs.existsSync(path.join(root, 'index.html'))) {
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send('The dashboard is not built yet. Run `npm run build:web` (or `npm install`), then reload this page.');
+      return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built yet. Run `npm run build:web` (or `npm install`), then reload this page.');
     }
     return reply.headers(htmlHeaders).sendFile('index.html', { cacheControl: false });
   };

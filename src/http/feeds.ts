@@ -59,7 +59,10 @@ export function registerFeeds(app: FastifyInstance, deps: Deps) {
           params: z.object({ token: z.string().min(1).max(200).meta({ description: 'The feed token, `feed-` and 26 letters and digits.', example: 'feed-k3v7q2m5x9b4n6c8d2f5g7h3j4' }) }),
           response: {
             200: { description: 'The feed, streamed.', content: { [file.contentType.split(';')[0]]: { schema: z.string() } } },
-            304: { description: 'Not Modified: the feed is still the one of the ETag sent in If-None-Match (or unchanged since If-Modified-Since).', content: { 'text/plain': { schema: z.string() } } },
+            304: {
+              description: 'Not Modified: the feed is still the one of the ETag sent in If-None-Match (or unchanged since If-Modified-Since).',
+              content: { 'text/plain': { schema: z.string() } },
+            },
             404: { description: 'No such feed: the token is unknown, malformed or revoked.', content: { 'application/json': { schema: errorSchemas.crm } } },
             429: { description: 'Fetched more than 60 times in a minute; retry after `Retry-After` seconds.', content: { 'application/json': { schema: errorSchemas.crm } } },
           },

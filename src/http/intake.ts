@@ -16,33 +16,29 @@ import { rateLimitHeaders } from './platform/rate-limit.ts';
 export function registerIntake(app: FastifyInstance, deps: Deps) {
   app.register(async (scope) => {
     acceptAdfBodies(scope);
-    scope.withTypeProvider<ZodTypeProvider>().post(
-      '/intake/adf/:token',
-      { schema: { hide: true, params: z.object({ token: z.string().min(1).max(200) }) } },
-      async (req, reply) => {
-        const token = await resolveIntakeToken(deps.database.db, req.params.token);
-        const decision = await deps.rateLimiter.consume(`intake:${token.id}`, deps.defaultRateLimit);
-        reply.headers(rateLimitHeaders(decision));
-        if (!decision.allowed) {
-          throw new AppError('rate_limited', `Rate limit of ${decision.limit} requests a minute exceeded for this intake address; retry in ${decision.resetIn} s`, {
-            headers: { 'retry-after': String(decision.resetIn) },
-          });
-        }
-        const body = adfBody(req);
-        const result = await deps.database.db.transaction((tx) => {
-          const ctx: Ctx = {
-            tenantId: token.tenantId,
-            environment: token.environment,
-            scopes: ['leads:write'],
-            actor: { type: 'system', id: `intake:${token.id}` },
-            requestId: req.id,
-            db: tx,
-          };
-          return importAdf(ctx, { ...body, channel: 'http' });
+    scope.withTypeProvider<ZodTypeProvider>().post('/intake/adf/:token', { schema: { hide: true, params: z.object({ token: z.string().min(1).max(200) }) } }, async (req, reply) => {
+      const token = await resolveIntakeToken(deps.database.db, req.params.token);
+      const decision = await deps.rateLimiter.consume(`intake:${token.id}`, deps.defaultRateLimit);
+      reply.headers(rateLimitHeaders(decision));
+      if (!decision.allowed) {
+        throw new AppError('rate_limited', `Rate limit of ${decision.limit} requests a minute exceeded for this intake address; retry in ${decision.resetIn} s`, {
+          headers: { 'retry-after': String(decision.resetIn) },
         });
-        touchIntakeToken(deps.database.db, token).catch((err) => req.log.warn({ err }, 'intake token touch failed'));
-        return reply.code(intakeStatus(result)).send(intakeBody(result));
-      },
-    );
+      }
+      const body = adfBody(req);
+      const result = await deps.database.db.transaction((tx) => {
+        const ctx: Ctx = {
+          tenantId: token.tenantId,
+          environment: token.environment,
+          scopes: ['leads:write'],
+          actor: { type: 'system', id: `intake:${token.id}` },
+          requestId: req.id,
+          db: tx,
+        };
+        return importAdf(ctx, { ...body, channel: 'http' });
+      });
+      touchIntakeToken(deps.database.db, token).catch((err) => req.log.warn({ err }, 'intake token touch failed'));
+      return reply.code(intakeStatus(result)).send(intakeBody(result));
+    });
   });
 }

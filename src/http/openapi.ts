@@ -32,7 +32,7 @@ const namedPayloads: Record<string, object> = {
       id: { type: 'string', format: 'uuid' },
       invoiceId: { type: 'string', format: 'uuid' },
       customerId: { type: ['string', 'null'], format: 'uuid' },
-      amount: { type: 'integer', description: "Minor units of the currency (cents)." },
+      amount: { type: 'integer', description: 'Minor units of the currency (cents).' },
       currency: { type: 'string', example: 'USD' },
       method: { type: ['string', 'null'] },
       reference: { type: ['string', 'null'] },
@@ -65,7 +65,10 @@ const dataSchema = (record: string): object =>
 function webhook(spec: EventSpec) {
   return {
     post: {
-      operationId: `on${spec.type.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`,
+      operationId: `on${spec.type
+        .split(/[._]/)
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join('')}`,
       summary: spec.type,
       description: `${spec.description} Sent to every webhook endpoint subscribed to \`${spec.type}\` (or a wildcard covering it); verify the signature before trusting it.`,
       tags: ['Webhooks'],
@@ -130,9 +133,12 @@ export const openApiInfo = {
   servers: [{ url: '/', description: 'This server' }],
   webhooks,
   tags: [
-    { name: 'Records API', description: 'Back-office sync of the CRM collections (`/api/public/v1`), and the event log (`GET /events`, scope `events:read`): every webhook event of the key’s dealership and environment.' },
+    {
+      name: 'Records API',
+      description: 'Back-office sync of the CRM collections (`/api/public/v1`), and the event log (`GET /events`, scope `events:read`): every webhook event of the key’s dealership and environment.',
+    },
     { name: 'Storefront API', description: "A dealer's website or app (`/external`)." },
-    { name: 'Storefront API: Customer Management', description: 'The dealership\'s storefront shoppers (`/external/customers`), as the Storefront document lists them.' },
+    { name: 'Storefront API: Customer Management', description: "The dealership's storefront shoppers (`/external/customers`), as the Storefront document lists them." },
     { name: 'Storefront API: Vehicle Listings', description: 'Vehicles for sale and their statistics (`/external/vehicles`).' },
     { name: 'Storefront API: Vehicle Metadata', description: 'The catalog: brands, models, generations, trims, engines, body, drivetrain and transmission types.' },
     { name: 'Storefront API: Engagement & Forms', description: 'Contact forms, test-drive requests and the newsletter.' },
@@ -144,9 +150,21 @@ export const openApiInfo = {
         'Scopes, exactly as the document lists them: `clients:read|write`, `invoices:read|write`, `quotes:read|write`, `payments:read|write`, `products:read|write`, `projects:read|write`, `webhooks:read|write`, `marketing:write`. Clients are the same records as Records API customers and Storefront customers; invoices and quotes are the Records API’s; products are its inventoryItems (parts count as products). `projects:*` are reserved for work orders (a CRM project is a Motors work order; no project routes yet). `marketing:write` manages the newsletter subscribers (`/marketing/subscribers`). Beyond the document: `events:read` reads the event log (`GET /events`), every event of the key’s dealership and environment.',
       ].join('\n'),
     },
-    { name: 'Webhooks', description: 'The events a webhook endpoint receives (OpenAPI `webhooks`): one signed POST per event, `{id, event, createdAt, environment, data}`, where `data` is the record in its Records API representation.' },
-    { name: 'Inventory feeds', description: "The dealership's listed vehicles as marketplace feeds (`/feeds/<token>/…`): Google Vehicle Listings TSV and Meta's automotive catalog CSV, fetched by the marketplace on its schedule with the token from the dashboard instead of an API key. Full snapshots with `ETag` / `Last-Modified`; docs/feeds.md lists every column and its source." },
-    { name: 'Management API', description: 'What the dashboard uses (`/manage/v1`): staff session cookie only, never an API key. Sign in with `POST /manage/v1/session {email, password}`; send `X-Motors-Environment: live|test` to choose the data.' },
+    {
+      name: 'Webhooks',
+      description:
+        'The events a webhook endpoint receives (OpenAPI `webhooks`): one signed POST per event, `{id, event, createdAt, environment, data}`, where `data` is the record in its Records API representation.',
+    },
+    {
+      name: 'Inventory feeds',
+      description:
+        "The dealership's listed vehicles as marketplace feeds (`/feeds/<token>/…`): Google Vehicle Listings TSV and Meta's automotive catalog CSV, fetched by the marketplace on its schedule with the token from the dashboard instead of an API key. Full snapshots with `ETag` / `Last-Modified`; docs/feeds.md lists every column and its source.",
+    },
+    {
+      name: 'Management API',
+      description:
+        'What the dashboard uses (`/manage/v1`): staff session cookie only, never an API key. Sign in with `POST /manage/v1/session {email, password}`; send `X-Motors-Environment: live|test` to choose the data.',
+    },
   ],
   components: {
     securitySchemes: {

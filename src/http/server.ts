@@ -226,7 +226,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 function toAppError(err: FastifyError, contentType?: string, bodyLimit = BODY_LIMIT): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const where = err.validationContext === 'querystring' ? 'query' : err.validationContext ?? 'body';
+    const where = err.validationContext === 'querystring' ? 'query' : (err.validationContext ?? 'body');
     const fields: FieldError[] = err.validation.flatMap((v) => {
       const keys = (v.params as { keys?: string[] }).keys;
       const base = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
@@ -252,7 +252,9 @@ function toAppError(err: FastifyError, contentType?: string, bodyLimit = BODY_LI
       // Fastify's message names no type: the caller is told the one it sent (from the request).
       return new AppError(
         'unsupported_media_type',
-        contentType ? `Unsupported Content-Type "${contentType.slice(0, 100)}"; send JSON with Content-Type: application/json` : 'The request has a body but no Content-Type; send JSON with Content-Type: application/json',
+        contentType
+          ? `Unsupported Content-Type "${contentType.slice(0, 100)}"; send JSON with Content-Type: application/json`
+          : 'The request has a body but no Content-Type; send JSON with Content-Type: application/json',
       );
   }
   if (err instanceof SyntaxError || err.statusCode === 400) return new AppError('bad_request', err.message);
@@ -289,7 +291,12 @@ function isDatabaseDown(err: unknown): boolean {
   let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; e && depth < 6; depth++) {
     if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e.code)) return true;
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|the database system is (starting up|shutting down)/i.test(String(e.message ?? ''))) return true;
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|the database system is (starting up|shutting down)/i.test(
+        String(e.message ?? ''),
+      )
+    )
+      return true;
     e = e.cause as typeof e;
   }
   return false;

@@ -10,8 +10,7 @@ export function lockDataDir(dir: string): () => void {
   const lock = lockFile(path.join(dir, 'motors.lock'));
   if (typeof lock === 'function') return lock;
   throw new DataDirLockedError(
-    `The embedded database in ${path.resolve(dir)} is in use by another process (pid ${lock}). ` +
-      `Stop that process first, or set DATABASE_URL to use PostgreSQL, which many processes can share.`,
+    `The embedded database in ${path.resolve(dir)} is in use by another process (pid ${lock}). ` + `Stop that process first, or set DATABASE_URL to use PostgreSQL, which many processes can share.`,
   );
 }
 

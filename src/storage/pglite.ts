@@ -16,16 +16,28 @@ import { migrationsFolder } from './migrations.ts';
 // query). An embedded CRM's working set fits a small cache; the operating system's page cache
 // holds the rest of the files. These are PGlite's own start parameters plus shared_buffers.
 export const pgliteStartParams = [
-  '--single', '-F', '-O', '-j',
-  '-c', 'search_path=public',
-  '-c', 'exit_on_error=false',
-  '-c', 'log_checkpoints=false',
-  '-c', 'max_worker_processes=0',
-  '-c', 'max_parallel_workers=0',
-  '-c', 'max_parallel_workers_per_gather=0',
-  '-c', 'io_method=sync',
-  '-c', 'max_parallel_maintenance_workers=0',
-  '-c', 'shared_buffers=16MB',
+  '--single',
+  '-F',
+  '-O',
+  '-j',
+  '-c',
+  'search_path=public',
+  '-c',
+  'exit_on_error=false',
+  '-c',
+  'log_checkpoints=false',
+  '-c',
+  'max_worker_processes=0',
+  '-c',
+  'max_parallel_workers=0',
+  '-c',
+  'max_parallel_workers_per_gather=0',
+  '-c',
+  'io_method=sync',
+  '-c',
+  'max_parallel_maintenance_workers=0',
+  '-c',
+  'shared_buffers=16MB',
 ];
 
 // The contrib extensions the migrations create (pg_trgm, by migration 0008).
@@ -110,7 +122,10 @@ export function pgliteTemplateKey(): string {
   while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
   const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
   const hash = crypto.createHash('sha256');
-  for (const file of fs.readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of fs
+    .readdirSync(migrationsFolder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(fs.readFileSync(path.join(migrationsFolder, file)));
   }
   return `pglite ${version}, migrations ${hash.digest('hex').slice(0, 16)}`;
@@ -176,8 +191,7 @@ export async function ensurePgliteTemplate(): Promise<void> {
 // the tarball takes a fraction of a second. The tarball is named after the template's key (and
 // what is left out of it), so a stale one is never loaded; without it, PGlite runs initdb as
 // before. `npm test` makes it once per run.
-const pgliteImageFile = () =>
-  path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(`${pgliteTemplateKey()}, no template databases`).digest('hex').slice(0, 12)}.tar`);
+const pgliteImageFile = () => path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(`${pgliteTemplateKey()}, no template databases`).digest('hex').slice(0, 12)}.tar`);
 
 // The tarball's files, read once per process (a test process starts many servers): each new
 // database then gets a copy of them in its own in-memory file system, where PGlite's loadDataDir

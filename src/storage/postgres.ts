@@ -30,12 +30,7 @@ export async function openPostgres(url: string, max: number): Promise<Database> 
 
 // LISTEN needs a connection of its own, outside the pool. A lost connection is re-opened; the
 // listener's owner polls as well, so a notification missed in between only delays work.
-async function listenPostgres(
-  pgModule: typeof import('pg').default,
-  url: string,
-  channel: string,
-  onNotify: (payload: string) => void,
-): Promise<() => Promise<void>> {
+async function listenPostgres(pgModule: typeof import('pg').default, url: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
   let client: import('pg').Client | undefined;
   let closed = false;
   const connect = async (): Promise<void> => {

@@ -13,12 +13,7 @@ const cache = new WeakMap<object, Map<string, Prepared<unknown>>>();
  * Runs the query `build` describes, built with `sql.placeholder(...)` for its values, as the
  * prepared statement `name`. One name means one SQL text: give every shape its own name.
  */
-export function runPrepared<R>(
-  db: Queryable,
-  name: string,
-  build: (db: Queryable) => { prepare(name: string): Prepared<R> },
-  placeholders: Record<string, unknown>,
-): Promise<R> {
+export function runPrepared<R>(db: Queryable, name: string, build: (db: Queryable) => { prepare(name: string): Prepared<R> }, placeholders: Record<string, unknown>): Promise<R> {
   let byName = cache.get(db);
   if (!byName) cache.set(db, (byName = new Map()));
   let query = byName.get(name) as Prepared<R> | undefined;

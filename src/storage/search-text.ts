@@ -16,7 +16,11 @@ export const digitsField = (column: PgColumn): SearchField => ({ expr: sql`regex
  * as digits. Stored in a generated column (`search_text`, written by PostgreSQL at every write), so
  * a search reads it instead of computing it for every candidate row, and ranks on it.
  */
-const searchDocument = (fields: SearchField[]): SQL => sql`(${sql.join(fields.map((f) => f.expr), sql.raw(` || ' ' || `))})`;
+const searchDocument = (fields: SearchField[]): SQL =>
+  sql`(${sql.join(
+    fields.map((f) => f.expr),
+    sql.raw(` || ' ' || `),
+  )})`;
 
 /** The generated column of a table's search document; `fields` names the table's own columns. */
 export const searchTextColumn = (fields: () => SearchField[]) => text('search_text').generatedAlwaysAs((): SQL => searchDocument(fields()));
@@ -34,8 +38,7 @@ export const searchTextColumn = (fields: () => SearchField[]) => text('search_te
  * search reads only its own dealership's (1.1–6.5 ms for the same query, on a loaded machine). `search_text like '%term%'`
  * still decides what matches; the grams only choose the candidates.
  */
-export const searchGrams = (tenantId: PgColumn | string, environment: PgColumn | string, doc: PgColumn | string): SQL =>
-  sql`motors_search_grams(${tenantId}, ${environment}, ${doc})`;
+export const searchGrams = (tenantId: PgColumn | string, environment: PgColumn | string, doc: PgColumn | string): SQL => sql`motors_search_grams(${tenantId}, ${environment}, ${doc})`;
 
 /**
  * The GIN index of a table's tenant-scoped search grams: `searchGrams(...) @> searchGrams(q)` is an index scan.
@@ -47,7 +50,9 @@ export const searchGrams = (tenantId: PgColumn | string, environment: PgColumn |
  * index instead, so a search costs the same however recently the rows were written.
  */
 export const searchIndex = (name: string, t: { tenantId: PgColumn; environment: PgColumn; searchText: PgColumn }) =>
-  index(name).using('gin', searchGrams(t.tenantId, t.environment, t.searchText)).with({ fastupdate: false });
+  index(name)
+    .using('gin', searchGrams(t.tenantId, t.environment, t.searchText))
+    .with({ fastupdate: false });
 
 /** The columns a table's search fields are built from (its own, inside its index definitions too). */
 export type SearchColumns<K extends string> = Record<K, PgColumn>;

@@ -21,7 +21,6 @@ function deliveryBody(event: SendableEvent): string {
   return JSON.stringify({ id: event.id, event: event.type, createdAt: event.createdAt.toISOString(), environment: event.environment, data: event.data });
 }
 
-
 // undici (≈ 8 MB at start) is loaded at the first POST: a server without webhooks never needs it.
 let agents: Promise<{ open: Agent; guarded: Agent }> | undefined;
 const loadAgents = () =>
@@ -35,16 +34,19 @@ const loadAgents = () =>
  * or a mail of it through the relay (`adf_email`). Never throws: every outcome is an
  * AttemptResult for the log.
  */
-export async function sendAttempt(
-  settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs' | 'smtpRelay'>,
-  endpoint: SendableEndpoint,
-  event: SendableEvent,
-): Promise<AttemptResult> {
+export async function sendAttempt(settings: Pick<WebhookSettings, 'allowPrivate' | 'timeoutMs' | 'smtpRelay'>, endpoint: SendableEndpoint, event: SendableEvent): Promise<AttemptResult> {
   const requestId = crypto.randomUUID();
   const startedAt = now();
   const t0 = performance.now();
   const result = (r: Partial<AttemptResult>): AttemptResult => ({
-    requestId, startedAt, durationMs: Math.round(performance.now() - t0), statusCode: null, responseBody: null, error: null, ok: false, ...r,
+    requestId,
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+    statusCode: null,
+    responseBody: null,
+    error: null,
+    ok: false,
+    ...r,
   });
   if (endpoint.kind === 'adf_email') {
     // The relay went away since the target was saved (SMTP_RELAY_URL unset at a restart).
@@ -91,13 +93,7 @@ function signedRequest(
  * for the whole exchange, and the body kept only up to the log's cap. (Profiled on a local
  * receiver: about half the client CPU of `request()` with an AbortSignal and a body iterator.)
  */
-function post(
-  dispatcher: Dispatcher,
-  url: URL,
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-): Promise<{ statusCode: number; headers: IncomingHttpHeaders; body: string }> {
+function post(dispatcher: Dispatcher, url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ statusCode: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let done = false;

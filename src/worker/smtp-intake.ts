@@ -39,7 +39,8 @@ export async function startSmtpIntake(opts: { database: Database; logger: Logger
           session.tokens = [...(session.tokens ?? []), token];
           callback();
         },
-        (err) => callback(err instanceof AppError ? smtpError(550, `5.1.1 <${address.address}>: no such intake address (unknown or revoked)`) : smtpError(451, '4.3.0 temporarily unavailable, retry later')),
+        (err) =>
+          callback(err instanceof AppError ? smtpError(550, `5.1.1 <${address.address}>: no such intake address (unknown or revoked)`) : smtpError(451, '4.3.0 temporarily unavailable, retry later')),
       );
     },
     onData(stream, session: Session, callback: (err?: Error | null) => void) {
@@ -79,7 +80,7 @@ export async function startSmtpIntake(opts: { database: Database; logger: Logger
       resolve();
     });
   });
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
   log.info({ host: opts.host, port, domain: opts.domain }, 'ADF e-mail intake listening');
   return {
     port,

@@ -18,14 +18,7 @@ export type SignedHeaders = Record<string, string>;
  * the signatures comma-separated (new first) and webhook-signature space-separated, as the
  * standard does, so a receiver still holding the old secret keeps verifying.
  */
-export function signDelivery(opts: {
-  secrets: string[];
-  eventId: string;
-  eventType: string;
-  requestId: string;
-  body: string;
-  timestampMs: number;
-}): SignedHeaders {
+export function signDelivery(opts: { secrets: string[]; eventId: string; eventType: string; requestId: string; body: string; timestampMs: number }): SignedHeaders {
   const seconds = Math.floor(opts.timestampMs / 1000);
   return {
     'content-type': 'application/json',

@@ -6,8 +6,16 @@ import { EVENTS_CHANNEL } from '../core/events.ts';
 import { pruneEventLog } from '../core/event-log.ts';
 import { pruneRequestLogs } from '../core/request-log.ts';
 import {
-  DELIVERIES_QUEUED, claimDeliveries, dispatchEvents, loadTargets, pruneWebhookLog, settleDeliveries, undeliverable,
-  type DeliveryTarget, type Outcome, type WebhookSettings,
+  DELIVERIES_QUEUED,
+  claimDeliveries,
+  dispatchEvents,
+  loadTargets,
+  pruneWebhookLog,
+  settleDeliveries,
+  undeliverable,
+  type DeliveryTarget,
+  type Outcome,
+  type WebhookSettings,
 } from '../core/webhook-delivery.ts';
 import { sendAttempt } from './outbound.ts';
 
@@ -94,10 +102,13 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
     });
 
   const wakeAt = (at: Date) => {
-    const timer = setTimeout(() => {
-      retryTimers.delete(timer);
-      wakeForDeliveries();
-    }, Math.max(0, at.getTime() - Date.now()) + 5);
+    const timer = setTimeout(
+      () => {
+        retryTimers.delete(timer);
+        wakeForDeliveries();
+      },
+      Math.max(0, at.getTime() - Date.now()) + 5,
+    );
     timer.unref();
     retryTimers.add(timer);
   };
@@ -112,7 +123,11 @@ export function createWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       const batch = buffer;
       buffer = [];
       try {
-        const next = await settleDeliveries(db, opts.settings, batch.map((b) => b.outcome));
+        const next = await settleDeliveries(
+          db,
+          opts.settings,
+          batch.map((b) => b.outcome),
+        );
         if (next.length) wakeAt(new Date(Math.min(...next.map((d) => d.getTime()))));
       } catch (err) {
         // Unwritten outcomes are retried when their leases expire: nothing is lost.

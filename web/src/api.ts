@@ -80,8 +80,7 @@ export const api = {
   createKey: (input: { name: string; environment: Environment; scopes: string[]; rateLimit: number | null; expiresAt: string | null }) =>
     call<{ data: CreatedKey }>('POST', '/keys', input).then((r) => r.data),
   revokeKey: (id: string) => call<{ data: ApiKey }>('POST', `/keys/${encodeURIComponent(id)}/revoke`).then((r) => r.data),
-  rotateKey: (id: string, overlapHours: number) =>
-    call<{ data: CreatedKey & { replaces: ApiKey } }>('POST', `/keys/${encodeURIComponent(id)}/rotate`, { overlapHours }).then((r) => r.data),
+  rotateKey: (id: string, overlapHours: number) => call<{ data: CreatedKey & { replaces: ApiKey } }>('POST', `/keys/${encodeURIComponent(id)}/rotate`, { overlapHours }).then((r) => r.data),
   requestLogs: (q: { keyId?: string; status?: 'success' | 'error'; page: number; limit: number }) => {
     const params = new URLSearchParams({ page: String(q.page), limit: String(q.limit) });
     if (q.keyId) params.set('keyId', q.keyId);
@@ -113,7 +112,16 @@ export type Delivery = {
   delivered_at: string | null;
   attempts: DeliveryAttempt[];
 };
-export type TestResult = { delivery_id: string; event_id: string; success: boolean; request_id: string; status_code: number | null; duration_ms: number; response_body: string | null; error: string | null };
+export type TestResult = {
+  delivery_id: string;
+  event_id: string;
+  success: boolean;
+  request_id: string;
+  status_code: number | null;
+  duration_ms: number;
+  response_body: string | null;
+  error: string | null;
+};
 export type Paged<T> = { data: T[]; pagination: { page: number; limit: number; total: number; total_pages: number } };
 export type WebhookInput = { url?: string; events?: string[]; description?: string | null; enabled?: boolean };
 
@@ -236,7 +244,16 @@ export type AdfDelivery = {
   deliveredAt: string | null;
   attempts: AdfAttempt[];
 };
-export type AdfTestResult = { kind: 'http' | 'email'; target: string; deliveryId: string; success: boolean; statusCode: number | null; durationMs: number; responseBody: string | null; error: string | null };
+export type AdfTestResult = {
+  kind: 'http' | 'email';
+  target: string;
+  deliveryId: string;
+  success: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  responseBody: string | null;
+  error: string | null;
+};
 export const adfForwardingApi = {
   get: () => call<{ data: AdfForwarding }>('GET', '/adf-forwarding').then((r) => r.data),
   save: (input: { url?: string | null; email?: string | null; enabled?: boolean }) => call<{ data: AdfForwarding }>('PUT', '/adf-forwarding', input).then((r) => r.data),

@@ -159,7 +159,9 @@ function Shell({ me, env, onEnv, onSignedOut }: { me: Me; env: Environment; onEn
           ☰
         </button>
         <Link to={HOME} className="brand">
-          <span className="brand-mark" aria-hidden="true">M</span>
+          <span className="brand-mark" aria-hidden="true">
+            M
+          </span>
           <span className="brand-text">
             Motors CRM <span className="muted">· {me.tenantName}</span>
           </span>
@@ -256,6 +258,6 @@ function Page({ path, me, env, onSignedOut }: { path: string; me: Me; env: Envir
   if (p === '/integrations/adf-forwarding') return <AdfForwardingPage env={env} />;
   if (p === '/leads' || p.startsWith('/leads/')) return <LeadsInboxPage rest={p.slice('/leads/'.length)} env={env} />;
   if (p === '/records' || p.startsWith('/records/')) return <RecordsPage rest={p.slice('/records/'.length)} env={env} />;
-  if (p === '' ) return <Loading />;
+  if (p === '') return <Loading />;
   return <NotFoundPage home={HOME} />;
 }

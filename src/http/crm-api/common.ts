@@ -48,6 +48,11 @@ export const isoDay = (description: string, example: string) => plausibleDay().m
 
 export const isoInstant = (description: string, example: string) => plausibleInstant().meta({ description: `${description} ISO 8601 with a time zone.`, example });
 
-export const uuidRef = (what: string) => z.string().min(1).max(100).meta({ description: `Id of ${withArticle(what)} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
+export const uuidRef = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ description: `Id of ${withArticle(what)} of the same tenant and environment.`, example: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11' });
 
 export const updatedSince = isoInstant('Only records updated after this instant, for incremental sync.', '2026-01-01T00:00:00Z').optional();

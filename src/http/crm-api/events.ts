@@ -9,7 +9,13 @@ import { eventLogDescription, eventLogItem, eventTimeRange, eventTypeParam } fro
 
 export function registerEvents(app: FastifyInstance, deps: Deps) {
   const item = eventLogItem('created_at').meta({
-    example: { id: '0193a5b2-7f00-7a3d-9f10-4b2c8d9e0a13', event: 'crm.invoices.status_changed', created_at: '2026-01-01T00:00:00.000Z', environment: 'live', data: { id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', status: 'paid' } },
+    example: {
+      id: '0193a5b2-7f00-7a3d-9f10-4b2c8d9e0a13',
+      event: 'crm.invoices.status_changed',
+      created_at: '2026-01-01T00:00:00.000Z',
+      environment: 'live',
+      data: { id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', status: 'paid' },
+    },
   });
   defineRoute(app, deps, 'crm', {
     method: 'GET',

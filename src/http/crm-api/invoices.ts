@@ -138,7 +138,8 @@ const fromCrm = (b: InvoiceBody): InvoiceInput => ({
 });
 
 export const invoiceFieldNames = { ...documentFieldNames, dueDate: 'due_date', issueDate: 'issue_date', quoteId: 'quote_id' };
-const lifecycle = 'Status lifecycle: draft → sent → paid | void, and draft → void; `overdue` is derived (a sent invoice past due_date). Any other change is a 409 `invalid_transition` naming the allowed next statuses; a paid or void invoice’s lines can no longer change (409).';
+const lifecycle =
+  'Status lifecycle: draft → sent → paid | void, and draft → void; `overdue` is derived (a sent invoice past due_date). Any other change is a 409 `invalid_transition` naming the allowed next statuses; a paid or void invoice’s lines can no longer change (409).';
 
 export function registerInvoices(app: FastifyInstance, deps: Deps) {
   const tags = ['CRM API'];
@@ -176,7 +177,11 @@ export function registerInvoices(app: FastifyInstance, deps: Deps) {
     path: '/invoices',
     scope: 'invoices:write',
     summary: 'Create an invoice',
-    description: ['Numbered `INV-000001`… per dealership without gaps or duplicates, even under concurrent creation. Lines may reference a product (`product_id`) to take its name, price and tax rate.', totalsText, lifecycle].join('\n\n'),
+    description: [
+      'Numbered `INV-000001`… per dealership without gaps or duplicates, even under concurrent creation. Lines may reference a product (`product_id`) to take its name, price and tax rate.',
+      totalsText,
+      lifecycle,
+    ].join('\n\n'),
     tags,
     body: invoiceCreate,
     responses: { 201: dataExample(crmInvoice) },

@@ -6,9 +6,7 @@ import { defineRoute, type Deps } from '../platform/route.ts';
 // marketing:write, the CRM document's "marketing operations": the dealership's newsletter
 // subscribers (the same list the Storefront API's newsletter form feeds).
 
-const subscription = z
-  .object({ email: z.string(), subscribed: z.boolean() })
-  .meta({ example: { email: 'amelia.hart@example.com', subscribed: true } });
+const subscription = z.object({ email: z.string(), subscribed: z.boolean() }).meta({ example: { email: 'amelia.hart@example.com', subscribed: true } });
 
 export function registerMarketing(app: FastifyInstance, deps: Deps) {
   const tags = ['CRM API'];
@@ -19,9 +17,7 @@ export function registerMarketing(app: FastifyInstance, deps: Deps) {
     summary: 'Subscribe an email to the newsletter',
     description: 'Idempotent per email: subscribing twice keeps one subscription (and re-subscribes an unsubscribed address).',
     tags,
-    body: z
-      .strictObject({ email: z.email().max(254).meta({ example: 'amelia.hart@example.com' }) })
-      .meta({ example: { email: 'amelia.hart@example.com' } }),
+    body: z.strictObject({ email: z.email().max(254).meta({ example: 'amelia.hart@example.com' }) }).meta({ example: { email: 'amelia.hart@example.com' } }),
     responses: { 201: z.object({ data: subscription }).meta({ example: { data: { email: 'amelia.hart@example.com', subscribed: true } } }) },
     handler: async (ctx, { body }) => ({ status: 201, body: { data: await newsletter.subscribe(ctx, body.email, 'crm-api') } }),
   });

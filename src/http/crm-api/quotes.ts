@@ -29,8 +29,20 @@ const quoteCreate = z
   .strictObject(fields)
   .partial()
   .required({ client_id: true })
-  .meta({ example: { client_id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', valid_until: '2024-12-31', line_items: [{ description: 'Brake pads (front)', quantity: 1, rate: 89.99, tax_rate: 20 }, { description: 'Labour', type: 'labour', quantity: 1.5, rate: 80 }] } });
-const quoteUpdate = z.strictObject(fields).partial().meta({ example: { status: 'sent' } });
+  .meta({
+    example: {
+      client_id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+      valid_until: '2024-12-31',
+      line_items: [
+        { description: 'Brake pads (front)', quantity: 1, rate: 89.99, tax_rate: 20 },
+        { description: 'Labour', type: 'labour', quantity: 1.5, rate: 80 },
+      ],
+    },
+  });
+const quoteUpdate = z
+  .strictObject(fields)
+  .partial()
+  .meta({ example: { status: 'sent' } });
 
 const convertBody = z
   .strictObject({
@@ -162,7 +174,10 @@ export function registerQuotes(app: FastifyInstance, deps: Deps) {
     path: '/quotes/:id',
     scope: 'quotes:write',
     summary: 'Update a quote',
-    description: ['Partial update: omitted fields keep their values; `line_items`, when given, replaces every line. Change the status here: draft → sent → accepted | declined | expired.', totalsText].join('\n\n'),
+    description: [
+      'Partial update: omitted fields keep their values; `line_items`, when given, replaces every line. Change the status here: draft → sent → accepted | declined | expired.',
+      totalsText,
+    ].join('\n\n'),
     tags,
     params: idParams,
     body: quoteUpdate,
@@ -178,7 +193,11 @@ export function registerQuotes(app: FastifyInstance, deps: Deps) {
     description: 'Soft delete: gone from every API, restorable from the dashboard for 30 days.',
     tags,
     params: idParams,
-    responses: { 200: dataEnvelope(z.object({ id: z.string(), deleted: z.literal(true), deleted_at: z.string() })).meta({ example: { data: { id: '0193a5b2-8c00-7a3d-9f10-4b2c8d9e0a14', deleted: true, deleted_at: '2024-12-02T09:00:00.000Z' } } }) },
+    responses: {
+      200: dataEnvelope(z.object({ id: z.string(), deleted: z.literal(true), deleted_at: z.string() })).meta({
+        example: { data: { id: '0193a5b2-8c00-7a3d-9f10-4b2c8d9e0a14', deleted: true, deleted_at: '2024-12-02T09:00:00.000Z' } },
+      }),
+    },
     handler: async (ctx, { params }) => {
       const deleted = await quotes.quoteCollection.remove(ctx, params.id);
       return { body: { data: { id: deleted.id, deleted: true as const, deleted_at: deleted.deletedAt! } } };

@@ -31,7 +31,15 @@ const settingsView = z
       email: 'leads@dms.example.com',
       emailAvailable: true,
       targets: [
-        { id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', kind: 'http', target: 'https://dms.example.com/adf/inbound', enabled: true, disabledReason: null, failingSince: null, lastSuccessAt: '2026-01-15T10:31:02.120Z' },
+        {
+          id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+          kind: 'http',
+          target: 'https://dms.example.com/adf/inbound',
+          enabled: true,
+          disabledReason: null,
+          failingSince: null,
+          lastSuccessAt: '2026-01-15T10:31:02.120Z',
+        },
         { id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a12', kind: 'email', target: 'leads@dms.example.com', enabled: true, disabledReason: null, failingSince: null, lastSuccessAt: null },
       ],
     },
@@ -94,7 +102,7 @@ export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
     summary: 'Set the ADF forwarding targets and switch it on or off',
     description: [
       'Every lead created from then on (`crm.leads.created`, through any API, the dashboard or ADF intake) is sent as an ADF 1.0 document to each target: `url` gets a `POST` with `Content-Type: application/xml; charset=utf-8` (2xx within 10 s is a success), `email` a plain-text mail whose body is the document. Failures are retried on the webhook schedule and logged with their attempts.',
-      'Omitted fields keep their values; `null` (or an empty string) removes a target. The URL is held to the webhooks\' address rules (public addresses only outside development). An e-mail address needs the server\'s mail relay (`SMTP_RELAY_URL`): without one it is a 400 naming `email`. `enabled` switches both targets; `true` also re-enables a target disabled after 5 days of failures.',
+      "Omitted fields keep their values; `null` (or an empty string) removes a target. The URL is held to the webhooks' address rules (public addresses only outside development). An e-mail address needs the server's mail relay (`SMTP_RELAY_URL`): without one it is a 400 naming `email`. `enabled` switches both targets; `true` also re-enables a target disabled after 5 days of failures.",
     ].join('\n\n'),
     tags,
     body: z
@@ -113,7 +121,8 @@ export function registerAdfForwarding(app: FastifyInstance, deps: Deps) {
     path: '/adf-forwarding/test',
     scope: 'webhooks:manage',
     summary: 'Send a sample lead to every ADF forwarding target now',
-    description: 'Sends an ADF document of a made-up lead ("Test Lead", `webhook.test`) to each target, switched on or not, and answers each outcome. Logged as deliveries, never retried. 409 when no target is set.',
+    description:
+      'Sends an ADF document of a made-up lead ("Test Lead", `webhook.test`) to each target, switched on or not, and answers each outcome. Logged as deliveries, never retried. 409 when no target is set.',
     tags,
     transaction: false,
     responses: { 200: dataEnvelope(z.array(testResult)) },

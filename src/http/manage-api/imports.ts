@@ -25,7 +25,10 @@ const body = z.strictObject({
   mapping: z
     .record(z.string().max(200), z.string().max(100).nullable())
     .optional()
-    .meta({ description: 'Column header → field name (null: the column is ignored). Omitted: the suggested mapping.', example: { 'First name': 'firstName', 'Last name': 'lastName', 'E-mail': 'email' } }),
+    .meta({
+      description: 'Column header → field name (null: the column is ignored). Omitted: the suggested mapping.',
+      example: { 'First name': 'firstName', 'Last name': 'lastName', 'E-mail': 'email' },
+    }),
 });
 
 const result = z

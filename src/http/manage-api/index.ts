@@ -147,7 +147,8 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     operationId: 'manageListScopeOperations',
     scope: null,
     summary: 'The operations each scope opens, on every surface',
-    description: 'One scope name can open operations on several APIs (e.g. `customers:write` on the Records API and the Storefront API); this lists them all, from the same declarations the server enforces.',
+    description:
+      'One scope name can open operations on several APIs (e.g. `customers:write` on the Records API and the Storefront API); this lists them all, from the same declarations the server enforces.',
     tags,
     responses: {
       200: dataEnvelope(z.record(z.string(), z.array(z.object({ surface: z.string(), method: z.string(), path: z.string(), summary: z.string() })))),
@@ -213,7 +214,13 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     summary: 'Rotate an API key: a new key with the same settings; the old one stays valid for the overlap',
     tags,
     params: idParams,
-    body: z.strictObject({ overlapHours: z.number().min(0).max(24 * 30).default(24) }),
+    body: z.strictObject({
+      overlapHours: z
+        .number()
+        .min(0)
+        .max(24 * 30)
+        .default(24),
+    }),
     responses: { 201: dataEnvelope(keyView.extend({ key: z.string(), replaces: keyView })) },
     handler: async (ctx, { params, body }) => ({ status: 201, body: { data: await rotateApiKey(ctx.db, ctx.tenantId, params.id, body.overlapHours) } }),
   });
@@ -232,7 +239,19 @@ export function registerManageApi(app: FastifyInstance, deps: Deps, opts: { smtp
     }),
     responses: {
       200: z.object({
-        data: z.array(z.object({ id: z.string(), keyId: z.string(), environment: z.string(), method: z.string(), path: z.string(), status: z.number(), durationMs: z.number(), requestId: z.string(), createdAt: z.string() })),
+        data: z.array(
+          z.object({
+            id: z.string(),
+            keyId: z.string(),
+            environment: z.string(),
+            method: z.string(),
+            path: z.string(),
+            status: z.number(),
+            durationMs: z.number(),
+            requestId: z.string(),
+            createdAt: z.string(),
+          }),
+        ),
         total: z.number().int(),
         page: z.number().int(),
         limit: z.number().int(),

@@ -92,8 +92,7 @@ export function registerIntakeTokens(app: FastifyInstance, deps: Deps, opts: { s
       create: 'Create an inventory feed address (the token is in this response only)',
       revoke: 'Revoke an inventory feed address (its feeds answer 404 at once)',
     },
-    createDescription:
-      'The two feed URLs are paths on this server: prefix them with its public address before giving them to Google Merchant Center or Meta Commerce Manager.',
+    createDescription: 'The two feed URLs are paths on this server: prefix them with its public address before giving them to Google Merchant Center or Meta Commerce Manager.',
     addresses: { googleVehicleListingsUrl: z.string(), metaAutomotiveUrl: z.string() },
     addressesOf: (token) => ({ googleVehicleListingsUrl: `/feeds/${token}/google-vehicle-listings.tsv`, metaAutomotiveUrl: `/feeds/${token}/meta-automotive.csv` }),
   });

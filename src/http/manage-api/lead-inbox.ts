@@ -13,7 +13,9 @@ export function inboxLeadSchema() {
   const lead = collectionNamed('leads').record as z.ZodObject;
   return lead.extend({
     title: z.string().meta({ description: "The customer's name when the lead is linked to one, else the contact's name, email or phone." }),
-    origin: z.enum(leadOrigins).meta({ description: '`adf`: ADF posted over HTTP; `email`: mailed to an intake address; `form`: a Storefront contact or test-drive form; `api`: written through an API or the dashboard.' }),
+    origin: z
+      .enum(leadOrigins)
+      .meta({ description: '`adf`: ADF posted over HTTP; `email`: mailed to an intake address; `form`: a Storefront contact or test-drive form; `api`: written through an API or the dashboard.' }),
     customerName: z.string().nullable(),
     replyEmail: z.string().nullable().meta({ description: "Where a reply goes: the lead's contact email, else its customer's." }),
     assigneeName: z.string().nullable(),
@@ -30,7 +32,8 @@ export function registerLeadInbox(app: FastifyInstance, deps: Deps) {
     path: '/lead-inbox',
     scope: 'records:manage',
     summary: 'The Leads inbox: newest received first',
-    description: 'Filters: `status`, `origin` (adf, email, form, api) and `assignee` (an employee id, or `none` for unassigned). `counts` gives the leads of each status under the origin and assignee filters, for the status tabs.',
+    description:
+      'Filters: `status`, `origin` (adf, email, form, api) and `assignee` (an employee id, or `none` for unassigned). `counts` gives the leads of each status under the origin and assignee filters, for the status tabs.',
     tags,
     querystring: z.strictObject({
       status: z.enum(leadStatuses).optional(),

@@ -27,7 +27,14 @@ export function registerManagePayments(app: FastifyInstance, deps: Deps) {
     }),
     responses: { 201: z.object({ data: z.object({ payment: z.record(z.string(), z.unknown()), invoice: z.record(z.string(), z.unknown()) }) }) },
     handler: async (ctx, { params, body }) => {
-      const done = await recordPayment(ctx, { invoiceId: params.id, amount: body.amount, method: body.method, paidAt: body.paidAt ? new Date(body.paidAt) : undefined, reference: body.reference, notes: body.notes });
+      const done = await recordPayment(ctx, {
+        invoiceId: params.id,
+        amount: body.amount,
+        method: body.method,
+        paidAt: body.paidAt ? new Date(body.paidAt) : undefined,
+        reference: body.reference,
+        notes: body.notes,
+      });
       return { status: 201, body: { data: done } };
     },
   });

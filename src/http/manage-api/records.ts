@@ -9,7 +9,10 @@ import { browseEnvelope, browsePage, browseQuery, registerRecordsCsv, type Brows
 
 const blogPostFields = {
   title: z.string().trim().min(1).max(200),
-  slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and hyphens').max(80),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and hyphens')
+    .max(80),
   excerpt: z.string().max(500).nullable(),
   body: z.string().min(1).max(100_000),
   coverImageUrl: webUrl().nullable(),

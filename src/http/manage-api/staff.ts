@@ -69,7 +69,16 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
     description:
       'Creates a single-use link, valid for `expiresInHours` (default 72), that lets its holder create an account with this email and role. Send it to them yourself (the dashboard offers a copy button and a mail link). Only an owner can invite an owner. An email that already has an account is a 409.',
     tags,
-    body: z.strictObject({ email: z.email('must be an email address').max(254), role: roles.default('member'), expiresInHours: z.number().int().min(1).max(24 * 14).optional() }),
+    body: z.strictObject({
+      email: z.email('must be an email address').max(254),
+      role: roles.default('member'),
+      expiresInHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 14)
+        .optional(),
+    }),
     responses: { 201: dataEnvelope(invitationView.extend({ url: z.string() })) },
     handler: async (ctx, { req, body }) => {
       const staff = req.keyAuth!.staff!;
@@ -116,10 +125,10 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
       },
     },
     async (req) => {
-    const link = await peekLink(db, 'invite', req.params.token);
-    if (!link) throw new AppError('not_found', 'This invitation link has been used, has expired or was withdrawn. Ask whoever invited you for a new one.');
-    return { data: link };
-  },
+      const link = await peekLink(db, 'invite', req.params.token);
+      if (!link) throw new AppError('not_found', 'This invitation link has been used, has expired or was withdrawn. Ask whoever invited you for a new one.');
+      return { data: link };
+    },
   );
 
   typed.post(
@@ -157,7 +166,10 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
           'Always answers 202, whether or not the email has an account. With a mail relay (`SMTP_RELAY_URL`) and the server’s public address (`PUBLIC_URL`, which the link points at) the link is mailed; without them, an operator prints a link with `npx motors users reset --email …`. At most 5 requests per email an hour (429 after).',
         body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
         response: {
-          202: ok('Accepted (the same answer for every email).', dataEnvelope(z.object({ accepted: z.literal(true), mailed: z.boolean().meta({ description: 'Whether this server mails reset links at all (it needs SMTP_RELAY_URL and PUBLIC_URL).' }) }))),
+          202: ok(
+            'Accepted (the same answer for every email).',
+            dataEnvelope(z.object({ accepted: z.literal(true), mailed: z.boolean().meta({ description: 'Whether this server mails reset links at all (it needs SMTP_RELAY_URL and PUBLIC_URL).' }) })),
+          ),
           400: invalid,
           429: error('Too many requests for this email; retry after `Retry-After` seconds.'),
         },
@@ -165,7 +177,8 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
     },
     async (req, reply) => {
       const budget = await resetsPerEmail.reserve(req.body.email.toLowerCase());
-      if (!budget.allowed) throw new AppError('rate_limited', `Too many password reset requests for this email; try again in ${budget.retryAfter} s`, { headers: { 'retry-after': String(budget.retryAfter) } });
+      if (!budget.allowed)
+        throw new AppError('rate_limited', `Too many password reset requests for this email; try again in ${budget.retryAfter} s`, { headers: { 'retry-after': String(budget.retryAfter) } });
       // A mailed link must point at this server as its operator configured it (PUBLIC_URL), never at
       // the Host the request claims: a forged Host would mail a real token to someone else's site.
       const relay = deps.publicUrl ? deps.webhookSettings.smtpRelay : undefined;
@@ -192,10 +205,10 @@ export function registerStaff(app: FastifyInstance, deps: Deps) {
       },
     },
     async (req) => {
-    const link = await peekLink(db, 'reset', req.params.token);
-    if (!link) throw new AppError('not_found', 'This password reset link has been used or has expired. Ask for a new one from the sign-in page.');
-    return { data: { email: link.email, tenantName: link.tenantName, expiresAt: link.expiresAt } };
-  },
+      const link = await peekLink(db, 'reset', req.params.token);
+      if (!link) throw new AppError('not_found', 'This password reset link has been used or has expired. Ask for a new one from the sign-in page.');
+      return { data: { email: link.email, tenantName: link.tenantName, expiresAt: link.expiresAt } };
+    },
   );
 
   typed.post(

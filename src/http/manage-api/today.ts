@@ -20,7 +20,7 @@ export function registerToday(app: FastifyInstance, deps: Deps) {
     scope: 'records:manage',
     summary: "Today: new leads, the day's test drives, overdue invoices, work in progress and the day's sales",
     description:
-      "\"Today\" is the calendar day in the tenant's time zone (`settings.timeZone`, an IANA name), else UTC; `timeZone`, `start` and `end` say which day was used. `leads` lists the leads still new or received today, newest first, each with its response time. `overdueInvoices` are sent invoices due before today, oldest due first; `sales` counts invoices paid and payments received today, per currency.",
+      '"Today" is the calendar day in the tenant\'s time zone (`settings.timeZone`, an IANA name), else UTC; `timeZone`, `start` and `end` say which day was used. `leads` lists the leads still new or received today, newest first, each with its response time. `overdueInvoices` are sent invoices due before today, oldest due first; `sales` counts invoices paid and payments received today, per currency.',
     tags: ['Management API'],
     responses: {
       200: z.object({
@@ -33,18 +33,40 @@ export function registerToday(app: FastifyInstance, deps: Deps) {
           testDrives: z.object({
             count: z.number().int(),
             items: items(
-              z.object({ id: z.string(), motorId: z.string(), motorName: z.string(), name: z.string(), email: z.string(), phone: z.string().nullable(), preferredDate: z.string().nullable(), status: z.enum(appointmentStatuses), leadId: z.string() }),
+              z.object({
+                id: z.string(),
+                motorId: z.string(),
+                motorName: z.string(),
+                name: z.string(),
+                email: z.string(),
+                phone: z.string().nullable(),
+                preferredDate: z.string().nullable(),
+                status: z.enum(appointmentStatuses),
+                leadId: z.string(),
+              }),
             ),
           }),
           overdueInvoices: z.object({
             count: z.number().int(),
             amountDue: z.array(money),
-            items: items(z.object({ id: z.string(), number: z.string(), customerId: z.string(), customerName: z.string(), dueDate: z.string().nullable(), currency: z.string(), amountDue: z.number().int() })),
+            items: items(
+              z.object({ id: z.string(), number: z.string(), customerId: z.string(), customerName: z.string(), dueDate: z.string().nullable(), currency: z.string(), amountDue: z.number().int() }),
+            ),
           }),
           workOrdersInProgress: z.object({
             count: z.number().int(),
             items: items(
-              z.object({ id: z.string(), number: z.string(), customerId: z.string(), customerName: z.string(), motorId: z.string(), motorName: z.string(), promisedAt: z.string().nullable(), currency: z.string(), totalAmount: z.number().int() }),
+              z.object({
+                id: z.string(),
+                number: z.string(),
+                customerId: z.string(),
+                customerName: z.string(),
+                motorId: z.string(),
+                motorName: z.string(),
+                promisedAt: z.string().nullable(),
+                currency: z.string(),
+                totalAmount: z.number().int(),
+              }),
             ),
           }),
           sales: z.object({ invoicesPaid: z.number().int(), invoicedPaid: z.array(money), paymentsReceived: z.number().int(), received: z.array(money) }),

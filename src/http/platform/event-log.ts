@@ -10,7 +10,14 @@ export const eventTypeParam = z
   .string()
   .max(2000)
   .optional()
-  .transform((v) => (v ? v.split(',').map((t) => t.trim()).filter(Boolean) : undefined))
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : undefined,
+  )
   .meta({ description: 'Event names or wildcards, comma-separated: `crm.invoices.*,crm.payments.created`.', example: 'crm.invoices.*' });
 
 export const timeParam = (description: string) => plausibleInstant().optional().meta({ description, example: '2026-01-01T00:00:00.000Z' });

@@ -15,7 +15,10 @@ export const dealershipSchema = z
     storeCode: z.string().meta({ description: "Google's store_code: any identifier unique per dealership (defaults to one derived from the tenant id)." }),
     address: address.nullable(),
     phone: z.string().nullable(),
-    vehicleUrlTemplate: z.string().nullable().meta({ description: "Each vehicle's page on the dealer's website, with {slug}, {id}, {vin} or {stockNumber}.", example: 'https://dealer.example/vehicles/{slug}' }),
+    vehicleUrlTemplate: z
+      .string()
+      .nullable()
+      .meta({ description: "Each vehicle's page on the dealer's website, with {slug}, {id}, {vin} or {stockNumber}.", example: 'https://dealer.example/vehicles/{slug}' }),
     taxId: z.string().nullable().meta({ description: 'Printed on invoices and quotes (VAT number, EIN, ABN …).' }),
     paymentTerms: z.string().nullable().meta({ description: 'Printed on invoices.' }),
     timeZone: z.string().nullable().meta({ description: 'The IANA time zone the dashboard\'s "Today" counts days in; null means UTC.', example: 'America/Chicago' }),

@@ -34,10 +34,7 @@ export const addressFields = <K extends string>(postalCodeKey: K) => ({
  * and listing pages are handed to dealer websites, where a `javascript:` or `data:` URL would run
  * or render whatever the sender put in it.
  */
-export const webUrl = () =>
-  z
-    .url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' })
-    .max(2000);
+export const webUrl = () => z.url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' }).max(2000);
 
 /**
  * Amounts and quantities are stored exactly: a JSON number is a binary double, which keeps every
@@ -58,7 +55,12 @@ export function exactDecimal(opts: { signed: boolean; places?: number }) {
   const number = opts.signed ? z.number().gt(-MAX_DECIMAL, `must be above -10^12`) : z.number().min(0, 'must be 0 or more');
   return z.union([
     number.lt(MAX_DECIMAL, `must be ${LIMIT_TEXT}`),
-    z.string().regex(new RegExp(`^${sign}\\d{1,12}${fraction}$`), `must be a ${opts.signed ? '' : 'non-negative '}decimal${opts.places === undefined ? '' : ` with at most ${opts.places} places`}, ${LIMIT_TEXT}`),
+    z
+      .string()
+      .regex(
+        new RegExp(`^${sign}\\d{1,12}${fraction}$`),
+        `must be a ${opts.signed ? '' : 'non-negative '}decimal${opts.places === undefined ? '' : ` with at most ${opts.places} places`}, ${LIMIT_TEXT}`,
+      ),
   ]);
 }
 

@@ -63,9 +63,7 @@ export async function createRateLimiter(opts: { redisUrl?: string; logger: Logge
   function limiterFor(points: number): RateLimiterAbstract {
     let limiter = limiters.get(points);
     if (!limiter) {
-      limiter = redis
-        ? new RateLimiterRedis({ storeClient: redis, points, duration: WINDOW_SECONDS, keyPrefix: `motors_rl_${points}` })
-        : new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
+      limiter = redis ? new RateLimiterRedis({ storeClient: redis, points, duration: WINDOW_SECONDS, keyPrefix: `motors_rl_${points}` }) : new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
       limiters.set(points, limiter);
     }
     return limiter;
@@ -118,7 +116,7 @@ export async function createRateLimiter(opts: { redisUrl?: string; logger: Logge
       if (!redis || redis.status === 'ready') return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          warn("Redis is not reachable yet");
+          warn('Redis is not reachable yet');
           resolve();
         }, timeoutMs);
         redis.once('ready', () => {

@@ -129,9 +129,9 @@ const errorDescriptions: Record<(typeof errorStatuses)[number], string> = {
   400: 'The request is invalid: `details` names each field and what is wrong with it.',
   401: 'The API key (or session) is missing, malformed, revoked or expired.',
   403: 'The key lacks a scope this route needs (the message names it), or the caller may not do this.',
-  404: 'No such record for this key\'s dealership and environment.',
-  409: 'The request conflicts with the record\'s current state, or a request with the same Idempotency-Key is still running.',
-  412: 'If-Match does not match the record\'s current ETag: it changed since you read it.',
+  404: "No such record for this key's dealership and environment.",
+  409: "The request conflicts with the record's current state, or a request with the same Idempotency-Key is still running.",
+  412: "If-Match does not match the record's current ETag: it changed since you read it.",
   413: 'The request body is larger than 1 MiB.',
   415: 'The body is not sent as `Content-Type: application/json`.',
   422: 'The Idempotency-Key was already used with a different request.',
@@ -194,7 +194,7 @@ export function deriveOperationId(surface: Surface, method: RouteSpec<undefined,
 }
 
 const queryInputText =
-  'The fields may also be sent as query parameters (`?email=…&password=…`) when the request has no body, as in the Storefront document\'s examples; a JSON body, when sent, is the only input. Nested fields (such as `phone`) need a JSON body.';
+  "The fields may also be sent as query parameters (`?email=…&password=…`) when the request has no body, as in the Storefront document's examples; a JSON body, when sent, is the only input. Nested fields (such as `phone`) need a JSON body.";
 
 // `inputFromQuery`: a request without a body (none, or an empty one with any Content-Type) is
 // validated as if its query parameters were its JSON body. Runs after authentication, so an

@@ -143,12 +143,16 @@ export const errorSchemas: Record<Surface, z.ZodType> = {
   crm: crmError('CrmError'),
   records: crmError('RecordsError'),
   manage: z
-    .object({ error: z.object({ message: z.string(), code: z.string(), details: z.array(z.object({ field: z.string(), label: z.string().meta({ description: 'The field in words, for people: "Line 1 description".' }), message: z.string() })).optional() }) })
+    .object({
+      error: z.object({
+        message: z.string(),
+        code: z.string(),
+        details: z.array(z.object({ field: z.string(), label: z.string().meta({ description: 'The field in words, for people: "Line 1 description".' }), message: z.string() })).optional(),
+      }),
+    })
     .meta({ example: { error: { message: 'Invalid or missing API key', code: 'unauthorized' } } }),
 };
 
 function crmError(_name: string) {
-  return z
-    .object({ error: z.object({ message: z.string(), code: z.string(), details: fieldErrors }) })
-    .meta({ example: { error: { message: 'Invalid or missing API key', code: 'unauthorized' } } });
+  return z.object({ error: z.object({ message: z.string(), code: z.string(), details: fieldErrors }) }).meta({ example: { error: { message: 'Invalid or missing API key', code: 'unauthorized' } } });
 }

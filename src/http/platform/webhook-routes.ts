@@ -39,11 +39,7 @@ Answer 2xx within 10 seconds; anything else (including a redirect) is retried wi
 (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), honouring \`Retry-After\` on 429/503. An endpoint without a single
 success for 5 days is disabled. The full guide and event catalogue: docs/webhooks.md.`;
 
-const eventsField = z
-  .array(z.string().min(1).max(100))
-  .min(1)
-  .max(100)
-  .meta({ description: 'Event names (see the catalogue), prefixes such as `crm.customers.*`, or `*` for all.' });
+const eventsField = z.array(z.string().min(1).max(100)).min(1).max(100).meta({ description: 'Event names (see the catalogue), prefixes such as `crm.customers.*`, or `*` for all.' });
 
 const webhookInput = z.strictObject({
   url: webUrl().meta({ description: 'An http(s) URL that answers 2xx.' }),
@@ -152,8 +148,24 @@ const delivery = z
       created_at: '2026-01-15T10:30:00.010Z',
       delivered_at: '2026-01-15T10:30:05.230Z',
       attempts: [
-        { id: '0193a5b2-8001-7a3d-9f10-4b2c8d9e0a14', request_id: '6f1c1e9e-3f0e-4f4e-9d55-0b7f8f3c2a10', started_at: '2026-01-15T10:30:00.020Z', duration_ms: 41, status_code: 500, response_body: 'upstream error', error: 'HTTP 500' },
-        { id: '0193a5b2-8002-7a3d-9f10-4b2c8d9e0a15', request_id: '0c5bd2a4-52a5-4b8e-8a51-2f4f0d5f1b77', started_at: '2026-01-15T10:30:05.200Z', duration_ms: 30, status_code: 200, response_body: 'ok', error: null },
+        {
+          id: '0193a5b2-8001-7a3d-9f10-4b2c8d9e0a14',
+          request_id: '6f1c1e9e-3f0e-4f4e-9d55-0b7f8f3c2a10',
+          started_at: '2026-01-15T10:30:00.020Z',
+          duration_ms: 41,
+          status_code: 500,
+          response_body: 'upstream error',
+          error: 'HTTP 500',
+        },
+        {
+          id: '0193a5b2-8002-7a3d-9f10-4b2c8d9e0a15',
+          request_id: '0c5bd2a4-52a5-4b8e-8a51-2f4f0d5f1b77',
+          started_at: '2026-01-15T10:30:05.200Z',
+          duration_ms: 30,
+          status_code: 200,
+          response_body: 'ok',
+          error: null,
+        },
       ],
     },
   });
@@ -299,8 +311,14 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: Deps, surface:
       return {
         body: {
           data: {
-            delivery_id: r.deliveryId, event_id: r.eventId, success: r.success, request_id: r.requestId, status_code: r.statusCode,
-            duration_ms: r.durationMs, response_body: r.responseBody, error: r.error,
+            delivery_id: r.deliveryId,
+            event_id: r.eventId,
+            success: r.success,
+            request_id: r.requestId,
+            status_code: r.statusCode,
+            duration_ms: r.durationMs,
+            response_body: r.responseBody,
+            error: r.error,
           },
         },
       };

@@ -11,18 +11,9 @@ export const idParams = idParam({ description: 'Record id (UUID)', format: 'uuid
 // Query of every Records API list. `cursor` is what the sync loop follows; `updatedAfter` and
 // `skip` are the documented parameters and keep working.
 export const listQuery = z.strictObject({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(50)
-    .meta({ description: 'Page size, 1–200.', example: 50 }),
+  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1–200.', example: 50 }),
   skip: z.coerce.number().int().min(0).default(0).meta({ description: 'Records to skip (offset paging).', example: 0 }),
-  updatedAfter: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .meta({ description: 'Only records whose updatedAt is strictly after this ISO 8601 instant.', example: '2026-01-01T00:00:00.000Z' }),
+  updatedAfter: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only records whose updatedAt is strictly after this ISO 8601 instant.', example: '2026-01-01T00:00:00.000Z' }),
   cursor: z.string().max(200).optional().meta({ description: 'The `nextCursor` of the previous page: resumes exactly after the last record seen (recommended for sync).' }),
   includeDeleted: z
     .enum(['true', 'false'])
@@ -52,14 +43,34 @@ function filterFields(filters: Record<string, SearchFilter>): Record<string, z.Z
       const values = f.values as [string, ...string[]] | undefined;
       fields[low] = (values ? z.enum(values) : z.string().min(1).max(100)).optional().meta({ description: `Only records with this ${f.description}.` });
     } else if (f.kind === 'date') {
-      fields[low] = plausibleDay().optional().meta({ description: `Only records whose ${f.description} is on or after this day (YYYY-MM-DD).`, example: '2026-01-01' });
-      fields[high] = plausibleDay().optional().meta({ description: `Only records whose ${f.description} is on or before this day (YYYY-MM-DD).`, example: '2026-01-31' });
+      fields[low] = plausibleDay()
+        .optional()
+        .meta({ description: `Only records whose ${f.description} is on or after this day (YYYY-MM-DD).`, example: '2026-01-01' });
+      fields[high] = plausibleDay()
+        .optional()
+        .meta({ description: `Only records whose ${f.description} is on or before this day (YYYY-MM-DD).`, example: '2026-01-31' });
     } else if (f.kind === 'instant') {
-      fields[low] = plausibleInstant().optional().meta({ description: `Only records ${f.description} strictly after this ISO 8601 instant.`, example: '2026-01-01T00:00:00.000Z' });
-      fields[high] = plausibleInstant().optional().meta({ description: `Only records ${f.description} strictly before this ISO 8601 instant.`, example: '2026-02-01T00:00:00.000Z' });
+      fields[low] = plausibleInstant()
+        .optional()
+        .meta({ description: `Only records ${f.description} strictly after this ISO 8601 instant.`, example: '2026-01-01T00:00:00.000Z' });
+      fields[high] = plausibleInstant()
+        .optional()
+        .meta({ description: `Only records ${f.description} strictly before this ISO 8601 instant.`, example: '2026-02-01T00:00:00.000Z' });
     } else {
-      fields[low] = z.coerce.number().int().min(-2147483648).max(2147483647).optional().meta({ description: `Only records whose ${f.description} is at least this (integer).`, example: 1000 });
-      fields[high] = z.coerce.number().int().min(-2147483648).max(2147483647).optional().meta({ description: `Only records whose ${f.description} is at most this (integer).`, example: 50000 });
+      fields[low] = z.coerce
+        .number()
+        .int()
+        .min(-2147483648)
+        .max(2147483647)
+        .optional()
+        .meta({ description: `Only records whose ${f.description} is at least this (integer).`, example: 1000 });
+      fields[high] = z.coerce
+        .number()
+        .int()
+        .min(-2147483648)
+        .max(2147483647)
+        .optional()
+        .meta({ description: `Only records whose ${f.description} is at most this (integer).`, example: 50000 });
     }
   }
   return fields;
@@ -138,4 +149,3 @@ export function listBody<V>(q: ListQuery, page: { rows: V[]; total: number | nul
 
 /** A record view's ETag: core's formula (etagOf, the one If-Match compares with), from its updatedAt. */
 export const etag = (record: { updatedAt: string }) => etagOf({ updatedAt: new Date(record.updatedAt) });
-

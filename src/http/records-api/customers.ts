@@ -13,7 +13,10 @@ const fields = {
   mobile: z.string().trim().max(40).nullable().meta({ example: '+44 7700 900123' }),
   whatsapp: z.string().trim().max(40).nullable(),
   address: address.nullable(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(50).meta({ example: ['repeat-buyer'] }),
+  tags: z
+    .array(z.string().trim().min(1).max(50))
+    .max(50)
+    .meta({ example: ['repeat-buyer'] }),
   notes: z.string().max(10_000).nullable(),
   marketingConsent: z.boolean().meta({ description: 'Agreed to marketing messages.' }),
   isVip: z.boolean(),
@@ -49,7 +52,7 @@ export const customerRoutes = recordCollection({
   name: 'customers',
   singular: 'customer',
   plural: 'customers',
-  description: 'Customers are the CRM API\'s clients and the Storefront API\'s customers: one record, three views.',
+  description: "Customers are the CRM API's clients and the Storefront API's customers: one record, three views.",
   record: customerRecord,
   create: customerCreate,
   update: customerInput,

@@ -11,7 +11,10 @@ const fields = {
   url: webUrl().nullable().meta({ description: 'The public listing page.', example: 'https://maps.google.com/?cid=1234567890' }),
   address: z.string().trim().max(500).nullable().meta({ example: '2200 Auto Mall Dr, Fremont, CA 94538' }),
   phone: z.string().trim().max(40).nullable().meta({ example: '+1 510 555 0100' }),
-  categories: z.array(z.string().trim().min(1).max(100)).max(50).meta({ example: ['Car dealer', 'Used car dealer', 'Auto repair shop'] }),
+  categories: z
+    .array(z.string().trim().min(1).max(100))
+    .max(50)
+    .meta({ example: ['Car dealer', 'Used car dealer', 'Auto repair shop'] }),
   status: z.enum(directoryListingStatuses).meta({ description: 'Defaults to pending.', example: 'active' }),
   externalId: z.string().trim().max(200).nullable().meta({ description: "The directory's own id for the listing.", example: 'ChIJ2eUgeAK6j4ARbn5u_wAGqWA' }),
   metadata,

@@ -12,11 +12,18 @@ import { addressInput, currency, decimal3, isoDate, metadata, minorAmount, recor
 // numbering and lifecycle rules (core/documents.ts), four collections.
 
 const lineFields = {
-  kind: z.enum(lineKinds).meta({ description: 'part, labour, fee, discount, product or service. Discount lines count negatively. Defaults to the inventory item\'s kind, else product.', example: 'labour' }),
-  description: z.string().trim().min(1).max(1000).meta({ description: 'Required unless the line references an item (then defaults to its name/title).', example: 'Front brake pads and discs — labour' }),
+  kind: z
+    .enum(lineKinds)
+    .meta({ description: "part, labour, fee, discount, product or service. Discount lines count negatively. Defaults to the inventory item's kind, else product.", example: 'labour' }),
+  description: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .meta({ description: 'Required unless the line references an item (then defaults to its name/title).', example: 'Front brake pads and discs — labour' }),
   quantity: decimal3('Quantity, e.g. 1.5 hours. Must be greater than 0.', 1.5),
   unitAmount: minorAmount('Price per unit before tax. Required unless the line references an item (then defaults to its price).', 8500),
-  taxRate: decimal3('Tax in percent, 0–100 (20 = 20%, 7.125 = 7.125%). Defaults to the inventory item\'s rate, else 0.', 20),
+  taxRate: decimal3("Tax in percent, 0–100 (20 = 20%, 7.125 = 7.125%). Defaults to the inventory item's rate, else 0.", 20),
   inventoryItemId: reference('inventory item').nullable(),
 };
 
@@ -48,7 +55,7 @@ export const lineRecord = (withListing: boolean) =>
     .meta({ description: 'A line with its computed amounts (integer minor units).' });
 
 export const totalsText =
-  'Amounts are integer minor units of `currency` (1999 = 19.99), computed by the server and never taken from the request: each line\'s subtotal is quantity × unitAmount rounded half up to the minor unit, its tax is subtotal × taxRate / 100 rounded half up, and the document\'s subtotalAmount, taxAmount and totalAmount are exact sums of its lines (exact decimal arithmetic, no floating point). All lines share the document\'s currency.';
+  "Amounts are integer minor units of `currency` (1999 = 19.99), computed by the server and never taken from the request: each line's subtotal is quantity × unitAmount rounded half up to the minor unit, its tax is subtotal × taxRate / 100 rounded half up, and the document's subtotalAmount, taxAmount and totalAmount are exact sums of its lines (exact decimal arithmetic, no floating point). All lines share the document's currency.";
 
 export function lifecycleText(label: string, lifecycle: Lifecycle<string>) {
   const moves = Object.entries(lifecycle.next)
@@ -68,8 +75,11 @@ function documentSchemas<S extends readonly [string, ...string[]]>(opts: {
   const input = z
     .strictObject({
       status: z.enum(opts.statuses).meta({ description: 'See the lifecycle above. On create only the initial status is accepted.' }),
-      currency: currency.meta({ description: 'ISO 4217, one for all lines. Defaults to the first referenced item\'s currency, else the tenant\'s settings.currency, else USD.', example: 'GBP' }),
-      lines: z.array(lineInput(Boolean(opts.withListing))).max(500).meta({ description: 'Replaces all lines when given; the totals are recomputed.' }),
+      currency: currency.meta({ description: "ISO 4217, one for all lines. Defaults to the first referenced item's currency, else the tenant's settings.currency, else USD.", example: 'GBP' }),
+      lines: z
+        .array(lineInput(Boolean(opts.withListing)))
+        .max(500)
+        .meta({ description: 'Replaces all lines when given; the totals are recomputed.' }),
       issueDate: isoDate('Date of issue; an invoice sent without one gets the day it is sent.', '2026-03-01').nullable(),
       notes: z.string().max(10_000).nullable().meta({ example: 'Thank you for your business.' }),
       metadata,
@@ -104,7 +114,15 @@ const quote = documentSchemas({
   statuses: quoteStatuses,
   fields: { customerId: customerRef.meta({ description: 'The customer quoted. Required on create.' }), validUntil: isoDate('Last day the quote can be accepted.', '2026-03-31').nullable() },
   recordFields: { customerId: z.string(), validUntil: z.string().nullable() },
-  example: { customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', currency: 'GBP', validUntil: '2026-03-31', lines: [{ kind: 'part', description: 'Front brake pads (set)', quantity: 1, unitAmount: 4999, taxRate: 20 }, { kind: 'labour', description: 'Fit pads', quantity: 1.5, unitAmount: 8500, taxRate: 20 }] },
+  example: {
+    customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+    currency: 'GBP',
+    validUntil: '2026-03-31',
+    lines: [
+      { kind: 'part', description: 'Front brake pads (set)', quantity: 1, unitAmount: 4999, taxRate: 20 },
+      { kind: 'labour', description: 'Fit pads', quantity: 1.5, unitAmount: 8500, taxRate: 20 },
+    ],
+  },
 });
 
 const invoice = documentSchemas({
@@ -127,7 +145,15 @@ const invoice = documentSchemas({
     paidAt: z.string().nullable(),
     voidedAt: z.string().nullable(),
   },
-  example: { customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', currency: 'GBP', dueDate: '2026-03-31', lines: [{ kind: 'part', description: 'Oil filter', quantity: 3, unitAmount: 1999, taxRate: 20 }, { kind: 'fee', description: 'Disposal', quantity: 0.1, unitAmount: 20, taxRate: 0 }] },
+  example: {
+    customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+    currency: 'GBP',
+    dueDate: '2026-03-31',
+    lines: [
+      { kind: 'part', description: 'Oil filter', quantity: 3, unitAmount: 1999, taxRate: 20 },
+      { kind: 'fee', description: 'Disposal', quantity: 0.1, unitAmount: 20, taxRate: 0 },
+    ],
+  },
 });
 
 const purchaseOrder = documentSchemas({
@@ -139,7 +165,12 @@ const purchaseOrder = documentSchemas({
     reference: z.string().trim().max(100).nullable().meta({ description: "The vendor's order or quote reference.", example: 'BMF-88123' }),
   },
   recordFields: { vendorId: z.string(), expectedDate: z.string().nullable(), reference: z.string().nullable() },
-  example: { vendorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', currency: 'GBP', expectedDate: '2026-03-05', lines: [{ kind: 'part', description: 'Brake pads, front (set)', quantity: 10, unitAmount: 2750, taxRate: 20 }] },
+  example: {
+    vendorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+    currency: 'GBP',
+    expectedDate: '2026-03-05',
+    lines: [{ kind: 'part', description: 'Brake pads, front (set)', quantity: 10, unitAmount: 2750, taxRate: 20 }],
+  },
 });
 
 const marketplaceOrder = documentSchemas({
@@ -190,7 +221,39 @@ function documentRoutes(
   });
 }
 
-export const quoteRoutes = documentRoutes('quotes', 'quote', 'quotes', 'Quotes to customers, numbered `QUO-000001`…; shared with the CRM API. An accepted quote converts to an invoice keeping its lines.', quoteLifecycle, quote, quoteCollection);
-export const invoiceRoutes = documentRoutes('invoices', 'invoice', 'invoices', 'Invoices to customers, numbered `INV-000001`… per tenant and environment without gaps; shared with the CRM API. `overdue` is derived, not stored.', invoiceLifecycle, invoice, invoiceCollection);
-export const purchaseOrderRoutes = documentRoutes('purchaseOrders', 'purchase order', 'purchase orders', 'Orders to vendors, numbered `PO-000001`…', purchaseOrderLifecycle, purchaseOrder, purchaseOrderCollection);
-export const marketplaceOrderRoutes = documentRoutes('marketplaceOrders', 'marketplace order', 'marketplace orders', 'Orders received through marketplaces, numbered `MO-000001`…; lines may reference marketplace items.', marketplaceOrderLifecycle, marketplaceOrder, marketplaceOrderCollection);
+export const quoteRoutes = documentRoutes(
+  'quotes',
+  'quote',
+  'quotes',
+  'Quotes to customers, numbered `QUO-000001`…; shared with the CRM API. An accepted quote converts to an invoice keeping its lines.',
+  quoteLifecycle,
+  quote,
+  quoteCollection,
+);
+export const invoiceRoutes = documentRoutes(
+  'invoices',
+  'invoice',
+  'invoices',
+  'Invoices to customers, numbered `INV-000001`… per tenant and environment without gaps; shared with the CRM API. `overdue` is derived, not stored.',
+  invoiceLifecycle,
+  invoice,
+  invoiceCollection,
+);
+export const purchaseOrderRoutes = documentRoutes(
+  'purchaseOrders',
+  'purchase order',
+  'purchase orders',
+  'Orders to vendors, numbered `PO-000001`…',
+  purchaseOrderLifecycle,
+  purchaseOrder,
+  purchaseOrderCollection,
+);
+export const marketplaceOrderRoutes = documentRoutes(
+  'marketplaceOrders',
+  'marketplace order',
+  'marketplace orders',
+  'Orders received through marketplaces, numbered `MO-000001`…; lines may reference marketplace items.',
+  marketplaceOrderLifecycle,
+  marketplaceOrder,
+  marketplaceOrderCollection,
+);

@@ -24,9 +24,7 @@ const create = input.required({ firstName: true }).meta({
 });
 const update = input.meta({ id: 'EmployeeUpdate', example: { role: 'service_advisor', active: true } });
 
-export const employeeRecord = z
-  .object({ id: recordId, ...fields, ...recordTimestamps })
-  .meta({ id: 'Employee' });
+export const employeeRecord = z.object({ id: recordId, ...fields, ...recordTimestamps }).meta({ id: 'Employee' });
 
 export const employeeRoutes = recordCollection({
   name: 'employees',

@@ -8,7 +8,13 @@ import { eventLogDescription, eventLogItem, eventTimeRange, eventTypeParam } fro
 
 export function registerEventLog(app: FastifyInstance, deps: Deps) {
   const item = eventLogItem('createdAt').meta({
-    example: { id: '0193a5b2-7f00-7a3d-9f10-4b2c8d9e0a13', event: 'crm.customers.created', createdAt: '2026-01-01T00:00:00.000Z', environment: 'live', data: { id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', firstName: 'Amelia' } },
+    example: {
+      id: '0193a5b2-7f00-7a3d-9f10-4b2c8d9e0a13',
+      event: 'crm.customers.created',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      environment: 'live',
+      data: { id: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', firstName: 'Amelia' },
+    },
   });
   defineRoute(app, deps, 'records', {
     method: 'GET',
@@ -29,13 +35,15 @@ export function registerEventLog(app: FastifyInstance, deps: Deps) {
         .meta({ description: 'Also count every matching event into `total` (costs time in proportion to the events matched).' }),
     }),
     responses: {
-      200: z.object({
-        data: z.array(item),
-        total: z.number().int().nullable(),
-        limit: z.number().int(),
-        hasMore: z.boolean(),
-        nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` to get the next (older) page; null on the last page.' }),
-      }).meta({ example: { data: [item.meta()?.example], total: null, limit: 50, hasMore: false, nextCursor: null } }),
+      200: z
+        .object({
+          data: z.array(item),
+          total: z.number().int().nullable(),
+          limit: z.number().int(),
+          hasMore: z.boolean(),
+          nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` to get the next (older) page; null on the last page.' }),
+        })
+        .meta({ example: { data: [item.meta()?.example], total: null, limit: 50, hasMore: false, nextCursor: null } }),
     },
     handler: async (ctx, { query }) => {
       const page = await listEventLog(ctx, {

@@ -44,7 +44,8 @@ export const inventoryItemRoutes = recordCollection({
   name: 'inventoryItems',
   singular: 'inventory item',
   plural: 'inventory items',
-  description: 'One catalogue of products, services and parts — the same records the CRM API calls products. Document lines can reference an item by `inventoryItemId` to take its description, price and tax rate.',
+  description:
+    'One catalogue of products, services and parts — the same records the CRM API calls products. Document lines can reference an item by `inventoryItemId` to take its description, price and tax rate.',
   record: inventoryItemRecord,
   create: inventoryItemCreate,
   update: inventoryItemInput,

@@ -32,7 +32,7 @@ export function registerLeadsAdf(app: FastifyInstance, deps: Deps) {
       scope: 'leads:write',
       summary: 'Import an ADF/XML lead',
       description: [
-        'The body is an ADF/XML 1.0 document (`Content-Type: application/xml`, `text/xml` or `text/plain`, at most 1 MiB), read leniently: what the parser had to forgive is in `warnings` and in each lead\'s `parseWarnings`, and a body that is not ADF at all still becomes a lead with its raw text. Each `<prospect>` becomes a lead, matched to a customer by email or phone (E.164) or creating one, and linked to a motor by VIN or stock number.',
+        "The body is an ADF/XML 1.0 document (`Content-Type: application/xml`, `text/xml` or `text/plain`, at most 1 MiB), read leniently: what the parser had to forgive is in `warnings` and in each lead's `parseWarnings`, and a body that is not ADF at all still becomes a lead with its raw text. Each `<prospect>` becomes a lead, matched to a customer by email or phone (E.164) or creating one, and linked to a motor by VIN or stock number.",
         'Idempotent on the document\'s `<id source="…">` (or, without one, its content): a re-send answers **200** with the lead made the first time instead of **201**. Fires `crm.leads.created` for each new lead.',
       ].join('\n\n'),
       tags: ['Records API'],

@@ -15,7 +15,8 @@ const vehicleOfInterest = z
 const fields = {
   source: z.enum(leadSources).meta({ description: 'Where the lead came from; defaults to other.', example: 'website' }),
   status: z.enum(leadStatuses).meta({
-    description: 'new → contacted → qualified → won | lost (lost from any open status; new may skip to qualified, contacted to won). Any status on create (imports); a forbidden change is a 409 naming the allowed ones.',
+    description:
+      'new → contacted → qualified → won | lost (lost from any open status; new may skip to qualified, contacted to won). Any status on create (imports); a forbidden change is a 409 naming the allowed ones.',
     example: 'new',
   }),
   customerId: reference('customers', 'The customer, when known.').nullable(),
@@ -33,7 +34,14 @@ const fields = {
 const input = z.strictObject(fields).partial();
 const create = input.meta({
   id: 'LeadCreate',
-  example: { source: 'website', contactName: 'Dana Whitfield', contactEmail: 'dana.whitfield@example.com', interest: 'test-drive', vehicleOfInterest: { year: 2022, make: 'Honda', model: 'CR-V' }, message: 'Is it available on Saturday?' },
+  example: {
+    source: 'website',
+    contactName: 'Dana Whitfield',
+    contactEmail: 'dana.whitfield@example.com',
+    interest: 'test-drive',
+    vehicleOfInterest: { year: 2022, make: 'Honda', model: 'CR-V' },
+    message: 'Is it available on Saturday?',
+  },
 });
 const update = input.meta({ id: 'LeadUpdate', example: { status: 'contacted' } });
 
@@ -41,11 +49,17 @@ const update = input.meta({ id: 'LeadUpdate', example: { status: 'contacted' } }
 const intakeFields = {
   channel: z.enum(['http', 'email']).nullable().meta({ description: 'How an intake lead arrived.', example: 'email' }),
   externalId: z.string().nullable().meta({ description: "The sender's id of the lead (ADF `<id>`); a content fingerprint when the document had none.", example: 'AT-88123441' }),
-  externalSource: z.string().nullable().meta({ description: 'The system that gave externalId (ADF `id@source`), or `fingerprint`. A re-send of the same pair returns this lead.', example: 'AutoTrader' }),
+  externalSource: z
+    .string()
+    .nullable()
+    .meta({ description: 'The system that gave externalId (ADF `id@source`), or `fingerprint`. A re-send of the same pair returns this lead.', example: 'AutoTrader' }),
   provider: z.string().nullable().meta({ description: 'The lead provider named in the document.', example: 'AutoTrader.com' }),
   rawDocument: z.string().nullable().meta({ description: 'The document exactly as received (decoded to text).', example: '<?xml version="1.0"?><adf>…</adf>' }),
   parseWarnings: z.array(z.string()).meta({ description: 'What the lenient parser had to forgive or could not read.', example: ['the customer contact has neither an email nor a phone'] }),
-  intakeDetails: z.record(z.string(), z.unknown()).nullable().meta({ description: 'Everything else the document said: every vehicle (trade-ins too), contact, vendor and provider.', example: { requestDate: '2026-03-01T09:30:00-05:00' } }),
+  intakeDetails: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .meta({ description: 'Everything else the document said: every vehicle (trade-ins too), contact, vendor and provider.', example: { requestDate: '2026-03-01T09:30:00-05:00' } }),
 };
 
 export const leadRecord = z

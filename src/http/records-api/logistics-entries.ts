@@ -34,7 +34,15 @@ const input = z
   .partial();
 const create = input.required({ motorId: true, kind: true }).meta({
   id: 'LogisticsEntryCreate',
-  example: { motorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', kind: 'delivery', fromLocation: '2200 Auto Mall Dr, Fremont, CA', toLocation: '48 Oak Street, San Jose, CA', scheduledAt: '2026-03-05T09:00:00.000Z', costAmount: 18500, currency: 'USD' },
+  example: {
+    motorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+    kind: 'delivery',
+    fromLocation: '2200 Auto Mall Dr, Fremont, CA',
+    toLocation: '48 Oak Street, San Jose, CA',
+    scheduledAt: '2026-03-05T09:00:00.000Z',
+    costAmount: 18500,
+    currency: 'USD',
+  },
 });
 const update = input.meta({ id: 'LogisticsEntryUpdate', example: { status: 'delivered', completedAt: '2026-03-05T11:40:00.000Z' } });
 

@@ -15,7 +15,10 @@ const fields = {
   inventoryItemId: reference('inventory item this listing sells').nullable(),
   channel: z.string().trim().max(50).nullable().meta({ description: 'Where it is listed: ebay, website, autotrader …', example: 'ebay' }),
   externalId: z.string().trim().max(200).nullable().meta({ description: "The channel's own listing id.", example: '334455667788' }),
-  mediaUrls: z.array(webUrl()).max(50).meta({ description: 'Photo and video URLs, first is the cover.', example: ['https://cdn.example.com/listings/wheel-1.jpg'] }),
+  mediaUrls: z
+    .array(webUrl())
+    .max(50)
+    .meta({ description: 'Photo and video URLs, first is the cover.', example: ['https://cdn.example.com/listings/wheel-1.jpg'] }),
   metadata,
 };
 

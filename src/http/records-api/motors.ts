@@ -49,7 +49,10 @@ const auctionOptions = z
     startsAt: plausibleInstant().nullable().optional().meta({ example: '2026-04-01T15:00:00.000Z' }),
     endsAt: plausibleInstant().nullable().optional().meta({ description: 'After startsAt.', example: '2026-04-08T15:00:00.000Z' }),
   })
-  .meta({ description: 'Price data of an auction listing.', example: { startingBidAmount: 1500000, reserveAmount: 2100000, currency: 'USD', startsAt: '2026-04-01T15:00:00.000Z', endsAt: '2026-04-08T15:00:00.000Z' } });
+  .meta({
+    description: 'Price data of an auction listing.',
+    example: { startingBidAmount: 1500000, reserveAmount: 2100000, currency: 'USD', startsAt: '2026-04-01T15:00:00.000Z', endsAt: '2026-04-08T15:00:00.000Z' },
+  });
 
 const media = z
   .array(
@@ -62,7 +65,10 @@ const media = z
     }),
   )
   .max(100)
-  .meta({ description: 'Photos and videos, shown by sortOrder; the featured one first in lists.', example: [{ url: 'https://images.example.com/motors/camry-front.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }] });
+  .meta({
+    description: 'Photos and videos, shown by sortOrder; the featured one first in lists.',
+    example: [{ url: 'https://images.example.com/motors/camry-front.jpg', type: 'photo', category: 'exterior', isFeatured: true, sortOrder: 1 }],
+  });
 
 const featureList = z.array(z.string().trim().min(1).max(100)).max(100).default([]);
 const features = z
@@ -77,16 +83,11 @@ const pickupDetails = z
   .meta({ description: 'Where a buyer or renter collects the vehicle.', example: { address: '2200 Auto Mall Dr, Fremont, CA', locationName: 'Fremont showroom' } });
 
 const fields = {
-  vin: z
-    .string()
-    .trim()
-    .max(30)
-    .nullable()
-    .meta({
-      description:
-        'Vehicle Identification Number: 17 characters of 0-9 and A-Z without I, O, Q (spaces and dashes are removed, letters upper-cased). The ISO 3779 check digit (position 9) is enforced for North-American VINs (first character 1–5): a wrong one is a 400 naming vin unless vinCheckOverride is sent; elsewhere it is only reported in vinCheckDigitValid. Unique per dealership and environment (a duplicate is a 409). On create, make, model and year that are omitted are filled from the decoded VIN (see GET /vin/{vin}); a make or model the VIN does not tell stays required (400 naming it).',
-      example: '1HGCM82633A004352',
-    }),
+  vin: z.string().trim().max(30).nullable().meta({
+    description:
+      'Vehicle Identification Number: 17 characters of 0-9 and A-Z without I, O, Q (spaces and dashes are removed, letters upper-cased). The ISO 3779 check digit (position 9) is enforced for North-American VINs (first character 1–5): a wrong one is a 400 naming vin unless vinCheckOverride is sent; elsewhere it is only reported in vinCheckDigitValid. Unique per dealership and environment (a duplicate is a 409). On create, make, model and year that are omitted are filled from the decoded VIN (see GET /vin/{vin}); a make or model the VIN does not tell stays required (400 naming it).',
+    example: '1HGCM82633A004352',
+  }),
   vinCheckOverride: z
     .strictObject({ reason: z.string().trim().min(3).max(500).meta({ example: 'Grey import, VIN as stamped on the chassis' }) })
     .nullable()
@@ -94,13 +95,22 @@ const fields = {
   stockNumber: z.string().trim().max(50).nullable().meta({ description: "The dealer's own stock number.", example: 'STK-2291' }),
   make: z.string().trim().min(1).max(100).meta({ description: 'Required, unless a vin sent on create decodes to one (GET /vin/{vin}): then an omitted make is filled from it.', example: 'Toyota' }),
   model: z.string().trim().min(1).max(100).meta({ description: 'Required, unless a vin sent on create decodes to one (GET /vin/{vin}): then an omitted model is filled from it.', example: 'Camry' }),
-  year: z.number().int().min(1886).max(2100).nullable().meta({ description: 'Model year. Omitted on create with a vin, it is the decoded model year (null when the VIN does not tell it).', example: 2023 }),
+  year: z
+    .number()
+    .int()
+    .min(1886)
+    .max(2100)
+    .nullable()
+    .meta({ description: 'Model year. Omitted on create with a vin, it is the decoded model year (null when the VIN does not tell it).', example: 2023 }),
   trim: z.string().trim().max(100).nullable().meta({ example: 'XLE' }),
   bodyType: z.string().trim().max(50).nullable().meta({ example: 'Sedan' }),
   engine: z
     .union([z.string().trim().max(200), engineObject])
     .nullable()
-    .meta({ description: 'Free text, or structured (fuelType, displacement in litres, horsepower). Returned as an object; text lands in description.', example: { description: '2.5L 4-cylinder hybrid', fuelType: 'HYBRID', displacement: 2.5, horsepower: 208 } }),
+    .meta({
+      description: 'Free text, or structured (fuelType, displacement in litres, horsepower). Returned as an object; text lands in description.',
+      example: { description: '2.5L 4-cylinder hybrid', fuelType: 'HYBRID', displacement: 2.5, horsepower: 208 },
+    }),
   transmission: z.enum(transmissions).nullable().meta({ example: 'AUTOMATIC' }),
   drivetrain: z.enum(drivetrains).nullable().meta({ example: 'FWD' }),
   exteriorColor: z.string().trim().max(50).nullable().meta({ example: 'Celestial Silver' }),
@@ -170,11 +180,23 @@ export const motorRecord = z
       .nullable()
       .meta({ description: 'Sale price (minor units) and terms.', example: { priceAmount: 2150000, currency: 'USD', isNegotiable: true, financingAvailable: true } }),
     rentalOptions: z
-      .object({ dailyRateAmount: z.number(), weeklyRateAmount: z.number().nullable().optional(), depositAmount: z.number().nullable().optional(), currency: z.string(), minDays: z.number().nullable().optional() })
+      .object({
+        dailyRateAmount: z.number(),
+        weeklyRateAmount: z.number().nullable().optional(),
+        depositAmount: z.number().nullable().optional(),
+        currency: z.string(),
+        minDays: z.number().nullable().optional(),
+      })
       .nullable()
       .meta({ description: 'Rental rates and deposit (minor units).', example: null }),
     auctionOptions: z
-      .object({ startingBidAmount: z.number(), reserveAmount: z.number().nullable().optional(), currency: z.string(), startsAt: z.string().nullable().optional(), endsAt: z.string().nullable().optional() })
+      .object({
+        startingBidAmount: z.number(),
+        reserveAmount: z.number().nullable().optional(),
+        currency: z.string(),
+        startsAt: z.string().nullable().optional(),
+        endsAt: z.string().nullable().optional(),
+      })
       .nullable()
       .meta({ description: 'Opening bid, reserve (minor units) and auction window.', example: null }),
     media: z
@@ -198,7 +220,7 @@ export const motorRoutes = recordCollection({
   singular: 'motor',
   plural: 'motors',
   description:
-    'Vehicles: stock for sale, rental or auction and customers\' cars in for service. Money is in integer minor units with an ISO 4217 currency. Motors with an active listing are the Storefront API\'s vehicles.',
+    "Vehicles: stock for sale, rental or auction and customers' cars in for service. Money is in integer minor units with an ISO 4217 currency. Motors with an active listing are the Storefront API's vehicles.",
   record: motorRecord,
   create: motorCreate,
   update,

@@ -22,7 +22,16 @@ const fields = {
 const input = z.strictObject(fields).partial();
 const create = input.required({ type: true, provider: true, customerId: true, startsOn: true }).meta({
   id: 'PolicyCreate',
-  example: { type: 'warranty', provider: 'AutoShield Warranty Co.', customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', startsOn: '2026-01-15', endsOn: '2029-01-14', premiumAmount: 89900, currency: 'USD', coverage: 'Powertrain, 3 years or 36,000 miles' },
+  example: {
+    type: 'warranty',
+    provider: 'AutoShield Warranty Co.',
+    customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+    startsOn: '2026-01-15',
+    endsOn: '2029-01-14',
+    premiumAmount: 89900,
+    currency: 'USD',
+    coverage: 'Powertrain, 3 years or 36,000 miles',
+  },
 });
 const update = input.meta({ id: 'PolicyUpdate', example: { status: 'cancelled' } });
 

@@ -3,9 +3,7 @@ import { addressFields, currencyCode, decimal3, plausibleDay } from '../platform
 
 // Field schemas the Records API collections share, so money, dates and ids read the same everywhere.
 
-export const addressInput = z
-  .strictObject(addressFields('postalCode'))
-  .meta({ example: { line1: 'Unit 4, Canal Road', city: 'Bradford', postalCode: 'BD1 4SJ', country: 'GB' } });
+export const addressInput = z.strictObject(addressFields('postalCode')).meta({ example: { line1: 'Unit 4, Canal Road', city: 'Bradford', postalCode: 'BD1 4SJ', country: 'GB' } });
 
 export const currency = currencyCode('ISO 4217 currency code; amounts are in its minor unit.', 'GBP');
 
@@ -21,9 +19,7 @@ export { decimal3 };
 
 export const isoDate = (description: string, example: string) => plausibleDay().meta({ description: `${description} ISO 8601 date (YYYY-MM-DD).`, example });
 
-export const metadata = z
-  .record(z.string(), z.unknown())
-  .meta({ description: "Integrators' own keys, stored as given.", example: { dmsId: 'X-1042' } });
+export const metadata = z.record(z.string(), z.unknown()).meta({ description: "Integrators' own keys, stored as given.", example: { dmsId: 'X-1042' } });
 
 export const recordTimestamps = {
   createdAt: z.string().meta({ description: 'ISO 8601, UTC, milliseconds.', example: '2026-03-01T09:30:00.000Z' }),

@@ -21,9 +21,7 @@ const vendorCreate = vendorInput.meta({
   example: { name: 'Bradford Motor Factors Ltd', contactName: 'Dev Patel', email: 'orders@bradfordmotorfactors.example', paymentTermsDays: 30 },
 });
 
-export const vendorRecord = z
-  .object({ id: z.string(), ...fields, email: z.string().nullable(), address: z.record(z.string(), z.string()).nullable(), ...recordTimestamps })
-  .meta({ id: 'Vendor' });
+export const vendorRecord = z.object({ id: z.string(), ...fields, email: z.string().nullable(), address: z.record(z.string(), z.string()).nullable(), ...recordTimestamps }).meta({ id: 'Vendor' });
 
 export const vendorRoutes = recordCollection({
   name: 'vendors',

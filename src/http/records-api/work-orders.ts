@@ -15,7 +15,9 @@ const jobInput = z
     technicianEmployeeId: reference('employees', 'The technician doing the job.').nullable().optional(),
     lines: z.array(lineInput(false)).max(200).optional().meta({ description: 'Labour (hours × rate), parts (from inventoryItems), fees, discounts.' }),
   })
-  .meta({ example: { title: 'Front brakes', concern: 'Grinding noise', authorized: true, lines: [{ kind: 'labour', description: 'Replace pads and discs', quantity: 1.5, unitAmount: 9500, taxRate: 20 }] } });
+  .meta({
+    example: { title: 'Front brakes', concern: 'Grinding noise', authorized: true, lines: [{ kind: 'labour', description: 'Replace pads and discs', quantity: 1.5, unitAmount: 9500, taxRate: 20 }] },
+  });
 
 const fields = {
   customerId: reference('customers', 'The customer (required on create).'),
@@ -24,7 +26,7 @@ const fields = {
   currency,
   jobs: z.array(jobInput).max(50),
   assignedEmployeeIds: z.array(reference('employees')).max(20).meta({ description: 'Employees assigned to the order (service advisor, technicians).' }),
-  mileageIn: z.number().int().min(0).nullable().meta({ description: 'Odometer when the vehicle came in (in the motor\'s unit).', example: 48210 }),
+  mileageIn: z.number().int().min(0).nullable().meta({ description: "Odometer when the vehicle came in (in the motor's unit).", example: 48210 }),
   mileageOut: z.number().int().min(0).nullable().meta({ description: 'Odometer when it left; not below mileageIn.', example: 48214 }),
   promisedAt: plausibleInstant().nullable().meta({ description: 'When the customer was promised the vehicle back.', example: '2026-03-02T17:00:00.000Z' }),
   quoteId: reference('quotes', 'The estimate (quote) this order came from.').nullable(),
@@ -73,13 +75,19 @@ export const workOrderRoutes = recordCollection({
   plural: 'work orders',
   description: [
     "Repair orders: the customer's vehicle, the jobs (each with the customer's concern, the technician's findings and its lines of labour, parts drawn from inventoryItems, fees and discounts), the employees on it, and odometer readings in and out. The CRM API's `projects:*` scopes map to work orders.",
-    lifecycleText('work order', workOrderLifecycle as Lifecycle<string>) + ' Moving to `invoiced` creates the invoice from the authorised jobs\' lines (its id lands in `invoiceId`, and `crm.invoices.created` fires).',
+    lifecycleText('work order', workOrderLifecycle as Lifecycle<string>) +
+      " Moving to `invoiced` creates the invoice from the authorised jobs' lines (its id lands in `invoiceId`, and `crm.invoices.created` fires).",
     totalsText,
   ].join('\n\n'),
   record: workOrderRecord,
   create: workOrderInput.meta({
     id: 'WorkOrderCreate',
-    example: { customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11', motorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a12', mileageIn: 48210, jobs: [{ title: 'Front brakes', authorized: true, lines: [{ kind: 'labour', description: 'Replace pads and discs', quantity: 1.5, unitAmount: 9500, taxRate: 20 }] }] },
+    example: {
+      customerId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11',
+      motorId: '0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a12',
+      mileageIn: 48210,
+      jobs: [{ title: 'Front brakes', authorized: true, lines: [{ kind: 'labour', description: 'Replace pads and discs', quantity: 1.5, unitAmount: 9500, taxRate: 20 }] }],
+    },
   }),
   update: workOrderInput,
   ops: workOrderCollection as unknown as CollectionOps<never>,

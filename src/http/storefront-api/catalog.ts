@@ -18,9 +18,10 @@ const ids = {
   xle: '26179e87-7b68-5dc0-8d61-6bde64b4409e',
 };
 
-const bodyType = z
-  .object({ id: z.string(), name: z.string(), code: z.string(), description: z.string(), iconUrl: z.string().nullable() })
-  .meta({ id: 'StorefrontBodyType', example: { id: ids.sedan, name: 'Sedan', code: 'SEDAN', description: 'Passenger car with a separate, closed boot (saloon); four doors, three-box shape.', iconUrl: null } });
+const bodyType = z.object({ id: z.string(), name: z.string(), code: z.string(), description: z.string(), iconUrl: z.string().nullable() }).meta({
+  id: 'StorefrontBodyType',
+  example: { id: ids.sedan, name: 'Sedan', code: 'SEDAN', description: 'Passenger car with a separate, closed boot (saloon); four doors, three-box shape.', iconUrl: null },
+});
 
 const vehicleCounts = z.object({ rental: z.number().int(), sale: z.number().int(), auction: z.number().int(), total: z.number().int() });
 
@@ -76,7 +77,17 @@ const engine = z
   })
   .meta({
     id: 'StorefrontEngine',
-    example: { id: ids.engine, name: '2.5L 4-Cylinder Dynamic Force (A25A-FKS)', code: 'A25A-FKS', type: 'petrol', displacement: '2.5', cylinders: 4, horsepower: 203, torqueNm: 249, transmission: 'automatic' },
+    example: {
+      id: ids.engine,
+      name: '2.5L 4-Cylinder Dynamic Force (A25A-FKS)',
+      code: 'A25A-FKS',
+      type: 'petrol',
+      displacement: '2.5',
+      cylinders: 4,
+      horsepower: 203,
+      torqueNm: 249,
+      transmission: 'automatic',
+    },
   });
 
 const generation = z
@@ -143,8 +154,7 @@ export function registerCatalog(app: FastifyInstance, deps: Deps) {
     path: '/brands',
     scope,
     summary: 'Get all vehicle brands',
-    description:
-      'Brands of cars, MPVs and light trucks (NHTSA vPIC plus curated brands it lacks) and your own, ordered by slug, each with its models and your active listings by type.',
+    description: 'Brands of cars, MPVs and light trucks (NHTSA vPIC plus curated brands it lacks) and your own, ordered by slug, each with its models and your active listings by type.',
     tags,
     querystring: z.strictObject(pageQuery(50, 500)),
     responses: { 200: listEnvelope(brand) },
@@ -158,7 +168,7 @@ export function registerCatalog(app: FastifyInstance, deps: Deps) {
     path: '/brands/:id',
     scope,
     summary: 'Get a specific brand by ID',
-    description: 'One brand with its models and your active listings by type; 404 for an id that is not in the catalog or is another dealer\'s own brand.',
+    description: "One brand with its models and your active listings by type; 404 for an id that is not in the catalog or is another dealer's own brand.",
     tags,
     params: idParams,
     responses: { 200: dataEnvelope(brand) },

@@ -102,8 +102,14 @@ export function registerCustomers(app: FastifyInstance, deps: Deps) {
         ...pageQuery(20, 100),
         search: z.string().max(200).optional().meta({ description: 'Search by name or email (case-insensitive; every word must match)' }),
         segment: z.enum(stats.customerSegments).optional().meta({ description: 'Filter by segment: new | regular | vip | at_risk' }),
-        sortBy: z.enum(['createdDate', 'totalSpent', 'lastPurchaseDate', 'leadScore']).optional().meta({ description: 'Sort by: createdDate | totalSpent | lastPurchaseDate | leadScore (default createdDate)' }),
-        sortOrder: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['ASC', 'DESC'])).optional().meta({ description: 'Sort order: ASC | DESC (default DESC)' }),
+        sortBy: z
+          .enum(['createdDate', 'totalSpent', 'lastPurchaseDate', 'leadScore'])
+          .optional()
+          .meta({ description: 'Sort by: createdDate | totalSpent | lastPurchaseDate | leadScore (default createdDate)' }),
+        sortOrder: z
+          .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['ASC', 'DESC']))
+          .optional()
+          .meta({ description: 'Sort order: ASC | DESC (default DESC)' }),
       })
       .meta({ example: { search: 'doe', segment: 'regular', sortBy: 'totalSpent', sortOrder: 'DESC' } }),
     responses: { 200: listEnvelope(customer) },
@@ -116,7 +122,14 @@ export function registerCustomers(app: FastifyInstance, deps: Deps) {
         sortBy: sortFields[query.sortBy ?? 'createdDate'],
         sortOrder: query.sortOrder === 'ASC' ? 'asc' : 'desc',
       });
-      return { body: list(rows.map((r) => withoutNotes(toStorefront(r))), total, query.page, query.limit) };
+      return {
+        body: list(
+          rows.map((r) => withoutNotes(toStorefront(r))),
+          total,
+          query.page,
+          query.limit,
+        ),
+      };
     },
   });
 
@@ -209,9 +222,19 @@ export function registerCustomers(app: FastifyInstance, deps: Deps) {
       .meta({ example: { notes: 'Updated notes...', tags: ['vip', 'repeat-buyer'], isVip: true } }),
     responses: {
       200: dataEnvelope(
-        z.object({ id: z.string(), notes: z.string().nullable(), tags: z.array(z.string()), preferences: z.record(z.string(), z.unknown()), isVip: z.boolean(), customerSegment: z.enum(stats.customerSegments) }),
+        z.object({
+          id: z.string(),
+          notes: z.string().nullable(),
+          tags: z.array(z.string()),
+          preferences: z.record(z.string(), z.unknown()),
+          isVip: z.boolean(),
+          customerSegment: z.enum(stats.customerSegments),
+        }),
       ).meta({
-        example: { statusCode: 200, data: { id: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f71', notes: 'Updated notes...', tags: ['vip', 'repeat-buyer'], preferences: {}, isVip: true, customerSegment: 'vip' } },
+        example: {
+          statusCode: 200,
+          data: { id: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f71', notes: 'Updated notes...', tags: ['vip', 'repeat-buyer'], preferences: {}, isVip: true, customerSegment: 'vip' },
+        },
       }),
     },
     handler: async (ctx, { params, body }) => {

@@ -60,7 +60,10 @@ export function registerEngagement(app: FastifyInstance, deps: Deps) {
       .meta({ example: { vehicleId: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f70', name: 'John Doe', email: 'john@example.com', phone: '+1234567890', preferredDate: '2026-12-05' } }),
     responses: {
       201: dataEnvelope(z.object({ id: z.string(), vehicleId: z.string(), status: z.string(), preferredDate: z.string().nullable() })).meta({
-        example: { statusCode: 201, data: { id: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f74', vehicleId: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f70', status: 'pending', preferredDate: '2026-12-05T00:00:00.000Z' } },
+        example: {
+          statusCode: 201,
+          data: { id: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f74', vehicleId: '0193a5b2-7c1e-7d40-9f1a-2b3c4d5e6f70', status: 'pending', preferredDate: '2026-12-05T00:00:00.000Z' },
+        },
       }),
     },
     handler: async (ctx, { body }) => {

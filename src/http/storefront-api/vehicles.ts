@@ -38,16 +38,10 @@ const vehicle = z
       bodyType: z.object({ ...ref, code: z.string().nullable() }).nullable(),
     }),
     engine: z.object({ ...ref, type: z.string().nullable(), horsepower: z.number().int().nullable(), transmission: z.string().nullable() }).nullable(),
-    media: z.array(
-      z.object({ id: z.string(), url: z.string(), type: z.enum(['photo', 'video']), category: z.string(), isFeatured: z.boolean(), sortOrder: z.number().int() }),
-    ),
+    media: z.array(z.object({ id: z.string(), url: z.string(), type: z.enum(['photo', 'video']), category: z.string(), isFeatured: z.boolean(), sortOrder: z.number().int() })),
     saleOptions: z.object({ price: money, currency: z.string(), isNegotiable: z.boolean(), financingAvailable: z.boolean() }).nullable(),
-    rentalOptions: z
-      .object({ dailyRate: money, weeklyRate: money.nullable(), deposit: money.nullable(), minDays: z.number().int().nullable(), currency: z.string() })
-      .nullable(),
-    auctionOptions: z
-      .object({ startingBid: money, reservePrice: money.nullable(), startsAt: z.string().nullable(), endsAt: z.string().nullable(), currency: z.string() })
-      .nullable(),
+    rentalOptions: z.object({ dailyRate: money, weeklyRate: money.nullable(), deposit: money.nullable(), minDays: z.number().int().nullable(), currency: z.string() }).nullable(),
+    auctionOptions: z.object({ startingBid: money, reservePrice: money.nullable(), startsAt: z.string().nullable(), endsAt: z.string().nullable(), currency: z.string() }).nullable(),
     features: z.object({ safety: z.array(z.string()), exterior: z.array(z.string()), interior: z.array(z.string()), entertainment: z.array(z.string()) }),
     pickupDetails: z.object({ address: z.string().nullable(), locationName: z.string().nullable() }).nullable(),
     impressionsCount: z.number().int().meta({ description: 'Storefront views (GET /external/vehicles/:id)' }),
@@ -144,7 +138,9 @@ function toVehicle(v: vehicles.VehicleListing): Vehicle {
     media: [...m.media]
       .sort((a, b) => a.sortOrder - b.sortOrder)
       .map((x, i) => ({ id: mediaId(m.id, i), url: x.url, type: x.type, category: x.category, isFeatured: x.isFeatured, sortOrder: x.sortOrder })),
-    saleOptions: sale ? { price: dec(sale.priceAmount, sale.currency)!, currency: sale.currency, isNegotiable: sale.isNegotiable ?? false, financingAvailable: sale.financingAvailable ?? false } : null,
+    saleOptions: sale
+      ? { price: dec(sale.priceAmount, sale.currency)!, currency: sale.currency, isNegotiable: sale.isNegotiable ?? false, financingAvailable: sale.financingAvailable ?? false }
+      : null,
     rentalOptions: rental
       ? {
           dailyRate: dec(rental.dailyRateAmount, rental.currency)!,
@@ -255,7 +251,7 @@ export function registerVehicles(app: FastifyInstance, deps: Deps) {
     scope,
     summary: 'Get statistics about your vehicle inventory',
     description:
-      'Counts of your active listings: in total, available (motor in stock, not reserved or sold), by listing type, by body type (catalog name, else the motor\'s own body type) by brand (catalog name, else the motor\'s make), and their storefront views (ever and in the last 30 days, counted per vehicle and day).',
+      "Counts of your active listings: in total, available (motor in stock, not reserved or sold), by listing type, by body type (catalog name, else the motor's own body type) by brand (catalog name, else the motor's make), and their storefront views (ever and in the last 30 days, counted per vehicle and day).",
     tags,
     responses: {
       200: dataEnvelope(
@@ -292,7 +288,7 @@ export function registerVehicles(app: FastifyInstance, deps: Deps) {
     scope,
     summary: 'Get a specific vehicle by ID',
     description:
-      'One of your active listings, by id or slug. Views/impressions are recorded automatically when this endpoint is called (counted per vehicle and day, and in `impressionsCount`); no separate view-count call is required. A motor that is not an active listing, or is another dealer\'s, is a 404.',
+      "One of your active listings, by id or slug. Views/impressions are recorded automatically when this endpoint is called (counted per vehicle and day, and in `impressionsCount`); no separate view-count call is required. A motor that is not an active listing, or is another dealer's, is a 404.",
     tags,
     params: idParams,
     responses: { 200: dataEnvelope(vehicle) },

@@ -17,8 +17,5 @@ export const catalogModels = pgTable(
     vpicId: integer('vpic_id'),
     ...writeTimestamps(),
   },
-  (t) => [
-    index('catalog_models_brand_idx').on(t.tenantId, t.environment, t.brandId, t.slug, t.id),
-    index('catalog_models_slug_idx').on(t.tenantId, t.environment, t.slug, t.id),
-  ],
+  (t) => [index('catalog_models_brand_idx').on(t.tenantId, t.environment, t.brandId, t.slug, t.id), index('catalog_models_slug_idx').on(t.tenantId, t.environment, t.slug, t.id)],
 );

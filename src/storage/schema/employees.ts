@@ -5,12 +5,7 @@ import { type SearchColumns, type SearchField, digitsField, searchIndex, searchT
 export const employeeRoles = ['technician', 'service_advisor', 'salesperson', 'manager', 'admin', 'other'] as const;
 
 /** What the Records API's `q` searches in an employee (core/search.ts): names, email, phone digits. */
-export const employeeSearchFields = (t: SearchColumns<'firstName' | 'lastName' | 'email' | 'phone'>) => [
-  textField(t.firstName),
-  textField(t.lastName),
-  textField(t.email),
-  digitsField(t.phone),
-];
+export const employeeSearchFields = (t: SearchColumns<'firstName' | 'lastName' | 'email' | 'phone'>) => [textField(t.firstName), textField(t.lastName), textField(t.email), digitsField(t.phone)];
 
 export const employees = pgTable(
   'employees',
@@ -29,9 +24,5 @@ export const employees = pgTable(
     searchText: searchTextColumn((): SearchField[] => employeeSearchFields(employees)),
     ...recordTimestamps(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    index('employees_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('employees_search_grams_idx', t),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('employees_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id), searchIndex('employees_search_grams_idx', t)],
 );

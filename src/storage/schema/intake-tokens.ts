@@ -9,7 +9,9 @@ export const intakeTokens = pgTable(
   'intake_tokens',
   {
     ...tenantColumns(),
-    purpose: text('purpose', { enum: ['adf', 'feed'] }).notNull().default('adf'),
+    purpose: text('purpose', { enum: ['adf', 'feed'] })
+      .notNull()
+      .default('adf'),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
     /** The first characters of the token, to recognise it in lists. */

@@ -13,11 +13,7 @@ export type VehicleOfInterest = { year?: number | null; make?: string | null; mo
 export type LeadIntakeDetails = Record<string, unknown>;
 
 /** What the Records API's `q` searches in a lead (core/search.ts): the contact's name, email and phone digits. */
-export const leadSearchFields = (t: SearchColumns<'contactName' | 'contactEmail' | 'contactPhone'>) => [
-  textField(t.contactName),
-  textField(t.contactEmail),
-  digitsField(t.contactPhone),
-];
+export const leadSearchFields = (t: SearchColumns<'contactName' | 'contactEmail' | 'contactPhone'>) => [textField(t.contactName), textField(t.contactEmail), digitsField(t.contactPhone)];
 
 export const leads = pgTable(
   'leads',

@@ -12,7 +12,9 @@ export const marketplaceItems = pgTable(
     priceAmount: bigint('price_amount', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     quantity: integer('quantity').notNull().default(1),
-    status: text('status', { enum: ['draft', 'active', 'sold', 'archived'] }).notNull().default('draft'),
+    status: text('status', { enum: ['draft', 'active', 'sold', 'archived'] })
+      .notNull()
+      .default('draft'),
     inventoryItemId: text('inventory_item_id'),
     channel: text('channel'),
     externalId: text('external_id'),

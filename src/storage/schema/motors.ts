@@ -51,11 +51,15 @@ export const motors = pgTable(
     exteriorColor: text('exterior_color'),
     interiorColor: text('interior_color'),
     mileage: integer('mileage'),
-    mileageUnit: text('mileage_unit', { enum: ['km', 'mi'] }).notNull().default('km'),
+    mileageUnit: text('mileage_unit', { enum: ['km', 'mi'] })
+      .notNull()
+      .default('km'),
     plate: text('plate'),
     ownerCustomerId: text('owner_customer_id'),
     status: text('status', { enum: motorStatuses }).notNull().default('in_stock'),
-    condition: text('condition', { enum: ['new', 'used'] }).notNull().default('used'),
+    condition: text('condition', { enum: ['new', 'used'] })
+      .notNull()
+      .default('used'),
     makeId: text('make_id'),
     modelId: text('model_id'),
     trimId: text('trim_id'),
@@ -86,9 +90,7 @@ export const motors = pgTable(
     uniqueIndex('motors_vin_uq').on(t.tenantId, t.environment, t.vin).where(sql`${t.vin} is not null and ${t.deletedAt} is null`),
     index('motors_owner_idx').on(t.tenantId, t.environment, t.ownerCustomerId),
     // The storefront's vehicle list: only active listings, narrowed by type, newest first by default.
-    index('motors_active_listing_idx')
-      .on(t.tenantId, t.environment, t.listingType, t.createdAt)
-      .where(sql`${t.listingStatus} = 'active' and ${t.listingType} is not null and ${t.deletedAt} is null`),
+    index('motors_active_listing_idx').on(t.tenantId, t.environment, t.listingType, t.createdAt).where(sql`${t.listingStatus} = 'active' and ${t.listingType} is not null and ${t.deletedAt} is null`),
     index('motors_slug_idx').on(t.tenantId, t.environment, t.slug),
   ],
 );

@@ -29,9 +29,5 @@ export const vendors = pgTable(
     searchText: searchTextColumn((): SearchField[] => vendorSearchFields(vendors)),
     ...recordTimestamps(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    index('vendors_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id),
-    searchIndex('vendors_search_grams_idx', t),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('vendors_sync_idx').on(t.tenantId, t.environment, t.updatedAt, t.id), searchIndex('vendors_search_grams_idx', t)],
 );

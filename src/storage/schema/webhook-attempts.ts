@@ -19,5 +19,9 @@ export const webhookAttempts = pgTable(
     responseBody: text('response_body'),
     error: text('error'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('webhook_attempts_delivery_idx').on(t.tenantId, t.deliveryId, t.startedAt), index('webhook_attempts_started_idx').on(t.tenantId, t.startedAt)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('webhook_attempts_delivery_idx').on(t.tenantId, t.deliveryId, t.startedAt),
+    index('webhook_attempts_started_idx').on(t.tenantId, t.startedAt),
+  ],
 );

@@ -59,7 +59,16 @@ export function DeliveryTable({
             const expanded = open === d.id;
             const last = d.attempts[d.attempts.length - 1];
             return (
-              <DeliveryRows key={d.id} d={d} columns={columns} target={target} duration={duration ? (last ? `${last.durationMs} ms` : '—') : undefined} expanded={expanded} onToggle={() => setOpen(expanded ? undefined : d.id)} onResend={() => onResend(d)} />
+              <DeliveryRows
+                key={d.id}
+                d={d}
+                columns={columns}
+                target={target}
+                duration={duration ? (last ? `${last.durationMs} ms` : '—') : undefined}
+                expanded={expanded}
+                onToggle={() => setOpen(expanded ? undefined : d.id)}
+                onResend={() => onResend(d)}
+              />
             );
           })}
         </tbody>

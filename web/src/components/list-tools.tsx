@@ -46,7 +46,19 @@ export function ListSearchBox({ q, noun, describedBy, onSearch }: { q: string; n
 }
 
 /** A column header; with a sort key, a button that sorts by it (aria-sort says how it is sorted now). */
-export function SortHeader({ label, sortKey, applied, onSort, className }: { label: string; sortKey?: string; applied: string | null | undefined; onSort: (sort: string) => void; className?: string }) {
+export function SortHeader({
+  label,
+  sortKey,
+  applied,
+  onSort,
+  className,
+}: {
+  label: string;
+  sortKey?: string;
+  applied: string | null | undefined;
+  onSort: (sort: string) => void;
+  className?: string;
+}) {
   if (!sortKey) return <th className={className}>{label}</th>;
   const state = ariaSort(applied, sortKey);
   return (

@@ -93,14 +93,7 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
       <FormError message={localError} />
       <div className="form-grid">
         {visible.map((s) => (
-          <FieldInput
-            key={s.path}
-            spec={s}
-            values={values}
-            onChange={(v) => set(s.path, v)}
-            onValidity={(ok) => (ok ? invalid.current.delete(s.label) : invalid.current.add(s.label))}
-            error={error}
-          />
+          <FieldInput key={s.path} spec={s} values={values} onChange={(v) => set(s.path, v)} onValidity={(ok) => (ok ? invalid.current.delete(s.label) : invalid.current.add(s.label))} error={error} />
         ))}
       </div>
       {special.includes('media') && <MediaEditor value={(values.media as MediaItem[] | undefined) ?? []} onChange={(m) => set('media', m)} />}
@@ -126,9 +119,7 @@ export function RecordForm({ collection, record, onSaved, onCancel }: { collecti
       )}
       <details className="json-editor" open={specs.length === 0}>
         <summary>Other fields (JSON)</summary>
-        <small className="muted">
-          Fields without a form above, as the Records API names them. {record ? 'Only what you change is sent; removing a field clears it.' : ''}
-        </small>
+        <small className="muted">Fields without a form above, as the Records API names them. {record ? 'Only what you change is sent; removing a field clears it.' : ''}</small>
         <textarea aria-label="Other fields (JSON)" spellCheck={false} rows={Math.min(18, Math.max(4, json.split('\n').length + 1))} value={json} onChange={(e) => setJson(e.target.value)} />
       </details>
       <div className="form-actions">
@@ -163,7 +154,19 @@ function dropEmpty(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)));
 }
 
-function FieldInput({ spec, values, onChange, onValidity, error }: { spec: FieldSpec; values: Record<string, unknown>; onChange: (v: unknown) => void; onValidity: (ok: boolean) => void; error?: ApiError }) {
+function FieldInput({
+  spec,
+  values,
+  onChange,
+  onValidity,
+  error,
+}: {
+  spec: FieldSpec;
+  values: Record<string, unknown>;
+  onChange: (v: unknown) => void;
+  onValidity: (ok: boolean) => void;
+  error?: ApiError;
+}) {
   const id = `f-${spec.path.replace(/\./g, '-')}`;
   const value = getPath(values, spec.path);
   const hint = spec.hint ? <small className="muted">{spec.hint}</small> : null;
@@ -183,7 +186,16 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       input = <textarea id={id} {...a11y} rows={3} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || null)} />;
       break;
     case 'number':
-      input = <input id={id} {...a11y} type="number" inputMode="numeric" value={value === null || value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))} />;
+      input = (
+        <input
+          id={id}
+          {...a11y}
+          type="number"
+          inputMode="numeric"
+          value={value === null || value === undefined ? '' : String(value)}
+          onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
+        />
+      );
       break;
     case 'select':
       input = (
@@ -198,7 +210,16 @@ function FieldInput({ spec, values, onChange, onValidity, error }: { spec: Field
       );
       break;
     case 'money':
-      input = <MoneyInput id={id} {...a11y} value={value as number | null | undefined} currency={String(getPath(values, spec.currencyPath ?? 'currency') ?? 'USD')} onChange={onChange} onValidity={onValidity} />;
+      input = (
+        <MoneyInput
+          id={id}
+          {...a11y}
+          value={value as number | null | undefined}
+          currency={String(getPath(values, spec.currencyPath ?? 'currency') ?? 'USD')}
+          onChange={onChange}
+          onValidity={onValidity}
+        />
+      );
       break;
     case 'date':
       input = <input id={id} {...a11y} type="date" value={typeof value === 'string' ? value.slice(0, 10) : ''} onChange={(e) => onChange(e.target.value || null)} />;
@@ -331,7 +352,14 @@ function MediaEditor({ value, onChange }: { value: MediaItem[]; onChange: (m: Me
         ))}
       </ul>
       <div className="inline-add">
-        <input aria-label="Photo URL" type="url" placeholder="https://images.example.com/car-front.jpg" value={url} onChange={(e) => setUrl(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), add())} />
+        <input
+          aria-label="Photo URL"
+          type="url"
+          placeholder="https://images.example.com/car-front.jpg"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), add())}
+        />
         <button type="button" className="btn btn-small" onClick={add}>
           Add photo
         </button>
@@ -389,37 +417,70 @@ export function LinesEditor({
             {value.map((l, i) => {
               const [kind, description, quantity, unitAmount, taxRate] = ['kind', 'description', 'quantity', 'unitAmount', 'taxRate'].map((name) => cell(i, name));
               return (
-              <tr key={i}>
-                <td data-label="Kind">
-                  <select id={kind.id} {...kind.a11y} aria-label={`Line ${i + 1} kind`} value={l.kind ?? 'product'} onChange={(e) => update(i, { kind: e.target.value })}>
-                    {lineKinds.map((k) => (
-                      <option key={k}>{k}</option>
-                    ))}
-                  </select>
-                  {kind.message}
-                </td>
-                <td data-label="Description">
-                  <input id={description.id} {...description.a11y} aria-label={`Line ${i + 1} description`} value={l.description ?? ''} onChange={(e) => update(i, { description: e.target.value })} />
-                  {description.message}
-                </td>
-                <td data-label="Qty">
-                  <input id={quantity.id} {...quantity.a11y} aria-label={`Line ${i + 1} quantity`} type="number" step="0.001" min="0" value={l.quantity} onChange={(e) => update(i, { quantity: Number(e.target.value) })} />
-                  {quantity.message}
-                </td>
-                <td data-label="Unit price">
-                  <MoneyInput id={unitAmount.id} {...unitAmount.a11y} label={`Line ${i + 1} unit price`} value={l.unitAmount} currency={currency} onChange={(v) => update(i, { unitAmount: v ?? undefined })} onValidity={onValidity} />
-                  {unitAmount.message}
-                </td>
-                <td data-label="Tax %">
-                  <input id={taxRate.id} {...taxRate.a11y} aria-label={`Line ${i + 1} tax rate`} type="number" step="0.001" min="0" max="100" value={l.taxRate ?? 0} onChange={(e) => update(i, { taxRate: Number(e.target.value) })} />
-                  {taxRate.message}
-                </td>
-                <td className="actions">
-                  <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove line ${i + 1}`}>
-                    ×
-                  </button>
-                </td>
-              </tr>
+                <tr key={i}>
+                  <td data-label="Kind">
+                    <select id={kind.id} {...kind.a11y} aria-label={`Line ${i + 1} kind`} value={l.kind ?? 'product'} onChange={(e) => update(i, { kind: e.target.value })}>
+                      {lineKinds.map((k) => (
+                        <option key={k}>{k}</option>
+                      ))}
+                    </select>
+                    {kind.message}
+                  </td>
+                  <td data-label="Description">
+                    <input
+                      id={description.id}
+                      {...description.a11y}
+                      aria-label={`Line ${i + 1} description`}
+                      value={l.description ?? ''}
+                      onChange={(e) => update(i, { description: e.target.value })}
+                    />
+                    {description.message}
+                  </td>
+                  <td data-label="Qty">
+                    <input
+                      id={quantity.id}
+                      {...quantity.a11y}
+                      aria-label={`Line ${i + 1} quantity`}
+                      type="number"
+                      step="0.001"
+                      min="0"
+                      value={l.quantity}
+                      onChange={(e) => update(i, { quantity: Number(e.target.value) })}
+                    />
+                    {quantity.message}
+                  </td>
+                  <td data-label="Unit price">
+                    <MoneyInput
+                      id={unitAmount.id}
+                      {...unitAmount.a11y}
+                      label={`Line ${i + 1} unit price`}
+                      value={l.unitAmount}
+                      currency={currency}
+                      onChange={(v) => update(i, { unitAmount: v ?? undefined })}
+                      onValidity={onValidity}
+                    />
+                    {unitAmount.message}
+                  </td>
+                  <td data-label="Tax %">
+                    <input
+                      id={taxRate.id}
+                      {...taxRate.a11y}
+                      aria-label={`Line ${i + 1} tax rate`}
+                      type="number"
+                      step="0.001"
+                      min="0"
+                      max="100"
+                      value={l.taxRate ?? 0}
+                      onChange={(e) => update(i, { taxRate: Number(e.target.value) })}
+                    />
+                    {taxRate.message}
+                  </td>
+                  <td className="actions">
+                    <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove line ${i + 1}`}>
+                      ×
+                    </button>
+                  </td>
+                </tr>
               );
             })}
           </tbody>
@@ -438,7 +499,21 @@ export function LinesEditor({
 type JobInput = { title: string; concern?: string | null; findings?: string | null; authorized?: boolean; technicianEmployeeId?: string | null; lines?: LineInput[] };
 
 /** A work order's jobs: what the customer reported, what was found, and the lines of each. */
-function JobsEditor({ value, currency, locked, onChange, onValidity, error }: { value: JobInput[]; currency: string; locked: boolean; onChange: (j: JobInput[]) => void; onValidity: (ok: boolean) => void; error?: ApiError }) {
+function JobsEditor({
+  value,
+  currency,
+  locked,
+  onChange,
+  onValidity,
+  error,
+}: {
+  value: JobInput[];
+  currency: string;
+  locked: boolean;
+  onChange: (j: JobInput[]) => void;
+  onValidity: (ok: boolean) => void;
+  error?: ApiError;
+}) {
   const update = (i: number, patch: Partial<JobInput>) => onChange(value.map((j, k) => (k === i ? { ...j, ...patch } : j)));
   if (locked) return <p className="muted small span-all">The jobs can no longer change in this status.</p>;
   return (

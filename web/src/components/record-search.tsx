@@ -159,7 +159,11 @@ export function RecordCombobox({
       {open && (
         <ul className="combobox-list" id={listId} role="listbox">
           {results.loading && rows.length === 0 && <li className="muted small combobox-note">Searching…</li>}
-          {!results.loading && rows.length === 0 && <li className="muted small combobox-note">{results.failed ? 'The search failed; try again.' : text ? `No match for “${text}”.` : `No ${collection} yet in this environment: create one first.`}</li>}
+          {!results.loading && rows.length === 0 && (
+            <li className="muted small combobox-note">
+              {results.failed ? 'The search failed; try again.' : text ? `No match for “${text}”.` : `No ${collection} yet in this environment: create one first.`}
+            </li>
+          )}
           {rows.map((r, i) => (
             <li
               key={r.id}
@@ -189,8 +193,7 @@ const globalCollections: { name: string; title: string }[] = [
   { name: 'workOrders', title: 'Work orders' },
 ];
 
-const typingIn = (el: EventTarget | null) =>
-  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+const typingIn = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 /** The dashboard's search box across customers, vehicles, invoices, leads and work orders; `/` opens it. */
 export function GlobalSearch() {

@@ -35,7 +35,9 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 export function Empty({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="empty">
-      <div className="empty-icon" aria-hidden="true">◌</div>
+      <div className="empty-icon" aria-hidden="true">
+        ◌
+      </div>
       <h3>{title}</h3>
       {children && <p>{children}</p>}
       {action}

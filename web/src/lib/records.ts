@@ -98,9 +98,29 @@ export function matchesSearch(r: Rec, query: string): boolean {
 
 // Fields the server computes; they are shown, never sent back (the input schemas are strict).
 const computed = new Set([
-  'id', 'createdAt', 'updatedAt', 'deletedAt', 'displayName', 'name', 'slug', 'viewsCount', 'isListed', 'vinCheckDigitValid',
-  'number', 'subtotalAmount', 'taxAmount', 'totalAmount', 'overdue', 'displayStatus', 'amountPaid', 'amountDue', 'sentAt',
-  'paidAt', 'voidedAt', 'invoiceId', 'publishedAt',
+  'id',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+  'displayName',
+  'name',
+  'slug',
+  'viewsCount',
+  'isListed',
+  'vinCheckDigitValid',
+  'number',
+  'subtotalAmount',
+  'taxAmount',
+  'totalAmount',
+  'overdue',
+  'displayStatus',
+  'amountPaid',
+  'amountDue',
+  'sentAt',
+  'paidAt',
+  'voidedAt',
+  'invoiceId',
+  'publishedAt',
 ]);
 const computedLine = new Set(['id', 'subtotalAmount', 'taxAmount', 'totalAmount']);
 

@@ -15,7 +15,13 @@ export function groupEvents(catalogue: readonly string[]): EventGroup[] {
   for (const e of catalogue) {
     const parts = e.split('.');
     const key = parts[0] === 'crm' && parts.length >= 3 ? parts[1] : 'other';
-    const label = key === 'other' ? 'Other' : key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()).replace(/ (\w)/g, (_, c: string) => ` ${c.toLowerCase()}`);
+    const label =
+      key === 'other'
+        ? 'Other'
+        : key
+            .replace(/([A-Z])/g, ' $1')
+            .replace(/^./, (c) => c.toUpperCase())
+            .replace(/ (\w)/g, (_, c: string) => ` ${c.toLowerCase()}`);
     if (!groups.has(key)) groups.set(key, { key, label, events: [] });
     groups.get(key)!.events.push(e);
   }
@@ -56,9 +62,7 @@ export function endpointState(w: { enabled: boolean; disabled_reason: string | n
     const reason = w.disabled_reason?.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })) ?? null;
     w = { ...w, disabled_reason: reason };
     if (w.disabled_reason && /automatically|5 days/i.test(w.disabled_reason)) return { label: 'Disabled after 5 days of failures', tone: 'err', detail: w.disabled_reason };
-    return w.disabled_reason
-      ? { label: 'Disabled', tone: 'err', detail: w.disabled_reason }
-      : { label: 'Disabled', tone: 'muted', detail: 'Turned off by a user.' };
+    return w.disabled_reason ? { label: 'Disabled', tone: 'err', detail: w.disabled_reason } : { label: 'Disabled', tone: 'muted', detail: 'Turned off by a user.' };
   }
   if (w.failing_since) return { label: 'Failing', tone: 'warn', detail: `Failing since ${new Date(w.failing_since).toLocaleString()}; disabled after 5 days without a success.` };
   return { label: 'Enabled', tone: 'ok', detail: '' };

@@ -12,7 +12,9 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
     <div className="signin-page">
       <main className="signin-card" id="main">
         <div className="brand signin-brand">
-          <span className="brand-mark" aria-hidden="true">M</span>
+          <span className="brand-mark" aria-hidden="true">
+            M
+          </span>
           <span className="brand-text">Motors CRM</span>
         </div>
         <h1>{title}</h1>

@@ -68,8 +68,7 @@ export function Customer360Page({ id, env }: { id: string; env: Environment }) {
         title={recordTitle(c)}
         description={
           <>
-            {c.isVip ? <span className="badge badge-ok">VIP</span> : null}{' '}
-            <span className="muted small">customer since {formatDateTime(String(c.createdAt))}</span>
+            {c.isVip ? <span className="badge badge-ok">VIP</span> : null} <span className="muted small">customer since {formatDateTime(String(c.createdAt))}</span>
           </>
         }
         actions={
@@ -125,7 +124,9 @@ export function Customer360Page({ id, env }: { id: string; env: Environment }) {
           <p className="tile-value" data-testid="open-balance">
             {d.openBalance.length ? moneyList(d.openBalance) : 'Nothing owed'}
           </p>
-          <p className="muted small">Due on sent invoices. {d.invoices.length} invoice{d.invoices.length === 1 ? '' : 's'} in all.</p>
+          <p className="muted small">
+            Due on sent invoices. {d.invoices.length} invoice{d.invoices.length === 1 ? '' : 's'} in all.
+          </p>
         </section>
       </div>
 
@@ -140,7 +141,9 @@ export function Customer360Page({ id, env }: { id: string; env: Environment }) {
                   <strong>{vehicleName(v)}</strong>
                 </Link>{' '}
                 <Status r={v} />
-                <div className="muted small">{[str(v.vin) && `VIN ${v.vin}`, str(v.plate) && `plate ${v.plate}`, typeof v.mileage === 'number' && formatMileage(v.mileage, v.mileageUnit)].filter(Boolean).join(' · ') || '—'}</div>
+                <div className="muted small">
+                  {[str(v.vin) && `VIN ${v.vin}`, str(v.plate) && `plate ${v.plate}`, typeof v.mileage === 'number' && formatMileage(v.mileage, v.mileageUnit)].filter(Boolean).join(' · ') || '—'}
+                </div>
               </li>
             ))}
           </ul>

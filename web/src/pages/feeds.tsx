@@ -99,9 +99,7 @@ function FeedAddresses({ env }: { env: Environment }) {
       </div>
       {tokens.loading && !tokens.data && <Loading label="Loading feed addresses…" />}
       {tokens.error && <ErrorBox error={tokens.error} onRetry={tokens.reload} />}
-      {tokens.data && live.length === 0 && (
-        <Empty title={`No ${env} feed addresses`}>Create one and paste its URLs into Google Merchant Center and Meta Commerce Manager as a scheduled feed.</Empty>
-      )}
+      {tokens.data && live.length === 0 && <Empty title={`No ${env} feed addresses`}>Create one and paste its URLs into Google Merchant Center and Meta Commerce Manager as a scheduled feed.</Empty>}
       {live.length > 0 && (
         <div className="table-wrap">
           <table className="table" aria-label="Feed addresses">
@@ -303,7 +301,11 @@ function DealershipForm({ profile, admin, onSaved }: { profile: Dealership; admi
         </div>
       )}
       <FormError error={error} />
-      {saved && <div className="alert alert-info" role="status">Saved. The feeds use it from their next fetch.</div>}
+      {saved && (
+        <div className="alert alert-info" role="status">
+          Saved. The feeds use it from their next fetch.
+        </div>
+      )}
       <div className="form-grid">
         {field('name', 'Dealership name', 'name', { maxLength: 200 })}
         {field('storeCode', 'Store code', 'storeCode', { maxLength: 64, hint: 'Letters, digits, - and _.' })}
@@ -313,7 +315,11 @@ function DealershipForm({ profile, admin, onSaved }: { profile: Dealership; admi
         {field('postalCode', 'Postal code', 'address.postalCode')}
         {field('country', 'Country (2 letters)', 'address.country', { placeholder: 'US', maxLength: 2 })}
         {field('phone', 'Phone', 'phone')}
-        {field('vehicleUrlTemplate', "Vehicle page address", 'vehicleUrlTemplate', { placeholder: 'https://your-site.example/vehicles/{slug}', hint: 'Each vehicle’s page on your website, with {slug}, {id}, {vin} or {stockNumber}.', wide: true })}
+        {field('vehicleUrlTemplate', 'Vehicle page address', 'vehicleUrlTemplate', {
+          placeholder: 'https://your-site.example/vehicles/{slug}',
+          hint: 'Each vehicle’s page on your website, with {slug}, {id}, {vin} or {stockNumber}.',
+          wide: true,
+        })}
         {field('taxId', 'Tax id', 'taxId', { maxLength: 60, hint: 'VAT number, EIN, ABN …: printed on invoices and quotes.' })}
         <label className="field">
           <span>Time zone</span>

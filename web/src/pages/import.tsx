@@ -31,8 +31,7 @@ type ImportAnswer = {
 };
 
 const importApi = {
-  preview: (c: ImportCollection, csv: string, mapping?: Record<string, string | null>) =>
-    call<{ data: ImportAnswer }>('POST', `/imports/${c}/preview`, { csv, mapping }).then((r) => r.data),
+  preview: (c: ImportCollection, csv: string, mapping?: Record<string, string | null>) => call<{ data: ImportAnswer }>('POST', `/imports/${c}/preview`, { csv, mapping }).then((r) => r.data),
   commit: (c: ImportCollection, csv: string, mapping: Record<string, string | null>) => call<{ data: ImportAnswer }>('POST', `/imports/${c}`, { csv, mapping }).then((r) => r.data),
 };
 
@@ -246,7 +245,11 @@ function RejectedRows({ answer, reportName }: { answer: ImportAnswer; reportName
           </tbody>
         </table>
       </div>
-      {answer.rejectedCount > LISTED && <p className="muted small">The first {LISTED} of {answer.rejectedCount} rejected rows; the report has them all.</p>}
+      {answer.rejectedCount > LISTED && (
+        <p className="muted small">
+          The first {LISTED} of {answer.rejectedCount} rejected rows; the report has them all.
+        </p>
+      )}
     </>
   );
 }

@@ -69,7 +69,8 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
             </label>
             {otherCount > 0 && (
               <span className="muted small" data-testid="other-env-keys">
-                {' '}· Showing {env} keys; {otherCount} {env === 'live' ? 'test' : 'live'} key{otherCount === 1 ? '' : 's'} hidden (use the switch at the top).
+                {' '}
+                · Showing {env} keys; {otherCount} {env === 'live' ? 'test' : 'live'} key{otherCount === 1 ? '' : 's'} hidden (use the switch at the top).
               </span>
             )}
           </div>
@@ -78,82 +79,78 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
               Create a {env} key, or switch to {env === 'live' ? 'Test' : 'Live'} at the top to see your other keys.
             </Empty>
           )}
-          {list.length === 0 && envKeys.length > 0 && (
-            <Empty title="No active keys">
-              All your keys are revoked. Create a new one, or tick "Show revoked keys" to see the old ones.
-            </Empty>
-          )}
+          {list.length === 0 && envKeys.length > 0 && <Empty title="No active keys">All your keys are revoked. Create a new one, or tick "Show revoked keys" to see the old ones.</Empty>}
           {list.length > 0 && (
-          <div className="table-wrap">
-            <table className="table" aria-label="API keys">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Key</th>
-                  <th>Env</th>
-                  <th>Scopes</th>
-                  <th>Created</th>
-                  <th>Last used</th>
-                  <th className="right">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((k) => {
-                  const status = keyStatus(k);
-                  const replaced = replacing.has(k.id);
-                  const label = replaced ? `${k.name} (rotating out)` : k.name;
-                  return (
-                    <tr key={k.id} data-key-id={k.id} className={k.revokedAt ? 'dim' : ''}>
-                      <td data-label="Name">
-                        <strong>{k.name || 'Unnamed key'}</strong>
-                        <div className="key-meta">
-                        {status === 'revoked' && <span className="badge badge-muted">Revoked</span>}
-                        {status === 'expired' && <span className="badge badge-muted">Expired</span>}
-                        {status === 'active' && <span className="badge badge-ok">Active</span>}
-                        {status === 'expiring' && (
-                          <span className="badge badge-warn" title={formatDateTime(k.expiresAt)}>
-                            {replaced ? `Rotating out, expires ${relativeTime(k.expiresAt)}` : `Expires ${relativeTime(k.expiresAt)}`}
-                          </span>
-                        )}
-                          {k.rateLimit && <span className="muted small">{k.rateLimit}/min</span>}
-                        </div>
-                      </td>
-                      <td data-label="Key">
-                        <code>{maskKey(k)}</code>
-                      </td>
-                      <td data-label="Environment">
-                        <EnvBadge env={k.environment} />
-                      </td>
-                      <td data-label="Scopes" title={k.scopes.join(', ')}>
-                        {summarizeScopes(k.scopes)}
-                      </td>
-                      <td data-label="Created" title={formatDateTime(k.createdAt)}>
-                        {relativeTime(k.createdAt)}
-                      </td>
-                      <td data-label="Last used" title={formatDateTime(k.lastUsedAt)}>
-                        {relativeTime(k.lastUsedAt)}
-                      </td>
-                      <td className="right actions" data-label="Actions">
-                        {!k.revokedAt && status !== 'expired' && (
-                          <>
-                            {/* Its replacement is the one to rotate; the old key only waits out the overlap. */}
-                            {!replaced && (
-                              <button type="button" className="btn btn-small" onClick={() => setRotating(k)} aria-label={`Rotate ${k.name}`}>
-                                Rotate
-                              </button>
+            <div className="table-wrap">
+              <table className="table" aria-label="API keys">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Key</th>
+                    <th>Env</th>
+                    <th>Scopes</th>
+                    <th>Created</th>
+                    <th>Last used</th>
+                    <th className="right">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((k) => {
+                    const status = keyStatus(k);
+                    const replaced = replacing.has(k.id);
+                    const label = replaced ? `${k.name} (rotating out)` : k.name;
+                    return (
+                      <tr key={k.id} data-key-id={k.id} className={k.revokedAt ? 'dim' : ''}>
+                        <td data-label="Name">
+                          <strong>{k.name || 'Unnamed key'}</strong>
+                          <div className="key-meta">
+                            {status === 'revoked' && <span className="badge badge-muted">Revoked</span>}
+                            {status === 'expired' && <span className="badge badge-muted">Expired</span>}
+                            {status === 'active' && <span className="badge badge-ok">Active</span>}
+                            {status === 'expiring' && (
+                              <span className="badge badge-warn" title={formatDateTime(k.expiresAt)}>
+                                {replaced ? `Rotating out, expires ${relativeTime(k.expiresAt)}` : `Expires ${relativeTime(k.expiresAt)}`}
+                              </span>
                             )}
-                            <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${label}`}>
-                              Revoke
-                            </button>
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                            {k.rateLimit && <span className="muted small">{k.rateLimit}/min</span>}
+                          </div>
+                        </td>
+                        <td data-label="Key">
+                          <code>{maskKey(k)}</code>
+                        </td>
+                        <td data-label="Environment">
+                          <EnvBadge env={k.environment} />
+                        </td>
+                        <td data-label="Scopes" title={k.scopes.join(', ')}>
+                          {summarizeScopes(k.scopes)}
+                        </td>
+                        <td data-label="Created" title={formatDateTime(k.createdAt)}>
+                          {relativeTime(k.createdAt)}
+                        </td>
+                        <td data-label="Last used" title={formatDateTime(k.lastUsedAt)}>
+                          {relativeTime(k.lastUsedAt)}
+                        </td>
+                        <td className="right actions" data-label="Actions">
+                          {!k.revokedAt && status !== 'expired' && (
+                            <>
+                              {/* Its replacement is the one to rotate; the old key only waits out the overlap. */}
+                              {!replaced && (
+                                <button type="button" className="btn btn-small" onClick={() => setRotating(k)} aria-label={`Rotate ${k.name}`}>
+                                  Rotate
+                                </button>
+                              )}
+                              <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${label}`}>
+                                Revoke
+                              </button>
+                            </>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
           )}
         </section>
       )}
@@ -185,8 +182,8 @@ export function KeysPage({ me, env }: { me: Me; env: Environment }) {
       >
         {revoking && (
           <p>
-            <strong>{revoking.name || 'This key'}</strong> (<code>{maskKey(revoking)}</code>, <EnvBadge env={revoking.environment} />) stops working within a
-            second. Every integration using it gets <code>401 Unauthorized</code>. This can't be undone.
+            <strong>{revoking.name || 'This key'}</strong> (<code>{maskKey(revoking)}</code>, <EnvBadge env={revoking.environment} />) stops working within a second. Every integration using it gets{' '}
+            <code>401 Unauthorized</code>. This can't be undone.
           </p>
         )}
       </ConfirmDialog>
@@ -256,8 +253,20 @@ function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Enviro
       <FormError message={localError} />
       <div className="field">
         <label htmlFor="key-name">Name</label>
-        <input id="key-name" name="name" required maxLength={100} placeholder="e.g. Website inventory sync" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-describedby="key-name-hint" />
-        <small id="key-name-hint" className="muted">Something that tells you later which integration uses it.</small>
+        <input
+          id="key-name"
+          name="name"
+          required
+          maxLength={100}
+          placeholder="e.g. Website inventory sync"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+          aria-describedby="key-name-hint"
+        />
+        <small id="key-name-hint" className="muted">
+          Something that tells you later which integration uses it.
+        </small>
         <FieldErrors error={error} field="name" />
       </div>
 
@@ -325,17 +334,7 @@ function CreateKeyForm({ defaultEnv, onCancel, onCreated }: { defaultEnv: Enviro
   );
 }
 
-function ScopeGroupBox({
-  group,
-  selected,
-  onChange,
-  operations,
-}: {
-  group: ScopeGroup;
-  selected: string[];
-  onChange: (s: string[]) => void;
-  operations?: Record<string, ScopedOperation[]>;
-}) {
+function ScopeGroupBox({ group, selected, onChange, operations }: { group: ScopeGroup; selected: string[]; onChange: (s: string[]) => void; operations?: Record<string, ScopedOperation[]> }) {
   const state = groupState(selected, group);
   return (
     <details className="scope-group" open={group.surface === 'records'}>
@@ -384,8 +383,7 @@ function ShowKeyOnce({ created, onDone }: { created: CreatedKey; onDone: () => v
     <ShowOnce
       warning={
         <>
-          <strong>Copy this key now — you won't see it again.</strong> We store only a fingerprint of it. If you lose it, rotate or revoke it and
-          create another.
+          <strong>Copy this key now — you won't see it again.</strong> We store only a fingerprint of it. If you lose it, rotate or revoke it and create another.
         </>
       }
       values={[{ value: created.key, testId: 'new-key', copyLabel: 'Copy key' }]}
@@ -434,8 +432,7 @@ function RotateForm({ apiKey, onCancel, onRotated }: { apiKey: ApiKey; onCancel:
     <form onSubmit={submit} className="form">
       {error && <ErrorBox error={error} />}
       <p>
-        A new key with the same name, environment and scopes replaces <code>{maskKey(apiKey)}</code>. Keep the old one working long enough to
-        deploy the new one everywhere.
+        A new key with the same name, environment and scopes replaces <code>{maskKey(apiKey)}</code>. Keep the old one working long enough to deploy the new one everywhere.
       </p>
       <label className="field">
         <span>Old key keeps working for</span>

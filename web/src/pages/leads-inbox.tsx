@@ -332,7 +332,10 @@ function LeadPage({ id, env }: { id: string; env: Environment }) {
       {l.rawDocument !== null && (
         <section className="card" aria-labelledby="raw-h">
           <h2 id="raw-h">Raw document</h2>
-          <p className="small muted">Exactly as {l.channel === 'email' ? 'mailed' : 'received'}{l.provider ? ` from ${l.provider}` : ''}; kept with the lead.</p>
+          <p className="small muted">
+            Exactly as {l.channel === 'email' ? 'mailed' : 'received'}
+            {l.provider ? ` from ${l.provider}` : ''}; kept with the lead.
+          </p>
           <pre className="body-preview raw-document" aria-labelledby="raw-h" tabIndex={0}>
             {l.rawDocument}
           </pre>

@@ -7,7 +7,9 @@ export function NotFoundPage({ home }: { home: string }) {
     <>
       <PageHeader title="Page not found" />
       <div className="empty" role="alert">
-        <div className="empty-icon" aria-hidden="true">404</div>
+        <div className="empty-icon" aria-hidden="true">
+          404
+        </div>
         <h3>There is no dashboard page at this address</h3>
         <p>
           <code>{location.pathname}</code> may be an old bookmark or a mistyped link.

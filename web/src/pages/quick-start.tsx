@@ -50,8 +50,8 @@ export function QuickStartPage({ env }: { env: Environment }) {
             <>
               <h2>2. Send a request</h2>
               <p className="muted">
-                Paste your full key (it starts with <code>{selected.prefix}</code> and ends with <code>{selected.last4}</code>; it was shown once when you
-                created it — lost it? <Link to={`${BASE}/integrations/keys`}>rotate the key</Link>).
+                Paste your full key (it starts with <code>{selected.prefix}</code> and ends with <code>{selected.last4}</code>; it was shown once when you created it — lost it?{' '}
+                <Link to={`${BASE}/integrations/keys`}>rotate the key</Link>).
               </p>
               <CodeBlock label="Shell" code={buildCurl({ origin: location.origin, environment: selected.environment, scopes: selected.scopes })} />
               <h2>3. Watch it arrive</h2>

@@ -229,7 +229,14 @@ function PaymentForm({ r, onCancel, onSaved }: { r: RecordRow; onCancel: () => v
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const minor = parseMoney(amount, currency);
-  const amountProblem = minor === undefined ? 'Enter an amount such as 125.50.' : minor === null || minor <= 0 ? 'Enter an amount more than 0.' : minor > Number(r.amountDue) ? `At most ${formatMoney(r.amountDue as number, currency)} is due.` : '';
+  const amountProblem =
+    minor === undefined
+      ? 'Enter an amount such as 125.50.'
+      : minor === null || minor <= 0
+        ? 'Enter an amount more than 0.'
+        : minor > Number(r.amountDue)
+          ? `At most ${formatMoney(r.amountDue as number, currency)} is due.`
+          : '';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (amountProblem || !minor) return;
@@ -312,7 +319,11 @@ function Facts({ collection, r }: { collection: string; r: RecordRow }) {
     return (
       <dl className="facts">
         {plain.map(([k, v]) => (
-          <Fact key={k} label={fieldLabel(k)} value={v === null ? '—' : typeof v === 'string' && /At$/.test(k) ? formatWhen(v) : typeof v === 'number' && !/year/i.test(k) ? formatNumber(v) : String(v)} />
+          <Fact
+            key={k}
+            label={fieldLabel(k)}
+            value={v === null ? '—' : typeof v === 'string' && /At$/.test(k) ? formatWhen(v) : typeof v === 'number' && !/year/i.test(k) ? formatNumber(v) : String(v)}
+          />
         ))}
       </dl>
     );
@@ -342,7 +353,11 @@ export function RefName({ collection, id }: { collection: string; id: string }) 
   return <Link to={recordsPath(collection, id)}>{ref.data ? recordTitle(ref.data) : ref.error ? `${id} (not found)` : id}</Link>;
 }
 
-const fieldLabel = (key: string) => key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()).replace(/ (\w)/g, (_, c: string) => ` ${c.toLowerCase()}`);
+const fieldLabel = (key: string) =>
+  key
+    .replace(/([A-Z])/g, ' $1')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/ (\w)/g, (_, c: string) => ` ${c.toLowerCase()}`);
 
 function Fact({ label, value }: { label: string; value: ReactNode }) {
   return (

@@ -84,7 +84,10 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
   const [toast, setToast] = useState('');
   const clearToast = useCallback(() => setToast(''), []);
   const meta = useAsync(() => recordsApi.collections(), []);
-  const info = collectionTitle(collection, meta.data?.find((c) => c.name === collection));
+  const info = collectionTitle(
+    collection,
+    meta.data?.find((c) => c.name === collection),
+  );
   const query = apiQuery(state).toString();
   const list = useAsync(() => recordsApi.page(collection, new URLSearchParams(query)), [collection, query, env]);
   // Every change of the list is a new history entry (Back returns to the page, order and filter
@@ -164,9 +167,7 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
             {deleted ? 'What you delete appears here for 30 days.' : `Create one here, or send them through the API with a ${env} key.`}
           </Empty>
         )}
-        {list.data && total === 0 && state.q.trim() && (
-          <Empty title={`No ${noun} match “${state.q.trim()}”`}>Check the spelling, search for fewer words, or clear the search.</Empty>
-        )}
+        {list.data && total === 0 && state.q.trim() && <Empty title={`No ${noun} match “${state.q.trim()}”`}>Check the spelling, search for fewer words, or clear the search.</Empty>}
         {list.data && total > 0 && rows.length === 0 && (
           <Empty
             title={`Page ${state.page} is past the last page`}
@@ -181,10 +182,7 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
         )}
         {rows.length > 0 && (
           <SortSelect
-            columns={[
-              ...cols.map((c) => ({ label: c.label, sortKey: columnSort(c.sort, sortable) })),
-              { label: deleted ? 'Deleted' : 'Updated', sortKey: columnSort('updatedAt', sortable) },
-            ]}
+            columns={[...cols.map((c) => ({ label: c.label, sortKey: columnSort(c.sort, sortable) })), { label: deleted ? 'Deleted' : 'Updated', sortKey: columnSort('updatedAt', sortable) }]}
             applied={applied}
             onSort={(sort) => update({ sort })}
           />
@@ -217,7 +215,11 @@ function RecordList({ collection, env }: { collection: string; env: Environment 
                             <strong>{c.value(r)}</strong>
                           </Link>
                         ) : c.ref ? (
-                          c.value(r) ? <RefName collection={c.ref} id={c.value(r)} /> : '—'
+                          c.value(r) ? (
+                            <RefName collection={c.ref} id={c.value(r)} />
+                          ) : (
+                            '—'
+                          )
                         ) : c.label === 'Status' ? (
                           <span className={`badge badge-${statusTone(c.value(r).replace(/ /g, '_'))}`}>{c.value(r)}</span>
                         ) : (

@@ -65,8 +65,7 @@ export function RequestLogPage({ env }: { env: Environment }) {
       <section className="card">
         <div className="chart-head">
           <h2>
-            Last 7 days{' '}
-            <span className="muted small">{keyId ? `· ${keyName.get(keyId) ?? 'this key'}` : `· all ${env} keys`}</span>
+            Last 7 days <span className="muted small">{keyId ? `· ${keyName.get(keyId) ?? 'this key'}` : `· all ${env} keys`}</span>
           </h2>
           <div className="stats">
             <span>

@@ -22,17 +22,15 @@ export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: () 
     }
   };
 
-  const message = error
-    ? error.status === 401
-      ? 'Wrong email or password. Check both and try again; or reset your password with the link below.'
-      : error.message
-    : '';
+  const message = error ? (error.status === 401 ? 'Wrong email or password. Check both and try again; or reset your password with the link below.' : error.message) : '';
 
   return (
     <div className="signin-page">
       <form className="signin-card" onSubmit={submit} noValidate={false}>
         <div className="brand signin-brand">
-          <span className="brand-mark" aria-hidden="true">M</span>
+          <span className="brand-mark" aria-hidden="true">
+            M
+          </span>
           <span className="brand-text">Motors CRM</span>
         </div>
         <h1>Sign in to your dealership</h1>
@@ -56,9 +54,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: () 
         <p className="small">
           <Link to={`${BASE}/reset`}>Forgot your password?</Link>
         </p>
-        <p className="muted small">
-          First start? The server printed how to sign in in its console. New here? Ask an owner or admin of your dealership for an invitation.
-        </p>
+        <p className="muted small">First start? The server printed how to sign in in its console. New here? Ask an owner or admin of your dealership for an invitation.</p>
       </form>
     </div>
   );

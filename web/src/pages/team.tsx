@@ -67,8 +67,13 @@ export function TeamPage({ me }: { me: Me }) {
               <tbody>
                 {users.data?.map((u) => (
                   <tr key={u.id}>
-                    <td>{u.name}{u.id === me.userId && <span className="muted"> (you)</span>}</td>
-                    <td><a href={`mailto:${u.email}`}>{u.email}</a></td>
+                    <td>
+                      {u.name}
+                      {u.id === me.userId && <span className="muted"> (you)</span>}
+                    </td>
+                    <td>
+                      <a href={`mailto:${u.email}`}>{u.email}</a>
+                    </td>
                     <td className="cap">{u.role}</td>
                     <td>{formatDateTime(u.createdAt)}</td>
                   </tr>
@@ -139,7 +144,9 @@ export function TeamPage({ me }: { me: Me }) {
                     <th scope="col">Role</th>
                     <th scope="col">Status</th>
                     <th scope="col">Expires</th>
-                    <th scope="col"><span className="sr-only">Actions</span></th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

@@ -49,7 +49,11 @@ export function TodayPage({ env }: { env: Environment }) {
         <Tile label="Test drives today" value={d.testDrives.count} />
         <Tile label="Overdue invoices" value={d.overdueInvoices.count} detail={moneyList(d.overdueInvoices.amountDue)} to={`${recordsPath('invoices')}`} />
         <Tile label="Work in progress" value={d.workOrdersInProgress.count} to={recordsPath('workOrders')} />
-        <Tile label="Today's sales" value={moneyList(d.sales.invoicedPaid)} detail={`${formatNumber(d.sales.invoicesPaid)} invoice${d.sales.invoicesPaid === 1 ? '' : 's'} paid · ${moneyList(d.sales.received)} received`} />
+        <Tile
+          label="Today's sales"
+          value={moneyList(d.sales.invoicedPaid)}
+          detail={`${formatNumber(d.sales.invoicesPaid)} invoice${d.sales.invoicesPaid === 1 ? '' : 's'} paid · ${moneyList(d.sales.received)} received`}
+        />
       </ul>
 
       <section className="card flush" aria-labelledby="today-leads">
@@ -113,8 +117,7 @@ export function TodayPage({ env }: { env: Environment }) {
             <ul className="plain-list">
               {d.testDrives.items.map((a) => (
                 <li key={a.id}>
-                  <strong>{a.name}</strong> · <Link to={recordsPath('motors', a.motorId)}>{a.motorName}</Link>{' '}
-                  <span className={`badge badge-${statusTone(a.status)}`}>{a.status}</span>
+                  <strong>{a.name}</strong> · <Link to={recordsPath('motors', a.motorId)}>{a.motorName}</Link> <span className={`badge badge-${statusTone(a.status)}`}>{a.status}</span>
                   <div className="muted small">
                     <a href={`mailto:${a.email}`}>{a.email}</a>
                     {a.phone && (

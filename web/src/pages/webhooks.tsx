@@ -201,7 +201,8 @@ function EndpointForm({ hook, onCancel, onSaved }: { hook?: Webhook; onCancel: (
                   </label>
                   {g.events.map((ev) => (
                     <label key={ev} className="check small">
-                      <input type="checkbox" value={ev} checked={chosen.includes(ev)} onChange={(e) => toggle([ev], e.target.checked)} /> {ev.split('.').slice(-1)[0] === 'test' ? ev : ev.split('.').slice(2).join('.')}
+                      <input type="checkbox" value={ev} checked={chosen.includes(ev)} onChange={(e) => toggle([ev], e.target.checked)} />{' '}
+                      {ev.split('.').slice(-1)[0] === 'test' ? ev : ev.split('.').slice(2).join('.')}
                     </label>
                   ))}
                 </div>
@@ -234,8 +235,8 @@ function SecretOnce({ hook, onDone }: { hook: WebhookWithSecret; onDone: () => v
     <ShowOnce
       warning={
         <>
-          <strong>Copy the signing secret now — you won't see it again.</strong> Your receiver uses it to check that each event comes from us
-          (the <code>X-Motors-Signature</code> header). If you lose it, rotate it.
+          <strong>Copy the signing secret now — you won't see it again.</strong> Your receiver uses it to check that each event comes from us (the <code>X-Motors-Signature</code> header). If you lose
+          it, rotate it.
         </>
       }
       values={[{ value: hook.secret, testId: 'webhook-secret', copyLabel: 'Copy secret' }]}
@@ -358,8 +359,7 @@ function TestResultCard({ result }: { result: TestResult }) {
   return (
     <section className={`card test-result ${result.success ? 'ok' : 'err'}`} aria-label="Test result" data-testid="test-result">
       <h2>
-        Test event {result.success ? 'delivered' : 'failed'}{' '}
-        <span className={`badge badge-${result.success ? 'ok' : 'err'}`}>{result.status_code ?? 'no response'}</span>
+        Test event {result.success ? 'delivered' : 'failed'} <span className={`badge badge-${result.success ? 'ok' : 'err'}`}>{result.status_code ?? 'no response'}</span>
       </h2>
       <dl className="facts">
         <dt>Status code</dt>
