@@ -233,7 +233,7 @@ async function main() {
         // Registered only now: its customer record would otherwise make ours list one row more
         // than the floor (on PGlite the two databases are apart).
         ctx.shopper ??= await registerShopper(ours.url, key);
-        const r = await load(jobFor(ours.url, op.ours(ctx), 10, op.rate));
+        const r = await load({ ...jobFor(ours.url, op.ours(ctx), 10, op.rate), paced: op.rate !== undefined });
         separate.push({ name: op.name, connections: 10, rate: op.rate, p99Target: op.p99Target, ours: r });
         log(`${op.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (non-2xx ${r.non2xx})`);
         continue;
