@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Db, Queryable } from './db.ts';
+import type { Db, Queryable, Tx } from './db.ts';
 
 // NOTIFY after the commit, not inside the writing transaction. A transaction that both writes and
 // NOTIFYs holds PostgreSQL's database-wide notification lock from its NOTIFY through its commit,
@@ -14,23 +13,30 @@ import type { Db, Queryable } from './db.ts';
 // what it announces is already in its table, and listeners poll as well (a lost NOTIFY delays,
 // never loses, anything).
 
-type Frame = { root: Db; channels: Map<string, Set<string>> };
-const frames = new AsyncLocalStorage<Frame>();
+type Frame = { channels: Map<string, Set<string>> };
+// The frame of each transaction object, nested savepoints' included. Not AsyncLocalStorage: on
+// node 20 it turns on promise hooks for every promise of the process (the webhook drain lost a
+// quarter of its deliveries a second with it).
+const frames = new WeakMap<object, Frame>();
+
+/** Registers `tx` (and every savepoint opened on it) under `frame`. */
+function follow(tx: Tx, frame: Frame): void {
+  frames.set(tx, frame);
+  const nested = tx.transaction.bind(tx);
+  tx.transaction = ((fn: Parameters<Tx['transaction']>[0]) => nested((inner) => (follow(inner, frame), fn(inner)))) as Tx['transaction'];
+}
 
 /**
- * Makes `db.transaction` (not a transaction's own `transaction`, a savepoint inside it) send, after
- * it commits, the NOTIFYs its statements asked for. Applied once by storage/db.ts openDb.
+ * Makes `db.transaction` send, after it commits, the NOTIFYs its statements asked for (savepoints
+ * inside it belong to it). Applied once by storage/db.ts openDb.
  */
 export function sendNotifiesAfterCommit(db: Db): void {
   const transaction = db.transaction.bind(db);
-  db.transaction = ((fn, config) => {
-    // A new frame even inside another transaction's callback: this one commits on its own.
-    const frame: Frame = { root: db, channels: new Map() };
-    return frames.run(frame, async () => {
-      const result = await transaction(fn, config);
-      for (const [channel, payloads] of frame.channels) for (const payload of payloads) notifySoon(db, channel, payload);
-      return result;
-    });
+  db.transaction = (async (fn, config) => {
+    const frame: Frame = { channels: new Map() };
+    const result = await transaction((tx) => (follow(tx, frame), fn(tx)), config);
+    for (const [channel, payloads] of frame.channels) for (const payload of payloads) notifySoon(db, channel, payload);
+    return result;
   }) as Db['transaction'];
 }
 
@@ -44,7 +50,7 @@ export function notifyAfterCommit(db: Queryable, channel: string, payload = ''):
     notifySoon(db, channel, payload);
     return;
   }
-  const frame = frames.getStore();
+  const frame = frames.get(db);
   if (!frame) throw new Error('notifyAfterCommit: a transaction that storage/notify.ts does not follow (open it with openDb)');
   let payloads = frame.channels.get(channel);
   if (!payloads) frame.channels.set(channel, (payloads = new Set()));
