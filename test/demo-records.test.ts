@@ -5,6 +5,7 @@ import { seedDemo } from '../src/core/demo.ts';
 import { searchVehicles } from '../src/core/vehicles.ts';
 import { hasValidCheckDigit, vinModelYear } from '../src/core/vin.ts';
 import type { Ctx } from '../src/core/context.ts';
+import { recordsCollections } from '../src/core/scopes.ts';
 
 describe('demo data for motors and the other records-simple collections', () => {
   let server: TestServer;
@@ -78,25 +79,7 @@ describe('demo data for motors and the other records-simple collections', () => 
 
   it('names no outside photo host anywhere in the demo records', async () => {
     const { api } = await demoDealer();
-    const collections = [
-      'customers',
-      'motors',
-      'quotes',
-      'workOrders',
-      'invoices',
-      'inventoryItems',
-      'vendors',
-      'purchaseOrders',
-      'employees',
-      'logisticsEntries',
-      'leads',
-      'supportTickets',
-      'marketplaceItems',
-      'marketplaceOrders',
-      'policies',
-      'directoryListings',
-    ];
-    for (const name of collections) {
+    for (const name of recordsCollections) {
       const res = await api('GET', `/api/public/v1/${name}?limit=200`);
       assert.equal(res.status, 200, `${name}: ${res.text}`);
       assert.ok(!res.text.includes('placehold.co'), `${name} names placehold.co`);
