@@ -143,8 +143,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     // copied from (src/storage/pglite.ts). `npm install` (prepare, --if-missing) leaves it out: it is
     // PGlite's initdb, most of the build's time, which a PostgreSQL install never needs; the first
     // embedded start (src/start.ts) and `npm test` make it when it is missing.
-    const { ensurePgliteTemplate } = await import(pathToFileURL(serverBundle).href);
-    await ensurePgliteTemplate();
+    const { ensureEmbeddedTemplate } = await import(pathToFileURL(serverBundle).href);
+    await ensureEmbeddedTemplate();
     console.log('  embedded database template made in dist/pglite-template');
   }
 }

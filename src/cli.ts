@@ -45,7 +45,7 @@ Uses the same environment as the server: DATABASE_URL (PostgreSQL) or DATA_DIR (
 class UsageError extends Error {}
 
 // For scripts/build-server.mjs, which prepares the embedded database's template after compiling.
-export { ensurePgliteTemplate } from './storage/pglite.ts';
+export { ensureEmbeddedTemplate } from './app.ts';
 
 function usage(message?: string): never {
   throw new UsageError(message ? `${message}\n\n${USAGE}` : USAGE);

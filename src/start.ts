@@ -2,13 +2,13 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, publicBaseUrl, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
-import { createApp, loadVehicleCatalog, type App } from './app.ts';
+import { createApp, ensureEmbeddedTemplate, loadVehicleCatalog, type App } from './app.ts';
 import { eq } from 'drizzle-orm';
 import { countTenants, verifyPassword } from './core/tenants.ts';
 import { users } from './storage/schema/index.ts';
 import { createDemoTenant, DEMO_EMAIL, DEMO_PASSWORD } from './core/demo.ts';
 import { DataDirLockedError } from './storage/data-dir-lock.ts';
-import { ensurePgliteTemplate, hasPgliteDatabase } from './storage/pglite.ts';
+import { hasPgliteDatabase } from './storage/pglite.ts';
 
 // `npm start` / `motors start [--processes N]`: one server process, or (N > 1) a cluster primary
 // that prepares the database once and forks N server processes sharing the port (cluster.ts).
@@ -62,7 +62,7 @@ async function serve(config: Config, role: 'single' | 'cluster-worker'): Promise
     // PGlite or the migrations changed). Only worth it for a new data directory, and never fatal:
     // without it PGlite runs initdb (a read-only dist/, say).
     const newEmbedded = !config.DATABASE_URL && !config.DATA_DIR.startsWith('memory://') && !hasPgliteDatabase(config.DATA_DIR);
-    if (newEmbedded) await ensurePgliteTemplate().catch((err: Error) => logger.warn({ err }, 'could not make the embedded database template; running initdb'));
+    if (newEmbedded) await ensureEmbeddedTemplate().catch((err: Error) => logger.warn({ err }, 'could not make the embedded database template; running initdb'));
     app = await createApp(config, logger, { migrate: alone, loadCatalog: false });
   } catch (err) {
     if (err instanceof DataDirLockedError) {

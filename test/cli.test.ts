@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { freshDatabaseUrl } from './helpers.ts';
 import { runCli } from './processes.ts';
+import { openDb, migrate } from '../src/storage/db.ts';
+import { motors } from '../src/storage/schema/index.ts';
 
 describe('motors CLI', () => {
   let env: Record<string, string | undefined>;
@@ -101,5 +104,32 @@ describe('motors CLI', () => {
     assert.equal(res.code, 1);
     assert.match(res.stderr.trim(), /^Invalid configuration: PORT="eighty"/);
     assert.equal(res.stderr.trim().split('\n').length, 1);
+  });
+
+  it('`motors seed demo` on a database no server has started on writes motors linked to the catalog', async () => {
+    const fresh = await freshDatabaseUrl();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-seed-'));
+    const env = fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: dir };
+    try {
+      const tenant = await runCli(['tenant', 'create', '--name', 'Seeded Motors', '--json'], env);
+      assert.equal(tenant.code, 0, tenant.stderr);
+      const seed = await runCli(['seed', 'demo', '--tenant', JSON.parse(tenant.stdout).id, '--json'], env);
+      assert.equal(seed.code, 0, seed.stderr);
+      const database = await openDb({ databaseUrl: fresh?.url, dataDir: dir, poolSize: 1 });
+      try {
+        await migrate(database);
+        const [counts] = await database.db
+          .select({ all: sql<number>`count(*)::int`, linked: sql<number>`count(${motors.modelId})::int`, typed: sql<number>`count(${motors.bodyTypeId})::int` })
+          .from(motors);
+        assert.ok(counts.all > 0);
+        assert.ok(counts.linked >= counts.all - 1, `${counts.linked} of ${counts.all} motors linked to a model`);
+        assert.ok(counts.typed >= counts.all - 1, `${counts.typed} of ${counts.all} motors with a body type`);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await fresh?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

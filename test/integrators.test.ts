@@ -1,11 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { startServer, client, freshDatabaseUrl, type TestServer, type JsonBody } from './helpers.ts';
+import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { createTenant } from '../src/core/tenants.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { seedDemo } from '../src/core/demo.ts';
@@ -23,8 +20,6 @@ import {
   settings,
 } from '../src/storage/schema/index.ts';
 import { loadCatalog } from '../src/core/catalog-load.ts';
-import { openDb, migrate } from '../src/storage/db.ts';
-import { runCli } from './processes.ts';
 import type { Ctx } from '../src/core/context.ts';
 
 // The documents' own examples, sent as the documents write them.
@@ -162,69 +157,39 @@ describe("integrators: the documents' examples work unchanged", () => {
     }
   });
 
+  // Runs on the file's server: it removes the global catalog, and puts it back (loadCatalog) before it ends.
   it('links motors seeded before the catalog was ever loaded when it loads, so brand, model and body type filters find them', async () => {
-    const own = await startServer();
-    try {
-      const db = own.app.database.db;
-      // A database where no server has loaded the catalog yet (as `motors seed demo` found it).
-      await db.transaction(async (tx) => {
-        await tx.delete(catalogTrims).where(isNull(catalogTrims.tenantId));
-        await tx.delete(catalogGenerations);
-        await tx.delete(catalogModels).where(isNull(catalogModels.tenantId));
-        await tx.delete(catalogBrands).where(isNull(catalogBrands.tenantId));
-        await tx.delete(catalogEngines);
-        await tx.delete(catalogBodyTypes);
-        await tx.delete(settings).where(eq(settings.key, 'catalog_version'));
-      });
-      const t = await own.tenant();
-      const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db };
-      await db.transaction((tx) => seedDemo({ ...ctx, db: tx }));
-      const [unlinked] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(motors)
-        .where(and(eq(motors.tenantId, t.tenantId), isNull(motors.makeId)));
-      assert.ok(unlinked.n > 0, 'written without the catalog, the demo motors have no catalog ids');
+    const own = server;
+    const db = own.app.database.db;
+    // A database where no server has loaded the catalog yet (as `motors seed demo` found it).
+    await db.transaction(async (tx) => {
+      await tx.delete(catalogTrims).where(isNull(catalogTrims.tenantId));
+      await tx.delete(catalogGenerations);
+      await tx.delete(catalogModels).where(isNull(catalogModels.tenantId));
+      await tx.delete(catalogBrands).where(isNull(catalogBrands.tenantId));
+      await tx.delete(catalogEngines);
+      await tx.delete(catalogBodyTypes);
+      await tx.delete(settings).where(eq(settings.key, 'catalog_version'));
+    });
+    const t = await own.tenant();
+    const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db };
+    await db.transaction((tx) => seedDemo({ ...ctx, db: tx }));
+    const [unlinked] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(motors)
+      .where(and(eq(motors.tenantId, t.tenantId), isNull(motors.makeId)));
+    assert.ok(unlinked.n > 0, 'written without the catalog, the demo motors have no catalog ids');
 
-      assert.equal((await loadCatalog(db)).loaded, true);
-      const sf = client(own.url, { 'x-api-key': t.key });
-      const vehicles = (await sf('GET', '/external/vehicles?limit=100')).body.data as JsonBody[];
-      assert.ok(vehicles.length > 0);
-      const linked = vehicles.filter((v) => v.model?.id && v.model?.brand?.id && v.model?.bodyType?.id);
-      assert.ok(linked.length >= vehicles.length - 1, `${linked.length} of ${vehicles.length} vehicles linked`);
-      const v = linked[0];
-      for (const filter of [`brandId=${v.model.brand.id}`, `modelId=${v.model.id}`, `bodyTypeId=${v.model.bodyType.id}`]) {
-        const found = (await sf('GET', `/external/vehicles?${filter}`)).body.data.map((x: JsonBody) => x.id);
-        assert.ok(found.includes(v.id), filter);
-      }
-    } finally {
-      await own.close();
-    }
-  });
-
-  it('`motors seed demo` on a database no server has started on writes motors linked to the catalog', async () => {
-    const fresh = await freshDatabaseUrl();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motors-seed-'));
-    const env = fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: dir };
-    try {
-      const tenant = await runCli(['tenant', 'create', '--name', 'Seeded Motors', '--json'], env);
-      assert.equal(tenant.code, 0, tenant.stderr);
-      const seed = await runCli(['seed', 'demo', '--tenant', JSON.parse(tenant.stdout).id, '--json'], env);
-      assert.equal(seed.code, 0, seed.stderr);
-      const database = await openDb({ databaseUrl: fresh?.url, dataDir: dir, poolSize: 1 });
-      try {
-        await migrate(database);
-        const [counts] = await database.db
-          .select({ all: sql<number>`count(*)::int`, linked: sql<number>`count(${motors.modelId})::int`, typed: sql<number>`count(${motors.bodyTypeId})::int` })
-          .from(motors);
-        assert.ok(counts.all > 0);
-        assert.ok(counts.linked >= counts.all - 1, `${counts.linked} of ${counts.all} motors linked to a model`);
-        assert.ok(counts.typed >= counts.all - 1, `${counts.typed} of ${counts.all} motors with a body type`);
-      } finally {
-        await database.close();
-      }
-    } finally {
-      await fresh?.drop();
-      fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal((await loadCatalog(db)).loaded, true);
+    const sf = client(own.url, { 'x-api-key': t.key });
+    const vehicles = (await sf('GET', '/external/vehicles?limit=100')).body.data as JsonBody[];
+    assert.ok(vehicles.length > 0);
+    const linked = vehicles.filter((v) => v.model?.id && v.model?.brand?.id && v.model?.bodyType?.id);
+    assert.ok(linked.length >= vehicles.length - 1, `${linked.length} of ${vehicles.length} vehicles linked`);
+    const v = linked[0];
+    for (const filter of [`brandId=${v.model.brand.id}`, `modelId=${v.model.id}`, `bodyTypeId=${v.model.bodyType.id}`]) {
+      const found = (await sf('GET', `/external/vehicles?${filter}`)).body.data.map((x: JsonBody) => x.id);
+      assert.ok(found.includes(v.id), filter);
     }
   });
 });

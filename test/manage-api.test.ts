@@ -135,6 +135,79 @@ describe('Management API (dashboard)', () => {
     assert.doesNotMatch((await staff(server)).cookieHeader, /;\s*Secure/i);
     assert.doesNotMatch((await signInWith(server, { 'x-forwarded-proto': 'https' })).headers.get('set-cookie')!, /;\s*Secure/i);
   });
+
+  describe('Management API: records and blog posts', () => {
+    it('browses, edits, deletes and restores customers through the dashboard routes', async () => {
+      const s = await staff(server, 'member');
+      const collections = await s.api('GET', '/manage/v1/records');
+      assert.ok(collections.body.data.some((c: JsonBody) => c.name === 'customers'));
+      const created = await s.api('POST', '/manage/v1/records/customers', { firstName: 'Dash', lastName: 'Board' });
+      assert.equal(created.status, 201, created.text);
+      const id = created.body.data.id;
+      const edited = await s.api('PUT', `/manage/v1/records/customers/${id}`, { notes: 'Called back' });
+      assert.equal(edited.body.data.notes, 'Called back');
+      const page = await s.api('GET', '/manage/v1/records/customers?limit=10');
+      assert.equal(page.body.total, 1);
+      assert.equal((await s.api('DELETE', `/manage/v1/records/customers/${id}`)).status, 200);
+      assert.equal((await s.api('GET', '/manage/v1/records/customers')).body.total, 0);
+      assert.equal((await s.api('GET', '/manage/v1/records/customers?deleted=true')).body.data[0].id, id);
+      const restored = await s.api('POST', `/manage/v1/records/customers/${id}/restore`);
+      assert.equal(restored.status, 200, restored.text);
+      assert.equal(restored.body.data.deletedAt, null);
+      // The test environment is the default; live data is separate.
+      assert.equal((await s.api('GET', '/manage/v1/records/customers', undefined, { 'x-motors-environment': 'live' })).body.total, 0);
+    });
+
+    it('refuses to delete a paid invoice (409), and deletes a draft one', async () => {
+      const s = await staff(server, 'member');
+      const customer = (await s.api('POST', '/manage/v1/records/customers', { firstName: 'Paid', lastName: 'Up' })).body.data;
+      const invoice = async () => (await s.api('POST', '/manage/v1/records/invoices', { customerId: customer.id, lines: [{ description: 'Service', quantity: 1, unitAmount: 5000 }] })).body.data;
+      const paid = await invoice();
+      await s.api('PUT', `/manage/v1/records/invoices/${paid.id}`, { status: 'sent' });
+      assert.equal((await s.api('PUT', `/manage/v1/records/invoices/${paid.id}`, { status: 'paid' })).status, 200);
+      const refused = await s.api('DELETE', `/manage/v1/records/invoices/${paid.id}`);
+      assert.equal(refused.status, 409, refused.text);
+      assert.match(refused.body.error.message, /paid and cannot be deleted/);
+      assert.equal((await s.api('DELETE', `/manage/v1/records/invoices/${(await invoice()).id}`)).status, 200);
+    });
+
+    it('publishes a blog post that the storefront then lists', async () => {
+      const s = await staff(server);
+      const draft = await s.api('POST', '/manage/v1/records/blogPosts', { title: 'Winter tyres: when to change', body: 'Below 7 °C…' });
+      assert.equal(draft.status, 201, draft.text);
+      assert.equal(draft.body.data.slug, 'winter-tyres-when-to-change');
+      const created = await s.api('POST', '/manage/v1/keys', { name: 'Site', environment: 'test', scopes: ['blogs:read'] });
+      const site = client(server.url, { 'x-api-key': created.body.data.key });
+      assert.equal((await site('GET', '/external/blogs')).body.total, 0, 'drafts are not published');
+      await s.api('PUT', `/manage/v1/records/blogPosts/${draft.body.data.id}`, { status: 'published' });
+      const blogs = await site('GET', '/external/blogs');
+      assert.equal(blogs.status, 200, blogs.text);
+      assert.equal(blogs.body.total, 1);
+      assert.equal(blogs.body.data[0].title, 'Winter tyres: when to change');
+      assert.ok(blogs.body.data[0].publishedAt);
+      assert.equal(blogs.body.totalPages, 1);
+    });
+  });
+
+  describe('Management API: webhooks for the dashboard', () => {
+    it('lets owners manage endpoints (same shapes as the CRM API) and refuses members', async () => {
+      const owner = await staff(server);
+      const created = await owner.api('POST', '/manage/v1/webhooks', { url: 'https://example.com/hooks', events: ['crm.customers.created'] });
+      assert.equal(created.status, 201, created.text);
+      assert.match(created.body.data.secret, /^whsec_/);
+      const list = await owner.api('GET', '/manage/v1/webhooks');
+      assert.equal(list.body.data.length, 1);
+      assert.equal(list.body.data[0].secret, undefined, 'the secret is only in the create response');
+      const catalogue = await owner.api('GET', '/manage/v1/webhook-events');
+      assert.ok(catalogue.body.data.includes('crm.invoices.status_changed'));
+      // Every emitted type is in it, the blog's and the newsletter's too (from the event registry).
+      for (const type of ['crm.blogPosts.created', 'crm.blogPosts.updated', 'crm.blogPosts.deleted', 'crm.newsletter.subscribed', 'crm.payments.created'])
+        assert.ok(catalogue.body.data.includes(type), type);
+      assert.ok(!catalogue.body.data.includes('crm.appointments.created'), 'no API reads appointments: their event is not emitted');
+      const member = await staff(server, 'member');
+      assert.equal((await member.api('GET', '/manage/v1/webhooks')).status, 403);
+    });
+  });
 });
 
 describe('Management API: behind a trusted proxy, and at an https PUBLIC_URL', () => {
@@ -167,90 +240,5 @@ describe('Management API: behind a trusted proxy, and at an https PUBLIC_URL', (
     assert.match((await staff(https)).cookieHeader, /;\s*Secure/i);
     assert.match((await signInWith(proxied, { 'x-forwarded-proto': 'https' })).headers.get('set-cookie')!, /;\s*Secure/i);
     assert.doesNotMatch((await signInWith(proxied, {})).headers.get('set-cookie')!, /;\s*Secure/i);
-  });
-});
-
-describe('Management API: records and blog posts', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => server?.close());
-
-  it('browses, edits, deletes and restores customers through the dashboard routes', async () => {
-    const s = await staff(server, 'member');
-    const collections = await s.api('GET', '/manage/v1/records');
-    assert.ok(collections.body.data.some((c: JsonBody) => c.name === 'customers'));
-    const created = await s.api('POST', '/manage/v1/records/customers', { firstName: 'Dash', lastName: 'Board' });
-    assert.equal(created.status, 201, created.text);
-    const id = created.body.data.id;
-    const edited = await s.api('PUT', `/manage/v1/records/customers/${id}`, { notes: 'Called back' });
-    assert.equal(edited.body.data.notes, 'Called back');
-    const page = await s.api('GET', '/manage/v1/records/customers?limit=10');
-    assert.equal(page.body.total, 1);
-    assert.equal((await s.api('DELETE', `/manage/v1/records/customers/${id}`)).status, 200);
-    assert.equal((await s.api('GET', '/manage/v1/records/customers')).body.total, 0);
-    assert.equal((await s.api('GET', '/manage/v1/records/customers?deleted=true')).body.data[0].id, id);
-    const restored = await s.api('POST', `/manage/v1/records/customers/${id}/restore`);
-    assert.equal(restored.status, 200, restored.text);
-    assert.equal(restored.body.data.deletedAt, null);
-    // The test environment is the default; live data is separate.
-    assert.equal((await s.api('GET', '/manage/v1/records/customers', undefined, { 'x-motors-environment': 'live' })).body.total, 0);
-  });
-
-  it('refuses to delete a paid invoice (409), and deletes a draft one', async () => {
-    const s = await staff(server, 'member');
-    const customer = (await s.api('POST', '/manage/v1/records/customers', { firstName: 'Paid', lastName: 'Up' })).body.data;
-    const invoice = async () => (await s.api('POST', '/manage/v1/records/invoices', { customerId: customer.id, lines: [{ description: 'Service', quantity: 1, unitAmount: 5000 }] })).body.data;
-    const paid = await invoice();
-    await s.api('PUT', `/manage/v1/records/invoices/${paid.id}`, { status: 'sent' });
-    assert.equal((await s.api('PUT', `/manage/v1/records/invoices/${paid.id}`, { status: 'paid' })).status, 200);
-    const refused = await s.api('DELETE', `/manage/v1/records/invoices/${paid.id}`);
-    assert.equal(refused.status, 409, refused.text);
-    assert.match(refused.body.error.message, /paid and cannot be deleted/);
-    assert.equal((await s.api('DELETE', `/manage/v1/records/invoices/${(await invoice()).id}`)).status, 200);
-  });
-
-  it('publishes a blog post that the storefront then lists', async () => {
-    const s = await staff(server);
-    const draft = await s.api('POST', '/manage/v1/records/blogPosts', { title: 'Winter tyres: when to change', body: 'Below 7 °C…' });
-    assert.equal(draft.status, 201, draft.text);
-    assert.equal(draft.body.data.slug, 'winter-tyres-when-to-change');
-    const created = await s.api('POST', '/manage/v1/keys', { name: 'Site', environment: 'test', scopes: ['blogs:read'] });
-    const site = client(server.url, { 'x-api-key': created.body.data.key });
-    assert.equal((await site('GET', '/external/blogs')).body.total, 0, 'drafts are not published');
-    await s.api('PUT', `/manage/v1/records/blogPosts/${draft.body.data.id}`, { status: 'published' });
-    const blogs = await site('GET', '/external/blogs');
-    assert.equal(blogs.status, 200, blogs.text);
-    assert.equal(blogs.body.total, 1);
-    assert.equal(blogs.body.data[0].title, 'Winter tyres: when to change');
-    assert.ok(blogs.body.data[0].publishedAt);
-    assert.equal(blogs.body.totalPages, 1);
-  });
-});
-
-describe('Management API: webhooks for the dashboard', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => server?.close());
-
-  it('lets owners manage endpoints (same shapes as the CRM API) and refuses members', async () => {
-    const owner = await staff(server);
-    const created = await owner.api('POST', '/manage/v1/webhooks', { url: 'https://example.com/hooks', events: ['crm.customers.created'] });
-    assert.equal(created.status, 201, created.text);
-    assert.match(created.body.data.secret, /^whsec_/);
-    const list = await owner.api('GET', '/manage/v1/webhooks');
-    assert.equal(list.body.data.length, 1);
-    assert.equal(list.body.data[0].secret, undefined, 'the secret is only in the create response');
-    const catalogue = await owner.api('GET', '/manage/v1/webhook-events');
-    assert.ok(catalogue.body.data.includes('crm.invoices.status_changed'));
-    // Every emitted type is in it, the blog's and the newsletter's too (from the event registry).
-    for (const type of ['crm.blogPosts.created', 'crm.blogPosts.updated', 'crm.blogPosts.deleted', 'crm.newsletter.subscribed', 'crm.payments.created'])
-      assert.ok(catalogue.body.data.includes(type), type);
-    assert.ok(!catalogue.body.data.includes('crm.appointments.created'), 'no API reads appointments: their event is not emitted');
-    const member = await staff(server, 'member');
-    assert.equal((await member.api('GET', '/manage/v1/webhooks')).status, 403);
   });
 });

@@ -139,93 +139,90 @@ describe('the OpenAPI document an SDK generator is happy with', () => {
   it('says "an" before a vowel in summaries and descriptions', () => {
     for (const { method, path, op } of ops) assert.doesNotMatch(op.summary ?? '', /\ba [aeiou]/i, `${method} ${path}`);
   });
-});
 
-describe('small things integrators trip over', () => {
-  let server: TestServer;
-  let request: ReturnType<typeof client>;
-  before(async () => {
-    server = await startServer();
-    const { key } = await server.tenant();
-    request = client(server.url, { 'x-api-key': key });
-  });
-  after(() => server.close());
+  describe('small things integrators trip over', () => {
+    let request: ReturnType<typeof client>;
+    before(async () => {
+      const { key } = await server.tenant();
+      request = client(server.url, { 'x-api-key': key });
+    });
 
-  it('answers If-None-Match with the current ETag with 304 on a GET by id', async () => {
-    const created = await request('POST', '/api/public/v1/customers', { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' });
-    assert.equal(created.status, 201, created.text);
-    const id = created.body.data.id;
-    const first = await request('GET', `/api/public/v1/customers/${id}`);
-    const tag = first.headers.get('etag')!;
-    assert.ok(tag);
-    const again = await request('GET', `/api/public/v1/customers/${id}`, undefined, { 'if-none-match': tag });
-    assert.equal(again.status, 304);
-    assert.equal(again.text, '');
-    assert.equal(again.headers.get('etag'), tag);
-    assert.equal((await request('GET', `/api/public/v1/customers/${id}`, undefined, { 'if-none-match': `W/${tag}, "other"` })).status, 304);
-    const other = await request('GET', `/api/public/v1/customers/${id}`, undefined, { 'if-none-match': '"stale"' });
-    assert.equal(other.status, 200);
-    assert.equal(other.body.data.id, id);
-  });
+    it('answers If-None-Match with the current ETag with 304 on a GET by id', async () => {
+      const created = await request('POST', '/api/public/v1/customers', { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' });
+      assert.equal(created.status, 201, created.text);
+      const id = created.body.data.id;
+      const first = await request('GET', `/api/public/v1/customers/${id}`);
+      const tag = first.headers.get('etag')!;
+      assert.ok(tag);
+      const again = await request('GET', `/api/public/v1/customers/${id}`, undefined, { 'if-none-match': tag });
+      assert.equal(again.status, 304);
+      assert.equal(again.text, '');
+      assert.equal(again.headers.get('etag'), tag);
+      assert.equal((await request('GET', `/api/public/v1/customers/${id}`, undefined, { 'if-none-match': `W/${tag}, "other"` })).status, 304);
+      const other = await request('GET', `/api/public/v1/customers/${id}`, undefined, { 'if-none-match': '"stale"' });
+      assert.equal(other.status, 200);
+      assert.equal(other.body.data.id, id);
+    });
 
-  it('names the Content-Type that was sent in the 415', async () => {
-    const res = await request('POST', '/api/public/v1/customers', 'firstName=Ada', { 'content-type': 'text/plain' });
-    assert.equal(res.status, 415);
-    assert.match(res.body.error.message, /"text\/plain"/);
-    const form = await request('POST', '/crm-api/v1/clients', 'name=Ada', { 'content-type': 'application/x-www-form-urlencoded' });
-    assert.equal(form.status, 415);
-    assert.match(form.body.error.message, /"application\/x-www-form-urlencoded"/);
-  });
+    it('names the Content-Type that was sent in the 415', async () => {
+      const res = await request('POST', '/api/public/v1/customers', 'firstName=Ada', { 'content-type': 'text/plain' });
+      assert.equal(res.status, 415);
+      assert.match(res.body.error.message, /"text\/plain"/);
+      const form = await request('POST', '/crm-api/v1/clients', 'name=Ada', { 'content-type': 'application/x-www-form-urlencoded' });
+      assert.equal(form.status, 415);
+      assert.match(form.body.error.message, /"application\/x-www-form-urlencoded"/);
+    });
 
-  it('phrases validation messages one way on every surface', async () => {
-    const records = await request('GET', '/api/public/v1/customers?limit=500');
-    assert.equal(records.body.error.message, 'query.limit: must be at most 200');
-    const crm = await request('GET', '/crm-api/v1/clients?limit=500');
-    assert.equal(crm.body.error.message, 'query.limit: must be at most 100');
-    const storefront = await request('GET', '/external/customers?limit=0');
-    assert.match(storefront.body.error, /query\.limit: must be at least 1/);
-    const body = await request('POST', '/api/public/v1/customers', { firstName: 42 });
-    assert.equal(body.status, 400);
-    for (const res of [records, crm, storefront, body]) assert.doesNotMatch(res.text, /Too (big|small)|Invalid input|expected (number|string)/, res.text);
-  });
+    it('phrases validation messages one way on every surface', async () => {
+      const records = await request('GET', '/api/public/v1/customers?limit=500');
+      assert.equal(records.body.error.message, 'query.limit: must be at most 200');
+      const crm = await request('GET', '/crm-api/v1/clients?limit=500');
+      assert.equal(crm.body.error.message, 'query.limit: must be at most 100');
+      const storefront = await request('GET', '/external/customers?limit=0');
+      assert.match(storefront.body.error, /query\.limit: must be at least 1/);
+      const body = await request('POST', '/api/public/v1/customers', { firstName: 42 });
+      assert.equal(body.status, 400);
+      for (const res of [records, crm, storefront, body]) assert.doesNotMatch(res.text, /Too (big|small)|Invalid input|expected (number|string)/, res.text);
+    });
 
-  it('says "client" in CRM API messages about a client', async () => {
-    const res = await request('GET', '/crm-api/v1/clients/0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11');
-    assert.equal(res.status, 404);
-    assert.match(res.body.error.message, /^Client /);
-    assert.doesNotMatch(res.body.error.message, /customer/i);
-  });
+    it('says "client" in CRM API messages about a client', async () => {
+      const res = await request('GET', '/crm-api/v1/clients/0193a5b2-7c1e-7a3d-9f10-4b2c8d9e0a11');
+      assert.equal(res.status, 404);
+      assert.match(res.body.error.message, /^Client /);
+      assert.doesNotMatch(res.body.error.message, /customer/i);
+    });
 
-  it('declares the Node versions every installed dependency supports', () => {
-    const ours = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node;
-    assert.ok(semver.satisfies('20.19.0', ours), 'the machines run Node 20.19+');
-    // The runtime dependency tree, resolved as Node resolves it (node_modules up the directories).
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    const locate = (name: string, from: string): string | undefined => {
-      for (let dir = from; ; dir = path.dirname(dir)) {
-        const candidate = path.join(dir, 'node_modules', name);
-        if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
-        if (dir === path.dirname(dir)) return undefined;
-      }
-    };
-    type Manifest = { name: string; version: string; engines?: { node?: string }; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
-    const read = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
-    const narrower: string[] = [];
-    const seen = new Set<string>();
-    const walk = (dir: string) => {
-      const m = read(dir);
-      for (const name of Object.keys({ ...m.dependencies, ...m.optionalDependencies })) {
-        const at = locate(name, dir);
-        if (!at || seen.has(at)) continue;
-        seen.add(at);
-        const dep = read(at);
-        const theirs = dep.engines?.node;
-        if (theirs && !semver.subset(ours, theirs) && !declaredNarrowerButRunOn20.includes(`${dep.name}@${dep.version.split('.')[0]}`)) narrower.push(`${dep.name}@${dep.version} needs ${theirs}`);
-        walk(at);
-      }
-    };
-    walk(root);
-    assert.ok(seen.size > 50, `walked ${seen.size} packages`);
-    assert.deepEqual(narrower, [], `engines.node "${ours}" allows versions these dependencies refuse`);
+    it('declares the Node versions every installed dependency supports', () => {
+      const ours = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node;
+      assert.ok(semver.satisfies('20.19.0', ours), 'the machines run Node 20.19+');
+      // The runtime dependency tree, resolved as Node resolves it (node_modules up the directories).
+      const root = fileURLToPath(new URL('..', import.meta.url));
+      const locate = (name: string, from: string): string | undefined => {
+        for (let dir = from; ; dir = path.dirname(dir)) {
+          const candidate = path.join(dir, 'node_modules', name);
+          if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
+          if (dir === path.dirname(dir)) return undefined;
+        }
+      };
+      type Manifest = { name: string; version: string; engines?: { node?: string }; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+      const read = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
+      const narrower: string[] = [];
+      const seen = new Set<string>();
+      const walk = (dir: string) => {
+        const m = read(dir);
+        for (const name of Object.keys({ ...m.dependencies, ...m.optionalDependencies })) {
+          const at = locate(name, dir);
+          if (!at || seen.has(at)) continue;
+          seen.add(at);
+          const dep = read(at);
+          const theirs = dep.engines?.node;
+          if (theirs && !semver.subset(ours, theirs) && !declaredNarrowerButRunOn20.includes(`${dep.name}@${dep.version.split('.')[0]}`)) narrower.push(`${dep.name}@${dep.version} needs ${theirs}`);
+          walk(at);
+        }
+      };
+      walk(root);
+      assert.ok(seen.size > 50, `walked ${seen.size} packages`);
+      assert.deepEqual(narrower, [], `engines.node "${ours}" allows versions these dependencies refuse`);
+    });
   });
 });

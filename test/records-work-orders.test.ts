@@ -105,14 +105,11 @@ describe('Records API: work orders', () => {
     assert.equal((await put({ jobs: [] })).status, 400, 'an invoiced order is locked');
     assert.equal((await put({ status: 'in_progress' })).status, 409);
   });
-});
 
-describe('invoice status events', () => {
-  it('fires crm.invoices.status_changed beside crm.invoices.updated when the status moves', async () => {
-    const { events } = await import('../src/storage/schema/index.ts');
-    const { and, eq } = await import('drizzle-orm');
-    const server = await startServer();
-    try {
+  describe('invoice status events', () => {
+    it('fires crm.invoices.status_changed beside crm.invoices.updated when the status moves', async () => {
+      const { events } = await import('../src/storage/schema/index.ts');
+      const { and, eq } = await import('drizzle-orm');
       const t = await server.tenant();
       const api = client(server.url, { 'x-api-key': t.key });
       const customer = (await api('POST', '/api/public/v1/customers', { firstName: 'Ev' })).body.data;
@@ -125,8 +122,6 @@ describe('invoice status events', () => {
         .where(and(eq(events.tenantId, t.tenantId), eq(events.type, 'crm.invoices.status_changed')));
       assert.equal(rows.length, 1);
       assert.equal((rows[0].data as JsonBody).status, 'sent');
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -161,50 +161,44 @@ describe('Storefront API: customer accounts', () => {
     for (const field of ['body.email', 'body.password', 'body.firstName', 'body.lastName']) assert.match(res.body.error, new RegExp(field.replace('.', '\\.')));
     assert.match(res.body.error, /at least 8 characters/);
   });
-});
 
-describe('Storefront API: sign-in throttling', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => server?.close());
+  describe('Storefront API: sign-in throttling', () => {
+    const shopper = { password: 'securepassword123', firstName: 'Jane', lastName: 'Roe' };
+    const uniqueEmail = (what: string) => `${what}.${crypto.randomBytes(4).toString('hex')}@example.com`;
 
-  const shopper = { password: 'securepassword123', firstName: 'Jane', lastName: 'Roe' };
-  const uniqueEmail = (what: string) => `${what}.${crypto.randomBytes(4).toString('hex')}@example.com`;
+    it('refuses every registration of an existing email alike, and counts it against the sign-in budget', async () => {
+      const a = await server.tenant();
+      const b = await server.tenant();
+      const apiA = client(server.url, { 'x-api-key': a.key });
+      const apiB = client(server.url, { 'x-api-key': b.key });
+      const email = uniqueEmail('oracle');
+      assert.equal((await apiA('POST', '/external/auth/register', { ...shopper, email })).status, 201);
+      const wrongPassword = await apiB('POST', '/external/auth/register', { ...shopper, email, password: 'a-guessed-password' });
+      const alreadyHere = await apiA('POST', '/external/auth/register', { ...shopper, email });
+      assert.equal(wrongPassword.status, 409);
+      assert.equal(alreadyHere.status, 409);
+      const shape = (r: { body: Record<string, unknown> }) => ({ ...r.body, timestamp: undefined });
+      assert.deepEqual(shape(wrongPassword), shape(alreadyHere), 'a wrong password and an existing registration look the same');
+      for (let i = 1; i < 10; i++) assert.equal((await apiB('POST', '/external/auth/register', { ...shopper, email, password: `guess-number-${i}` })).status, 409);
+      // Ten failures spent: neither registering nor signing in tells whether the next guess is right.
+      assert.equal((await apiB('POST', '/external/auth/register', { ...shopper, email })).status, 429);
+      assert.equal((await apiB('POST', '/external/auth/login', { email, password: shopper.password })).status, 429);
+    });
 
-  it('refuses every registration of an existing email alike, and counts it against the sign-in budget', async () => {
-    const a = await server.tenant();
-    const b = await server.tenant();
-    const apiA = client(server.url, { 'x-api-key': a.key });
-    const apiB = client(server.url, { 'x-api-key': b.key });
-    const email = uniqueEmail('oracle');
-    assert.equal((await apiA('POST', '/external/auth/register', { ...shopper, email })).status, 201);
-    const wrongPassword = await apiB('POST', '/external/auth/register', { ...shopper, email, password: 'a-guessed-password' });
-    const alreadyHere = await apiA('POST', '/external/auth/register', { ...shopper, email });
-    assert.equal(wrongPassword.status, 409);
-    assert.equal(alreadyHere.status, 409);
-    const shape = (r: { body: Record<string, unknown> }) => ({ ...r.body, timestamp: undefined });
-    assert.deepEqual(shape(wrongPassword), shape(alreadyHere), 'a wrong password and an existing registration look the same');
-    for (let i = 1; i < 10; i++) assert.equal((await apiB('POST', '/external/auth/register', { ...shopper, email, password: `guess-number-${i}` })).status, 409);
-    // Ten failures spent: neither registering nor signing in tells whether the next guess is right.
-    assert.equal((await apiB('POST', '/external/auth/register', { ...shopper, email })).status, 429);
-    assert.equal((await apiB('POST', '/external/auth/login', { email, password: shopper.password })).status, 429);
-  });
-
-  it('ignores X-Forwarded-For without TRUST_PROXY: rotating it does not reset the per-address budget', async () => {
-    const t = await server.tenant();
-    const api = client(server.url, { 'x-api-key': t.key });
-    const attempt = (i: number) => api('POST', '/external/auth/login', { email: uniqueEmail(`spray${i}`), password: 'wrong-password' }, { 'x-forwarded-for': `198.51.100.${i % 250}` });
-    for (let i = 0; i < SIGN_IN_POLICY.perAddress; i += 20) {
-      const all = await Promise.all(Array.from({ length: 20 }, (_, j) => attempt(i + j)));
-      assert.ok(
-        all.every((r) => r.status === 401),
-        all.map((r) => r.status).join(','),
-      );
-    }
-    const blocked = await attempt(1000);
-    assert.equal(blocked.status, 429, 'the 101st failure from one address, whatever it claims to forward');
+    it('ignores X-Forwarded-For without TRUST_PROXY: rotating it does not reset the per-address budget', async () => {
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      const attempt = (i: number) => api('POST', '/external/auth/login', { email: uniqueEmail(`spray${i}`), password: 'wrong-password' }, { 'x-forwarded-for': `198.51.100.${i % 250}` });
+      for (let i = 0; i < SIGN_IN_POLICY.perAddress; i += 20) {
+        const all = await Promise.all(Array.from({ length: 20 }, (_, j) => attempt(i + j)));
+        assert.ok(
+          all.every((r) => r.status === 401),
+          all.map((r) => r.status).join(','),
+        );
+      }
+      const blocked = await attempt(1000);
+      assert.equal(blocked.status, 429, 'the 101st failure from one address, whatever it claims to forward');
+    });
   });
 });
 

@@ -314,75 +314,69 @@ describe('Storefront vehicles', () => {
       assert.match(bad.body.error, new RegExp(field), query);
     }
   });
-});
 
-describe('motors linked to the catalog', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => server?.close());
-
-  it("make and model text resolve to catalog ids (case- and accent-insensitive), with the model's body type", async () => {
-    const t = await server.tenant();
-    const api = client(server.url, { 'x-api-key': t.key });
-    const cases: [Record<string, unknown>, string, string][] = [
-      [{ make: 'TOYOTA', model: 'camry' }, 'Toyota', 'Camry'],
-      [{ make: 'mercedes benz', model: 'C Class', bodyType: 'sedan' }, 'Mercedes-Benz', 'C-Class'],
-      [{ make: 'Skoda', model: 'Octavia' }, 'Škoda', 'Octavia'],
-    ];
-    for (const [input, brand, model] of cases) {
-      const res = await api('POST', '/api/public/v1/motors', { ...input, year: 2021 });
-      assert.equal(res.status, 201, res.text);
-      const b = catalog.brands.find((x) => x.name === brand)!;
-      assert.equal(res.body.data.makeId, b.id, brand);
-      const m = catalog.models.find((x) => x.brandId === b.id && x.name === model);
-      if (m) {
-        assert.equal(res.body.data.modelId, m.id, model);
-        assert.equal(res.body.data.bodyTypeId, m.bodyTypeId ?? catalog.bodyTypes.find((x) => x.code === 'SEDAN')!.id);
+  describe('motors linked to the catalog', () => {
+    it("make and model text resolve to catalog ids (case- and accent-insensitive), with the model's body type", async () => {
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      const cases: [Record<string, unknown>, string, string][] = [
+        [{ make: 'TOYOTA', model: 'camry' }, 'Toyota', 'Camry'],
+        [{ make: 'mercedes benz', model: 'C Class', bodyType: 'sedan' }, 'Mercedes-Benz', 'C-Class'],
+        [{ make: 'Skoda', model: 'Octavia' }, 'Škoda', 'Octavia'],
+      ];
+      for (const [input, brand, model] of cases) {
+        const res = await api('POST', '/api/public/v1/motors', { ...input, year: 2021 });
+        assert.equal(res.status, 201, res.text);
+        const b = catalog.brands.find((x) => x.name === brand)!;
+        assert.equal(res.body.data.makeId, b.id, brand);
+        const m = catalog.models.find((x) => x.brandId === b.id && x.name === model);
+        if (m) {
+          assert.equal(res.body.data.modelId, m.id, model);
+          assert.equal(res.body.data.bodyTypeId, m.bodyTypeId ?? catalog.bodyTypes.find((x) => x.code === 'SEDAN')!.id);
+        }
       }
-    }
-    const unknown = await api('POST', '/api/public/v1/motors', { make: 'Homebuilt', model: 'Special' });
-    assert.equal(unknown.status, 201, unknown.text);
-    assert.equal(unknown.body.data.makeId, null);
-    assert.equal(unknown.body.data.modelId, null);
+      const unknown = await api('POST', '/api/public/v1/motors', { make: 'Homebuilt', model: 'Special' });
+      assert.equal(unknown.status, 201, unknown.text);
+      assert.equal(unknown.body.data.makeId, null);
+      assert.equal(unknown.body.data.modelId, null);
 
-    // Renaming the model relinks it; changing other fields leaves the links alone.
-    const camry = (await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Camry', trim: 'XLE', year: 2022 })).body.data;
-    assert.ok(camry.trimId, "trim resolved among the model's trims");
-    const renamed = await api('PUT', `/api/public/v1/motors/${camry.id}`, { model: 'Corolla' });
-    assert.equal(renamed.body.data.modelId, modelOf('Toyota', 'Corolla').id);
-    const mileage = await api('PUT', `/api/public/v1/motors/${camry.id}`, { mileage: 1000 });
-    assert.equal(mileage.body.data.modelId, modelOf('Toyota', 'Corolla').id);
-  });
+      // Renaming the model relinks it; changing other fields leaves the links alone.
+      const camry = (await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Camry', trim: 'XLE', year: 2022 })).body.data;
+      assert.ok(camry.trimId, "trim resolved among the model's trims");
+      const renamed = await api('PUT', `/api/public/v1/motors/${camry.id}`, { model: 'Corolla' });
+      assert.equal(renamed.body.data.modelId, modelOf('Toyota', 'Corolla').id);
+      const mileage = await api('PUT', `/api/public/v1/motors/${camry.id}`, { mileage: 1000 });
+      assert.equal(mileage.body.data.modelId, modelOf('Toyota', 'Corolla').id);
+    });
 
-  it('catalog ids sent are checked: an unknown one, or a model of another brand, is a 400 naming the field', async () => {
-    const t = await server.tenant();
-    const api = client(server.url, { 'x-api-key': t.key });
-    const honda = brandByName('Honda').id;
-    const camry = modelOf('Toyota', 'Camry').id;
-    const ok = await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Camry', makeId: brandByName('Toyota').id, modelId: camry });
-    assert.equal(ok.status, 201, ok.text);
-    const byModelOnly = await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Camry', modelId: camry });
-    assert.equal(byModelOnly.body.data.makeId, brandByName('Toyota').id, 'the brand follows from the model');
-    for (const [body, field] of [
-      [{ make: 'X', model: 'Y', makeId: '00000000-0000-0000-0000-000000000000' }, 'makeId'],
-      [{ make: 'X', model: 'Y', modelId: 'nope' }, 'modelId'],
-      [{ make: 'Honda', model: 'Camry', makeId: honda, modelId: camry }, 'modelId'],
-      [{ make: 'X', model: 'Y', bodyTypeId: 'nope' }, 'bodyTypeId'],
-      [{ make: 'X', model: 'Y', trimId: 'nope' }, 'trimId'],
-    ] as const) {
-      const res = await api('POST', '/api/public/v1/motors', body);
+    it('catalog ids sent are checked: an unknown one, or a model of another brand, is a 400 naming the field', async () => {
+      const t = await server.tenant();
+      const api = client(server.url, { 'x-api-key': t.key });
+      const honda = brandByName('Honda').id;
+      const camry = modelOf('Toyota', 'Camry').id;
+      const ok = await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Camry', makeId: brandByName('Toyota').id, modelId: camry });
+      assert.equal(ok.status, 201, ok.text);
+      const byModelOnly = await api('POST', '/api/public/v1/motors', { make: 'Toyota', model: 'Camry', modelId: camry });
+      assert.equal(byModelOnly.body.data.makeId, brandByName('Toyota').id, 'the brand follows from the model');
+      for (const [body, field] of [
+        [{ make: 'X', model: 'Y', makeId: '00000000-0000-0000-0000-000000000000' }, 'makeId'],
+        [{ make: 'X', model: 'Y', modelId: 'nope' }, 'modelId'],
+        [{ make: 'Honda', model: 'Camry', makeId: honda, modelId: camry }, 'modelId'],
+        [{ make: 'X', model: 'Y', bodyTypeId: 'nope' }, 'bodyTypeId'],
+        [{ make: 'X', model: 'Y', trimId: 'nope' }, 'trimId'],
+      ] as const) {
+        const res = await api('POST', '/api/public/v1/motors', body);
+        assert.equal(res.status, 400, res.text);
+        assert.equal(res.body.error.details[0].field, field);
+      }
+      // Another dealer's own brand is not in this dealer's catalog.
+      const other = await server.tenant();
+      const own = await addBrand(systemCtx(server, other.tenantId), { name: 'Private Coachworks' });
+      const res = await api('POST', '/api/public/v1/motors', { make: 'Private Coachworks', model: 'Y', makeId: own.id });
       assert.equal(res.status, 400, res.text);
-      assert.equal(res.body.error.details[0].field, field);
-    }
-    // Another dealer's own brand is not in this dealer's catalog.
-    const other = await server.tenant();
-    const own = await addBrand(systemCtx(server, other.tenantId), { name: 'Private Coachworks' });
-    const res = await api('POST', '/api/public/v1/motors', { make: 'Private Coachworks', model: 'Y', makeId: own.id });
-    assert.equal(res.status, 400, res.text);
-    assert.equal(res.body.error.details[0].field, 'makeId');
-    const byName = await api('POST', '/api/public/v1/motors', { make: 'Private Coachworks', model: 'Y' });
-    assert.equal(byName.body.data.makeId, null, "another dealer's brand is not matched by name either");
+      assert.equal(res.body.error.details[0].field, 'makeId');
+      const byName = await api('POST', '/api/public/v1/motors', { make: 'Private Coachworks', model: 'Y' });
+      assert.equal(byName.body.data.makeId, null, "another dealer's brand is not matched by name either");
+    });
   });
 });

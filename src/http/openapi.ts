@@ -1,3 +1,4 @@
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { eventRegistry, type EventSpec } from '../core/events.ts';
 import { operationsByScope } from './platform/scope-operations.ts';
 
@@ -270,4 +271,45 @@ export function refineDocument<T extends object>(doc: T): T {
       .map(([scope, ops]) => [scope, ops.filter((o) => o.surface !== 'manage').map((o) => `${o.method} ${o.path}`)]),
   );
   return doc;
+}
+
+// Converting a route's zod schemas to JSON Schema is most of the cost of /openapi.json (≈ 1 s of
+// CPU for ~300 routes, each with ten error responses). The zod schemas are module constants shared
+// by every server a process builds (a test process builds dozens), so each is converted once per
+// process, keyed by the schema object, and handed out as a copy: the document is refined in place
+// (refineDocument). The route's own wrappers (`{ description, content }`) are rebuilt as
+// fastify-type-provider-zod builds them.
+type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
+type ContentResponse = { description?: string; content: Record<string, { schema: object }> };
+type RouteSchema = { response?: Record<string, object>; headers?: object; querystring?: object; body?: object; params?: object; hide?: boolean };
+const convertedInputs = new WeakMap<object, unknown>();
+const convertedOutputs = new WeakMap<object, unknown>();
+const isContentResponse = (part: object): part is ContentResponse => 'content' in part && typeof part.content === 'object' && part.content !== null;
+
+/** fastify-type-provider-zod's jsonSchemaTransform, each zod schema converted once per process. */
+export function cachedSchemaTransform(input: TransformInput): ReturnType<typeof jsonSchemaTransform> {
+  const schema = input.schema as RouteSchema | undefined;
+  if (!schema || schema.hide) return jsonSchemaTransform(input);
+  const { response, headers, querystring, body, params, ...rest } = schema;
+  const one = (part: Record<string, unknown>) => jsonSchemaTransform({ ...input, schema: part } as TransformInput).schema as Record<string, Record<string, unknown>>;
+  const converted = (cache: WeakMap<object, unknown>, zod: object, convert: () => unknown) => {
+    if (!cache.has(zod)) cache.set(zod, convert());
+    return structuredClone(cache.get(zod));
+  };
+  const output = (zod: object) => converted(convertedOutputs, zod, () => one({ response: { 200: zod } }).response[200]);
+  const transformed: Record<string, unknown> = {};
+  for (const [name, part] of Object.entries({ headers, querystring, body, params })) {
+    if (part) transformed[name] = converted(convertedInputs, part, () => one({ [name]: part })[name]);
+  }
+  if (response) {
+    transformed.response = Object.fromEntries(
+      Object.entries(response).map(([code, part]) => {
+        if (!isContentResponse(part)) return [code, output(part)];
+        const content = Object.fromEntries(Object.entries(part.content).map(([type, { schema: zod }]) => [type, { schema: output(zod) }]));
+        return [code, { ...(part.description ? { description: part.description } : {}), content }];
+      }),
+    );
+  }
+  for (const [name, value] of Object.entries(rest)) if (value) transformed[name] = value;
+  return { schema: transformed, url: input.url } as ReturnType<typeof jsonSchemaTransform>;
 }

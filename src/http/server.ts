@@ -4,7 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import fastifySwagger from '@fastify/swagger';
 import FindMyWay from 'find-my-way';
 import secureJson from 'secure-json-parse';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { AppError, type FieldError } from '../core/errors.ts';
 import type { Database } from '../storage/db.ts';
@@ -21,7 +21,7 @@ import { registerIntake } from './intake.ts';
 import { registerFeeds } from './feeds.ts';
 import fastifyCookie from '@fastify/cookie';
 import type { RequestLogWriter } from '../core/request-log.ts';
-import { openApiInfo, refineDocument } from './openapi.ts';
+import { cachedSchemaTransform, openApiInfo, refineDocument } from './openapi.ts';
 import './validation-messages.ts';
 import type { SendAttempt, WebhookSettings } from '../core/webhook-delivery.ts';
 import { registerDashboard } from './dashboard.ts';
@@ -172,7 +172,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(fastifySwagger, {
     openapi: openApiInfo as never,
-    transform: jsonSchemaTransform,
+    transform: cachedSchemaTransform,
     // Fills components.schemas with every schema given an id (`.meta({ id })`), so $refs resolve.
     transformObject: (input) => refineDocument(jsonSchemaTransformObject(input as never)),
     hideUntagged: true,

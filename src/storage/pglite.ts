@@ -142,7 +142,7 @@ function copyPgliteTemplate(dataDir: string): void {
   const pgdata = pgdataOf(dataDir);
   const partial = `${pgdata}.partial`;
   try {
-    if (fs.readFileSync(path.join(pgliteTemplateDir, 'key.txt'), 'utf8') !== pgliteTemplateKey()) return;
+    if (templateKeyOnDisk()?.split('\n')[0] !== pgliteTemplateKey()) return;
     // Copied beside, then renamed: a copy cut short never looks like a database.
     fs.rmSync(partial, { recursive: true, force: true });
     fs.rmSync(pgdata, { recursive: true, force: true });
@@ -155,14 +155,30 @@ function copyPgliteTemplate(dataDir: string): void {
 }
 
 /**
+ * Rows every new database starts with, written into the template after the migrations: the
+ * vehicle catalog, which the composition root (app.ts) gives, since storage knows no domain. Its
+ * key names the rows' version: a template with another is made again. A copy with stale rows is
+ * still a valid database (the server reloads what changed at start), so the copy checks only the
+ * first line of key.txt, PGlite's version and the migrations.
+ */
+export type TemplateSeed = { key(): string; run(db: Db): Promise<void> };
+
+const templateKeyOnDisk = (): string | undefined => {
+  try {
+    return fs.readFileSync(path.join(pgliteTemplateDir, 'key.txt'), 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * Builds the template a new embedded database is copied from (see copyPgliteTemplate), unless it
  * is there and current. Another process building it meanwhile is left to it: this one's database,
  * if new, runs initdb itself.
  */
-export async function ensurePgliteTemplate(): Promise<void> {
-  const key = pgliteTemplateKey();
-  const keyFile = path.join(pgliteTemplateDir, 'key.txt');
-  if (fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key) return;
+export async function ensurePgliteTemplate(seed?: TemplateSeed): Promise<void> {
+  const key = seed ? `${pgliteTemplateKey()}\n${seed.key()}` : pgliteTemplateKey();
+  if (templateKeyOnDisk() === key) return;
   fs.mkdirSync(path.dirname(pgliteTemplateDir), { recursive: true });
   const unlock = lockFile(`${pgliteTemplateDir}.lock`);
   if (typeof unlock !== 'function') return;
@@ -175,7 +191,9 @@ export async function ensurePgliteTemplate(): Promise<void> {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     const client = new PGlite(path.join(work, 'pgdata'), { startParams: pgliteStartParams, extensions: await pgliteExtensions() });
     await client.waitReady;
-    await run(drizzle(client, { schema }) as never, { migrationsFolder });
+    const db = drizzle(client, { schema });
+    await run(db as never, { migrationsFolder });
+    await seed?.run(db as unknown as Db);
     await client.close(); // a clean shutdown checkpoints, so a copy starts without recovery
     fs.writeFileSync(path.join(work, 'key.txt'), key);
     fs.rmSync(pgliteTemplateDir, { recursive: true, force: true });
@@ -191,7 +209,13 @@ export async function ensurePgliteTemplate(): Promise<void> {
 // the tarball takes a fraction of a second. The tarball is named after the template's key (and
 // what is left out of it), so a stale one is never loaded; without it, PGlite runs initdb as
 // before. `npm test` makes it once per run.
-const pgliteImageFile = () => path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(`${pgliteTemplateKey()}, no template databases`).digest('hex').slice(0, 12)}.tar`);
+// The template's own key (key.txt, seed included) names it; a template of another PGlite or other
+// migrations has none.
+const pgliteImageFile = (): string | undefined => {
+  const key = templateKeyOnDisk();
+  if (key?.split('\n')[0] !== pgliteTemplateKey()) return undefined;
+  return path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(`${key}, no template databases`).digest('hex').slice(0, 12)}.tar`);
+};
 
 // The tarball's files, read once per process (a test process starts many servers): each new
 // database then gets a copy of them in its own in-memory file system, where PGlite's loadDataDir
@@ -202,7 +226,8 @@ let imageFiles: ImageFile[] | null | undefined;
 function pgliteMemoryImage({ PGlite, MemoryFS }: typeof import('@electric-sql/pglite')): InstanceType<typeof MemoryFS> | undefined {
   if (imageFiles === undefined) {
     try {
-      imageFiles = untar(fs.readFileSync(pgliteImageFile()));
+      const image = pgliteImageFile();
+      imageFiles = image ? untar(fs.readFileSync(image)) : null;
     } catch {
       imageFiles = null;
     }
@@ -248,12 +273,11 @@ function untar(tar: Buffer): ImageFile[] {
   return files;
 }
 
-/** Makes the template (ensurePgliteTemplate) and its tarball for `memory://` databases, unless current.
- * @public scripts/test.mjs imports it by name (in an `-e` string knip cannot read). */
-export async function ensurePgliteMemoryImage(): Promise<void> {
-  await ensurePgliteTemplate();
+/** Makes the template (ensurePgliteTemplate) and its tarball for `memory://` databases, unless current. */
+export async function ensurePgliteMemoryImage(seed?: TemplateSeed): Promise<void> {
+  await ensurePgliteTemplate(seed);
   const image = pgliteImageFile();
-  if (fs.existsSync(image) || !fs.existsSync(path.join(pgliteTemplateDir, 'key.txt'))) return;
+  if (!image || fs.existsSync(image)) return;
   const unlock = lockFile(`${pgliteTemplateDir}.lock`);
   if (typeof unlock !== 'function') return;
   // PGlite writes to the directory it opens: dump a copy, never the template others copy from.
