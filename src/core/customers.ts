@@ -63,7 +63,9 @@ export type CustomerView = ReturnType<typeof customerView>;
 
 export function displayName(row: Pick<CustomerRow, 'type' | 'firstName' | 'lastName' | 'companyName' | 'email'>): string {
   if (row.type === 'company' && row.companyName) return row.companyName;
-  const person = [row.firstName, row.lastName].filter(Boolean).join(' ');
+  // As `[firstName, lastName].filter(Boolean).join(' ')`, without the array (every row of a list).
+  const { firstName: first, lastName: last } = row;
+  const person = first && last ? `${first} ${last}` : first || last;
   return person || row.companyName || row.email || 'Unnamed customer';
 }
 
