@@ -7,6 +7,7 @@ import { defineCollection, defined } from './collection.ts';
 import { countOpenInvoices } from './invoices.ts';
 import { createdFilter, filter } from './search.ts';
 import { containing } from '../storage/like.ts';
+import { isoInstant } from './ids.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -54,9 +55,9 @@ export function customerView(row: CustomerRow) {
     source: row.source,
     preferences: row.preferences,
     metadata: row.metadata,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    deletedAt: row.deletedAt?.toISOString() ?? null,
+    createdAt: isoInstant(row.createdAt),
+    updatedAt: isoInstant(row.updatedAt),
+    deletedAt: row.deletedAt ? isoInstant(row.deletedAt) : null,
   };
 }
 export type CustomerView = ReturnType<typeof customerView>;
