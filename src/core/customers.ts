@@ -7,6 +7,7 @@ import { defineCollection, defined } from './collection.ts';
 import { countOpenInvoices } from './invoices.ts';
 import { createdFilter, filter } from './search.ts';
 import { containing } from '../storage/like.ts';
+import { isoInstant } from './ids.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -54,16 +55,18 @@ export function customerView(row: CustomerRow) {
     source: row.source,
     preferences: row.preferences,
     metadata: row.metadata,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    deletedAt: row.deletedAt?.toISOString() ?? null,
+    createdAt: isoInstant(row.createdAt),
+    updatedAt: isoInstant(row.updatedAt),
+    deletedAt: row.deletedAt ? isoInstant(row.deletedAt) : null,
   };
 }
 export type CustomerView = ReturnType<typeof customerView>;
 
 export function displayName(row: Pick<CustomerRow, 'type' | 'firstName' | 'lastName' | 'companyName' | 'email'>): string {
   if (row.type === 'company' && row.companyName) return row.companyName;
-  const person = [row.firstName, row.lastName].filter(Boolean).join(' ');
+  // As `[firstName, lastName].filter(Boolean).join(' ')`, without the array (every row of a list).
+  const { firstName: first, lastName: last } = row;
+  const person = first && last ? `${first} ${last}` : first || last;
   return person || row.companyName || row.email || 'Unnamed customer';
 }
 

@@ -87,8 +87,19 @@ export function listQueryOf(search: ListSearch | undefined) {
 
 /** The filter values of a parsed list query (everything but the paging and search parameters). */
 export function filterValues(q: ListQuery, search: ListSearch | undefined): FilterValues {
-  const names = Object.entries(search?.filters ?? {}).flatMap(([name, f]) => filterParams[f.kind](name));
-  return Object.fromEntries(names.map((n) => [n, q[n]]));
+  const values: FilterValues = {};
+  for (const n of filterNames(search)) values[n] = q[n];
+  return values;
+}
+
+// A collection's filter parameter names, worked out once (every list request asks).
+const noFilters: string[] = [];
+const namesOf = new WeakMap<ListSearch, string[]>();
+function filterNames(search: ListSearch | undefined): string[] {
+  if (!search) return noFilters;
+  let names = namesOf.get(search);
+  if (!names) namesOf.set(search, (names = Object.entries(search.filters).flatMap(([name, f]) => filterParams[f.kind](name))));
+  return names;
 }
 
 // A page of search results resumes at an offset: its cursor says so, and is refused by the sync order.
