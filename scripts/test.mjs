@@ -9,7 +9,8 @@
 // The fast set runs in a few processes (`groups` below), each importing its share of the files in
 // turn, as node 22's --experimental-test-isolation=none would: node, tsx, the server's modules and
 // PGlite's WebAssembly then warm up once per process, which was half of a file's cost when each
-// file had a process of its own. Every file still starts its own servers on databases of its own.
+// file had a process of its own. Files that need no configuration of their own share one server
+// per process (test/helpers.ts sharedServer: a tenant per test); the others start their own.
 // The slow and browser sets keep a process per file: theirs kill, restart and starve processes.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

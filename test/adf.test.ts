@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, startServer, usingPostgres, type TestServer } from './helpers.ts';
+import { client, sharedServer, usingPostgres, type TestServer } from './helpers.ts';
 import { assertLeads, fixtures, postBytes, seedTenant } from './adf-fixtures.ts';
 import { createIntakeToken, revokeIntakeToken } from '../src/core/intake-tokens.ts';
 
@@ -10,7 +10,7 @@ import { createIntakeToken, revokeIntakeToken } from '../src/core/intake-tokens.
 describe('ADF/XML lead intake over HTTP', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, staffDealer, type TestServer, type Res } from './helpers.ts';
+import { sharedServer, client, staffDealer, type TestServer, type Res } from './helpers.ts';
 import { customers, events, invoices, webhookEndpoints } from '../src/storage/schema/index.ts';
 
 // Requests sent together, where races are real: on PostgreSQL each request has its own pooled
@@ -22,7 +22,7 @@ const statuses = (answers: Res[]) => answers.map((a) => a.status).sort((a, b) =>
 describe('concurrent requests', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

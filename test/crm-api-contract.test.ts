@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { scopeCatalogue } from '../src/core/scopes.ts';
 
 // Generated from the OpenAPI document, so every CRM API route, present and future, is covered.
@@ -26,7 +26,7 @@ describe('CRM API contract', () => {
   let server: TestServer;
   let ops: Operation[];
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     ops = await crmOperations(server);
   });
   after(async () => server?.close());

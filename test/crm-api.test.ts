@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { sumPayments } from '../src/core/payments.ts';
@@ -43,7 +43,7 @@ const decimal = (units: bigint, places: number) => {
 describe('CRM API', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, count, eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
-import { startServer, staffDealer, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, staffDealer, type TestServer, type JsonBody } from './helpers.ts';
 import { suggestMapping } from '../src/core/csv-import.ts';
 import { fieldLabel } from '../src/core/field-label.ts';
 import { importSchemas } from '../src/http/platform/import-schemas.ts';
@@ -33,7 +33,7 @@ describe('CSV import: mapping', () => {
 describe('CSV import: management API', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

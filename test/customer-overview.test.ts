@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { client, staffDealer, startServer, type Res, type TestServer } from './helpers.ts';
+import { client, staffDealer, sharedServer, type Res, type TestServer } from './helpers.ts';
 
 // GET /manage/v1/customers/:id/overview through the real server: the customer's own records and
 // none of anyone else's, balances from real payments, the timeline from the outbox, and the
@@ -54,7 +54,7 @@ async function customerWithHistory(api: Call, email: string) {
 describe('Customer 360 (GET /manage/v1/customers/:id/overview)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, staffDealer, type TestServer } from './helpers.ts';
+import { sharedServer, client, staffDealer, type TestServer } from './helpers.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 
 // The dashboard's request chart follows the Test / Live switch: /request-stats counts only the
@@ -8,7 +8,7 @@ import { createApiKey } from '../src/core/api-keys.ts';
 describe('Management API: request stats per environment', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { staffDealer, startServer, type Res, type TestServer } from './helpers.ts';
+import { staffDealer, sharedServer, type Res, type TestServer } from './helpers.ts';
 import { dayIn } from '../src/core/today.ts';
 import { tenants } from '../src/storage/schema/index.ts';
 
@@ -43,7 +43,7 @@ async function busyDay(api: Call, date: string) {
 describe('Today (GET /manage/v1/today)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

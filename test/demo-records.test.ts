@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { searchVehicles } from '../src/core/vehicles.ts';
 import { hasValidCheckDigit, vinModelYear } from '../src/core/vin.ts';
@@ -10,7 +10,7 @@ import { recordsCollections } from '../src/core/scopes.ts';
 describe('demo data for motors and the other records-simple collections', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { sharedServer, client, type TestServer } from './helpers.ts';
 import { updateDealership } from '../src/core/dealership.ts';
 
 // Invoices and quotes as PDFs, read back with a PDF library (unpdf, on Mozilla's pdf.js): the
@@ -16,7 +16,7 @@ async function pdfText(res: Response): Promise<{ text: string; pages: number }> 
 
 describe('invoice and quote PDFs', () => {
   let server: TestServer;
-  before(async () => (server = await startServer()));
+  before(async () => (server = await sharedServer()));
   after(async () => server?.close());
 
   async function dealer() {

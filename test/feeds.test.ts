@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
-import { client, startServer, type TestServer, type JsonBody } from './helpers.ts';
+import { client, sharedServer, type TestServer, type JsonBody } from './helpers.ts';
 import { newCaller, otherEnvironment, type Caller } from './openapi-tools.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import { createIntakeToken } from '../src/core/intake-tokens.ts';
@@ -98,7 +98,7 @@ describe('inventory feeds for Google Vehicle Listings and Meta', () => {
   const fetchFeed = (path: string, headers: Record<string, string> = {}) => client(server.url)('GET', path, undefined, headers);
 
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     owner = await newCaller(server);
     manage = client(server.url, owner.headers('manage'));
     await seed(owner);

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, staffDealer, type TestServer } from './helpers.ts';
+import { sharedServer, staffDealer, type TestServer } from './helpers.ts';
 import { fieldLabel } from '../src/core/field-label.ts';
 import { asInstruction, describeError, describeFieldError, errorFor } from '../web/src/lib/field-errors.ts';
 import { formatMileage, formatNumber } from '../web/src/lib/format.ts';
@@ -46,7 +46,7 @@ describe('field errors in words', () => {
   describe('on the management API', () => {
     let server: TestServer;
     before(async () => {
-      server = await startServer();
+      server = await sharedServer();
     });
     after(async () => server?.close());
 

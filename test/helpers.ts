@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { after } from 'node:test';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -82,6 +83,23 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
       await fresh?.drop();
     },
   };
+}
+
+// One server per test process, for files that need no configuration of their own (sharedServer):
+// every test makes a dealership of its own (tenant(), staffDealer()), and the data layer keeps
+// tenants apart, which is the product's own guarantee. A test process of `npm test` imports its
+// files in turn (scripts/test.mjs), so a server start (a database copied, ~300 routes built) is
+// paid once per process, not once per file. Closed after the process's last test: this hook is
+// registered while the first file imports this module, at the top level, so on the root test.
+let shared: Promise<TestServer> | undefined;
+after(async () => {
+  await (await shared)?.close();
+});
+
+/** The process's shared server; its close() leaves it running for the next file. */
+export async function sharedServer(): Promise<TestServer> {
+  shared ??= startServer();
+  return { ...(await shared), close: async () => {} };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, startServer, type TestServer, type JsonBody } from './helpers.ts';
+import { client, sharedServer, type TestServer, type JsonBody } from './helpers.ts';
 import { fetchDocument, newCaller, operations, otherEnvironment, sampleValue, type Caller, type Operation } from './openapi-tools.ts';
 
 // For every route addressing one record by id (from /openapi.json, so new routes are covered
@@ -27,7 +27,7 @@ function idOf(body: unknown): string | undefined {
 describe('tenant and environment isolation over every route with an {id}', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { client, startServer, type TestServer, type Res } from './helpers.ts';
+import { client, sharedServer, type TestServer, type Res } from './helpers.ts';
 import { createDemoTenant, DEMO_EMAIL, DEMO_PASSWORD } from '../src/core/demo.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 
@@ -26,7 +26,7 @@ describe('the Leads inbox (management API)', () => {
   let manage: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Res>;
   let records: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Res>;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     const demo = await createDemoTenant(server.app.database.db);
     const res = await client(server.url)('POST', '/manage/v1/session', { email: DEMO_EMAIL, password: DEMO_PASSWORD });
     assert.equal(res.status, 200, res.text);

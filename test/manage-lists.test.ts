@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { startServer, staffDealer, type TestServer } from './helpers.ts';
+import { sharedServer, staffDealer, type TestServer } from './helpers.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { customerCollection } from '../src/core/customers.ts';
 import { newId } from '../src/core/ids.ts';
@@ -31,7 +31,7 @@ describe('management API lists: sort, pages and CSV export', () => {
   const names = (res: { body: { data: { lastName: string }[] } }) => res.body.data.map((c) => c.lastName);
 
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     dealer = await staffDealer(server);
     other = await staffDealer(server);
     await seed(dealer.tenantId, [

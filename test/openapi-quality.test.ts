@@ -4,7 +4,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { sharedServer, client, type TestServer } from './helpers.ts';
 import { eventRegistry } from '../src/core/events.ts';
 
 // What an SDK generator and a linter (redocly, spectral) would check, over the served document:
@@ -38,7 +38,7 @@ describe('the OpenAPI document an SDK generator is happy with', () => {
   let key: string;
   const ops: { method: string; path: string; op: Op }[] = [];
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     ({ key } = await server.tenant());
     doc = (await client(server.url)('GET', '/openapi.json')).body as Doc;
     for (const [path, item] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(item)) if (methods.includes(method)) ops.push({ method, path, op });

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type Res, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type Res, type TestServer, type JsonBody } from './helpers.ts';
 import { revokeApiKey } from '../src/core/api-keys.ts';
 
 // The rules every surface shares, checked on one route of each.
@@ -36,7 +36,7 @@ const keyHeaders = (surface: SurfaceName, key: string, form: 'x-api-key' | 'bear
 describe('platform rules on every surface', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

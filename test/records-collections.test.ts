@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { sharedServer, client, type TestServer } from './helpers.ts';
 import { z } from 'zod';
 import { events } from '../src/storage/schema/index.ts';
 import { motorRecord } from '../src/http/records-api/motors.ts';
@@ -24,7 +24,7 @@ function jsonSchemaOf(schema: z.ZodType): { properties: Record<string, PropertyD
 describe('Records API: employees, leads, supportTickets, policies, logisticsEntries, directoryListings', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
 import { convertQuoteToInvoice, countOpenInvoices } from '../src/core/invoices.ts';
 import { tenants } from '../src/storage/schema/index.ts';
@@ -42,7 +42,7 @@ const thousandths = (t: number) => Number(`${Math.floor(t / 1000)}.${String(t % 
 describe('Records API: inventory items, vendors, marketplace items and documents', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq, sql } from 'drizzle-orm';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { sharedServer, client, type TestServer } from './helpers.ts';
 import { events } from '../src/storage/schema/index.ts';
 import { incrementMotorViews } from '../src/core/vehicles.ts';
 import { getVehicle, searchVehicles } from '../src/core/vehicles.ts';
@@ -14,7 +14,7 @@ const base = '/api/public/v1/motors';
 describe('Records API: motors', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

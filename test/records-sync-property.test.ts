@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startServer, client, type TestServer, type Res } from './helpers.ts';
+import { sharedServer, client, type TestServer, type Res } from './helpers.ts';
 import { motors, employees, leads, directoryListings } from '../src/storage/schema/index.ts';
 import { newId } from '../src/core/ids.ts';
 
@@ -63,7 +63,7 @@ async function syncRun(api: Api, name: Name, pageSize: number, updatedAfter: str
 describe('Records API sync loop (property)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

@@ -1,11 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type TestServer, type JsonBody } from './helpers.ts';
 
 describe('Records API: work orders', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

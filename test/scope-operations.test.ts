@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, staffDealer, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, staffDealer, type TestServer, type JsonBody } from './helpers.ts';
 
 // A key with one checkbox ticked reaches exactly the operations listed for that scope — on every
 // API, since one scope name (customers:write, invoices:read …) can open operations on several.
@@ -14,7 +14,7 @@ describe('scopes open exactly the operations listed for them', () => {
   let doc: JsonBody;
   let ops: Op[];
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     doc = (await client(server.url)('GET', '/openapi.json')).body;
     ops = [];
     for (const [path, item] of Object.entries<JsonBody>(doc.paths)) {

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, staffDealer, type TestServer } from './helpers.ts';
+import { sharedServer, client, staffDealer, type TestServer } from './helpers.ts';
 import { sql } from 'drizzle-orm';
 import { searchGrams } from '../src/storage/search-text.ts';
 import { customers } from '../src/storage/schema/index.ts';
@@ -10,7 +10,7 @@ const v1 = '/api/public/v1';
 describe('Search: q= and typed filters on the Records and management APIs', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 

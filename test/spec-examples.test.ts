@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, type TestServer } from './helpers.ts';
+import { sharedServer, type TestServer } from './helpers.ts';
 import { seedDemo } from '../src/core/demo.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { defaultSpecsDir, documentFiles, formatOutcome, interpretCurl, parseCurlExamples, runAll, type Outcome } from '../scripts/spec-examples.ts';
@@ -19,7 +19,7 @@ describe("the three documents' curl examples, as written", () => {
   let server: TestServer;
   let outcomes: Outcome[];
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     const t = await server.tenant();
     // The ids come from real records of this tenant: the demo data (vehicles linked to the
     // catalog the server loaded at start, customers, invoices), seeded through core as

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { sharedServer, client, type TestServer } from './helpers.ts';
 import { addBrand, addModel, addTrim } from '../src/core/catalog-entries.ts';
 import { loadCatalog, readCatalogFile } from '../src/core/catalog-load.ts';
 import { assertStorefrontError, cmp } from './storefront-setup.ts';
@@ -18,7 +18,7 @@ describe('Storefront vehicle catalog', () => {
   let server: TestServer;
   let request: ReturnType<typeof client>;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     const { key } = await server.tenant({ scopes: ['catalog:read'] });
     request = client(server.url, { 'x-api-key': key });
   });

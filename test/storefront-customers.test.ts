@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { allPages, assertStorefrontError, cmp, cmpKeys, seededDealer, type Api } from './storefront-setup.ts';
 import { events } from '../src/storage/schema/index.ts';
 
@@ -45,7 +45,7 @@ describe('Storefront customers', () => {
   let dealer: Awaited<ReturnType<typeof seededDealer>>;
   let expected: Expected[];
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     dealer = await seededDealer(server);
     expected = await expectedCustomers(dealer.api);
   });

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { startServer, client, type TestServer, type JsonBody } from './helpers.ts';
+import { sharedServer, client, type TestServer, type JsonBody } from './helpers.ts';
 import { allPages, assertStorefrontError, cmp, cmpKeys, seededDealer, type Api } from './storefront-setup.ts';
 import { systemCtx } from './system-ctx.ts';
 import { addBrand } from '../src/core/catalog-entries.ts';
@@ -25,7 +25,7 @@ describe('Storefront vehicles', () => {
   let dealer: Awaited<ReturnType<typeof seededDealer>>;
   let motors: JsonBody[];
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
     dealer = await seededDealer(server);
     motors = await listedMotors(dealer.api);
   });

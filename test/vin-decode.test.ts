@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, client, type TestServer } from './helpers.ts';
+import { sharedServer, client, type TestServer } from './helpers.ts';
 import { decodeVin } from '../src/core/vin-decode.ts';
 
 type Expected = { vin: string; make?: string; model?: string; modelYear?: number | null; source: string; note?: string; bug?: string };
@@ -86,7 +86,7 @@ describe('VIN decoding (offline, NHTSA vPIC data)', () => {
 describe('GET /api/public/v1/vin/{vin} and motor create from a VIN', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => server?.close());
 
