@@ -96,14 +96,15 @@ export async function createApp(config: Config, logger: Logger, options: CreateA
   return app;
 }
 
+const parseCatalogFile = () => JSON.parse(fs.readFileSync(catalogFile, 'utf8')) as CatalogData;
+
 /**
  * Loads the vehicle catalog into the database when it is new or changed. The file is parsed here
  * and dropped afterwards (core's readCatalogFile keeps it for the life of the process: ~10 MB of
  * heap a server does not need once the rows are in).
  */
 export async function loadVehicleCatalog(database: Database, logger: Logger): Promise<void> {
-  const data = JSON.parse(fs.readFileSync(catalogFile, 'utf8')) as CatalogData;
-  const catalog = await loadCatalog(database.db, data);
+  const catalog = await loadCatalog(database.db, parseCatalogFile());
   if (catalog.loaded) logger.info({ version: catalog.version, ms: catalog.ms }, 'vehicle catalog loaded');
 }
 
@@ -113,7 +114,7 @@ export async function loadVehicleCatalog(database: Database, logger: Logger): Pr
 const catalogSeed: TemplateSeed = {
   key: () => `catalog ${crypto.createHash('sha256').update(fs.readFileSync(catalogFile)).digest('hex').slice(0, 16)}`,
   run: async (db) => {
-    await loadCatalog(db, JSON.parse(fs.readFileSync(catalogFile, 'utf8')) as CatalogData);
+    await loadCatalog(db, parseCatalogFile());
   },
 };
 

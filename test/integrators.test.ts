@@ -159,8 +159,7 @@ describe("integrators: the documents' examples work unchanged", () => {
 
   // Runs on the file's server: it removes the global catalog, and puts it back (loadCatalog) before it ends.
   it('links motors seeded before the catalog was ever loaded when it loads, so brand, model and body type filters find them', async () => {
-    const own = server;
-    const db = own.app.database.db;
+    const db = server.app.database.db;
     // A database where no server has loaded the catalog yet (as `motors seed demo` found it).
     await db.transaction(async (tx) => {
       await tx.delete(catalogTrims).where(isNull(catalogTrims.tenantId));
@@ -171,7 +170,7 @@ describe("integrators: the documents' examples work unchanged", () => {
       await tx.delete(catalogBodyTypes);
       await tx.delete(settings).where(eq(settings.key, 'catalog_version'));
     });
-    const t = await own.tenant();
+    const t = await server.tenant();
     const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: ['*'], actor: { type: 'system', id: 'test' }, requestId: 'test', db };
     await db.transaction((tx) => seedDemo({ ...ctx, db: tx }));
     const [unlinked] = await db
@@ -181,7 +180,7 @@ describe("integrators: the documents' examples work unchanged", () => {
     assert.ok(unlinked.n > 0, 'written without the catalog, the demo motors have no catalog ids');
 
     assert.equal((await loadCatalog(db)).loaded, true);
-    const sf = client(own.url, { 'x-api-key': t.key });
+    const sf = client(server.url, { 'x-api-key': t.key });
     const vehicles = (await sf('GET', '/external/vehicles?limit=100')).body.data as JsonBody[];
     assert.ok(vehicles.length > 0);
     const linked = vehicles.filter((v) => v.model?.id && v.model?.brand?.id && v.model?.bodyType?.id);

@@ -142,7 +142,7 @@ function copyPgliteTemplate(dataDir: string): void {
   const pgdata = pgdataOf(dataDir);
   const partial = `${pgdata}.partial`;
   try {
-    if (templateKeyOnDisk()?.split('\n')[0] !== pgliteTemplateKey()) return;
+    if (!isThisPglitesTemplate(templateKeyOnDisk())) return;
     // Copied beside, then renamed: a copy cut short never looks like a database.
     fs.rmSync(partial, { recursive: true, force: true });
     fs.rmSync(pgdata, { recursive: true, force: true });
@@ -162,6 +162,9 @@ function copyPgliteTemplate(dataDir: string): void {
  * first line of key.txt, PGlite's version and the migrations.
  */
 export type TemplateSeed = { key(): string; run(db: Db): Promise<void> };
+
+// key.txt's first line: PGlite's version and the migrations, what makes a template usable at all.
+const isThisPglitesTemplate = (key: string | undefined): key is string => key?.split('\n')[0] === pgliteTemplateKey();
 
 const templateKeyOnDisk = (): string | undefined => {
   try {
@@ -213,7 +216,7 @@ export async function ensurePgliteTemplate(seed?: TemplateSeed): Promise<void> {
 // migrations has none.
 const pgliteImageFile = (): string | undefined => {
   const key = templateKeyOnDisk();
-  if (key?.split('\n')[0] !== pgliteTemplateKey()) return undefined;
+  if (!isThisPglitesTemplate(key)) return undefined;
   return path.join(pgliteTemplateDir, `memory-${crypto.createHash('sha256').update(`${key}, no template databases`).digest('hex').slice(0, 12)}.tar`);
 };
 
