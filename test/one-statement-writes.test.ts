@@ -158,6 +158,81 @@ describe('one-statement writes of a pure collection', () => {
     assert.ok(Date.parse(merged.body.data.updatedAt) > Date.parse(created.body.data.updatedAt));
   });
 
+  it('PUTs of one row at once take turns: one read, then one conditional statement each, and every write lands with its event', async () => {
+    const t = await server.tenant();
+    const api = client(server.url, { 'x-api-key': t.key });
+    const id = (await api('POST', `${v1}/customers`, { firstName: 'Cai', notes: 'start' })).body.data.id;
+    const writers = 8;
+    let answers: Awaited<ReturnType<typeof api>>[] = [];
+    const sent = await statementsDuring(server.app.database, async () => {
+      answers = await Promise.all(Array.from({ length: writers }, (_, i) => api('PUT', `${v1}/customers/${id}`, { notes: `writer ${i}` })));
+    });
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(writers).fill(200),
+      answers.map((a) => a.text).join('\n'),
+    );
+    const reads = sent.filter((text) => /^select/i.test(text) && text.includes('"customers"'));
+    const writes = sent.filter((text) => /^with changed as \(update "customers"/i.test(text));
+    assert.equal(writes.length, writers, `one conditional statement per PUT:\n${sent.join('\n')}`);
+    assert.ok(reads.length < writers, `later turns start from the row the turn before wrote (${reads.length} reads):\n${sent.join('\n')}`);
+    assert.ok(!sent.includes('BEGIN'), 'no PUT fell back to the locked transaction');
+    const updated = (await eventsOf(t.tenantId, id)).filter((e) => e.type === 'crm.customers.updated');
+    assert.equal(updated.length, writers);
+    assert.equal(new Set(updated.map((e) => (e.data as { updatedAt: string }).updatedAt)).size, writers, 'every write has its own updatedAt');
+    const stored = (await api('GET', `${v1}/customers/${id}`)).body.data;
+    const last = updated.sort((a, b) => Date.parse((a.data as { updatedAt: string }).updatedAt) - Date.parse((b.data as { updatedAt: string }).updatedAt)).at(-1)!;
+    assert.deepEqual(stored, last.data, 'the stored row is the last write, as its event says');
+  });
+
+  it('a row handed from one turn to the next that was written elsewhere meanwhile is read again, not written over', async () => {
+    const t = await server.tenant();
+    const ctx: Ctx = {
+      tenantId: t.tenantId,
+      environment: 'test',
+      scopes: [],
+      actor: { type: 'system', id: 'test' },
+      requestId: 'r',
+      db: db(),
+      deferWrite: () => assert.fail('updates are not deferred'),
+    };
+    const id = (await customerCollection.create({ ...ctx, deferWrite: undefined }, { firstName: 'Dara', notes: 'start' } as never)).id;
+    // The second turn's prepare first writes the row the way another process would, between the
+    // first turn's write and its own: the row handed to it is then no longer the stored one.
+    let writeElsewhere = true;
+    const seen: string[] = [];
+    const merging = defineCollection({
+      name: 'customers',
+      label: 'Customer',
+      table: customers,
+      view: (r) => ({ id: r.id, updatedAt: r.updatedAt.toISOString(), notes: r.notes, lastName: r.lastName }),
+      pure: true,
+      prepare: async (_c, input: { lastName: string }, current) => {
+        seen.push(`${input.lastName} on ${current?.notes}`);
+        if (input.lastName === 'Second' && writeElsewhere) {
+          writeElsewhere = false;
+          await db().execute(sql`update customers set notes = 'theirs', updated_at = updated_at + interval '5 milliseconds' where tenant_id = ${t.tenantId} and id = ${id}`);
+        }
+        return { type: 'person' as const, lastName: input.lastName, notes: `${current?.notes} + ${input.lastName}` };
+      },
+    });
+    const [first, second] = await Promise.all([merging.update(ctx, id, { lastName: 'First' }), merging.update(ctx, id, { lastName: 'Second' })]);
+    assert.equal(first.notes, 'start + First');
+    assert.equal(second.notes, 'theirs + Second', `decided again on the row as stored (prepared: ${seen.join(', ')})`);
+    assert.deepEqual(seen, ['First on start', 'Second on start + First', 'Second on theirs']);
+    const [row] = await db()
+      .select()
+      .from(customers)
+      .where(and(eq(customers.tenantId, t.tenantId), eq(customers.id, id)));
+    assert.equal(row.notes, 'theirs + Second');
+    const updated = (await eventsOf(t.tenantId, id)).filter((e) => e.type === 'crm.customers.updated');
+    assert.deepEqual(
+      updated.map((e) => (e.data as { notes: string }).notes),
+      ['start + First', 'theirs + Second'],
+      'the write that lost left no event',
+    );
+  });
+
   it('a collection declared pure whose prepare reads the database fails at once, before writing', async () => {
     const t = await server.tenant();
     const ctx: Ctx = { tenantId: t.tenantId, environment: 'test', scopes: [], actor: { type: 'system', id: 'test' }, requestId: 'r', db: db() };

@@ -105,6 +105,37 @@ const noDatabase = new Proxy(
 const hotRows = new Map<string, number>();
 const HOT_ROW_MS = 2_000;
 
+/**
+ * Updates of one row from this process take turns, and each starts from the row the turn before
+ * it wrote: a row that many requests write at once costs one conditional statement per write,
+ * where each would otherwise read it, lose the conditional write to the others and queue on the
+ * row lock (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT). The row handed on is a starting point,
+ * not a lock: the write is still conditional on its updatedAt, so a write from anywhere else
+ * (another process, a delete, a transaction) makes it fail, and the update reads the row again.
+ */
+type Turns = { tail: Promise<void>; waiting: number; handed?: unknown };
+const rowTurns = new Map<string, Turns>();
+
+async function takingTurns<R, A>(key: string, work: (handed: R | undefined) => Promise<{ answer: A; row?: R }>): Promise<A> {
+  let turns = rowTurns.get(key);
+  if (!turns) rowTurns.set(key, (turns = { tail: Promise.resolve(), waiting: 0 }));
+  const before = turns.tail;
+  let done!: () => void;
+  turns.tail = new Promise<void>((resolve) => (done = resolve));
+  turns.waiting++;
+  try {
+    await before;
+    const handed = turns.handed as R | undefined;
+    turns.handed = undefined; // a turn that fails hands on nothing: the next one reads the row
+    const { answer, row } = await work(handed);
+    turns.handed = row;
+    return answer;
+  } finally {
+    done();
+    if (--turns.waiting === 0) rowTurns.delete(key);
+  }
+}
+
 export function defineCollection<T extends RecordTable, V extends { id: string; updatedAt: string }, I>(spec: CollectionSpec<T, V, I>) {
   const { table } = spec;
   const t = table as unknown as RecordTable & Record<string, PgColumn>;
@@ -165,7 +196,7 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
    * `seen` (nobody wrote it since it was read), takes the next instant after it, and answers
    * undefined (no row, no event) when somebody did.
    */
-  async function writeChange(ctx: Ctx, id: string, current: Row<T>, set: Record<string, unknown>, eventTypes: (view: V) => string[], seen?: Date): Promise<V | undefined> {
+  async function writeChange(ctx: Ctx, id: string, current: Row<T>, set: Record<string, unknown>, eventTypes: (view: V) => string[], seen?: Date): Promise<{ view: V; row: Row<T> } | undefined> {
     const row = { ...current, ...set, ...(seen ? { updatedAt: PENDING_INSTANT } : {}) } as Row<T>;
     const view = spec.view(row);
     const pending = eventTypes(view).map((type) => newEvent(ctx, type, view as Record<string, unknown>));
@@ -180,7 +211,8 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     const [raw] = await queryRows<Record<string, unknown>>(ctx.db, sql`with changed as (${change.getSQL()}), appended as (${appended}) select changed.* from changed`);
     if (!raw) return undefined;
     if (pending.length) eventsWritten(ctx.db);
-    const stored = spec.view(fromDriver(raw));
+    const storedRow = fromDriver(raw);
+    const stored = spec.view(storedRow);
     const sent = seen ? spec.view({ ...row, updatedAt: stored.updatedAt ? new Date(stored.updatedAt) : PENDING_INSTANT } as Row<T>) : view;
     if (!isDeepStrictEqual(asJson(stored), asJson(sent))) {
       await ctx.db
@@ -196,7 +228,7 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
           ),
         );
     }
-    return stored;
+    return { view: stored, row: storedRow };
   }
 
   /** A row as the driver returned it from a raw statement, mapped as drizzle maps its own selects. */
@@ -267,7 +299,7 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
     checkIfMatch(id, current, ifMatch);
     const values = await spec.prepare(spec.pure ? { ...ctx, db: noDatabase } : ctx, input, current);
     if (!changesAnything(current as Record<string, unknown>, values as Record<string, unknown>)) return spec.view(current);
-    return (await writeChange(ctx, id, current, { ...values, updatedAt: next }, updateEvents(current)))!;
+    return (await writeChange(ctx, id, current, { ...values, updatedAt: next }, updateEvents(current)))!.view;
   }
 
   const updateEvents = (current: Row<T>) => (view: V) => [`crm.${spec.name}.updated`, ...(spec.extraEvents?.(view, spec.view(current)) ?? [])];
@@ -286,32 +318,47 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
    * new row, once, and then waits its turn on the row's lock, so a hot record is never refused.
    */
   async function updateIfUnchanged(ctx: Ctx, id: string, input: I, ifMatch: string | undefined): Promise<V> {
-    const hotKey = `${spec.name} ${ctx.tenantId} ${id}`;
-    // A row that lost a conditional write moments ago is being written by several requests at
-    // once: optimism would lose again (each loss costs a read and a statement), so those go to
-    // the row lock directly, where they queue in one round of waiting.
-    const hotSince = hotRows.get(hotKey);
-    if (hotSince !== undefined && Date.now() - hotSince < HOT_ROW_MS) return ctx.db.transaction((tx) => updateLocked({ ...ctx, db: tx, deferWrite: undefined }, id, input, ifMatch));
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const current = await findRow(ctx, id);
-      checkIfMatch(id, current, ifMatch);
-      const values = await spec.prepare({ ...ctx, db: noDatabase }, input, current);
-      if (!changesAnything(current as Record<string, unknown>, values as Record<string, unknown>)) return spec.view(current);
-      const seen = (current as { updatedAt: Date }).updatedAt;
-      const written = await writeChange(ctx, id, current, values as Record<string, unknown>, updateEvents(current), seen);
-      if (written) return written;
-      if (hotRows.size > 10_000) hotRows.clear();
-      hotRows.set(hotKey, Date.now());
-      if (ifMatch) checkIfMatch(id, await findRow(ctx, id), ifMatch);
-    }
-    return ctx.db.transaction((tx) => updateLocked({ ...ctx, db: tx, deferWrite: undefined }, id, input, ifMatch));
+    const key = `${spec.name} ${ctx.tenantId} ${ctx.environment} ${id}`;
+    const locked = () => ctx.db.transaction((tx) => updateLocked({ ...ctx, db: tx, deferWrite: undefined }, id, input, ifMatch));
+    return takingTurns<Row<T>, V>(key, async (handed) => {
+      // A row that lost a conditional write moments ago is being written by several requests at
+      // once (from other processes: this one's take turns): optimism would lose again (each loss
+      // costs a read and a statement), so those go to the row lock directly.
+      const hotSince = hotRows.get(key);
+      if (hotSince !== undefined && Date.now() - hotSince < HOT_ROW_MS) return { answer: await locked() };
+      // What the update writes over `current`, or undefined when it changes nothing.
+      const decide = async (current: Row<T>) => {
+        checkIfMatch(id, current, ifMatch);
+        const values = (await spec.prepare({ ...ctx, db: noDatabase }, input, current)) as Record<string, unknown>;
+        return changesAnything(current as Record<string, unknown>, values) ? values : undefined;
+      };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        let current = attempt === 0 ? handed : undefined;
+        // Only the conditional write confirms a handed row: a refusal or "nothing to change"
+        // decided on it is decided again on the row as read.
+        let values = current ? await decide(current).catch(() => undefined) : undefined;
+        if (!current || !values) {
+          current = await findRow(ctx, id);
+          values = await decide(current);
+          if (!values) return { answer: spec.view(current), row: current };
+        }
+        const written = await writeChange(ctx, id, current, values, updateEvents(current), (current as { updatedAt: Date }).updatedAt);
+        if (written) return { answer: written.view, row: written.row };
+        if (current !== handed) {
+          if (hotRows.size > 10_000) hotRows.clear();
+          hotRows.set(key, Date.now());
+        }
+        if (ifMatch) checkIfMatch(id, await findRow(ctx, id), ifMatch);
+      }
+      return { answer: await locked() };
+    });
   }
 
   /** Soft delete: a tombstone with deletedAt, gone from reads, restorable for 30 days. */
   async function remove(ctx: Ctx, id: string): Promise<V> {
     const { row: current, next } = await lockForWrite(ctx, id);
     await spec.beforeDelete?.(ctx, current);
-    return (await writeChange(ctx, id, current, { deletedAt: next, updatedAt: next }, () => [`crm.${spec.name}.deleted`]))!;
+    return (await writeChange(ctx, id, current, { deletedAt: next, updatedAt: next }, () => [`crm.${spec.name}.deleted`]))!.view;
   }
 
   /** Undoes a soft delete within 30 days (the dashboard's "restore"). */
@@ -391,7 +438,7 @@ export function defineCollection<T extends RecordTable, V extends { id: string; 
           continue;
         }
         const id = (existing.row as { id: string }).id;
-        results[index] = { outcome: 'updated', view: (await writeChange(ctx, id, existing.row, { ...values, updatedAt: existing.next }, updateEvents(existing.row)))! };
+        results[index] = { outcome: 'updated', view: (await writeChange(ctx, id, existing.row, { ...values, updatedAt: existing.next }, updateEvents(existing.row)))!.view };
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         results[index] = { outcome: 'rejected', error: err };
