@@ -228,6 +228,14 @@ describe('Storefront vehicles', () => {
     const { key: liveKey } = await server.key(dealer.tenantId, { env: 'live' });
     assertStorefrontError(await client(server.url, { 'x-api-key': liveKey })('GET', `/external/vehicles/${motors[0].id}`), 404);
     assertStorefrontError(await dealer.api('GET', '/external/vehicles/not-a-vehicle'), 404);
+    // A search is one prepared statement per shape, tenant and environment its placeholders: the
+    // same search from each dealer and environment finds only its own listings.
+    const ids = async (api: typeof dealer.api) => ((await api('GET', '/external/vehicles?minYear=1900&limit=100')).body.data as JsonBody[]).map((v) => v.id);
+    const [ours, theirsFound, live] = [await ids(dealer.api), await ids(other.api), await ids(client(server.url, { 'x-api-key': liveKey }))];
+    assert.ok(ours.length > 0 && theirsFound.length > 0);
+    assert.ok(!ours.some((id) => theirsFound.includes(id)), "a dealer's search finds none of another dealer's listings");
+    assert.ok(theirsFound.includes(theirs.id) && !ours.includes(theirs.id));
+    assert.ok(!live.some((id) => ours.includes(id)), "the live environment's search finds none of the test environment's listings");
     // Pausing a listing takes it off the storefront.
     const paused = await other.api('PUT', `/api/public/v1/motors/${theirs.id}`, { listingStatus: 'paused' });
     assert.equal(paused.status, 200, paused.text);

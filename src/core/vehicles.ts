@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, gte, ilike, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, isNotNull, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Ctx } from './context.ts';
 import { catalogBodyTypes, catalogBrands, catalogEngines, catalogModels, catalogTrims, motors, vehicleViews } from '../storage/schema/index.ts';
-import { globalOrOwn, owner, scoped, scopedLive } from '../storage/tenant-scope.ts';
+import { globalOrOwn, owner, placeholderOwner, scoped, scopedLive } from '../storage/tenant-scope.ts';
+import { runPrepared } from '../storage/prepared.ts';
 import { containing, escapeLike } from '../storage/like.ts';
 import type { EngineView } from './catalog.ts';
 import { tenantCurrency } from './documents.ts';
@@ -46,6 +47,13 @@ export type ListingSearch = {
   sortOrder?: 'asc' | 'desc';
 };
 
+/**
+ * How activeListingQuery puts a filter's value into the SQL: as it is (inline), or as a named
+ * placeholder of a prepared statement (searchVehicles), recording the value to fill it with.
+ */
+type Bind = <V>(name: string, value: V) => V | Placeholder;
+const inline: Bind = (_name, value) => value;
+
 /** The condition "listingType set and listingStatus active": the one SQL form of isActiveListing (motors.ts). */
 export const activeListingWhere = (): SQL => and(isNotNull(motors.listingType), eq(motors.listingStatus, 'active'))!;
 
@@ -53,24 +61,24 @@ export const activeListingWhere = (): SQL => and(isNotNull(motors.listingType), 
  * The filter and order of a search of the tenant's active listings, surface-agnostic (the
  * Storefront API maps ids, prices and names to its own shape). Served by motors_active_listing_idx.
  */
-export function activeListingQuery(ctx: Ctx, q: ListingSearch): { where: SQL; orderBy: SQL[] } {
+export function activeListingQuery(ctx: Ctx, q: ListingSearch, bind: Bind = inline): { where: SQL; orderBy: SQL[] } {
   const conditions: (SQL | undefined)[] = [activeListingWhere()];
-  if (q.listingType) conditions.push(eq(motors.listingType, q.listingType));
-  if (q.makeId) conditions.push(eq(motors.makeId, q.makeId));
-  if (q.modelId) conditions.push(eq(motors.modelId, q.modelId));
-  if (q.bodyTypeId) conditions.push(eq(motors.bodyTypeId, q.bodyTypeId));
-  if (q.make) conditions.push(ilike(motors.make, escapeLike(q.make)));
-  if (q.model) conditions.push(ilike(motors.model, escapeLike(q.model)));
-  if (q.minYear !== undefined) conditions.push(gte(motors.year, q.minYear));
-  if (q.maxYear !== undefined) conditions.push(lte(motors.year, q.maxYear));
-  if (q.minPriceAmount !== undefined) conditions.push(gte(motors.listingPriceAmount, q.minPriceAmount));
-  if (q.maxPriceAmount !== undefined) conditions.push(lte(motors.listingPriceAmount, q.maxPriceAmount));
-  if (q.minMileage !== undefined) conditions.push(gte(motors.mileage, q.minMileage));
-  if (q.maxMileage !== undefined) conditions.push(lte(motors.mileage, q.maxMileage));
-  if (q.fuelType) conditions.push(eq(motors.fuelType, q.fuelType));
-  if (q.transmission) conditions.push(eq(motors.transmission, q.transmission));
-  for (const word of (q.search ?? '').trim().split(/\s+/).filter(Boolean)) {
-    const pattern = containing(word);
+  if (q.listingType) conditions.push(eq(motors.listingType, bind('listingType', q.listingType)));
+  if (q.makeId) conditions.push(eq(motors.makeId, bind('makeId', q.makeId)));
+  if (q.modelId) conditions.push(eq(motors.modelId, bind('modelId', q.modelId)));
+  if (q.bodyTypeId) conditions.push(eq(motors.bodyTypeId, bind('bodyTypeId', q.bodyTypeId)));
+  if (q.make) conditions.push(ilike(motors.make, bind('make', escapeLike(q.make))));
+  if (q.model) conditions.push(ilike(motors.model, bind('model', escapeLike(q.model))));
+  if (q.minYear !== undefined) conditions.push(gte(motors.year, bind('minYear', q.minYear)));
+  if (q.maxYear !== undefined) conditions.push(lte(motors.year, bind('maxYear', q.maxYear)));
+  if (q.minPriceAmount !== undefined) conditions.push(gte(motors.listingPriceAmount, bind('minPriceAmount', q.minPriceAmount)));
+  if (q.maxPriceAmount !== undefined) conditions.push(lte(motors.listingPriceAmount, bind('maxPriceAmount', q.maxPriceAmount)));
+  if (q.minMileage !== undefined) conditions.push(gte(motors.mileage, bind('minMileage', q.minMileage)));
+  if (q.maxMileage !== undefined) conditions.push(lte(motors.mileage, bind('maxMileage', q.maxMileage)));
+  if (q.fuelType) conditions.push(eq(motors.fuelType, bind('fuelType', q.fuelType)));
+  if (q.transmission) conditions.push(eq(motors.transmission, bind('transmission', q.transmission)));
+  for (const [i, word] of (q.search ?? '').trim().split(/\s+/).filter(Boolean).entries()) {
+    const pattern = bind(`word${i}`, containing(word));
     conditions.push(
       or(
         ilike(motors.make, pattern),
@@ -79,7 +87,7 @@ export function activeListingQuery(ctx: Ctx, q: ListingSearch): { where: SQL; or
         ilike(motors.bodyType, pattern),
         ilike(motors.exteriorColor, pattern),
         ilike(motors.description, pattern),
-        sql`cast(${motors.year} as text) = ${word}`,
+        sql`cast(${motors.year} as text) = ${bind(`year${i}`, word)}`,
       ),
     );
   }
@@ -128,7 +136,7 @@ export async function incrementMotorViews(ctx: Ctx, id: string): Promise<void> {
  * over the motors alone, `count(*) over ()` for the total), then only its rows are joined: joining
  * every match before the LIMIT made a 10,000-listing search four times slower than the floor.
  */
-export function listingsWithCatalog(ctx: Ctx, q: { where: SQL; orderBy: SQL[]; limit: number; offset: number }) {
+export function listingsWithCatalog(ctx: Ctx, q: { where: SQL; orderBy: SQL[]; limit: number | Placeholder; offset: number | Placeholder }) {
   const page = ctx.db.$with('page').as(
     ctx.db
       .select({ id: motors.id, total: sql<number>`count(*) over ()`.as('total') })
@@ -183,16 +191,39 @@ export type VehicleSearch = Omit<ListingSearch, 'minPriceAmount' | 'maxPriceAmou
   maxPrice?: number;
 };
 
+// The statement name of each search shape prepared so far in this process (short: PostgreSQL
+// cuts a statement's name at 63 bytes). Past the cap, a search of a new shape runs unprepared,
+// so odd combinations of filters cannot fill every connection with statements.
+const searchShapes = new Map<string, string>();
+const SEARCH_SHAPES_MAX = 200;
+
+/**
+ * A search is a prepared statement per shape (storage/prepared.ts): its filters are placeholders,
+ * so the SQL text depends only on which filters are present, the number of search words and the
+ * sort, and each shape is built and planned once; building the query was 13.5 % of a search's
+ * CPU (docs/benchmarks.md). The filters themselves are activeListingQuery's, written once.
+ */
 export async function searchVehicles(ctx: Ctx, q: VehicleSearch): Promise<{ rows: VehicleListing[]; total: number; currency: string }> {
   const { minPrice, maxPrice, ...rest } = q;
   const currency = await tenantCurrency(ctx);
-  const { where, orderBy } = activeListingQuery(ctx, {
+  const search = {
     ...rest,
     minPriceAmount: minPrice === undefined ? undefined : decimalToMinor(minPrice, currency, 'minPrice'),
     maxPriceAmount: maxPrice === undefined ? undefined : decimalToMinor(maxPrice, currency, 'maxPrice'),
-  });
-  const rows = await listingsWithCatalog(ctx, { where, orderBy, limit: q.limit, offset: (q.page - 1) * q.limit });
-  return { rows: rows.map(listingOf), total: await pageTotal(ctx, rows, where, q.page), currency };
+  };
+  const page = { limit: q.limit, offset: (q.page - 1) * q.limit };
+  const values: Record<string, unknown> = { ...owner(ctx), ...page };
+  const { where, orderBy } = activeListingQuery({ ...ctx, ...placeholderOwner }, search, (name, value) => ((values[name] = value), sql.placeholder(name)));
+  const shape = `${Object.keys(values).join(',')} ${q.sortBy ?? 'createdAt'} ${q.sortOrder ?? ''}`;
+  let name = searchShapes.get(shape);
+  if (!name && searchShapes.size < SEARCH_SHAPES_MAX) searchShapes.set(shape, (name = `motors_search_${searchShapes.size + 1}`));
+  const placeholders = { where, orderBy, limit: sql.placeholder('limit'), offset: sql.placeholder('offset') };
+  const rows = name
+    ? await runPrepared(ctx.db, name, (db) => listingsWithCatalog({ ...ctx, ...placeholderOwner, db }, placeholders), values)
+    : await listingsWithCatalog(ctx, { ...activeListingQuery(ctx, search), ...page });
+  // Counted apart only for a page past the end, with the filters' values in place.
+  const total = rows.length ? Number(rows[0].total) : await pageTotal(ctx, rows, activeListingQuery(ctx, search).where, q.page);
+  return { rows: rows.map(listingOf), total, currency };
 }
 
 /** One active listing by id or slug with its catalog rows, without counting a view; anything else is not found. */

@@ -42,5 +42,8 @@ export function owner(ctx: Pick<Ctx, 'tenantId' | 'environment'>) {
  * `environment`, filled from owner(ctx) when the statement runs (see storage/prepared.ts).
  */
 export function scopedPlaceholders(table: TenantOwned, ...where: (SQL | undefined)[]): SQL {
-  return and(eq(table.tenantId, sql.placeholder('tenantId')), eq(table.environment, sql.placeholder('environment')), ...where)!;
+  return scoped(placeholderOwner, table, ...where);
 }
+
+/** The owner of a prepared statement's rows, as its placeholders: scoped(placeholderOwner, …) is scopedPlaceholders. */
+export const placeholderOwner = { tenantId: sql.placeholder('tenantId'), environment: sql.placeholder('environment') } as unknown as Pick<Ctx, 'tenantId' | 'environment'>;
