@@ -70,8 +70,8 @@ function profileArgs(args: string[]): string[] {
 }
 
 /** Motors CRM as `npm start` runs it: the compiled server (built by `npm install`; see buildServerOnce). */
-// As `npm start` runs it (package.json), young-generation size included.
-export const startMotors = (env: Record<string, string>) => start(['--max-semi-space-size=8', '--heap-growing-percent=50', 'bin/motors.mjs', 'start'], env);
+// As `npm start` runs it (package.json): heap flags and malloc arenas included (bin/motors.mjs says why).
+export const startMotors = (env: Record<string, string>) => start(['--max-semi-space-size=8', '--heap-growing-percent=50', 'bin/motors.mjs', 'start'], { MALLOC_ARENA_MAX: '2', ...env });
 
 /** What `npm install` does once (compiled server, embedded database template), so no start pays for it. */
 export async function buildServerOnce(): Promise<void> {

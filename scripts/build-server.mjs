@@ -67,7 +67,7 @@ export async function buildServer() {
     sourcemap: 'linked',
     write: false,
     logLevel: 'warning',
-    plugins: [sourceLocations],
+    plugins: [sourceLocations, pgRuntimeProbe],
   });
   const scripts = result.outputFiles.filter((f) => f.path.endsWith('.js'));
   for (const file of scripts) checkBundle(file.text);
@@ -130,6 +130,23 @@ const sourceLocations = {
         contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`);
       }
       return { contents, loader: 'ts' };
+    });
+  },
+};
+
+// pg (lib/stream.js) asks at load whether it runs in a Cloudflare Worker, and on Node 20 (no
+// `navigator`) by building a `new Response`: that first touch of the global Response loads node's
+// own undici (fetch), a megabyte of script and a WebAssembly HTTP parser kept for the life of the
+// process (~3 MB of RSS at idle), which the server never uses (its requests go through the undici
+// package, loaded at the first one). A server is never a Worker, so the bundle drops the probe.
+const pgRuntimeProbe = {
+  name: 'pg-runtime-probe',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const text = await fs.promises.readFile(args.path, 'utf8');
+      const probe = "typeof Response === 'function'";
+      if (!text.includes(probe)) console.warn(`  ${args.path} no longer builds a Response to detect Cloudflare: pgRuntimeProbe in scripts/build-server.mjs can go`);
+      return { contents: text.replace(probe, 'false'), loader: 'js' };
     });
   },
 };

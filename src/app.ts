@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openDb, type Database } from './storage/db.ts';
 import { ensurePgliteMemoryImage, ensurePgliteTemplate, type TemplateSeed } from './storage/pglite.ts';
-import { catalogFile, loadCatalog } from './core/catalog-load.ts';
+import { catalogFile, catalogFileVersion, catalogIsLoaded, loadCatalog } from './core/catalog-load.ts';
 import { buildServer } from './http/server.ts';
 import { signingSecret } from './core/secrets.ts';
 import { createRequestLogWriter } from './core/request-log.ts';
@@ -101,9 +101,11 @@ const parseCatalogFile = () => JSON.parse(fs.readFileSync(catalogFile, 'utf8')) 
 /**
  * Loads the vehicle catalog into the database when it is new or changed. The file is parsed here
  * and dropped afterwards (core's readCatalogFile keeps it for the life of the process: ~10 MB of
- * heap a server does not need once the rows are in).
+ * heap a server does not need once the rows are in), and only when its version is not the loaded one.
  */
 export async function loadVehicleCatalog(database: Database, logger: Logger): Promise<void> {
+  const version = catalogFileVersion();
+  if (version && (await catalogIsLoaded(database.db, version))) return;
   const catalog = await loadCatalog(database.db, parseCatalogFile());
   if (catalog.loaded) logger.info({ version: catalog.version, ms: catalog.ms }, 'vehicle catalog loaded');
 }

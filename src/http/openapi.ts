@@ -286,11 +286,31 @@ const convertedInputs = new WeakMap<object, unknown>();
 const convertedOutputs = new WeakMap<object, unknown>();
 const isContentResponse = (part: object): part is ContentResponse => 'content' in part && typeof part.content === 'object' && part.content !== null;
 
+// A route's response schemas are read by /openapi.json and by the strict test serializer only:
+// production serialises every response with JSON.stringify (server.ts). Fastify would keep, per
+// route, a table of serializers keyed by status code next to the schema's own `response`, and V8
+// stores an object keyed by 200…429 as an array of ~430 slots (4 KB): the two held 4 MB at idle.
+// So the document reads them from here, as entries (a short list), and the route keeps its
+// `response` only when asked (strict responses).
+const responsesByRoute = new WeakMap<object, [string, object][]>();
+
+/** An `onRoute` hook: the route's response schemas kept for the document, and dropped from the route unless `keepOnRoute`. */
+export function keepResponsesForDocument(route: { schema?: unknown }, keepOnRoute: boolean): void {
+  const schema = route.schema as RouteSchema | undefined;
+  if (!schema?.response) return;
+  responsesByRoute.set(route, Object.entries(schema.response));
+  // Emptied in place (a GET's HEAD route shares the object): Fastify reads `response` by truthiness,
+  // and a copy of the schema without it cost another 1.5 MB.
+  if (!keepOnRoute) schema.response = undefined;
+}
+
 /** fastify-type-provider-zod's jsonSchemaTransform, each zod schema converted once per process. */
 export function cachedSchemaTransform(input: TransformInput): ReturnType<typeof jsonSchemaTransform> {
   const schema = input.schema as RouteSchema | undefined;
   if (!schema || schema.hide) return jsonSchemaTransform(input);
-  const { response, headers, querystring, body, params, ...rest } = schema;
+  const { response: onRoute, headers, querystring, body, params, ...rest } = schema;
+  const kept = responsesByRoute.get(input.route);
+  const response = kept ? Object.fromEntries(kept) : onRoute;
   const one = (part: Record<string, unknown>) => jsonSchemaTransform({ ...input, schema: part } as TransformInput).schema as Record<string, Record<string, unknown>>;
   const converted = (cache: WeakMap<object, unknown>, zod: object, convert: () => unknown) => {
     if (!cache.has(zod)) cache.set(zod, convert());

@@ -21,7 +21,7 @@ import { registerIntake } from './intake.ts';
 import { registerFeeds } from './feeds.ts';
 import fastifyCookie from '@fastify/cookie';
 import type { RequestLogWriter } from '../core/request-log.ts';
-import { cachedSchemaTransform, openApiInfo, refineDocument } from './openapi.ts';
+import { cachedSchemaTransform, keepResponsesForDocument, openApiInfo, refineDocument } from './openapi.ts';
 import './validation-messages.ts';
 import type { SendAttempt, WebhookSettings } from '../core/webhook-delivery.ts';
 import { registerDashboard } from './dashboard.ts';
@@ -177,6 +177,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     transformObject: (input) => refineDocument(jsonSchemaTransformObject(input as never)),
     hideUntagged: true,
   });
+  // After fastify-swagger's own hook: it keeps the route, and reads the responses back in the transform.
+  app.addHook('onRoute', (route) => keepResponsesForDocument(route, deps.strictResponses === true));
 
   const routeDeps: Deps = {
     database: deps.database,

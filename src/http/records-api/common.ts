@@ -79,11 +79,18 @@ function filterFields(filters: Record<string, SearchFilter>): Record<string, z.Z
 /** The list query of a collection: the documented parameters, plus `q` and its filters when it is searchable. */
 export function listQueryOf(search: ListSearch | undefined) {
   if (!search) return listQuery;
-  return listQuery.extend({
+  let query = listQueries.get(search);
+  if (!query) listQueries.set(search, (query = searchListQuery(search)));
+  return query;
+}
+const searchListQuery = (search: ListSearch) =>
+  listQuery.extend({
     q: z.string().max(200).optional().meta({ description: 'Search text (see above), up to 200 characters.', example: 'amelia' }),
     ...filterFields(search.filters),
   });
-}
+// Built once per collection: the Records API list and the dashboard's list and CSV export each ask
+// for it, and every build made a few dozen zod schemas kept for the life of the process.
+const listQueries = new WeakMap<ListSearch, ReturnType<typeof searchListQuery>>();
 
 /** The filter values of a parsed list query (everything but the paging and search parameters). */
 export function filterValues(q: ListQuery, search: ListSearch | undefined): FilterValues {
