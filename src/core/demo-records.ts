@@ -245,6 +245,10 @@ function demoVin(c: Catalog, year: number, serial: number): string {
   return withCheckDigit(`${c.wmi}0${vinYearCode(year)}A${String(serial).padStart(6, '0')}`);
 }
 
+// 12,345 by hand: a process's first Intl call (toLocaleString) maps ~5 MB of ICU data that stays
+// resident, and the demo runs at a first start (see http/manage-api/record-lists.ts).
+const withThousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 export function demoMotorInputs(count = 34, serialBase = 100000, publicUrl = DEFAULT_PUBLIC_URL): MotorInput[] {
   const listingCycle = ['sale', 'sale', 'rental', 'sale', 'auction', 'sale'] as const;
   return Array.from({ length: count }, (_, i) => {
@@ -275,7 +279,7 @@ export function demoMotorInputs(count = 34, serialBase = 100000, publicUrl = DEF
       plate: listed ? null : `${8 + (i % 2)}${String.fromCharCode(65 + (i % 26))}BC${100 + i}`,
       status: listed ? 'in_stock' : i % 6 === 1 ? 'sold' : i % 6 === 3 ? 'in_service' : 'in_stock',
       condition: age === 0 ? 'new' : 'used',
-      description: `${year} ${c.make} ${c.model} ${trim} in ${colors[i % colors.length]}. ${age === 0 ? 'Brand new, full factory warranty.' : `One owner, ${mileage.toLocaleString('en-US')} miles, full service history.`}`,
+      description: `${year} ${c.make} ${c.model} ${trim} in ${colors[i % colors.length]}. ${age === 0 ? 'Brand new, full factory warranty.' : `One owner, ${withThousands(mileage)} miles, full service history.`}`,
       listingType,
       listingStatus: listed ? 'active' : 'draft',
       saleOptions: listingType === 'sale' ? { priceAmount: price, currency: 'USD', isNegotiable: i % 4 === 0, financingAvailable: i % 3 !== 2 } : null,
