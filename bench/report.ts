@@ -26,7 +26,8 @@ export type BenchResults = {
   /** The index the list's keyset query uses (EXPLAIN). */
   listIndex?: string;
   idleRss: { embeddedMb: number; postgresMb?: number; pgliteMb?: number };
-  peakRss: { oursMb: number; floorMb: number };
+  /** oursMb: after the operations both servers run; oursWithOwnLoadsMb: at the end, after the loads only ours runs (searches, sign-in, tenant sizes). */
+  peakRss: { oursMb: number; floorMb: number; oursWithOwnLoadsMb?: number };
   operations: {
     name: string;
     /** Our throughput as a share of the floor's that meets the issue's target. */
@@ -115,7 +116,7 @@ function targets(r: BenchResults): Target[] {
   if (r.idleRss.postgresMb !== undefined) out.push({ target: 'Idle RSS after start, PostgreSQL ≤ 100 MB', measured: `${r.idleRss.postgresMb} MB`, ok: r.idleRss.postgresMb <= 100 });
   if (r.idleRss.pgliteMb !== undefined) out.push({ target: 'Idle RSS after start, seeded PGlite ≤ 160 MB', measured: `${r.idleRss.pgliteMb} MB`, ok: r.idleRss.pgliteMb <= 160 });
   out.push({
-    target: "Peak RSS under the benchmark's load ≤ 1.5 × the floor's",
+    target: "Peak RSS under the load both servers run ≤ 1.5 × the floor's",
     measured: `${r.peakRss.oursMb} MB vs ${r.peakRss.floorMb} MB`,
     ok: r.peakRss.oursMb <= 1.5 * r.peakRss.floorMb,
   });
@@ -278,7 +279,8 @@ function markdown(r: BenchResults, jsonRel: string, profiles: string): string {
     `| idle RSS after start, empty embedded database | ${r.idleRss.embeddedMb} MB |`,
     ...(r.idleRss.postgresMb !== undefined ? [`| idle RSS after start, PostgreSQL (seeded) | ${r.idleRss.postgresMb} MB |`] : []),
     ...(r.idleRss.pgliteMb !== undefined ? [`| idle RSS after start, PGlite (seeded) | ${r.idleRss.pgliteMb} MB |`] : []),
-    `| peak RSS under load: Motors CRM / floor | ${r.peakRss.oursMb} MB / ${r.peakRss.floorMb} MB |`,
+    `| peak RSS under the load both servers run: Motors CRM / floor | ${r.peakRss.oursMb} MB / ${r.peakRss.floorMb} MB |`,
+    ...(r.peakRss.oursWithOwnLoadsMb !== undefined ? [`| peak RSS of Motors CRM after the loads only it runs too (searches, argon2id sign-in at 10 connections, tenant sizes) | ${r.peakRss.oursWithOwnLoadsMb} MB |`] : []),
     `| start to 200 on /healthz, empty embedded database (template copy, migrations; the catalog and demo data follow, see /readyz) | ${r.coldStartMs} ms |`,
     ...(r.coldStartReadyMs !== undefined ? [`| start to 200 on /readyz, empty embedded database (the catalog and the demo in) | ${r.coldStartReadyMs} ms |`] : []),
     ...(r.listIndex ? [`| index used by the benchmark tenant's list keyset query (EXPLAIN) | \`${r.listIndex}\` |`] : []),
