@@ -10,6 +10,7 @@ import { createPolicy } from './policies.ts';
 import { createLogisticsEntry } from './logistics-entries.ts';
 import { createDirectoryListing } from './directory-listings.ts';
 import { vinYearCode, withCheckDigit } from './vin.ts';
+import { withThousands } from './money.ts';
 
 // Demo motors, employees, leads, tickets, policies, logistics and directory entries for a US
 // dealership. Deterministic (no randomness but the slugs' suffixes), so docs and screenshots match.
@@ -244,10 +245,6 @@ const photo = (publicUrl: string, c: Catalog, variant: number) => `${publicUrl.r
 function demoVin(c: Catalog, year: number, serial: number): string {
   return withCheckDigit(`${c.wmi}0${vinYearCode(year)}A${String(serial).padStart(6, '0')}`);
 }
-
-// 12,345 by hand: a process's first Intl call (toLocaleString) maps ~5 MB of ICU data that stays
-// resident, and the demo runs at a first start (see http/manage-api/record-lists.ts).
-const withThousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 export function demoMotorInputs(count = 34, serialBase = 100000, publicUrl = DEFAULT_PUBLIC_URL): MotorInput[] {
   const listingCycle = ['sale', 'sale', 'rental', 'sale', 'auction', 'sale'] as const;

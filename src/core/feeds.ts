@@ -6,7 +6,7 @@ import { scoped, scopedLive } from '../storage/tenant-scope.ts';
 import { motorName, type MotorRow } from './motors.ts';
 import { activeListingWhere } from './vehicles.ts';
 import { getDealership, type DealershipView } from './dealership.ts';
-import { formatMoney } from './money.ts';
+import { formatMoney, withThousands } from './money.ts';
 import { hasValidCheckDigit, hasVinShape, isNorthAmericanVin, normaliseVin } from './vin.ts';
 import { withArticle, type FieldError } from './errors.ts';
 
@@ -162,7 +162,7 @@ const metaColumns: Column[] = [
     // Meta requires one (at most 5,000 characters); without the dealer's own, the facts in words.
     value: (v) =>
       text(v.description)?.slice(0, 5000) ??
-      `${v.condition === 'new' ? 'New' : 'Used'} ${motorName(v)}${v.mileage !== null && v.condition === 'used' ? `, ${v.mileage.toLocaleString('en-US')} ${v.mileageUnit === 'mi' ? 'miles' : 'km'}` : ''}.`,
+      `${v.condition === 'new' ? 'New' : 'Used'} ${motorName(v)}${v.mileage !== null && v.condition === 'used' ? `, ${withThousands(v.mileage)} ${v.mileageUnit === 'mi' ? 'miles' : 'km'}` : ''}.`,
   },
   { name: 'url', value: vehicleUrl },
   { name: 'make', value: (v) => text(v.make) },

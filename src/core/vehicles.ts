@@ -218,11 +218,13 @@ export async function searchVehicles(ctx: Ctx, q: VehicleSearch): Promise<{ rows
   let name = searchShapes.get(shape);
   if (!name && searchShapes.size < SEARCH_SHAPES_MAX) searchShapes.set(shape, (name = `motors_search_${searchShapes.size + 1}`));
   const placeholders = { where, orderBy, limit: sql.placeholder('limit'), offset: sql.placeholder('offset') };
+  // The filters with their values in place: for a search past the cap, and to count a page past the end.
+  let inlined: ReturnType<typeof activeListingQuery> | undefined;
+  const inline = () => (inlined ??= activeListingQuery(ctx, search));
   const rows = name
     ? await runPrepared(ctx.db, name, (db) => listingsWithCatalog({ ...ctx, ...placeholderOwner, db }, placeholders), values)
-    : await listingsWithCatalog(ctx, { ...activeListingQuery(ctx, search), ...page });
-  // Counted apart only for a page past the end, with the filters' values in place.
-  const total = rows.length ? Number(rows[0].total) : await pageTotal(ctx, rows, activeListingQuery(ctx, search).where, q.page);
+    : await listingsWithCatalog(ctx, { ...inline(), ...page });
+  const total = rows.length ? Number(rows[0].total) : await pageTotal(ctx, rows, inline().where, q.page);
   return { rows: rows.map(listingOf), total, currency };
 }
 

@@ -6,6 +6,7 @@ import { spreadsheetSafe } from '../../core/csv-import.ts';
 import { hasTerms } from '../../core/search.ts';
 import { DEFAULT_SORT, sortFields, sortValues } from '../../core/sorting.ts';
 import { defineRoute, type Deps } from '../platform/route.ts';
+import { withThousands } from '../../core/money.ts';
 import type { DashboardCollection } from '../records-api/collection-routes.ts';
 import { filterValues, listQuery, listQueryOf, type ListQuery, type ListSearch } from '../records-api/common.ts';
 
@@ -15,9 +16,7 @@ import { filterValues, listQuery, listQueryOf, type ListQuery, type ListSearch }
 
 /** Rows in one CSV export; beyond it the file holds the first ones and X-Total-Count says how many matched. */
 export const CSV_EXPORT_CAP = 10_000;
-// "10,000" by hand, not toLocaleString('en-US'): this text is built at every start, and a process's
-// first Intl call maps ~5 MB of ICU data (in node's binary) that stays resident.
-const capText = String(CSV_EXPORT_CAP).replace(/\B(?=(\d{3})+$)/g, ',');
+const capText = withThousands(CSV_EXPORT_CAP);
 
 const browsePaging = z.strictObject({
   page: z.coerce.number().int().min(1).default(1).meta({ description: 'Page number, from 1. A page past the last is empty (`total` still counts every match).', example: 1 }),
